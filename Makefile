@@ -1,0 +1,24 @@
+# Two commands for a fresh clone: `make run` starts the service, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install bench
+
+$(BIN)/translate-app: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/translate-app
+
+run: install
+	$(BIN)/translate-app serve
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/segmenting.py

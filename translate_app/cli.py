@@ -1,0 +1,140 @@
+"""The translate-app command line (also reachable as `flask --app wsgi ...`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .core import catalog as cat
+from .core.compiler import render_html, render_markdown
+from .core.errors import TranslateAppError
+from .core.languages import parse_language_list
+from .core.segmenter import read_source, segment
+from .core.states import STATES
+
+
+class AppGroup(click.Group):
+    """A click group that turns domain errors into one-line messages and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TranslateAppError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+@click.group(cls=AppGroup)
+@click.version_option(package_name="translate-app")
+def main() -> None:
+    """Translate press releases with gettext catalogs, machines and volunteers."""
+
+
+@main.command()
+@click.argument("markdown", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Template (.pot) to write.")
+def extract(markdown: Path, output: Path) -> None:
+    """Segment any Markdown file into a gettext template."""
+    settings = _settings()
+    text = read_source(markdown, max_bytes=settings.max_source_bytes)
+    doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
+    pot = cat.template_from_document(doc, markdown.stem)
+    cat.save_atomic(pot, output)
+    click.echo(f"{output}: {len(pot)} segments from {len(doc.blocks)} blocks")
+
+
+@main.command()
+@click.argument("markdown", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("catalog", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--html", "html_output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a standalone HTML page.")
+@click.option("--only-approved", is_flag=True, help="Refuse unless every segment is approved.")
+def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None, only_approved: bool) -> None:
+    """Write the document with the catalog's translations filled in."""
+    from .core.atomic import write_atomic
+
+    settings = _settings()
+    text = read_source(markdown, max_bytes=settings.max_source_bytes)
+    doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
+    po = cat.load(catalog)
+    result = render_markdown(doc, po, only_approved=only_approved)
+    write_atomic(output, result.encode("utf-8"))
+    if html_output:
+        language = po.metadata.get("Language") or "en"
+        write_atomic(html_output, render_html(result, language).encode("utf-8"))
+    click.echo(f"{output}: written")
+
+
+@main.command("add-release")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--languages", "-l", required=True, help="Comma-separated language codes, e.g. de,fr,uk.")
+def add_release(source: Path, languages: str) -> None:
+    """Register a release and create its template and catalogs."""
+    project = _settings().project()
+    codes = parse_language_list(languages)
+    name = project.add_release(source, codes)
+    click.echo(f"release {name}: catalogs for {', '.join(codes)}")
+
+
+@main.command()
+@click.argument("name", required=False)
+def update(name: str | None) -> None:
+    """Re-extract after the source changed and merge into every language."""
+    project = _settings().project()
+    for release in [project.require(name)] if name else project.releases():
+        changes = project.update(release)
+        summary = "; ".join(f"{lang}: " + ", ".join(f"{c[s]} {s}" for s in STATES if c[s])
+                            for lang, c in changes.items())
+        click.echo(f"{release}: {summary or 'no catalogs'}")
+
+
+@main.command()
+@click.argument("name", required=False)
+def status(name: str | None) -> None:
+    """Show per-language counts of every state and of failing checks."""
+    project = _settings().project()
+    for release in [project.require(name)] if name else project.releases():
+        click.echo(f"{release}")
+        header = f"  {'lang':8}" + "".join(f"{s:>14}" for s in STATES) + f"{'errors':>8}{'warnings':>10}"
+        click.echo(header)
+        for st in project.status(release):
+            row = f"  {st.language:8}" + "".join(f"{st.counts.get(s, 0):>14}" for s in STATES)
+            click.echo(row + f"{st.errors:>8}{st.warnings:>10}")
+
+
+@main.command("compile")
+@click.option("--check", is_flag=True, help="Only check; write nothing; exit non-zero on any problem.")
+@click.argument("names", nargs=-1)
+def compile_(check: bool, names: tuple[str, ...]) -> None:
+    """Build .mo files and full releases of approved languages."""
+    project = _settings().project()
+    report = project.compile(check=check, names=list(names) or None)
+    for path in report.written:
+        click.echo(f"wrote {project.relative(path)}")
+    for item in report.skipped:
+        click.echo(f"not every segment approved, no release built: {item}")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if not report.ok:
+        click.echo(f"{len(report.problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo("catalogs OK" if check else "compile OK")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Start the web service on the embedded defaults."""
+    from .web.serve import run_server
+
+    run_server(host=host, port=port)

@@ -1,0 +1,97 @@
+"""Configuration from TRANSLATE_APP_* environment variables, with safe embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .core.segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
+
+PREFIX = "TRANSLATE_APP_"
+DEFAULT_LANGUAGES = "de,fr,it,el,tr,ru,uk,lt,nl,ko,he,es"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Return TRANSLATE_APP_<name> from the environment, or the default."""
+    value = os.environ.get(PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def project_root() -> Path:
+    """Return the project directory: TRANSLATE_APP_ROOT or the current directory."""
+    return Path(env("ROOT", os.getcwd())).resolve()
+
+
+@dataclass
+class Settings:
+    """Every setting the service reads, resolved once."""
+
+    root: Path = field(default_factory=project_root)
+    database_url: str | None = None
+    secret_key: str | None = None
+    redis_url: str | None = None
+    mt_provider: str = "memory"
+    libretranslate_url: str | None = None
+    libretranslate_api_key: str | None = None
+    deepl_api_key: str | None = None
+    microsoft_api_key: str | None = None
+    microsoft_region: str | None = None
+    mymemory_email: str | None = None
+    languages: str = DEFAULT_LANGUAGES
+    max_source_bytes: int = DEFAULT_MAX_BYTES
+    front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
+    secure_cookies: bool = True
+
+    @property
+    def instance_dir(self) -> Path:
+        """Return the folder for local state: the SQLite file and the generated secret."""
+        return Path(env("INSTANCE_DIR", str(self.root / "instance")))
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read the settings from TRANSLATE_APP_* variables."""
+        keys = env("FRONT_MATTER_KEYS")
+        return cls(
+            root=project_root(),
+            database_url=env("DATABASE_URL"),
+            secret_key=env("SECRET_KEY"),
+            redis_url=env("REDIS_URL"),
+            mt_provider=env("MT_PROVIDER", "memory"),
+            libretranslate_url=env("LIBRETRANSLATE_URL"),
+            libretranslate_api_key=env("LIBRETRANSLATE_API_KEY"),
+            deepl_api_key=env("DEEPL_API_KEY"),
+            microsoft_api_key=env("MICROSOFT_API_KEY"),
+            microsoft_region=env("MICROSOFT_REGION"),
+            mymemory_email=env("MYMEMORY_EMAIL"),
+            languages=env("LANGUAGES", DEFAULT_LANGUAGES),
+            max_source_bytes=int(env("MAX_SOURCE_BYTES", str(DEFAULT_MAX_BYTES))),
+            front_matter_keys=tuple(k.strip() for k in keys.split(",")) if keys else DEFAULT_FRONT_MATTER_KEYS,
+            secure_cookies=env("SECURE_COOKIES", "1") not in ("0", "false", "no"),
+        )
+
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to SQLite in the instance folder."""
+        if self.database_url:
+            return self.database_url
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.instance_dir / 'translate_app.sqlite3'}"
+
+    def resolved_secret_key(self) -> str:
+        """Return the secret key, generating one into the instance folder on first use."""
+        if self.secret_key:
+            return self.secret_key
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        path = self.instance_dir / "secret_key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return path.read_text().strip()
+
+    def project(self):
+        """Return the Project these settings point at."""
+        from .core.project import Project
+
+        return Project(self.root, max_source_bytes=self.max_source_bytes, front_matter_keys=self.front_matter_keys)

@@ -1,0 +1,254 @@
+"""Gettext catalogs: templates from documents, msgmerge-style updates, safe reads and writes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+from datetime import datetime, timezone
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+from filelock import FileLock
+from rapidfuzz import fuzz, process
+
+from .. import __version__
+from .atomic import write_atomic
+from .errors import CatalogError
+from .languages import get_language
+from .segmenter import Document
+
+WRAP_WIDTH = 79
+FUZZY_CUTOFF = 60.0
+GENERATOR = f"translate-app {__version__}"
+
+_thread_locks: dict[str, threading.RLock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def entry_id(entry: polib.POEntry) -> str:
+    """Return the stable id of an entry: a hash of its context and source text."""
+    key = f"{entry.msgctxt or ''}\x04{entry.msgid}".encode()
+    return hashlib.sha1(key).hexdigest()[:12]
+
+
+def entry_version(entry: polib.POEntry) -> str:
+    """Return a token that changes with every change of the entry's translation or state."""
+    key = "\x00".join([entry.msgstr, ",".join(sorted(entry.flags)), entry.tcomment or "", entry.previous_msgid or ""])
+    return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+def header_date() -> str:
+    """Return the current time in the format gettext puts in headers."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _header(release: str, language: str | None) -> dict[str, str]:
+    meta = {
+        "Project-Id-Version": release,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": header_date(),
+        "PO-Revision-Date": header_date() if language else "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": GENERATOR,
+    }
+    if language:
+        lang = get_language(language)
+        meta["Language"] = lang.code
+        meta["Language-Team"] = lang.english_name
+        meta["Plural-Forms"] = lang.plural_forms
+    return meta
+
+
+def template_from_document(doc: Document, release: str, *, occurrence_path: str | None = None) -> polib.POFile:
+    """Build a template: one entry per distinct text, with every place it occurs."""
+    pot = polib.POFile(wrapwidth=WRAP_WIDTH)
+    pot.header = f"Template of the release {release}."
+    pot.metadata = _header(release, None)
+    by_text: dict[str, polib.POEntry] = {}
+    path = occurrence_path or doc.path
+    for block in doc.blocks:
+        entry = by_text.get(block.text)
+        if entry is None:
+            entry = polib.POEntry(msgid=block.text, msgstr="", comment=block.comment, occurrences=[])
+            by_text[block.text] = entry
+            pot.append(entry)
+        elif block.comment not in entry.comment.split("\n"):
+            entry.comment += "\n" + block.comment
+        entry.occurrences.append((path, str(block.line)))
+    return pot
+
+
+def new_catalog(template: polib.POFile, language: str, release: str) -> polib.POFile:
+    """Return an empty catalog for one language from a template."""
+    po = polib.POFile(wrapwidth=WRAP_WIDTH)
+    po.header = f"{get_language(language).english_name} translation of the release {release}."
+    po.metadata = _header(release, language)
+    po.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", header_date())
+    for t in template:
+        po.append(_copy_source(t))
+    return po
+
+
+def _copy_source(t: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=t.msgid,
+        msgctxt=t.msgctxt,
+        msgstr="",
+        comment=t.comment,
+        occurrences=list(t.occurrences),
+        flags=[f for f in t.flags if f != "fuzzy"],
+    )
+
+
+def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
+    """Merge a catalog with a new template the way GNU msgmerge --previous does.
+
+    Kept segments keep translation and state; changed segments take the old
+    translation as fuzzy with the previous msgid; removed translated segments
+    become obsolete; removed empty ones go.
+    """
+    old_live = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    old_obsolete = {(e.msgctxt, e.msgid): e for e in po if e.obsolete}
+    used: set[tuple[str | None, str]] = set()
+    result = polib.POFile(wrapwidth=po.wrapwidth or WRAP_WIDTH)
+    result.metadata = dict(po.metadata)
+    result.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", header_date())
+    result.header = po.header
+
+    fresh: list[tuple[int, polib.POEntry]] = []
+    for t in template:
+        key = (t.msgctxt, t.msgid)
+        old = old_live.get(key) or old_obsolete.get(key)
+        entry = _copy_source(t)
+        if old is not None:
+            used.add(key)
+            entry.msgstr = old.msgstr
+            entry.tcomment = old.tcomment
+            if not old.obsolete:
+                entry.flags = list(dict.fromkeys(entry.flags + [f for f in old.flags if f == "fuzzy"]))
+                entry.previous_msgid = old.previous_msgid
+                entry.previous_msgctxt = old.previous_msgctxt
+        else:
+            fresh.append((len(result), entry))
+        result.append(entry)
+
+    # Fuzzy matching against translated entries that lost their exact match.
+    candidates = {
+        key: e for key, e in old_live.items() if key not in used and e.msgstr.strip()
+    }
+    choices = {key: e.msgid for key, e in candidates.items()}
+    for _, entry in fresh:
+        if not choices:
+            break
+        match = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if match is None:
+            continue
+        key = match[2]
+        old = candidates[key]
+        entry.msgstr = old.msgstr
+        entry.tcomment = old.tcomment
+        if "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        entry.previous_msgid = old.msgid
+        entry.previous_msgctxt = old.msgctxt
+        used.add(key)
+
+    for key, old in list(old_live.items()) + list(old_obsolete.items()):
+        if key in used or not old.msgstr.strip():
+            continue
+        old.obsolete = True
+        old.occurrences = []
+        result.append(old)
+    return result
+
+
+def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
+    """Say whether two templates hold the same entries, comments and occurrences."""
+    def key(po: polib.POFile) -> list[tuple]:
+        return [(e.msgctxt, e.msgid, e.comment, tuple(e.occurrences), e.obsolete) for e in po]
+    return key(a) == key(b)
+
+
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def load(path: Path | str) -> polib.POFile:
+    """Read a catalog, turning any parse error into a CatalogError naming file and line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from exc
+    if b"\x00" in raw:
+        raise CatalogError(f"{path}: binary file, not a PO catalog")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogError(f"{path}:{line}: not valid UTF-8") from exc
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        m = _SYNTAX_LINE.search(message)
+        where = f"{path}:{m.group(1)}" if m else str(path)
+        raise CatalogError(f"{where}: malformed catalog: {message}") from exc
+    po.fpath = str(path)
+    return po
+
+
+def serialise(po: polib.POFile) -> str:
+    """Return the text of a catalog exactly as it is written to disk."""
+    return str(po) if str(po).endswith("\n") else str(po) + "\n"
+
+
+def save_atomic(po: polib.POFile, path: Path | str) -> None:
+    """Write a catalog beside its target, fsync it and rename it into place."""
+    write_atomic(path, serialise(po).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the per-catalog lock, across threads and processes."""
+    path = Path(path)
+    key = str(path.resolve())
+    with _thread_locks_guard:
+        tlock = _thread_locks.setdefault(key, threading.RLock())
+    with tlock:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path.parent / f".{path.name}.lock"), timeout=timeout)
+        # The lock file stays in place: deleting it would race with waiters.
+        with lock:
+            yield
+
+
+@contextlib.contextmanager
+def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
+    """Lock a catalog, load it fresh, let the caller change it, and save it atomically.
+
+    Nothing is written if the block raises.
+    """
+    path = Path(path)
+    with catalog_lock(path):
+        po = load(path)
+        before = serialise(po)
+        yield po
+        if serialise(po) != before:
+            po.metadata["PO-Revision-Date"] = header_date()
+            save_atomic(po, path)
+
+
+def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
+    """Return the live entry with this id, or None."""
+    for entry in po:
+        if not entry.obsolete and entry_id(entry) == segment_id:
+            return entry
+    return None

@@ -1,0 +1,39 @@
+"""Errors a user can cause, one class each; the CLI and the web turn them into messages."""
+
+from __future__ import annotations
+
+
+class TranslateAppError(Exception):
+    """Base of every error that carries a message meant for a person."""
+
+
+class SourceError(TranslateAppError):
+    """A Markdown source that cannot be read or segmented."""
+
+
+class CatalogError(TranslateAppError):
+    """A gettext catalog that cannot be read or written."""
+
+
+class LanguageError(TranslateAppError):
+    """An unknown or malformed language code."""
+
+
+class ReleaseNameError(TranslateAppError):
+    """A release name or path that could escape the project."""
+
+
+class UnknownReleaseError(TranslateAppError):
+    """A release that the project does not have."""
+
+
+class NotApprovedError(TranslateAppError):
+    """A request that needs every segment approved, made while some are not."""
+
+
+class StaleVersionError(TranslateAppError):
+    """A change based on a version of an entry that is no longer current."""
+
+    def __init__(self, message: str, current: object | None = None) -> None:
+        super().__init__(message)
+        self.current = current

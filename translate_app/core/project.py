@@ -1,0 +1,273 @@
+"""A project directory: sources, catalogs and builds, and the operations on releases."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import catalog as cat
+from .atomic import write_atomic
+from .checks import run_checks
+from .compiler import render_html, render_markdown, unapproved, write_mo
+from .errors import CatalogError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError
+from .languages import get_language
+from .segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES, Document, read_source, segment
+from .states import STATES, State, entry_state, stale_approval
+
+_RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def validate_release_name(name: str) -> str:
+    """Return the name if it is safe as a file name, else raise ReleaseNameError."""
+    if not name or ".." in name or "/" in name or "\\" in name or not _RELEASE_NAME.match(name):
+        raise ReleaseNameError(
+            f"invalid release name {name!r}: use letters, digits, '.', '_' and '-', no '..' or '/'"
+        )
+    return name
+
+
+@dataclass
+class LanguageStatus:
+    """Counts of each state and of failing checks for one language of a release."""
+
+    language: str
+    counts: dict[str, int]
+    errors: int = 0
+    warnings: int = 0
+    total: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Say whether every segment is approved."""
+        return self.total > 0 and self.counts.get(State.APPROVED.value, 0) == self.total
+
+
+@dataclass
+class CompileReport:
+    """What compile did and every problem it found."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Say whether compile found no problem."""
+        return not self.problems
+
+
+class Project:
+    """The files of one project: source/, locales/ and build/ under one root."""
+
+    def __init__(self, root: Path | str, *, max_source_bytes: int = DEFAULT_MAX_BYTES,
+                 front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS) -> None:
+        self.root = Path(root).resolve()
+        self.source_dir = self.root / "source"
+        self.locales_dir = self.root / "locales"
+        self.templates_dir = self.locales_dir / "templates"
+        self.build_dir = self.root / "build"
+        self.max_source_bytes = max_source_bytes
+        self.front_matter_keys = front_matter_keys
+
+    # -- paths ---------------------------------------------------------------
+    def source_path(self, name: str) -> Path:
+        """Return the Markdown source of a release."""
+        return self.source_dir / f"{validate_release_name(name)}.md"
+
+    def template_path(self, name: str) -> Path:
+        """Return the template (.pot) of a release."""
+        return self.templates_dir / f"{validate_release_name(name)}.pot"
+
+    def catalog_path(self, name: str, language: str) -> Path:
+        """Return the catalog of one language of a release."""
+        code = get_language(language).code
+        return self.locales_dir / code / "LC_MESSAGES" / f"{validate_release_name(name)}.po"
+
+    def relative(self, path: Path) -> str:
+        """Return a path relative to the project root, for occurrences and messages."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    # -- listing -------------------------------------------------------------
+    def releases(self) -> list[str]:
+        """Return the names of every release in source/."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.source_dir.glob("*.md") if _RELEASE_NAME.match(p.stem))
+
+    def require(self, name: str) -> str:
+        """Return the name of an existing release, or raise UnknownReleaseError."""
+        validate_release_name(name)
+        if not self.source_path(name).is_file():
+            raise UnknownReleaseError(f"no release {name!r} (expected {self.relative(self.source_path(name))})")
+        return name
+
+    def languages(self, name: str) -> list[str]:
+        """Return the languages that have a catalog for a release."""
+        validate_release_name(name)
+        if not self.locales_dir.is_dir():
+            return []
+        found = []
+        for po in sorted(self.locales_dir.glob(f"*/LC_MESSAGES/{name}.po")):
+            found.append(po.parent.parent.name)
+        return found
+
+    def document(self, name: str) -> Document:
+        """Read and segment the source of a release."""
+        path = self.source_path(self.require(name))
+        text = read_source(path, max_bytes=self.max_source_bytes)
+        return segment(text, self.relative(path), front_matter_keys=self.front_matter_keys)
+
+    def load_catalog(self, name: str, language: str) -> polib.POFile:
+        """Read the catalog of one language, or raise if the release lacks that language."""
+        path = self.catalog_path(name, language)
+        if not path.is_file():
+            raise UnknownReleaseError(f"release {name!r} has no catalog for {language!r}")
+        return cat.load(path)
+
+    # -- changing -------------------------------------------------------------
+    def add_release(self, source_file: Path | str, languages: list[str]) -> str:
+        """Register a Markdown file as a release and create its template and catalogs."""
+        source_file = Path(source_file)
+        name = validate_release_name(source_file.stem)
+        if source_file.suffix.lower() != ".md":
+            raise SourceError(f"{source_file}: a release source must be a .md file")
+        codes = [get_language(code).code for code in languages]
+        text = read_source(source_file, max_bytes=self.max_source_bytes)
+        segment(text, str(source_file), front_matter_keys=self.front_matter_keys)  # refuse before copying
+        target = self.source_path(name)
+        if source_file.resolve() != target.resolve():
+            if target.exists():
+                raise SourceError(f"{self.relative(target)} already exists; use update after editing it")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source_file, target)
+        self.update(name, add_languages=codes)
+        return name
+
+    def update(self, name: str, *, add_languages: list[str] | None = None) -> dict[str, Counter]:
+        """Re-extract a release and merge the template into every catalog (msgmerge semantics)."""
+        doc = self.document(name)
+        template = cat.template_from_document(doc, name)
+        pot_path = self.template_path(name)
+        old = cat.load(pot_path) if pot_path.is_file() else None
+        if old is not None and cat.same_entries(old, template):
+            template = old  # keep the creation date: no needless diff
+        else:
+            cat.save_atomic(template, pot_path)
+        changes: dict[str, Counter] = {}
+        languages = list(dict.fromkeys(self.languages(name) + list(add_languages or [])))
+        for code in languages:
+            path = self.catalog_path(name, code)
+            with cat.catalog_lock(path):
+                if path.is_file():
+                    po = cat.load(path)
+                    merged = cat.merge(po, template)
+                else:
+                    po = None
+                    merged = cat.new_catalog(template, code, name)
+                if po is None or cat.serialise(po) != cat.serialise(merged):
+                    cat.save_atomic(merged, path)
+                changes[code] = Counter(entry_state(e).value for e in merged if not e.obsolete)
+        return changes
+
+    # -- reading -------------------------------------------------------------
+    def status(self, name: str) -> list[LanguageStatus]:
+        """Return per-language counts of every state and failing check."""
+        result = []
+        for code in self.languages(name):
+            po = self.load_catalog(name, code)
+            result.append(catalog_status(po, code))
+        return result
+
+    def compile(self, *, check: bool = False, names: list[str] | None = None) -> CompileReport:
+        """Write .mo files and approved releases; with check, write nothing and only report."""
+        report = CompileReport()
+        for name in names or self.releases():
+            try:
+                doc = self.document(name)
+            except TranslateAppError as exc:
+                report.problems.append(str(exc))
+                continue
+            template = cat.template_from_document(doc, name)
+            source_ids = {(e.msgctxt, e.msgid) for e in template}
+            pot_path = self.template_path(name)
+            if not pot_path.is_file():
+                report.problems.append(f"{self.relative(pot_path)}: missing template; run update {name}")
+            else:
+                try:
+                    pot = cat.load(pot_path)
+                    if {(e.msgctxt, e.msgid) for e in pot if not e.obsolete} != source_ids:
+                        report.problems.append(f"{self.relative(pot_path)}: out of date with its source; run update {name}")
+                except CatalogError as exc:
+                    report.problems.append(str(exc))
+            for code in self.languages(name):
+                path = self.catalog_path(name, code)
+                rel = self.relative(path)
+                try:
+                    po = cat.load(path)
+                except CatalogError as exc:
+                    report.problems.append(str(exc))
+                    continue
+                report.problems.extend(catalog_problems(po, rel, source_ids))
+                if check:
+                    continue
+                mo = path.with_suffix(".mo")
+                write_mo(po, mo)
+                report.written.append(mo)
+                if unapproved(doc, po):
+                    report.skipped.append(f"{name}/{code}")
+                    continue
+                out = self.build_dir / "releases" / name
+                markdown = render_markdown(doc, po, only_approved=True)
+                write_atomic(out / f"{code}.md", markdown.encode("utf-8"))
+                write_atomic(out / f"{code}.html", render_html(markdown, code).encode("utf-8"))
+                report.written += [out / f"{code}.md", out / f"{code}.html"]
+        return report
+
+
+def catalog_status(po: polib.POFile, language: str) -> LanguageStatus:
+    """Count the states and failing checks of one catalog."""
+    counts = Counter({s: 0 for s in STATES})
+    errors = warnings = 0
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        counts[entry_state(entry).value] += 1
+        for result in run_checks(entry.msgid, entry.msgstr, language=language):
+            if result.severity == "error":
+                errors += 1
+            else:
+                warnings += 1
+    return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()))
+
+
+def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None) -> list[str]:
+    """Return every reason a catalog may not be compiled as it is."""
+    problems = []
+    if not po.metadata.get("Language"):
+        problems.append(f"{rel}: header has no Language")
+    if "charset=UTF-8" not in po.metadata.get("Content-Type", "").replace("utf-8", "UTF-8"):
+        problems.append(f"{rel}: Content-Type is not UTF-8")
+    for entry in po:
+        if entry.obsolete:
+            continue
+        where = f"{rel}:{entry.linenum}"
+        if stale_approval(entry):
+            problems.append(f"{where}: approval no longer matches the text (edited outside the service?)")
+        if entry_state(entry) == State.APPROVED:
+            for result in run_checks(entry.msgid, entry.msgstr):
+                if result.severity == "error":
+                    problems.append(f"{where}: approved entry fails check {result.id}: {result.message}")
+    if source_ids is not None:
+        live = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+        if live != source_ids:
+            problems.append(f"{rel}: out of date with its source ({len(source_ids - live)} new, "
+                            f"{len(live - source_ids)} removed segments); run update")
+    return problems

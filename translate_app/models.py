@@ -1,0 +1,264 @@
+"""SQLAlchemy models: everything that is not a translation (those live in the catalogs)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("translator", "reviewer", "coordinator")
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Base class of every model."""
+
+
+class User(Base):
+    """A volunteer or coordinator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(20), default="translator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def languages(self) -> list[str]:
+        """Return the language codes this person works on."""
+        return sorted(m.language for m in self.memberships)
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Say whether this person coordinates (every language, every release)."""
+        return self.role == "coordinator"
+
+    def can_translate(self, language: str) -> bool:
+        """Say whether this person may edit translations in a language."""
+        return self.active and (self.is_coordinator or language in self.languages)
+
+    def can_review(self, language: str) -> bool:
+        """Say whether this person may approve translations in a language."""
+        return self.active and (self.is_coordinator or (self.role == "reviewer" and language in self.languages))
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class Membership(Base):
+    """A person's membership in one language team."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class ApiToken(Base):
+    """A bearer token for scripts; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Invitation(Base):
+    """A one-time link a coordinator sends to a new volunteer."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20), default="translator")
+    languages: Mapped[str] = mapped_column(String(400), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Release(Base):
+    """What the service knows of a release beyond its files: title, deadline, policy."""
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    self_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    mt_provider: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditLog(Base):
+    """One change to a segment: who, when, old and new text and state."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+    segment_id: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    old_text: Mapped[str] = mapped_column(Text, default="")
+    new_text: Mapped[str] = mapped_column(Text, default="")
+    old_state: Mapped[str] = mapped_column(String(20), default="")
+    new_state: Mapped[str] = mapped_column(String(20), default="")
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Comment(Base):
+    """A remark on a segment, for the other volunteers of that language."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+    segment_id: Mapped[str] = mapped_column(String(40), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Publication(Base):
+    """A published language of a release, with the compiled text that went out."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Job(Base):
+    """A background job (machine pre-translation) and its progress."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), default="pretranslate")
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    languages: Mapped[str] = mapped_column(String(400))
+    provider: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Estimate the seconds left from the rate so far."""
+        if not self.started_at or not self.done or self.status != "running":
+            return None
+        started = self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=timezone.utc)
+        elapsed = (utcnow() - started).total_seconds()
+        remaining = max(self.total - self.done - self.failed, 0)
+        return elapsed / self.done * remaining
+
+
+class MTCache(Base):
+    """A cached machine translation, keyed by provider, settings, language pair and text hash."""
+
+    __tablename__ = "mt_cache"
+    __table_args__ = (UniqueConstraint("provider", "settings_hash", "source_lang", "target_lang", "text_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    settings_hash: Mapped[str] = mapped_column(String(64))
+    source_lang: Mapped[str] = mapped_column(String(20))
+    target_lang: Mapped[str] = mapped_column(String(20))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    translation: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MemoryEntry(Base):
+    """An approved translation indexed for memory lookups; rebuilt from catalogs at will."""
+
+    __tablename__ = "memory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    translation: Mapped[str] = mapped_column(Text)
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class LoginAttempt(Base):
+    """A failed login, counted to slow down password guessing."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    score: Mapped[float] = mapped_column(Float, default=1.0)

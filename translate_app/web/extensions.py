@@ -1,0 +1,50 @@
+"""Flask extensions, created at module level and attached in create_app with init_app."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db import make_engine, make_session_factory
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+class Database:
+    """One engine per app and one session per request."""
+
+    def __init__(self) -> None:
+        self.factories: dict[int, sessionmaker[Session]] = {}
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine for the app's DATABASE_URL and close sessions after requests."""
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["translate_app.engine"] = engine
+        app.extensions["translate_app.sessions"] = make_session_factory(engine)
+        app.teardown_appcontext(self._close)
+
+    @staticmethod
+    def factory(app: Flask) -> sessionmaker[Session]:
+        """Return the session factory of an app (for threads and jobs)."""
+        return app.extensions["translate_app.sessions"]
+
+    @property
+    def session(self) -> Session:
+        """Return the session of the current request, opening it on first use."""
+        from flask import current_app
+
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["translate_app.sessions"]()
+        return g.db_session
+
+    @staticmethod
+    def _close(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+db = Database()
