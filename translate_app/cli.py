@@ -138,3 +138,74 @@ def serve(host: str, port: int) -> None:
     from .web.serve import run_server
 
     run_server(host=host, port=port)
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every Alembic migration to the configured database."""
+    from .db import upgrade
+
+    url = _settings().resolved_database_url()
+    upgrade(url)
+    click.echo("database is up to date")
+
+
+def _password_from(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@main.group()
+def user() -> None:
+    """Manage volunteers and coordinators."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["translator", "reviewer", "coordinator"]), default="translator",
+              show_default=True)
+@click.option("--languages", "-l", default="", help="Comma-separated language codes.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(name: str, role: str, languages: str, password_stdin: bool) -> None:
+    """Create a volunteer or coordinator."""
+    from . import accounts
+    from .db import open_database
+
+    codes = parse_language_list(languages) if languages.strip() else []
+    password = _password_from(password_stdin)
+    sessions = open_database(_settings())
+    with sessions() as session:
+        accounts.create_user(session, name=name, role=role, languages=codes, password=password)
+        session.commit()
+    click.echo(f"user {name} ({role}) created" + (f" for {', '.join(codes)}" if codes else ""))
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.argument("name")
+def token_create(name: str) -> None:
+    """Print a new API token for a user."""
+    from sqlalchemy import select
+
+    from . import accounts
+    from .db import open_database
+    from .models import User
+
+    sessions = open_database(_settings())
+    with sessions() as session:
+        found = session.scalar(select(User).where(User.name == name))
+        if found is None:
+            raise accounts.AccountError(f"no user named {name!r}")
+        value = accounts.create_token(session, found)
+        session.commit()
+    click.echo(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import re
 import threading
 from datetime import datetime, timezone
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import polib
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from rapidfuzz import fuzz, process
 
 from .. import __version__
@@ -24,7 +25,7 @@ WRAP_WIDTH = 79
 FUZZY_CUTOFF = 60.0
 GENERATOR = f"translate-app {__version__}"
 
-_thread_locks: dict[str, threading.RLock] = {}
+_thread_locks: dict[str, tuple[threading.RLock, FileLock]] = {}
 _thread_locks_guard = threading.Lock()
 
 
@@ -140,10 +141,9 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
             fresh.append((len(result), entry))
         result.append(entry)
 
-    # Fuzzy matching against translated entries that lost their exact match.
-    candidates = {
-        key: e for key, e in old_live.items() if key not in used and e.msgstr.strip()
-    }
+    # Fuzzy matching against every translated entry, as msgmerge does: one
+    # that kept its exact match may still lend its translation to a near copy.
+    candidates = {key: e for key, e in old_live.items() if e.msgstr.strip()}
     choices = {key: e.msgid for key, e in candidates.items()}
     for _, entry in fresh:
         if not choices:
@@ -157,8 +157,11 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
         entry.tcomment = old.tcomment
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
-        entry.previous_msgid = old.msgid
-        entry.previous_msgctxt = old.msgctxt
+        # Like msgmerge, keep the source the translation was made from.
+        if "fuzzy" in old.flags and old.previous_msgid:
+            entry.previous_msgid, entry.previous_msgctxt = old.previous_msgid, old.previous_msgctxt
+        else:
+            entry.previous_msgid, entry.previous_msgctxt = old.msgid, old.msgctxt
         used.add(key)
 
     for key, old in list(old_live.items()) + list(old_obsolete.items()):
@@ -178,6 +181,7 @@ def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
 
 
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"')
 
 
 def load(path: Path | str) -> polib.POFile:
@@ -194,13 +198,30 @@ def load(path: Path | str) -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CatalogError(f"{path}:{line}: not valid UTF-8") from exc
+    # polib reads some broken lines (an unterminated string, an unquoted msgid)
+    # without complaint, so every line is checked against the PO syntax first.
+    for number, line in enumerate(io.StringIO(text, newline=None), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
+            raise CatalogError(f"{path}:{number}: malformed catalog: cannot read {stripped[:60]!r}")
     try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=True)
+        # From the file, not the text: polib splits a text also at U+2028 and U+0085,
+        # which a translation may hold.
+        po = polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _SYNTAX_LINE.search(message)
-        where = f"{path}:{m.group(1)}" if m else str(path)
-        raise CatalogError(f"{where}: malformed catalog: {message}") from exc
+        where, detail = (f"{path}:{m.group(1)}", "syntax error") if m else (str(path), message)
+        raise CatalogError(f"{where}: malformed catalog: {detail}") from exc
+    # Duplicates are found here in one pass; polib's own check is quadratic and names no line.
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        first = seen.setdefault((entry.msgctxt, entry.msgid), entry.linenum)
+        if first != entry.linenum:
+            raise CatalogError(f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
+                               f"at line {first} ({entry.msgid[:40]!r})")
     po.fpath = str(path)
     return po
 
@@ -221,13 +242,21 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
     path = Path(path)
     key = str(path.resolve())
     with _thread_locks_guard:
-        tlock = _thread_locks.setdefault(key, threading.RLock())
+        if key not in _thread_locks:
+            # One FileLock per catalog, so that a thread holding it may take it again.
+            # The lock file stays in place: deleting it would race with waiters.
+            _thread_locks[key] = (threading.RLock(), FileLock(str(path.parent / f".{path.name}.lock")))
+        tlock, flock = _thread_locks[key]
     with tlock:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(path.parent / f".{path.name}.lock"), timeout=timeout)
-        # The lock file stays in place: deleting it would race with waiters.
-        with lock:
+        try:
+            flock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise CatalogError(f"{path}: locked by another process for over {timeout:g} s") from exc
+        try:
             yield
+        finally:
+            flock.release()
 
 
 @contextlib.contextmanager

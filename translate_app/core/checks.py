@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from markdown_it import MarkdownIt
@@ -62,8 +64,9 @@ def register(cls: type[Check]) -> type[Check]:
     return cls
 
 
+@lru_cache(maxsize=8192)
 def _markup(text: str) -> dict[str, Counter]:
-    """Count the inline Markdown constructs a translation must keep."""
+    """Count the inline Markdown constructs a translation must keep (cached: do not mutate)."""
     found: dict[str, Counter] = {k: Counter() for k in ("emphasis", "links", "autolinks", "code", "images")}
     for block in _INLINE.parse(text):
         for tok in block.children or []:
@@ -165,7 +168,9 @@ class NumbersCheck(Check):
     def check(self, source, target, *, language=""):
         def numbers(text: str) -> Counter:
             text = _strip_urls(text)
-            return Counter(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
+            # Compare digit values, so that Arabic-Indic ٢٠٢٦ is the same number as 2026.
+            return Counter("".join(str(unicodedata.digit(c)) for c in n if c.isdecimal())
+                           for n in _NUMBER.findall(text))
         return _diff(numbers(source), numbers(target)) or None
 
 
@@ -195,7 +200,7 @@ class PunctuationCheck(Check):
         s, t = source.rstrip()[-1:], target.rstrip()[-1:]
         if s in _SENTENCE_END and t not in _SENTENCE_END[s]:
             return f"the source ends with {s!r}, the translation with {t!r}"
-        if s and t in ".!?" and s not in _SENTENCE_END and s.isalnum():
+        if s and t and t in ".!?" and s not in _SENTENCE_END and s.isalnum():
             return f"the translation ends with {t!r}, the source does not"
         return None
 
@@ -252,8 +257,8 @@ def _strip_urls(text: str) -> str:
 
 
 def run_checks(source: str, target: str, *, language: str = "",
-               enabled: list[str] | None = None) -> list[CheckResult]:
-    """Run every registered check (or the enabled ones) and return the failures."""
+               enabled: list[str] | None = None, extra: Iterable[Check] = ()) -> list[CheckResult]:
+    """Run every registered check (or the enabled ones), plus extra instances, and return the failures."""
     if not target:
         return []
     source = unicodedata.normalize("NFC", source)
@@ -263,6 +268,13 @@ def run_checks(source: str, target: str, *, language: str = "",
         if enabled is not None and cid not in enabled:
             continue
         result = cls().run(source, target, language=language)
+        if result is not None:
+            results.append(result)
+    # Extra checks carry data of their own, such as a release glossary.
+    for check in extra:
+        if enabled is not None and check.id not in enabled:
+            continue
+        result = check.run(source, target, language=language)
         if result is not None:
             results.append(result)
     return results

@@ -70,7 +70,7 @@ def render_markdown(doc: Document, po: polib.POFile, *, only_approved: bool = Fa
 def render_html(markdown_text: str, language: str, *, title: str | None = None) -> str:
     """Return a standalone HTML page of a Markdown release, escaped, with lang and dir."""
     lang = get_language(language)
-    tokens = _HTML.parse(markdown_text)
+    tokens = _HTML.parse(markdown_text.lstrip("\ufeff"))
     if title is None:
         title = _title(tokens)
     body = _HTML.renderer.render(tokens, _HTML.options, {})

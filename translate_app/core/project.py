@@ -154,6 +154,9 @@ class Project:
     def update(self, name: str, *, add_languages: list[str] | None = None) -> dict[str, Counter]:
         """Re-extract a release and merge the template into every catalog (msgmerge semantics)."""
         doc = self.document(name)
+        languages = list(dict.fromkeys(self.languages(name) + list(add_languages or [])))
+        for code in self.languages(name):
+            cat.load(self.catalog_path(name, code))  # refuse a malformed catalog before writing anything
         template = cat.template_from_document(doc, name)
         pot_path = self.template_path(name)
         old = cat.load(pot_path) if pot_path.is_file() else None
@@ -162,7 +165,6 @@ class Project:
         else:
             cat.save_atomic(template, pot_path)
         changes: dict[str, Counter] = {}
-        languages = list(dict.fromkeys(self.languages(name) + list(add_languages or [])))
         for code in languages:
             path = self.catalog_path(name, code)
             with cat.catalog_lock(path):

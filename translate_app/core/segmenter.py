@@ -8,6 +8,7 @@ identity catalog gives back the source file byte for byte.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -85,9 +86,8 @@ def decode_source(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(f"{name}:{line}: not valid UTF-8 (byte {exc.start})") from exc
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
+    # A byte-order mark is kept, so that rendering gives back the very same bytes.
+    if not text.lstrip("\ufeff").strip():
         raise SourceError(f"{name}: empty document, nothing to translate")
     return text
 
@@ -99,14 +99,16 @@ def segment(
     front_matter_keys: Iterable[str] = DEFAULT_FRONT_MATTER_KEYS,
 ) -> Document:
     """Parse Markdown text and return its translatable blocks."""
-    lines = source.splitlines(keepends=True)
+    # Split where markdown-it does (\n, \r\n, \r), not also at U+2028, \x0c or \x85 as
+    # str.splitlines would, or every line map after such a character is off.
+    lines = list(io.StringIO(source, newline=""))
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
     doc = Document(source=source, path=path)
     walker = _Walker(lines, offsets, set(front_matter_keys))
     try:
-        tokens = _PARSER.parse(source)
+        tokens = _PARSER.parse(source[1:] if source.startswith("\ufeff") else source)
     except Exception as exc:  # markdown-it accepts any text; this guards its bugs
         raise SourceError(f"{path}: cannot parse Markdown: {exc}") from exc
     doc.blocks = walker.walk(tokens)
@@ -300,7 +302,7 @@ def _paragraph_context(stack: list[list]) -> tuple[str, str]:
 
 def _continuation_prefix(prefix: str) -> str:
     """Turn a first-line prefix ('> 1. ') into the prefix of its following lines ('>    ')."""
-    return "".join(c if c in "> \t" else " " for c in prefix)
+    return "".join(c if c in "> \t" else " " for c in prefix.lstrip("\ufeff"))
 
 
 def _join_lines(lines: list[str]) -> tuple[str, str]:

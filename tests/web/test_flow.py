@@ -1,0 +1,205 @@
+"""Translating, reviewing and publishing through the pages and the JSON API."""
+
+from __future__ import annotations
+
+from translate_app.core.catalog import load
+
+
+def segments(auth, lang="de"):
+    r = auth.api("GET", f"/api/releases/appeal/{lang}/segments")
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def test_login_and_dashboard(client, auth):
+    assert client.get("/").status_code == 302
+    r = auth.login("tr_de", "wrong password!!")
+    assert r.status_code == 401
+    r = auth.login("tr_de")
+    assert r.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "German" in page and "French" not in page
+    assert 'class="progress"' in page
+
+
+def test_translate_review_publish(client, auth, app, web_project):
+    auth.login("tr_de")
+    segs = segments(auth)
+    assert [s["state"] for s in segs] == ["untranslated"] * len(segs)
+    first = segs[0]
+    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{first['id']}",
+                 {"translation": "Stoppt die Abschiebung", "version": first["version"]})
+    assert r.status_code == 200
+    saved = r.get_json()
+    assert saved["state"] == "translated" and saved["version"] != first["version"]
+    # The catalog on disk is the truth.
+    po = load(web_project / "locales/de/LC_MESSAGES/appeal.po")
+    assert po.find(first["source"]).msgstr == "Stoppt die Abschiebung"
+    # A translator cannot approve.
+    r = auth.api("POST", f"/api/releases/appeal/de/segments/{first['id']}/approve", {"version": saved["version"]})
+    assert r.status_code == 403
+    auth.logout()
+
+    auth.login("rev_de")
+    for seg in segments(auth):
+        if seg["state"] == "untranslated":
+            text = seg["source"].replace("Court", "Gericht")
+            r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": text, "version": seg["version"]})
+            assert r.status_code == 200
+    # Own translations need another reviewer unless self-review is allowed.
+    own = [s for s in segments(auth) if s["translated_by"] == "rev_de"]
+    r = auth.api("POST", f"/api/releases/appeal/de/segments/{own[0]['id']}/approve", {"version": own[0]["version"]})
+    assert r.status_code == 403 and "another reviewer" in r.get_json()["error"]
+    auth.logout()
+
+    auth.login("rev2_de")
+    for seg in segments(auth):
+        r = auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/approve", {"version": seg["version"]})
+        assert r.status_code == 200, r.get_json()
+    assert {s["state"] for s in segments(auth)} == {"approved"}
+    r = auth.api("POST", "/api/releases/appeal/de/publish")
+    assert r.status_code == 403  # reviewers do not publish
+    auth.logout()
+
+    auth.login("coord")
+    r = auth.api("POST", "/api/releases/appeal/fr/publish")
+    assert r.status_code == 409 and "not approved" in r.get_json()["error"]
+    r = auth.api("POST", "/api/releases/appeal/de/publish")
+    assert r.status_code == 200
+    html = client.get("/coordinate/releases/appeal/de/published.html")
+    assert html.status_code == 200
+    assert b'<html lang="de" dir="ltr">' in html.data and "Stoppt die Abschiebung" in html.get_data(as_text=True)
+    zipped = client.get("/coordinate/releases/appeal/published.zip")
+    assert zipped.status_code == 200 and zipped.data[:2] == b"PK"
+    page = client.get("/coordinate/releases/appeal").get_data(as_text=True)
+    assert "published" in page
+    # A source correction makes the published language stale.
+    src = web_project / "source/appeal.md"
+    src.write_text(src.read_text().replace("Respect the ruling of 2023.", "Respect the rulings of 2023."))
+    r = auth.api("POST", "/coordinate/releases/appeal/update")
+    r = client.post("/coordinate/releases/appeal/update", data={"csrf_token": auth.csrf("/coordinate/releases/appeal")})
+    assert r.status_code == 302
+    assert "published, stale" in client.get("/coordinate/releases/appeal").get_data(as_text=True)
+    assert client.get("/api/releases").get_json()[0]["published"]["de"] == "stale"
+
+
+def test_stale_version_is_a_conflict_not_an_overwrite(client, auth):
+    auth.login("tr_de")
+    seg = segments(auth)[1]
+    r1 = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Erste Fassung", "version": seg["version"]})
+    assert r1.status_code == 200
+    r2 = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Zweite Fassung", "version": seg["version"]})
+    assert r2.status_code == 409
+    body = r2.get_json()
+    assert body["current"]["translation"] == "Erste Fassung" and "error" in body
+    assert segments(auth)[1]["translation"] == "Erste Fassung"
+    # Same request twice (a double submit) with the fresh version: the second is a harmless conflict.
+    v = body["current"]["version"]
+    assert auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Dritte", "version": v}).status_code == 200
+    assert auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Dritte", "version": v}).status_code == 409
+
+
+def test_script_in_a_translation_is_shown_as_text(client, auth):
+    auth.login("tr_de")
+    seg = segments(auth)[0]
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": evil, "version": seg["version"]})
+    assert r.status_code == 200
+    assert any(c["id"] == "html" for c in r.get_json()["checks"])
+    page = client.get("/releases/appeal/de").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    preview = client.get("/releases/appeal/de/preview").get_data(as_text=True)
+    assert "<script>alert" not in preview and "&lt;script&gt;" in preview
+
+
+def test_hebrew_editor_is_right_to_left(client, auth):
+    auth.login("coord")
+    page = client.get("/releases/appeal/he").get_data(as_text=True)
+    assert 'dir="rtl"' in page and 'lang="he"' in page
+
+
+def test_api_with_bearer_token_needs_no_csrf(client, app):
+    from sqlalchemy import select
+
+    from translate_app import accounts
+    from translate_app.models import User
+    from translate_app.web.extensions import Database
+
+    with Database.factory(app)() as session:
+        token = accounts.create_token(session, session.scalar(select(User).where(User.name == "tr_de")))
+        session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    segs = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()
+    r = client.put(f"/api/releases/appeal/de/segments/{segs[0]['id']}", headers=headers,
+                   json={"translation": "Per Skript", "version": segs[0]["version"]})
+    assert r.status_code == 200
+    assert client.get("/api/releases/appeal/fr/segments", headers=headers).status_code == 403
+    bad = client.get("/api/releases", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and bad.get_json() == {"error": "authentication required"}
+
+
+def test_session_api_without_csrf_is_refused(client, auth):
+    auth.login("tr_de")
+    seg = segments(auth)[0]
+    r = client.put(f"/api/releases/appeal/de/segments/{seg['id']}", json={"translation": "x", "version": seg["version"]})
+    assert r.status_code == 400 and "CSRF" in r.get_json()["error"]
+
+
+def test_unknown_release_or_language_is_a_404_page(client, auth):
+    auth.login("coord")
+    for path in ("/releases/nope/de", "/releases/appeal/xx", "/releases/appeal/ar", "/releases/..%2F..%2Fetc/de"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "Traceback" not in r.get_data(as_text=True)
+    assert client.get("/api/releases/nope/de/segments").get_json()["error"]
+
+
+def test_login_is_rate_limited(client, auth):
+    for _ in range(5):
+        assert auth.login("tr_de", "wrong password!!").status_code == 401
+    assert auth.login("tr_de").status_code == 429
+
+
+def test_invitation_flow(client, auth):
+    import re
+
+    auth.login("coord")
+    token = auth.csrf("/coordinate/users")
+    r = client.post("/coordinate/users", data={"name": "olena", "role": "translator", "languages": "uk", "csrf_token": token})
+    link = re.search(r'value="(http://[^"]+/invite/[^"]+)"', r.get_data(as_text=True)).group(1)
+    auth.logout()
+    path = link.split("localhost", 1)[1]
+    token = auth.csrf(path)
+    r = client.post(path, data={"password": "a long secret!", "confirm": "a long secret!", "csrf_token": token})
+    assert r.status_code == 302
+    assert "My languages" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert client.get(path).status_code == 400  # used once
+
+
+def test_comments_and_history(client, auth):
+    auth.login("tr_de")
+    seg = segments(auth)[0]
+    auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Eins", "version": seg["version"]})
+    assert auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/comments", {"text": "Is 'Gericht' right?"}).status_code == 201
+    h = auth.api("GET", f"/api/releases/appeal/de/segments/{seg['id']}/history").get_json()
+    assert h["changes"][0]["new"] == "Eins" and h["changes"][0]["user"] == "tr_de"
+    assert h["comments"][0]["text"] == "Is 'Gericht' right?"
+
+
+def test_add_release_by_upload(client, auth, web_project):
+    import io
+
+    auth.login("coord")
+    token = auth.csrf("/coordinate/releases/new")
+    data = {"languages": "uk,ar", "csrf_token": token, "deadline": "2026-12-01",
+            "upload": (io.BytesIO(b"# Hello\n\nA statement.\n"), "statement.md")}
+    r = client.post("/coordinate/releases/new", data=data, content_type="multipart/form-data")
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert (web_project / "locales/ar/LC_MESSAGES/statement.po").is_file()
+    bad = {"languages": "uk", "csrf_token": token, "upload": (io.BytesIO(b"\x00\x01binary"), "evil.md")}
+    r = client.post("/coordinate/releases/new", data=bad, content_type="multipart/form-data")
+    assert r.status_code == 400 and "binary" in r.get_data(as_text=True)
+    wrong = {"languages": "uk", "csrf_token": token, "upload": (io.BytesIO(b"x"), "evil.exe")}
+    assert client.post("/coordinate/releases/new", data=wrong, content_type="multipart/form-data").status_code == 400
+    assert not (web_project / "source/evil.md").exists()

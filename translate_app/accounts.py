@@ -1,0 +1,151 @@
+"""People, passwords, API tokens, invitations and login throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .core.errors import TranslateAppError
+from .core.languages import get_language
+from .models import ROLES, ApiToken, Invitation, LoginAttempt, Membership, User, utcnow
+
+MIN_PASSWORD = 10
+LOGIN_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 30
+_NAME = re.compile(r"^[\w.@+-]{2,80}$")
+
+
+class AccountError(TranslateAppError):
+    """A request about accounts that cannot be carried out."""
+
+
+class TooManyAttemptsError(AccountError):
+    """Too many failed logins in a short time."""
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_password(password: str) -> None:
+    """Refuse passwords too short to resist guessing."""
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    return role
+
+
+def set_languages(user: User, languages: list[str]) -> None:
+    """Replace a person's language memberships."""
+    codes = list(dict.fromkeys(get_language(c).code for c in languages))
+    keep = {m.language: m for m in user.memberships if m.language in codes}
+    user.memberships[:] = [keep.get(c) or Membership(language=c) for c in codes]
+
+
+def create_user(session: Session, *, name: str, role: str, languages: list[str], password: str | None) -> User:
+    """Create a person; a None password leaves the account unusable until one is set."""
+    if not _NAME.match(name or ""):
+        raise AccountError(f"invalid user name {name!r}: 2-80 letters, digits or . @ + - _")
+    _check_role(role)
+    if session.scalar(select(User).where(User.name == name)):
+        raise AccountError(f"a user named {name!r} already exists")
+    user = User(name=name, role=role, active=True)
+    if password is not None:
+        validate_password(password)
+        user.password_hash = generate_password_hash(password)
+    set_languages(user, languages)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a new password."""
+    validate_password(password)
+    user.password_hash = generate_password_hash(password)
+
+
+def authenticate(session: Session, *, name: str, password: str, address: str) -> User | None:
+    """Return the user for a name and password, counting failures to slow guessing down."""
+    since = utcnow() - LOGIN_WINDOW
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    by_name = session.scalar(select(func.count()).where(LoginAttempt.key == f"name:{name}", LoginAttempt.at >= since))
+    by_addr = session.scalar(select(func.count()).where(LoginAttempt.key == f"addr:{address}", LoginAttempt.at >= since))
+    if by_name >= MAX_FAILURES_PER_NAME or by_addr >= MAX_FAILURES_PER_ADDRESS:
+        session.commit()
+        raise TooManyAttemptsError("too many failed logins; wait 15 minutes and try again")
+    user = session.scalar(select(User).where(User.name == name))
+    if user and user.active and user.password_hash and check_password_hash(user.password_hash, password):
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"name:{name}"))
+        session.commit()
+        return user
+    session.add_all([LoginAttempt(key=f"name:{name}"), LoginAttempt(key=f"addr:{address}")])
+    session.commit()
+    return None
+
+
+def create_token(session: Session, user: User) -> str:
+    """Create an API token for a person and return it; only its hash is kept."""
+    token = "ta_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """Return the active user an API token belongs to, or None."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def create_invitation(session: Session, *, name: str, role: str, languages: list[str],
+                      created_by: User | None, days: int = 7) -> str:
+    """Create a one-time invitation and return its secret token."""
+    if not _NAME.match(name or ""):
+        raise AccountError(f"invalid user name {name!r}")
+    _check_role(role)
+    codes = [get_language(c).code for c in languages]
+    if session.scalar(select(User).where(User.name == name)):
+        raise AccountError(f"a user named {name!r} already exists")
+    token = secrets.token_urlsafe(24)
+    session.add(Invitation(
+        token_hash=_hash_token(token), name=name, role=role, languages=",".join(codes),
+        created_by_id=created_by.id if created_by else None,
+        expires_at=utcnow() + timedelta(days=days),
+    ))
+    session.flush()
+    return token
+
+
+def open_invitation(session: Session, token: str) -> Invitation:
+    """Return an unused, unexpired invitation for a token, or raise AccountError."""
+    inv = session.scalar(select(Invitation).where(Invitation.token_hash == _hash_token(token)))
+    if inv is None or inv.used_at is not None:
+        raise AccountError("this invitation link is not valid or was already used")
+    expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=timezone.utc)
+    if expires < datetime.now(timezone.utc):
+        raise AccountError("this invitation link has expired; ask your coordinator for a new one")
+    return inv
+
+
+def accept_invitation(session: Session, token: str, password: str) -> User:
+    """Create the invited person's account with their chosen password."""
+    inv = open_invitation(session, token)
+    user = create_user(session, name=inv.name, role=inv.role,
+                       languages=[c for c in inv.languages.split(",") if c], password=password)
+    inv.used_at = utcnow()
+    session.flush()
+    return user

@@ -1,0 +1,151 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .config import Settings
+from .core.errors import (
+    LanguageError,
+    NotApprovedError,
+    ReleaseNameError,
+    StaleVersionError,
+    TranslateAppError,
+    UnknownReleaseError,
+)
+from .core.segments import UnknownSegmentError
+from .web.extensions import csrf, db, login_manager
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app from TRANSLATE_APP_* settings, overridden by `config` (for tests)."""
+    settings = Settings.from_env()
+    if config and "SETTINGS" in config:
+        settings = config["SETTINGS"]
+    app = Flask(__name__, instance_path=str(settings.instance_dir),
+                template_folder="web/templates", static_folder="web/static")
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        DATABASE_URL=settings.database_url,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        MAX_CONTENT_LENGTH=settings.max_source_bytes + 64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        AUTO_MIGRATE=True,
+    )
+    if config:
+        app.config.update({k: v for k, v in config.items() if k != "SETTINGS"})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.resolved_secret_key()
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = settings.resolved_database_url()
+    if app.config["AUTO_MIGRATE"]:
+        from .db import upgrade
+
+        upgrade(app.config["DATABASE_URL"])
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+
+    from .web import api, auth, coordinate, review
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(coordinate.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
+    _register_errors(app)
+    _register_cli(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'self'",
+        )
+        return response
+
+    return app
+
+
+_STATUS = {
+    UnknownReleaseError: 404,
+    UnknownSegmentError: 404,
+    LanguageError: 404,
+    ReleaseNameError: 400,
+    StaleVersionError: 409,
+    NotApprovedError: 409,
+}
+
+
+def _status_for(exc: Exception) -> int:
+    from .accounts import TooManyAttemptsError
+    from .workflow import PermissionDeniedError
+
+    if isinstance(exc, PermissionDeniedError):
+        return 403
+    if isinstance(exc, TooManyAttemptsError):
+        return 429
+    for cls, code in _STATUS.items():
+        if isinstance(exc, cls):
+            return code
+    return 400
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_errors(app: Flask) -> None:
+    """Turn domain errors and HTTP errors into JSON for the API and pages for people."""
+
+    @app.errorhandler(TranslateAppError)
+    def _domain_error(exc: TranslateAppError):
+        code = _status_for(exc)
+        if _wants_json():
+            body = {"error": str(exc)}
+            current = getattr(exc, "current", None)
+            if current is not None:
+                body["current"] = current.as_api()
+            return jsonify(body), code
+        return render_template("error.html", code=code, message=str(exc)), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        if _wants_json():
+            return jsonify({"error": f"CSRF check failed: {exc.description}"}), 400
+        return render_template("error.html", code=400, message="The form expired or was sent twice; reload the page and try again."), 400
+
+    for code, message in ((400, "Bad request"), (401, "Please log in"), (403, "You may not do this"),
+                          (404, "Not found"), (405, "Method not allowed"), (413, "The upload is too large"),
+                          (429, "Too many requests")):
+        def handler(exc, code=code, message=message):
+            text = getattr(exc, "description", None) or message
+            if _wants_json():
+                return jsonify({"error": text}), code
+            return render_template("error.html", code=code, message=text), code
+        app.register_error_handler(code, handler)
+
+
+def _register_cli(app: Flask) -> None:
+    """Make every translate-app command reachable as `flask --app wsgi ...`."""
+    from .cli import main
+
+    for name, command in main.commands.items():
+        if name not in app.cli.commands:
+            app.cli.add_command(command, name)

@@ -1,0 +1,345 @@
+"""The provider base class and registry, after Weblate's machinery.
+
+A provider is a small class with declarative attributes (name, batch size,
+request timeout, concurrency, rate limit, language-code map) and one batch
+method. The shared policy lives here once: masking, packing a batch into
+requests, the cache key, explicit timeouts, retries with exponential backoff
+and jitter on timeouts, 429 and 5xx (honouring Retry-After), and turning
+whatever a client library raises into the small hierarchy of ``errors``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, ClassVar, TypeVar
+
+import requests
+
+from ..core.glossary import Glossary
+from ..core.languages import get_language
+from ..core.masking import Masked, Restored, mask, unmask
+from . import transport
+from .errors import (
+    BadResponseError,
+    JobCancelled,
+    ProviderAuthError,
+    ProviderConfigError,
+    ProviderError,
+    ProviderTimeout,
+    ProviderUnavailable,
+    RateLimitedError,
+    RequestRejectedError,
+    UnknownProviderError,
+    UnsupportedLanguageError,
+)
+
+T = TypeVar("T")
+
+SOURCE_LANGUAGE = "en"
+MASK_VERSION = "1"  # part of the cache key: change it when masking changes
+SEPARATOR = "\n[S{}S]\n"
+_SEPARATOR = re.compile(r"\s*\[\s*S\s*(\d{1,4})\s*S\s*\]\s*")
+
+REGISTRY: dict[str, type[Provider]] = {}
+
+
+def register(cls: type[Provider]) -> type[Provider]:
+    """Add a provider class to the registry under its id."""
+    REGISTRY[cls.id] = cls
+    return cls
+
+
+def provider_ids() -> list[str]:
+    """Return the ids of every registered provider."""
+    from . import providers  # noqa: F401  (registers the providers)
+
+    return list(REGISTRY)
+
+
+def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider:
+    """Return a configured provider, or raise UnknownProviderError naming the known ids."""
+    ids = provider_ids()
+    cls = REGISTRY.get((provider_id or "").strip().lower())
+    if cls is None:
+        raise UnknownProviderError(f"unknown machine-translation provider {provider_id!r}; "
+                                   f"choose one of {', '.join(ids)}")
+    return cls(settings, **overrides)
+
+
+class RateLimiter:
+    """Space requests evenly across threads, and pause everyone after a Retry-After."""
+
+    def __init__(self, per_second: float | None) -> None:
+        self.interval = 1.0 / per_second if per_second else 0.0
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self, stop: threading.Event | None = None) -> None:
+        """Block until this thread may send its next request."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            _sleep(slot - now, stop)
+
+    def pause(self, seconds: float) -> None:
+        """Hold back every thread's next request for some seconds."""
+        with self._lock:
+            self._next = max(self._next, time.monotonic() + seconds)
+
+
+def _sleep(seconds: float, stop: threading.Event | None) -> None:
+    if stop is None:
+        time.sleep(seconds)
+    elif stop.wait(seconds):
+        raise JobCancelled("the job was stopped")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Return the seconds a Retry-After header asks for (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
+
+
+class Provider:
+    """A machine-translation service: declarative attributes and one batch method."""
+
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    online: ClassVar[bool] = True
+    batch_size: ClassVar[int] = 20          # texts per request
+    max_chars: ClassVar[int] = 4500         # characters per request, separators included
+    timeout: ClassVar[tuple[float, float]] = (5.0, 30.0)  # connect, read (seconds)
+    concurrency: ClassVar[int] = 4          # requests in flight at once
+    rate_limit: ClassVar[float | None] = None  # requests per second, all threads together
+    max_attempts: ClassVar[int] = 4         # tries per request
+    backoff: ClassVar[float] = 0.5          # first retry delay; doubles each time, plus jitter
+    backoff_max: ClassVar[float] = 30.0
+    retry_after_max: ClassVar[float] = 120.0
+    max_failed_batches: ClassVar[int] = 3   # consecutive failed batches that stop a job
+    language_map: ClassVar[dict[str, str]] = {}
+    cache_expiry_days: ClassVar[int] = 180
+
+    _TUNABLE = ("batch_size", "max_chars", "timeout", "concurrency", "rate_limit", "max_attempts",
+                "backoff", "backoff_max", "retry_after_max", "max_failed_batches")
+
+    def __init__(self, settings: Any, **overrides: Any) -> None:
+        self.settings = settings
+        for key, value in overrides.items():
+            if key not in self._TUNABLE:
+                raise TypeError(f"{type(self).__name__} has no setting {key!r}")
+            setattr(self, key, value)
+        self.limiter = RateLimiter(self.rate_limit)
+        self.stop = threading.Event()
+        self._count_lock = threading.Lock()
+        self.requests = 0
+        self.configure()
+
+    # -- configuration --------------------------------------------------------
+    def configure(self) -> None:
+        """Check the settings this provider needs; raise ProviderConfigError if one lacks."""
+
+    def fingerprint(self) -> dict[str, str]:
+        """Return the settings that change the output (never secrets), for the cache key."""
+        return {}
+
+    def settings_hash(self) -> str:
+        """Return the hash of provider, settings and masking version that keys the cache."""
+        data = json.dumps({"provider": self.id, "mask": MASK_VERSION, **self.fingerprint()}, sort_keys=True)
+        return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+    def supported_codes(self) -> set[str] | None:
+        """Return the provider's language codes, or None when it takes any."""
+        return None
+
+    def provider_code(self, language: str) -> str | None:
+        """Return the provider's code for a language, or None when it has none."""
+        code = get_language(language).code
+        base = code.split("_")[0]
+        candidates = [self.language_map.get(code), self.language_map.get(base), code.replace("_", "-"), code, base]
+        supported = self.supported_codes()
+        for candidate in candidates:
+            if candidate and (supported is None or candidate in supported):
+                return candidate
+        return None
+
+    def check_languages(self, source: str, targets: list[str]) -> None:
+        """Raise UnsupportedLanguageError unless every pair source → target is supported."""
+        if self.provider_code(source) is None:
+            raise UnsupportedLanguageError(f"{self.name} does not translate from {source!r}")
+        missing = [t for t in targets if self.provider_code(t) is None]
+        if missing:
+            raise UnsupportedLanguageError(
+                f"{self.name} does not translate {source} → {', '.join(missing)}; "
+                "choose another provider for these languages"
+            )
+
+    # -- masking --------------------------------------------------------------
+    def mask(self, text: str, glossary: Glossary | None = None) -> Masked:
+        """Mask what must survive translation, glossary terms included."""
+        return mask(text, terms=glossary.sources() if glossary else ())
+
+    def unmask(self, masked: Masked, translated: str, language: str, glossary: Glossary | None = None) -> Restored:
+        """Restore masked pieces, putting each glossary term in its required form."""
+        return unmask(masked, translated, replacements=glossary.replacements(language) if glossary else None)
+
+    # -- batches and requests -------------------------------------------------
+    def plan_batches(self, texts: list[str]) -> list[list[str]]:
+        """Split texts into batches within the provider's count and size limits."""
+        batches: list[list[str]] = []
+        current: list[str] = []
+        size = 0
+        for text in texts:
+            extra = len(text) + (len(SEPARATOR) + 4 if current else 0)
+            if current and (len(current) >= self.batch_size or size + extra > self.max_chars):
+                batches.append(current)
+                current, size = [], 0
+                extra = len(text)
+            current.append(text)
+            size += extra
+        if current:
+            batches.append(current)
+        return batches
+
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        """Translate masked texts; the one method each provider supplies."""
+        raise NotImplementedError
+
+    def request(self, call: Callable[[], T]) -> T:
+        """Run one provider request with the rate limit, a timeout and retries."""
+        attempt = 0
+        while True:
+            attempt += 1
+            if self.stop.is_set():
+                raise JobCancelled("the job was stopped")
+            self.limiter.wait(self.stop)
+            with transport.call_context(tuple(self.timeout)) as record:
+                try:
+                    result = call()
+                except Exception as exc:  # classified below into ProviderError
+                    error = self.classify(exc, record)
+                else:
+                    error = None
+            with self._count_lock:
+                self.requests += record.requests
+            if error is None:
+                return result
+            if not error.retryable or attempt >= self.max_attempts:
+                if error.retryable:
+                    raise type(error)(f"{error} (gave up after {attempt} attempts)", retry_after=error.retry_after)
+                raise error
+            if error.retry_after is not None:
+                delay = min(error.retry_after, self.retry_after_max)
+                self.limiter.pause(delay)
+            else:
+                delay = min(self.backoff * 2 ** (attempt - 1), self.backoff_max)
+                delay += random.uniform(0, delay)  # jitter: threads must not retry in step
+            _sleep(delay, self.stop)
+
+    def classify(self, exc: BaseException, record: transport.CallRecord) -> ProviderError:
+        """Turn what a client library raised into a ProviderError that says whether to retry."""
+        if isinstance(exc, ProviderError):
+            return exc
+        # Some clients swallow the requests error and fail later on a None response.
+        wire = record.last_exception or exc
+        if isinstance(wire, requests.Timeout):
+            return ProviderTimeout(f"{self.name}: no answer within {self.timeout[1]:g} s")
+        if isinstance(wire, requests.exceptions.ConnectionError):
+            return ProviderUnavailable(f"{self.name}: cannot connect: {_short(wire)}")
+        if isinstance(wire, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+            return BadResponseError(f"{self.name}: truncated answer: {_short(wire)}")
+        if isinstance(wire, requests.exceptions.JSONDecodeError):
+            return BadResponseError(f"{self.name}: malformed JSON in the answer: {_short(wire)}")
+        if isinstance(wire, requests.RequestException):
+            return ProviderUnavailable(f"{self.name}: request failed: {_short(wire)}")
+        from deep_translator import exceptions as dt
+
+        if isinstance(exc, (dt.LanguageNotSupportedException, dt.InvalidSourceOrTargetLanguage)):
+            return UnsupportedLanguageError(f"{self.name}: {exc}")
+        if isinstance(exc, dt.ApiKeyException):
+            return ProviderConfigError(f"{self.name}: missing API key")
+        if isinstance(exc, (dt.NotValidLength, dt.NotValidPayload)):
+            return RequestRejectedError(f"{self.name}: text refused: {_short(exc)}")
+        response = record.last_response
+        status = response.status_code if response is not None else None
+        if status is not None and not 200 <= status < 300:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            detail = f"{self.name}: HTTP {status}: {_body(response)}"
+            if status == 429:
+                return RateLimitedError(detail, retry_after=retry_after)
+            if status in (401, 403):
+                return ProviderAuthError(detail)
+            if status >= 500:
+                return ProviderUnavailable(detail, retry_after=retry_after)
+            return RequestRejectedError(detail)
+        if isinstance(exc, dt.TooManyRequests):
+            return RateLimitedError(f"{self.name}: too many requests")
+        if isinstance(exc, dt.AuthorizationException):
+            return ProviderAuthError(f"{self.name}: credentials refused")
+        if response is not None:
+            return BadResponseError(f"{self.name}: malformed answer ({type(exc).__name__}: {_short(exc)})")
+        return ProviderUnavailable(f"{self.name}: {type(exc).__name__}: {_short(exc)}")
+
+    def call_with_split(self, texts: list[str], one: Callable[[str], str]) -> list[str]:
+        """Send texts packed into one request; split the batch when separators come back wrong."""
+        if len(texts) == 1:
+            return [self.request(lambda: _text(one(texts[0])))]
+        joined = "".join((SEPARATOR.format(i) if i else "") + t for i, t in enumerate(texts))
+        answer = self.request(lambda: _text(one(joined)))
+        parts = split_packed(answer, len(texts))
+        if parts is not None:
+            return parts
+        half = len(texts) // 2
+        return self.call_with_split(texts[:half], one) + self.call_with_split(texts[half:], one)
+
+
+def split_packed(answer: str, count: int) -> list[str] | None:
+    """Split a packed answer at its separators, or return None when they are not all there in order."""
+    found = list(_SEPARATOR.finditer(answer))
+    if [int(m.group(1)) for m in found] != list(range(1, count)):
+        return None
+    parts, pos = [], 0
+    for m in found:
+        parts.append(answer[pos:m.start()])
+        pos = m.end()
+    parts.append(answer[pos:])
+    return [p.strip() for p in parts]
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadResponseError(f"empty or non-text answer: {str(value)[:80]!r}")
+    return value
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _body(response: requests.Response) -> str:
+    try:
+        text = response.text
+    except Exception:  # a truncated body can fail to decode
+        return ""
+    text = " ".join(text.split())
+    return text[:160]

@@ -1,0 +1,1 @@
+"""Flask blueprints, one per audience: auth, review, coordinate and api."""

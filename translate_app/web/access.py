@@ -1,0 +1,78 @@
+"""Who is asking: session users, bearer tokens, and the checks every view makes."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user, login_required
+
+from ..config import Settings
+from ..core.errors import UnknownReleaseError
+from ..core.languages import get_language
+from ..core.project import Project
+from ..models import User
+from .extensions import db, login_manager
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.active else None
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    from ..accounts import user_for_token
+
+    return user_for_token(db.session, header[7:].strip())
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    from flask import jsonify, redirect, url_for
+
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "authentication required"}), 401
+    return redirect(url_for("auth.login", next=request.full_path))
+
+
+def settings() -> Settings:
+    """Return the settings of the running app."""
+    return current_app.config["SETTINGS"]
+
+
+def project() -> Project:
+    """Return the project the app serves."""
+    return settings().project()
+
+
+def release_language(release: str, language: str) -> tuple[str, str]:
+    """Check that a release and one of its languages exist; 404 otherwise."""
+    code = get_language(language).code
+    proj = project()
+    proj.require(release)
+    if code not in proj.languages(release):
+        raise UnknownReleaseError(f"release {release!r} has no language {code!r}")
+    return release, code
+
+
+def coordinator_required(view):
+    """Let only active coordinators through."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_coordinator:
+            abort(403, "this page is for coordinators")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def uses_bearer_token() -> bool:
+    """Say whether the request authenticates with an API token (no CSRF needed)."""
+    return request.headers.get("Authorization", "").startswith("Bearer ")

@@ -1,0 +1,79 @@
+"""Logging in and out, and accepting an invitation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .. import accounts
+from .extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    """Name and password."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    """A new password, twice."""
+
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
+    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+        return target
+    return url_for("review.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log a person in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("review.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(db.session, name=form.name.data.strip(), password=form.password.data,
+                                         address=request.remote_addr or "?")
+        except accounts.TooManyAttemptsError as exc:
+            flash(str(exc), "error")
+            return render_template("login.html", form=form), 429
+        if user is not None:
+            login_user(user, remember=False)
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Wrong name or password.", "error")
+        status = 401
+    return render_template("login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (a POST, so a link on another site cannot do it)."""
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Let an invited volunteer choose a password and log in."""
+    invitation = accounts.open_invitation(db.session, token)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = accounts.accept_invitation(db.session, token, form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash(f"Welcome, {user.name}.", "ok")
+        return redirect(url_for("review.dashboard"))
+    return render_template("invite.html", form=form, invitation=invitation)

@@ -1,0 +1,95 @@
+"""Volunteers' pages: the dashboard of my languages, the editor, the live preview."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .. import workflow
+from ..core import segments as seg
+from ..core.compiler import render_html, render_markdown
+from ..core.languages import get_language
+from ..core.states import STATES
+from .access import project, release_language
+from .extensions import db
+
+bp = Blueprint("review", __name__)
+
+# Raw HTML off: a source or translation holding <script> is shown as text.
+_INLINE = MarkdownIt("commonmark", {"html": False})
+
+STATE_LABELS = {
+    "untranslated": "Untranslated", "machine": "Machine", "needs_review": "Needs review",
+    "translated": "Translated", "approved": "Approved",
+}
+
+
+@bp.app_template_filter("markdown_inline")
+def markdown_inline(text: str) -> Markup:
+    """Render inline Markdown (bold, links, code) safely for display."""
+    return Markup(_INLINE.renderInline(text or ""))
+
+
+@bp.app_context_processor
+def _globals() -> dict:
+    return {"STATES": STATES, "STATE_LABELS": STATE_LABELS, "language_of": get_language}
+
+
+def _my_languages(languages: list[str]) -> list[str]:
+    if current_user.is_coordinator:
+        return languages
+    return [code for code in languages if code in current_user.languages]
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    """Show every release with a progress bar per language I work on."""
+    proj = project()
+    releases = []
+    for name in proj.releases():
+        rel = workflow.release_record(db.session, proj, name)
+        mine = _my_languages(proj.languages(name))
+        if not mine:
+            continue
+        releases.append((rel, workflow.progress(db.session, proj, name, mine)))
+    db.session.commit()
+    return render_template("dashboard.html", releases=releases, today=date.today())
+
+
+def _require_translator(language: str) -> None:
+    if not current_user.can_translate(language):
+        abort(403, f"you are not a translator of {language}")
+
+
+@bp.route("/releases/<release>/<language>")
+@login_required
+def editor(release: str, language: str):
+    """Show the editor for one release and one language."""
+    release, language = release_language(release, language)
+    _require_translator(language)
+    proj = project()
+    rel = workflow.release_record(db.session, proj, release)
+    po = proj.load_catalog(release, language)
+    segments = seg.views(po, language)
+    counts = seg.counts(po)
+    db.session.commit()
+    return render_template(
+        "editor.html", release=rel, lang=get_language(language), segments=segments, counts=counts,
+        can_review=current_user.can_review(language),
+    )
+
+
+@bp.route("/releases/<release>/<language>/preview")
+@login_required
+def preview(release: str, language: str):
+    """Show the whole release as it would be published with today's translations."""
+    release, language = release_language(release, language)
+    _require_translator(language)
+    proj = project()
+    markdown = render_markdown(proj.document(release), proj.load_catalog(release, language))
+    return render_html(markdown, language)

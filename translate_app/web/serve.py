@@ -1,0 +1,69 @@
+"""`translate-app serve`: the service on its embedded defaults, served by gunicorn."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+
+from ..config import Settings
+from ..core.languages import parse_language_list
+
+
+def prepare(settings: Settings) -> str | None:
+    """Migrate the database, register unregistered sources, and make a first coordinator.
+
+    Returns the one-time password of a coordinator created now, or None.
+    """
+    from sqlalchemy import func, select
+
+    from .. import accounts
+    from ..db import open_database
+    from ..models import User
+
+    project = settings.project()
+    for name in project.releases():
+        if not project.languages(name):
+            project.add_release(project.source_path(name), parse_language_list(settings.languages))
+    sessions = open_database(settings)
+    with sessions() as session:
+        if session.scalar(select(func.count()).select_from(User)):
+            return None
+        password = secrets.token_urlsafe(12)
+        accounts.create_user(session, name="coordinator", role="coordinator", languages=[], password=password)
+        session.commit()
+        return password
+
+
+def run_server(*, host: str, port: int, workers: int = 2) -> None:
+    """Prepare the project and serve it with gunicorn (threads for background jobs)."""
+    from gunicorn.app.base import BaseApplication
+
+    # Plain HTTP on the embedded defaults: cookies cannot be Secure there.
+    os.environ.setdefault("TRANSLATE_APP_SECURE_COOKIES", "0")
+    settings = Settings.from_env()
+    settings.resolved_secret_key()
+    password = prepare(settings)
+    url = f"http://{host}:{port}/"
+    click.echo(f"translate-app: project {settings.root}, database {settings.resolved_database_url()}")
+    if password:
+        click.echo(f"First coordinator account: name 'coordinator', one-time password {password}")
+        click.echo("Log in and invite volunteers; keep this password secret.")
+    click.echo(f"Serving on {url}")
+
+    class _App(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            from .. import create_app
+
+            return create_app()
+
+    _App().run()

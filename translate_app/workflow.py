@@ -1,0 +1,216 @@
+"""What people do to releases: save, approve, comment, publish; catalogs plus the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .core import segments as seg
+from .core.catalog import edit_catalog
+from .core.compiler import render_html, render_markdown
+from .core.errors import TranslateAppError
+from .core.project import Project
+from .models import AuditLog, Comment, Publication, Release, User
+
+
+class PermissionDeniedError(TranslateAppError):
+    """A person asked for something their role or languages do not allow."""
+
+
+@dataclass
+class LanguageProgress:
+    """Progress of one language of a release, for dashboards and the API."""
+
+    language: str
+    counts: dict[str, int]
+    total: int
+    risk: str
+    publication: str | None  # None, "current" or "stale"
+
+
+def release_record(session: Session, project: Project, name: str) -> Release:
+    """Return the database record of a release that exists on disk, creating it on first use."""
+    project.require(name)
+    rel = session.scalar(select(Release).where(Release.name == name))
+    if rel is None:
+        rel = Release(name=name, title=_title(project, name))
+        session.add(rel)
+        session.flush()
+    return rel
+
+
+def _title(project: Project, name: str) -> str:
+    doc = project.document(name)
+    for block in doc.blocks:
+        if block.kind in ("front matter", "heading"):
+            return block.text[:300]
+    return (doc.blocks[0].text.replace("*", "")[:300]) if doc.blocks else name
+
+
+def progress(session: Session, project: Project, name: str, languages: list[str] | None = None,
+             today: date | None = None) -> list[LanguageProgress]:
+    """Return per-language counts, deadline risk and publication state of a release."""
+    rel = release_record(session, project, name)
+    today = today or date.today()
+    result = []
+    for code in project.languages(name):
+        if languages is not None and code not in languages:
+            continue
+        po = project.load_catalog(name, code)
+        counts = seg.counts(po)
+        result.append(LanguageProgress(
+            language=code, counts=counts, total=sum(counts.values()),
+            risk=seg.deadline_risk(counts, rel.deadline, today),
+            publication=publication_state(session, project, name, code, po=po),
+        ))
+    return result
+
+
+def _audit(session: Session, user: User | None, release: str, language: str, action: str,
+           before: seg.SegmentView, after: seg.SegmentView) -> None:
+    session.add(AuditLog(
+        user_id=user.id if user else None, release=release, language=language, segment_id=after.id,
+        action=action, old_text=before.translation, new_text=after.translation,
+        old_state=before.state, new_state=after.state,
+    ))
+
+
+def require_translator(user: User, language: str) -> None:
+    """Refuse unless the person may edit this language."""
+    if not user.can_translate(language):
+        raise PermissionDeniedError(f"you are not a translator of {language}")
+
+
+def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
+                 segment_id: str, text: str, version: str | None) -> seg.SegmentView:
+    """Save a translation under the catalog lock, refusing stale versions, and log it."""
+    require_translator(user, language)
+    project.require(release)
+    path = project.catalog_path(release, language)
+    with edit_catalog(path) as po:
+        before, after = seg.save(po, segment_id, text, version=version, by=user.name, language=language)
+    if before.version != after.version:
+        _audit(session, user, release, language, "save", before, after)
+        session.commit()
+    return after
+
+
+def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
+                    segment_id: str, version: str | None) -> seg.SegmentView:
+    """Approve a translation as a reviewer of the language, honouring the self-review policy."""
+    if not user.can_review(language):
+        raise PermissionDeniedError(f"approving needs the reviewer role for {language}")
+    rel = release_record(session, project, release)
+    path = project.catalog_path(release, language)
+    with edit_catalog(path) as po:
+        entry_view = seg.view(seg._entry(po, segment_id), language)
+        if (entry_view.translated_by == user.name and not rel.self_review and not user.is_coordinator
+                and entry_view.state != "approved"):
+            raise PermissionDeniedError(
+                "you translated this segment yourself; another reviewer must approve it "
+                "(a coordinator can allow self-review for this release)")
+        before, after = seg.approve(po, segment_id, version=version, by=user.name, language=language)
+    if before.version != after.version:
+        _audit(session, user, release, language, "approve", before, after)
+        session.commit()
+    return after
+
+
+def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,
+                segment_id: str, text: str) -> Comment:
+    """Add a comment to a segment for the other volunteers of the language."""
+    require_translator(user, language)
+    text = (text or "").strip()
+    if not text or len(text) > 4000:
+        raise seg.InvalidTranslationError("a comment needs 1 to 4000 characters")
+    po = project.load_catalog(release, language)
+    seg._entry(po, segment_id)
+    comment = Comment(user_id=user.id, release=release, language=language, segment_id=segment_id, text=text)
+    session.add(comment)
+    session.commit()
+    return comment
+
+
+def history(session: Session, release: str, language: str, segment_id: str) -> dict[str, list[dict]]:
+    """Return the changes and comments of one segment, newest first."""
+    changes = session.scalars(
+        select(AuditLog).where(AuditLog.release == release, AuditLog.language == language,
+                               AuditLog.segment_id == segment_id).order_by(AuditLog.id.desc()).limit(50)
+    ).all()
+    comments = session.scalars(
+        select(Comment).where(Comment.release == release, Comment.language == language,
+                              Comment.segment_id == segment_id).order_by(Comment.id.desc()).limit(50)
+    ).all()
+    return {
+        "changes": [
+            {"at": c.at.isoformat(), "user": c.user.name if c.user else "machine", "action": c.action,
+             "old": c.old_text, "new": c.new_text, "old_state": c.old_state, "new_state": c.new_state}
+            for c in changes
+        ],
+        "comments": [{"at": c.at.isoformat(), "user": c.user.name, "text": c.text} for c in comments],
+    }
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def compiled(project: Project, release: str, language: str, po=None) -> tuple[str, str]:
+    """Return the Markdown and HTML of a fully approved language."""
+    doc = project.document(release)
+    po = po if po is not None else project.load_catalog(release, language)
+    seg.require_complete(po)
+    markdown = render_markdown(doc, po, only_approved=True)
+    return markdown, render_html(markdown, language)
+
+
+def publish(*, session: Session, project: Project, user: User, release: str, language: str) -> Publication:
+    """Publish a language whose every segment is approved, storing what went out."""
+    if not user.is_coordinator:
+        raise PermissionDeniedError("only coordinators publish")
+    release_record(session, project, release)
+    markdown, html = compiled(project, release, language)
+    source = project.source_path(release).read_text(encoding="utf-8")
+    pub = Publication(user_id=user.id, release=release, language=language, content_hash=_hash(markdown),
+                      source_hash=_hash(source), markdown=markdown, html=html)
+    session.add(pub)
+    session.commit()
+    return pub
+
+
+def latest_publication(session: Session, release: str, language: str) -> Publication | None:
+    """Return the newest publication of a language of a release."""
+    return session.scalar(
+        select(Publication).where(Publication.release == release, Publication.language == language)
+        .order_by(Publication.id.desc()).limit(1)
+    )
+
+
+def publication_state(session: Session, project: Project, release: str, language: str, po=None) -> str | None:
+    """Say whether the published text is still what the catalog would publish now."""
+    pub = latest_publication(session, release, language)
+    if pub is None:
+        return None
+    try:
+        markdown, _ = compiled(project, release, language, po=po)
+    except TranslateAppError:
+        return "stale"
+    return "current" if _hash(markdown) == pub.content_hash else "stale"
+
+
+def published_zip(session: Session, project: Project, release: str) -> bytes:
+    """Return a zip of the latest publication of every language of a release."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for code in project.languages(release):
+            pub = latest_publication(session, release, code)
+            if pub is not None:
+                zf.writestr(f"{release}/{code}.md", pub.markdown)
+                zf.writestr(f"{release}/{code}.html", pub.html)
+    return buf.getvalue()
