@@ -209,3 +209,5 @@ def token_create(name: str) -> None:
         value = accounts.create_token(session, found)
         session.commit()
     click.echo(value)
+from .mt.commands import pretranslate, worker  # noqa: E402
+main.add_command(pretranslate); main.add_command(worker)

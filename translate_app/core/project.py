@@ -14,7 +14,9 @@ from . import catalog as cat
 from .atomic import write_atomic
 from .checks import run_checks
 from .compiler import render_html, render_markdown, unapproved, write_mo
-from .errors import CatalogError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError
+from .errors import (
+    CatalogError, LanguageError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError,
+)
 from .languages import get_language
 from .segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES, Document, read_source, segment
 from .states import STATES, State, entry_state, stale_approval
@@ -210,7 +212,11 @@ class Project:
                 except CatalogError as exc:
                     report.problems.append(str(exc))
             for code in self.languages(name):
-                path = self.catalog_path(name, code)
+                try:
+                    path = self.catalog_path(name, code)
+                except LanguageError as exc:
+                    report.problems.append(f"{self.relative(self.locales_dir / code)}: {exc}")
+                    continue
                 rel = self.relative(path)
                 try:
                     po = cat.load(path)

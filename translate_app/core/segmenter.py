@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -35,6 +36,14 @@ def make_parser() -> MarkdownIt:
 
 
 _PARSER = make_parser()
+# The same parser without the inline pass: segment() parses a block's inline
+# content only when its text could hold something other than words, emphasis
+# and line breaks (see _INLINE_SYNTAX), which spares most of markdown-it's work.
+_BLOCK_PARSER = make_parser().disable(["inline", "text_join"])
+# Links, images, autolinks, raw HTML, code spans and entities all need one of
+# these characters; without them an inline token's children are only text,
+# emphasis and breaks, and every letter of its content is in a text child.
+_INLINE_SYNTAX = re.compile(r"[\[<`&]")
 
 
 @dataclass(frozen=True)
@@ -106,9 +115,10 @@ def segment(
     for line in lines:
         offsets.append(offsets[-1] + len(line))
     doc = Document(source=source, path=path)
-    walker = _Walker(lines, offsets, set(front_matter_keys))
+    env: dict = {}  # link reference definitions, for the inline parsing done on demand
+    walker = _Walker(lines, offsets, set(front_matter_keys), env)
     try:
-        tokens = _PARSER.parse(source[1:] if source.startswith("\ufeff") else source)
+        tokens = _BLOCK_PARSER.parse(source[1:] if source.startswith("\ufeff") else source, env)
     except Exception as exc:  # markdown-it accepts any text; this guards its bugs
         raise SourceError(f"{path}: cannot parse Markdown: {exc}") from exc
     doc.blocks = walker.walk(tokens)
@@ -118,11 +128,25 @@ def segment(
 class _Walker:
     """Walk markdown-it block tokens and collect translatable blocks."""
 
-    def __init__(self, lines: list[str], offsets: list[int], fm_keys: set[str]) -> None:
+    def __init__(self, lines: list[str], offsets: list[int], fm_keys: set[str], env: dict | None = None) -> None:
         self.lines = lines
         self.offsets = offsets
         self.fm_keys = fm_keys
+        self.env = {} if env is None else env
         self.blocks: list[Block] = []
+
+    def _parse_inline(self, tok: Token) -> bool:
+        """Fill in an inline token's children if its text needs them; say whether it did.
+
+        Without inline syntax (_INLINE_SYNTAX) the children are text, emphasis and
+        breaks only: no image, and translatable exactly when the content has letters.
+        """
+        if not _INLINE_SYNTAX.search(tok.content):
+            return False
+        tok.children = []
+        _PARSER.inline.parse(tok.content, _PARSER, self.env, tok.children)
+        text_join(StateCore(tok.content, _PARSER, self.env, [tok]))
+        return True
 
     def walk(self, tokens: list[Token]) -> list[Block]:
         # Container context: a stack of (kind, data) for lists, items and quotes.
@@ -203,10 +227,13 @@ class _Walker:
             if idx < 0:
                 return  # cannot locate it in the source: leave the block untranslated
             located.append((first + k, idx, stripped, content))
-        if _image_only(tok):
+        if not self._parse_inline(tok):
+            if not _has_letters(tok.content):
+                return
+        elif _image_only(tok):
             self._image_alts(tok, located, kind)
             return
-        if not _translatable(tok):
+        elif not _translatable(tok):
             return
         text, hard_break = _join_lines([c for (_, _, _, c) in located])
         if not text:
@@ -249,7 +276,9 @@ class _Walker:
 
     def _cell(self, tok: Token, row_map: list[int], comment: str) -> None:
         content = tok.content.strip()
-        if not content or not _translatable(tok):
+        if not content:
+            return
+        if not (_translatable(tok) if self._parse_inline(tok) else _has_letters(content)):
             return
         n = row_map[0]
         line = self.lines[n]

@@ -17,9 +17,13 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.before_request
-def _csrf_for_sessions() -> None:
+def _authenticate_then_check_csrf():
+    """Answer 401 to anonymous callers first; then session callers must send the CSRF token."""
+    if not current_user.is_authenticated:
+        return jsonify({"error": "authentication required"}), 401
     if request.method not in ("GET", "HEAD", "OPTIONS") and not uses_bearer_token():
         csrf.protect()
+    return None
 
 
 def _json() -> dict:

@@ -1,0 +1,102 @@
+"""A live server and Debian's chromium driven by Playwright, for what a person does in the browser."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORD, SMALL_RELEASE
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's chromium once per test session."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def live_project(tmp_path: Path) -> Path:
+    """Return a project with the small release in German and Hebrew, pre-filled by 'machine'."""
+    from translate_app.core.catalog import edit_catalog
+    from translate_app.core.project import Project
+    from translate_app.core.states import set_machine
+
+    root = tmp_path / "project"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "appeal.md").write_text(SMALL_RELEASE, encoding="utf-8")
+    project = Project(root)
+    project.add_release(root / "source" / "appeal.md", ["de", "he"])
+    with edit_catalog(project.catalog_path("appeal", "de")) as po:
+        for entry in po:
+            if entry.msgid:
+                set_machine(entry, entry.msgid.replace("the", "die"), provider="test")
+    return root
+
+
+@pytest.fixture
+def live_server(live_project: Path, tmp_path: Path):
+    """Serve the app on 127.0.0.1 on a free port in a thread; yield its base URL."""
+    from werkzeug.serving import make_server
+
+    from translate_app import accounts, create_app
+    from translate_app.config import Settings
+    from translate_app.web.extensions import Database
+
+    settings = Settings(root=live_project, secret_key="browser-test", secure_cookies=False,
+                        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    app = create_app({"SETTINGS": settings})
+    with Database.factory(app)() as session:
+        accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD)
+        accounts.create_user(session, name="rev_de", role="reviewer", languages=["de", "he"], password=PASSWORD)
+        accounts.create_user(session, name="tr_de", role="translator", languages=["de", "he"], password=PASSWORD)
+        accounts.create_user(session, name="tr2_de", role="translator", languages=["de"], password=PASSWORD)
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["translate_app.engine"].dispose()
+
+
+@pytest.fixture
+def login(browser, live_server):
+    """Return a function that opens a new browser context logged in as a user."""
+    contexts = []
+
+    def _login(name: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server + "/login")
+        page.fill("input[name=name]", name)
+        page.fill("input[name=password]", PASSWORD)
+        page.press("input[name=password]", "Enter")
+        page.wait_for_url(live_server + "/")
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot under tests/artifacts/ (ignored by git) and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,119 @@
+"""Quality checks: a table of (check, source, translation, passes?) for every registered check."""
+
+from __future__ import annotations
+
+import pytest
+
+from translate_app.core.checks import REGISTRY, CheckResult, run_checks
+
+CASES = [
+    # (check id, source, translation, passes?)
+    ("empty", "Background", "Hintergrund", True),
+    ("empty", "Background", "   ", False),
+    ("empty", "Background", "\u00a0\n", False),
+
+    ("links", "See [the court](https://teismai.lt/en)", "Siehe [das Gericht](https://teismai.lt/en)", True),
+    ("links", "See [the court](https://teismai.lt/en)", "Siehe das Gericht", False),
+    ("links", "See [the court](https://teismai.lt/en)", "Siehe [das Gericht](https://teismai.lt/de)", False),
+    ("links", "Source: <https://ebco-beoc.org>", "Quelle: <https://ebco-beoc.org>", True),
+    ("links", "Source: <https://ebco-beoc.org>", "Quelle: https://ebco-beoc.org", False),
+    ("links", "![Logo](logo.png) of the group", "![Das Logo](logo.png) der Gruppe", True),
+    ("links", "![Logo](logo.png) of the group", "![Das Logo](other.png) der Gruppe", False),
+    ("links", "Two [a](https://a.org) and [b](https://b.org)", "Zwei [b](https://b.org) und [a](https://a.org)", True),
+
+    ("code", "Run `translate-app compile`", "Führe `translate-app compile` aus", True),
+    ("code", "Run `translate-app compile`", "Führe `translate-app kompilieren` aus", False),
+    ("code", "Run `translate-app compile`", "Führe translate-app compile aus", False),
+
+    ("emphasis", "**He applied** for *protection*", "**Er beantragte** *Schutz*", True),
+    ("emphasis", "**He applied** for *protection*", "Er beantragte *Schutz*", False),
+    ("emphasis", "**He applied** for *protection*", "**Er beantragte** Schutz", False),
+    ("emphasis", "__bold__ and _em_", "**fett** und *kursiv*", True),
+
+    ("footnotes", "A threat to national security¹", "Eine Gefahr für die nationale Sicherheit¹", True),
+    ("footnotes", "A threat to national security¹", "Eine Gefahr für die nationale Sicherheit", False),
+    ("footnotes", "As reported[^1].", "Wie berichtet[^1].", True),
+    ("footnotes", "As reported[^1].", "Wie berichtet[^2].", False),
+
+    ("numbers", "From 1995 to 2000 he studied", "Von 1995 bis 2000 studierte er", True),
+    ("numbers", "From 1995 to 2000 he studied", "Von 1995 bis 2001 studierte er", False),
+    ("numbers", "1,000 sports tourists", "1.000 Sporttouristen", True),
+    ("numbers", "On April 2nd 2026", "Am 2. April 2026", True),
+    ("numbers", "In 2026", "في ٢٠٢٦", True),
+    ("numbers", "In 2026", "في ٢٠٢٥", False),
+    ("numbers", "See [report](https://x.org/2024/07)", "Siehe [Bericht](https://x.org/2024/07)", True),
+
+    ("whitespace", "Background", "Hintergrund", True),
+    ("whitespace", "Background", " Hintergrund", False),
+    ("whitespace", "Background", "Hintergrund ", False),
+    ("whitespace", "Line one\nline two", "Zeile eins\nZeile zwei", True),
+
+    ("punctuation", "He was detained.", "Er wurde festgenommen.", True),
+    ("punctuation", "He was detained.", "Er wurde festgenommen", False),
+    ("punctuation", "Was he detained?", "¿Fue detenido?", True),
+    ("punctuation", "Was he detained?", "هل تم احتجازه؟", True),
+    ("punctuation", "Was he detained?", "Κρατήθηκε;", True),  # the Greek question mark
+    ("punctuation", "He was detained.", "彼は拘束された。", True),
+    ("punctuation", "Background", "Hintergrund.", False),
+    ("punctuation", "Background", "Hintergrund", True),
+    ("punctuation", "We call on the authorities:", "Wir fordern die Behörden auf:", True),
+
+    ("unchanged", "World Without War – South Korea", "World Without War – South Korea", False),
+    ("unchanged", "Connection e.V.", "Connection e.V.", True),  # a name: too few words to tell
+    ("unchanged", "The court annulled the order.", "Das Gericht hob die Anordnung auf.", True),
+
+    ("length", "Maksim Kuzmin challenged this decision in court.", "Maksim Kuzmin focht diese Entscheidung an.", True),
+    ("length", "Maksim Kuzmin challenged this decision in court.", "Nein.", False),
+    ("length", "Maksim Kuzmin challenged this decision in court.", "Sehr " * 40, False),
+    ("length", "Short text", "Ein viel viel viel längerer Text", True),  # short sources are not judged
+
+    ("html", "Background", "Hintergrund", True),
+    ("html", "Background", "<script>alert(1)</script>Hintergrund", False),
+    ("html", "Press <b>now</b>", "Drücken Sie <b>jetzt</b>", True),
+    ("html", "Press now", "Drücken Sie <b>jetzt</b>", False),
+]
+
+
+@pytest.mark.parametrize(("check_id", "source", "target", "passes"), CASES,
+                         ids=[f"{c[0]}-{'pass' if c[3] else 'fail'}-{n}" for n, c in enumerate(CASES)])
+def test_check(check_id: str, source: str, target: str, passes: bool) -> None:
+    failures = {r.id: r for r in run_checks(source, target, enabled=[check_id])}
+    assert (check_id not in failures) == passes, failures.get(check_id)
+    if not passes:
+        assert failures[check_id].message
+
+
+def test_every_registered_check_has_passing_and_failing_cases() -> None:
+    covered = {(c[0], c[3]) for c in CASES}
+    missing = [(cid, passes) for cid in REGISTRY for passes in (True, False) if (cid, passes) not in covered]
+    assert not missing, f"add rows to CASES in {__file__} for {missing}"
+
+
+@pytest.mark.parametrize("check_id", list(REGISTRY))
+def test_check_classes_describe_themselves(check_id: str) -> None:
+    cls = REGISTRY[check_id]
+    assert cls.id == check_id
+    assert cls.name and cls.description
+    assert cls.severity in ("error", "warning")
+
+
+def test_an_empty_translation_is_not_checked() -> None:
+    assert run_checks("**Background** [x](https://x.org) 2026.", "") == []
+
+
+def test_a_faithful_translation_passes_every_check() -> None:
+    source = "**He applied** for protection in [Lithuania](https://lt.example) in 2023."
+    target = "**Er beantragte** im Jahr 2023 Schutz in [Litauen](https://lt.example)."
+    assert run_checks(source, target) == []
+
+
+def test_results_are_plain_data() -> None:
+    [result] = run_checks("Background", "<i>Hintergrund</i>", enabled=["html"])
+    assert isinstance(result, CheckResult)
+    assert result.as_dict() == {"id": "html", "name": result.name, "severity": "error", "message": result.message}
+    assert "<i>" in result.message
+
+
+def test_checks_compare_canonical_unicode() -> None:
+    """A decomposed é in the source and a composed one in the translation are the same text."""
+    assert run_checks("The `Cafe\u0301` class", "Die Klasse `Caf\u00e9`", enabled=["code"]) == []

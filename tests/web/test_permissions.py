@@ -1,0 +1,101 @@
+"""Who may do what: every state-changing route for every kind of person."""
+
+from __future__ import annotations
+
+import pytest
+
+from translate_app.core import segments as seg
+from translate_app.core.catalog import edit_catalog
+
+ROLES = ["anonymous", "tr_fr", "tr_de", "rev_de", "coord"]
+
+# route name -> expected status for each person, in ROLES order.
+EXPECTED = {
+    "approve": [401, 403, 403, 200, 200],
+    "save": [401, 403, 200, 200, 200],
+    "comment": [401, 403, 201, 201, 201],
+    "api_publish": [401, 403, 403, 403, 409],
+    "pretranslate": [401, 403, 403, 403, 202],
+    "editor": [302, 403, 200, 200, 200],
+    "preview": [302, 403, 200, 200, 200],
+    "settings": [302, 403, 403, 403, 302],
+    "add_languages": [302, 403, 403, 403, 302],
+    "update": [302, 403, 403, 403, 302],
+    "page_publish": [302, 403, 403, 403, 302],
+    "invite": [302, 403, 403, 403, 200],
+    "new_release": [302, 403, 403, 403, 302],
+    "download_zip": [302, 403, 403, 403, 200],
+}
+
+
+def _first_segment(web_project):
+    """Give the first German segment a translation by tr_de, so a reviewer may approve it."""
+    path = web_project / "locales/de/LC_MESSAGES/appeal.po"
+    with edit_catalog(path) as po:
+        first = seg.views(po, "de")[0]
+        _, after = seg.save(po, first.id, "Stoppt die Abschiebung", version=first.version, by="tr_de")
+    return after
+
+
+def _request(name, client, auth, token, segment):
+    base = "/api/releases/appeal/de"
+    sid, version = segment.id, segment.version
+    headers = {"X-CSRFToken": token} if token else {}
+    form = {"csrf_token": token or ""}
+    if name == "save":
+        return client.put(f"{base}/segments/{sid}", json={"translation": "Neu", "version": version}, headers=headers)
+    if name == "approve":
+        return client.post(f"{base}/segments/{sid}/approve", json={"version": version}, headers=headers)
+    if name == "comment":
+        return client.post(f"{base}/segments/{sid}/comments", json={"text": "Frage"}, headers=headers)
+    if name == "api_publish":
+        return client.post(f"{base}/publish", headers=headers)
+    if name == "pretranslate":
+        return client.post("/api/releases/appeal/pretranslate", json={"languages": ["de"], "provider": "memory"}, headers=headers)
+    if name == "editor":
+        return client.get("/releases/appeal/de")
+    if name == "preview":
+        return client.get("/releases/appeal/de/preview")
+    if name == "settings":
+        return client.post("/coordinate/releases/appeal", data={**form, "title": "T", "deadline": "2026-12-24"})
+    if name == "add_languages":
+        return client.post("/coordinate/releases/appeal/languages", data={**form, "languages": "it"})
+    if name == "update":
+        return client.post("/coordinate/releases/appeal/update", data=form)
+    if name == "page_publish":
+        return client.post("/coordinate/releases/appeal/de/publish", data=form)
+    if name == "invite":
+        return client.post("/coordinate/users", data={**form, "name": "newbie", "role": "translator", "languages": "de"})
+    if name == "new_release":
+        return client.post("/coordinate/releases/new", data={**form, "languages": "de", "existing": "appeal"})
+    if name == "download_zip":
+        return client.get("/coordinate/releases/appeal/published.zip")
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_permission_table(who, client, auth, web_project):
+    segment = _first_segment(web_project)
+    token = auth.csrf("/login")  # even an anonymous visitor has a session and a CSRF token
+    if who != "anonymous":
+        assert auth.login(who).status_code == 302
+        token = auth.csrf("/")
+    column = ROLES.index(who)
+    got = {}
+    for name, expected in EXPECTED.items():
+        response = _request(name, client, auth, token, segment)
+        got[name] = response.status_code
+        if name in ("save", "approve") and response.status_code == 200:
+            segment = seg.SegmentView(**response.get_json())
+    wanted = {name: statuses[column] for name, statuses in EXPECTED.items()}
+    assert got == wanted
+
+
+def test_every_form_posts_without_csrf_are_refused(client, auth):
+    auth.login("coord")
+    for path, data in [("/coordinate/releases/appeal", {"title": "x"}),
+                       ("/coordinate/users", {"name": "x", "role": "translator"}),
+                       ("/coordinate/releases/appeal/update", {}),
+                       ("/logout", {})]:
+        r = client.post(path, data=data)
+        assert r.status_code == 400, path
