@@ -41,9 +41,16 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def translation_text(entry: polib.POEntry) -> str:
+    """Return the translation of an entry; plural forms (from catalogs made elsewhere) joined by NUL."""
+    if entry.msgid_plural:
+        return "\x00".join(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
+    return entry.msgstr
+
+
 def approval_hash(entry: polib.POEntry) -> str:
     """Return the hash that binds an approval to the source and the approved text."""
-    data = f"{entry.msgctxt or ''}\x04{entry.msgid}\x00{entry.msgstr}".encode()
+    data = f"{entry.msgctxt or ''}\x04{entry.msgid}\x00{translation_text(entry)}".encode()
     return hashlib.sha256(data).hexdigest()[:16]
 
 
@@ -72,7 +79,7 @@ def _set_fields(entry: polib.POEntry, keyword: str | None, values: dict[str, str
 
 def entry_state(entry: polib.POEntry) -> State:
     """Return the review state of a catalog entry."""
-    if not entry.msgstr.strip():
+    if not all(form.strip() for form in translation_text(entry).split("\x00")):
         return State.UNTRANSLATED
     fields = review_fields(entry)
     if "fuzzy" in entry.flags:
@@ -88,7 +95,7 @@ def entry_state(entry: polib.POEntry) -> State:
 def stale_approval(entry: polib.POEntry) -> bool:
     """Say whether an entry carries an approval that no longer matches its text."""
     approved = review_fields(entry).get("approved")
-    if not approved or "fuzzy" in entry.flags or not entry.msgstr:
+    if not approved or "fuzzy" in entry.flags or not translation_text(entry):
         return False
     return approved.get("sha256") != approval_hash(entry)
 

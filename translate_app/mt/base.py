@@ -74,6 +74,31 @@ def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider
     return cls(settings, **overrides)
 
 
+_ENV_TUNABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "MT_BATCH_SIZE": ("batch_size", int),
+    "MT_CONCURRENCY": ("concurrency", int),
+    "MT_RATE_LIMIT": ("rate_limit", float),
+    "MT_MAX_ATTEMPTS": ("max_attempts", int),
+    "MT_BACKOFF": ("backoff", float),
+    "MT_RETRY_AFTER_MAX": ("retry_after_max", float),
+}
+
+
+def tunables_from_env() -> dict[str, Any]:
+    """Return provider settings given as TRANSLATE_APP_MT_* variables (timeouts in seconds)."""
+    from ..config import env
+
+    found: dict[str, Any] = {}
+    for name, (attr, kind) in _ENV_TUNABLES.items():
+        value = env(name)
+        if value is not None:
+            found[attr] = kind(value)
+    read, connect = env("MT_TIMEOUT"), env("MT_CONNECT_TIMEOUT")
+    if read is not None or connect is not None:
+        found["timeout"] = (float(connect or min(float(read or 30), 5.0)), float(read or 30))
+    return found
+
+
 class RateLimiter:
     """Space requests evenly across threads, and pause everyone after a Retry-After."""
 
@@ -144,6 +169,7 @@ class Provider:
 
     def __init__(self, settings: Any, **overrides: Any) -> None:
         self.settings = settings
+        overrides = {**tunables_from_env(), **overrides}
         for key, value in overrides.items():
             if key not in self._TUNABLE:
                 raise TypeError(f"{type(self).__name__} has no setting {key!r}")
