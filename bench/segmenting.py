@@ -225,6 +225,19 @@ def ours_render(md: Path, po_path: Path, out: Path) -> None:
     write_atomic(out, render_markdown(doc, po).encode("utf-8"))
 
 
+def ours_extract_nosync(md: Path, pot_path: Path) -> None:
+    """Our extract, writing the way mdpo does: no temporary file, no fsync."""
+    text = read_source(md, max_bytes=MAX_BYTES)
+    doc = segment(text, md.as_posix())
+    pot_path.write_text(cat.serialise(cat.template_from_document(doc, md.stem)), encoding="utf-8")
+
+
+def ours_render_nosync(md: Path, po_path: Path, out: Path) -> None:
+    text = read_source(md, max_bytes=MAX_BYTES)
+    doc = segment(text, md.as_posix())
+    out.write_text(render_markdown(doc, cat.load(po_path)), encoding="utf-8")
+
+
 def mdpo_extract(md: Path, pot_path: Path) -> None:
     from mdpo.md2po import markdown_to_pofile
 
@@ -248,12 +261,12 @@ def pseudo_translate(pot_path: Path, po_path: Path) -> int:
     return len(po)
 
 
-def best_of(repeat: int, fn, *args) -> float:
+def best_of(repeat: int, fn, *args, **kwargs) -> float:
     times = []
     for _ in range(repeat):
         gc.collect()
         t0 = time.perf_counter()
-        fn(*args)
+        fn(*args, **kwargs)
         times.append(time.perf_counter() - t0)
     return min(times)
 
@@ -274,9 +287,36 @@ def compare(name: str, md: Path, work: Path, repeat: int) -> dict:
     row["mdpo_x"] = best_of(repeat, mdpo_extract, md, w / "mdpo.pot")
     row["ours_r"] = best_of(repeat, ours_render, md, w / "ours.po", w / "ours.out.md")
     row["mdpo_r"] = best_of(repeat, mdpo_render, md, w / "mdpo.po", w / "mdpo.out.md")
+    row["ours_nosync"] = (best_of(repeat, ours_extract_nosync, md, w / "nosync.pot")
+                          + best_of(repeat, ours_render_nosync, md, w / "ours.po", w / "nosync.out.md"))
     row["ours"] = row["ours_x"] + row["ours_r"]
     row["mdpo"] = row["mdpo_x"] + row["mdpo_r"]
     return row
+
+
+def stages(md: Path, work: Path, repeat: int) -> dict[str, float]:
+    """Time each step of our two commands on their own (best of `repeat`)."""
+    w = work / f"stages-{md.stem}"
+    w.mkdir(exist_ok=True)
+    text = read_source(md, max_bytes=MAX_BYTES)
+    doc = segment(text, md.as_posix())
+    pot = cat.template_from_document(doc, md.stem)
+    data = cat.serialise(pot).encode("utf-8")
+    cat.save_atomic(pot, w / "t.pot")
+    pseudo_translate(w / "t.pot", w / "t.po")
+    po = cat.load(w / "t.po")
+    out = render_markdown(doc, po).encode("utf-8")
+    return {
+        "read_source": best_of(repeat, read_source, md, max_bytes=MAX_BYTES),
+        "segment": best_of(repeat, segment, text, md.as_posix()),
+        "template_from_document": best_of(repeat, cat.template_from_document, doc, md.stem),
+        "serialise (.pot)": best_of(repeat, cat.serialise, pot),
+        "write_atomic (.pot)": best_of(repeat, write_atomic, w / "u.pot", data),
+        "catalog.load (.po)": best_of(repeat, cat.load, w / "t.po"),
+        "render_markdown": best_of(repeat, render_markdown, doc, po),
+        "write_atomic (.md)": best_of(repeat, write_atomic, w / "u.md", out),
+        "plain write, no fsync (.pot)": best_of(repeat, (w / "v.pot").write_bytes, data),
+    }
 
 
 def identity_check(md: Path, work: Path) -> bool:
@@ -295,15 +335,26 @@ def memory_child(md: Path) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_before = _peak_rss_kb()
         tracemalloc.start()
         ours_extract(md, work / "t.pot")
         pseudo_translate(work / "t.pot", work / "t.po")
         ours_render(md, work / "t.po", work / "t.md")
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss = _peak_rss_kb()
     print(json.dumps({"traced_peak": peak, "maxrss_kb": rss, "maxrss_before_kb": rss_before}))
+
+
+def _peak_rss_kb() -> int:
+    """The process's peak resident set size in KiB (VmHWM; ru_maxrss survives exec on Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def memory(md: Path) -> dict:
@@ -356,6 +407,17 @@ def main() -> None:
                   f"{r['mdpo_x'] * 1e3:>12.1f}ms{r['mdpo_r'] * 1e3:>11.1f}ms{r['mdpo'] * 1e3:>10.1f}ms"
                   f"{ratio:>10.3f}{'' if ratio <= 1.0 else ' !'}")
         print("target: ours/mdpo <= 1.0")
+        for r in rows:
+            print(f"  {r['name']}: ours writing like mdpo (plain writes, no temporary file or fsync): "
+                  f"{r['ours_nosync'] * 1e3:.1f} ms, ours/mdpo {r['ours_nosync'] / r['mdpo']:.3f}")
+        print()
+
+        print("Where our time goes (each step alone; extract = read+segment+template+serialise+write, "
+              "render = read+segment+load+render+write):")
+        breakdown = [stages(SAMPLE, work, max(args.repeat, 20)), stages(big, work, args.repeat)]
+        print(f"{'step':30}{'sample':>12}{'1 MB':>12}")
+        for step in breakdown[0]:
+            print(f"{step:30}{breakdown[0][step] * 1e3:>10.2f}ms{breakdown[1][step] * 1e3:>10.1f}ms")
         print()
 
         print("Growth of our extract + render with document size:")

@@ -85,9 +85,20 @@ class Settings:
         self.instance_dir.mkdir(parents=True, exist_ok=True)
         path = self.instance_dir / "secret_key"
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # Several gunicorn workers may start at once: write aside, then link into
+            # place, so exactly one key wins and nobody reads a half-written file.
+            tmp = path.with_name(f".secret_key.{os.getpid()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
         return path.read_text().strip()
 
     def project(self):

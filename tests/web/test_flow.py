@@ -203,3 +203,30 @@ def test_add_release_by_upload(client, auth, web_project):
     wrong = {"languages": "uk", "csrf_token": token, "upload": (io.BytesIO(b"x"), "evil.exe")}
     assert client.post("/coordinate/releases/new", data=wrong, content_type="multipart/form-data").status_code == 400
     assert not (web_project / "source/evil.md").exists()
+
+
+def test_one_time_password_must_be_changed(app, client, auth, web_project):
+    from translate_app.config import Settings
+    from translate_app.web.serve import prepare
+
+    settings = app.config["SETTINGS"]
+    # prepare() makes a first coordinator only when there is nobody yet.
+    assert prepare(settings) is None
+    from sqlalchemy import delete
+
+    from translate_app.models import Membership, User
+    from translate_app.web.extensions import Database
+
+    with Database.factory(app)() as session:
+        session.execute(delete(Membership))
+        session.execute(delete(User))
+        session.commit()
+    password = prepare(Settings(root=web_project, database_url=settings.database_url, secret_key="x"))
+    assert password
+    r = auth.login("coordinator", password)
+    assert r.headers["Location"].endswith("/account/password")
+    assert client.get("/").status_code == 302
+    token = auth.csrf("/account/password")
+    r = client.post("/account/password", data={"password": "my own long secret", "confirm": "my own long secret", "csrf_token": token})
+    assert r.status_code == 302
+    assert client.get("/").status_code == 200

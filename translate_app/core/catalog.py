@@ -228,7 +228,8 @@ def load(path: Path | str) -> polib.POFile:
 
 def serialise(po: polib.POFile) -> str:
     """Return the text of a catalog exactly as it is written to disk."""
-    return str(po) if str(po).endswith("\n") else str(po) + "\n"
+    text = str(po)  # polib rebuilds the text on every str(): once is enough
+    return text if text.endswith("\n") else text + "\n"
 
 
 def save_atomic(po: polib.POFile, path: Path | str) -> None:

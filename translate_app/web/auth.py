@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -52,6 +52,8 @@ def login():
             return render_template("login.html", form=form), 429
         if user is not None:
             login_user(user, remember=False)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
         flash("Wrong name or password.", "error")
         status = 401
@@ -77,3 +79,28 @@ def accept_invitation(token: str):
         flash(f"Welcome, {user.name}.", "ok")
         return redirect(url_for("review.dashboard"))
     return render_template("invite.html", form=form, invitation=invitation)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let a person replace their password (required after a printed one-time password)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(current_user, form.password.data)
+        current_user.must_change_password = False
+        db.session.commit()
+        flash("Password changed.", "ok")
+        return redirect(url_for("review.dashboard"))
+    return render_template("password.html", form=form)
+
+
+@bp.before_app_request
+def _force_password_change():
+    """Send people with a one-time password to choose their own before anything else."""
+    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
+            and request.endpoint not in ("auth.change_password", "auth.logout", "static")):
+        if request.path.startswith("/api/"):
+            return {"error": "change your one-time password first"}, 403
+        return redirect(url_for("auth.change_password"))
+    return None

@@ -31,7 +31,8 @@ def prepare(settings: Settings) -> str | None:
         if session.scalar(select(func.count()).select_from(User)):
             return None
         password = secrets.token_urlsafe(12)
-        accounts.create_user(session, name="coordinator", role="coordinator", languages=[], password=password)
+        user = accounts.create_user(session, name="coordinator", role="coordinator", languages=[], password=password)
+        user.must_change_password = True
         session.commit()
         return password
 
@@ -49,7 +50,7 @@ def run_server(*, host: str, port: int, workers: int = 2) -> None:
     click.echo(f"translate-app: project {settings.root}, database {settings.resolved_database_url()}")
     if password:
         click.echo(f"First coordinator account: name 'coordinator', one-time password {password}")
-        click.echo("Log in and invite volunteers; keep this password secret.")
+        click.echo("Log in, choose your own password, then invite volunteers.")
     click.echo(f"Serving on {url}")
 
     class _App(BaseApplication):

@@ -1,0 +1,186 @@
+"""Providers: the registry, languages, batching, and the shared request policy."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.libretranslate_server import FakeLibreTranslate, fake_translate
+from translate_app.config import Settings
+from translate_app.mt import transport
+from translate_app.mt.base import make_provider, parse_retry_after, provider_ids, split_packed
+from translate_app.mt.errors import (
+    BadResponseError,
+    ProviderAuthError,
+    ProviderConfigError,
+    ProviderTimeout,
+    ProviderUnavailable,
+    RateLimitedError,
+    UnknownProviderError,
+    UnsupportedLanguageError,
+)
+
+
+def test_every_provider_of_the_design_is_registered() -> None:
+    assert set(provider_ids()) == {"memory", "google", "deepl", "libretranslate", "microsoft", "mymemory"}
+
+
+def test_an_unknown_provider_is_refused_with_the_known_ids(tmp_path) -> None:
+    with pytest.raises(UnknownProviderError, match="choose one of .*libretranslate"):
+        make_provider("babelfish", Settings(root=tmp_path))
+
+
+@pytest.mark.parametrize(("provider", "message"), [
+    ("deepl", "TRANSLATE_APP_DEEPL_API_KEY"),
+    ("microsoft", "TRANSLATE_APP_MICROSOFT_API_KEY"),
+    ("libretranslate", "TRANSLATE_APP_LIBRETRANSLATE_URL"),
+])
+def test_a_provider_missing_its_settings_says_which(tmp_path, provider: str, message: str) -> None:
+    with pytest.raises(ProviderConfigError, match=message):
+        make_provider(provider, Settings(root=tmp_path))
+
+
+@pytest.mark.parametrize(("provider", "language", "code"), [
+    ("google", "he", "iw"),
+    ("google", "zh_Hant", "zh-TW"),
+    ("google", "de", "de"),
+    ("mymemory", "de", "de-DE"),
+    ("mymemory", "he", "he-IL"),
+    ("mymemory", "en", "en-US"),
+    ("microsoft", "zh_Hans", "zh-Hans"),
+    ("deepl", "el", "el"),
+    ("deepl", "he", None),
+])
+def test_language_codes_map_to_each_providers_own(tmp_path, provider: str, language: str, code: str | None) -> None:
+    settings = Settings(root=tmp_path, deepl_api_key="k:fx", microsoft_api_key="k")
+    assert make_provider(provider, settings).provider_code(language) == code
+
+
+def test_an_unsupported_pair_is_refused_before_any_translation(tmp_path) -> None:
+    deepl = make_provider("deepl", Settings(root=tmp_path, deepl_api_key="k:fx"))
+    with pytest.raises(UnsupportedLanguageError, match="en → he, ko"):
+        deepl.check_languages("en", ["de", "he", "ko"])
+
+
+def test_libretranslate_takes_the_servers_languages_not_deep_translators_table(
+        tmp_path, libre: FakeLibreTranslate) -> None:
+    # deep-translator's LibreTranslator knows 17 languages and refuses Greek, Dutch, Lithuanian.
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url))
+    provider.check_languages("en", ["el", "nl", "lt", "he"])
+    with pytest.raises(UnsupportedLanguageError, match="does not translate en → sw"):
+        provider.check_languages("en", ["de", "sw"])
+    assert provider.translate_batch(["Good morning", "Court"], "en", "el") == ["Good_el morning_el", "Court_el"]
+
+
+def test_a_batch_goes_in_one_request_and_comes_back_split(tmp_path, libre: FakeLibreTranslate) -> None:
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url))
+    texts = [f"Sentence number [X0X] about topic {c}a." for c in "abcdefghij"]
+    assert provider.translate_batch(texts, "en", "de") == [fake_translate(t, "de") for t in texts]
+    assert libre.requests == 1 and provider.requests == 1
+    assert "api_key" not in libre.received[0]  # no key configured: none sent
+
+
+def test_a_provider_that_drops_separators_gets_the_batch_split(tmp_path, libre: FakeLibreTranslate) -> None:
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url))
+    libre.script("drop-separators")
+    texts = ["One text", "Two text", "Three text", "Four text"]
+    assert provider.translate_batch(texts, "en", "fr") == [fake_translate(t, "fr") for t in texts]
+    assert libre.requests == 3  # the mangled batch, then its two halves
+
+
+def test_plan_batches_respects_count_and_size(tmp_path) -> None:
+    provider = make_provider("memory", Settings(root=tmp_path), batch_size=3, max_chars=60)
+    batches = provider.plan_batches(["a" * 10] * 7 + ["b" * 45, "c"])
+    assert [len(b) for b in batches] == [3, 3, 1, 2]
+    assert all(sum(map(len, b)) <= 60 for b in batches)
+
+
+def test_split_packed_needs_every_separator_in_order() -> None:
+    assert split_packed("a\n[S1S]\nb\n[S2S]\nc", 3) == ["a", "b", "c"]
+    assert split_packed("a [ S1S ] b", 2) == ["a", "b"]
+    assert split_packed("a\n[S2S]\nb\n[S1S]\nc", 3) is None
+    assert split_packed("a b c", 3) is None
+
+
+@pytest.mark.parametrize(("header", "seconds"), [("7", 7.0), (None, None), ("soon", None),
+                                                 ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+def test_retry_after_in_seconds_or_as_a_date(header: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(header) == seconds
+
+
+@pytest.mark.parametrize(("faults", "requests_made"), [
+    (["429"], 2), (["500"], 2), (["503"], 2), (["timeout"], 2), (["malformed"], 2),
+    (["truncated"], 2), (["empty"], 2), (["500", "429", "truncated"], 4),
+])
+def test_transient_faults_are_retried(tmp_path, libre: FakeLibreTranslate, faults: list[str],
+                                      requests_made: int) -> None:
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url),
+                             timeout=(1.0, 0.5))
+    libre.script(*faults)
+    assert provider.translate_batch(["Hello world"], "en", "de") == ["Hello_de world_de"]
+    assert libre.requests == requests_made == provider.requests
+
+
+@pytest.mark.parametrize(("fault", "error"), [
+    ("500", ProviderUnavailable), ("429", RateLimitedError), ("timeout", ProviderTimeout),
+    ("malformed", BadResponseError), ("truncated", BadResponseError),
+])
+def test_a_fault_that_persists_is_reported_after_the_last_attempt(tmp_path, libre: FakeLibreTranslate,
+                                                                  fault: str, error: type) -> None:
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url),
+                             timeout=(1.0, 0.3), max_attempts=3)
+    libre.always(fault)
+    with pytest.raises(error, match="gave up after 3 attempts"):
+        provider.translate_batch(["Hello"], "en", "de")
+    assert libre.requests == 3
+
+
+def test_refused_credentials_are_not_retried(tmp_path, libre: FakeLibreTranslate) -> None:
+    libre.api_key = "secret"
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url,
+                                                        libretranslate_api_key="wrong"))
+    with pytest.raises(ProviderAuthError, match="HTTP 403"):
+        provider.translate_batch(["Hello"], "en", "de")
+    assert libre.requests == 1
+    good = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url,
+                                                    libretranslate_api_key="secret"))
+    assert good.translate_batch(["Hello"], "en", "de") == ["Hello_de"]
+
+
+def test_retry_after_is_honoured(tmp_path, libre: FakeLibreTranslate) -> None:
+    libre.retry_after = "1"
+    libre.script("429")
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=libre.url),
+                             backoff=0.0)
+    started = time.monotonic()
+    assert provider.translate_batch(["Hello"], "en", "de") == ["Hello_de"]
+    assert 0.9 <= time.monotonic() - started < 5
+
+
+def test_a_refused_connection_is_a_clear_provider_error(tmp_path) -> None:
+    server = FakeLibreTranslate().start()
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=server.url),
+                             max_attempts=2)
+    provider.check_languages("en", ["de"])  # the language table is now known
+    server.stop()
+    with pytest.raises(ProviderUnavailable, match="cannot connect.*gave up after 2 attempts"):
+        provider.translate_batch(["Hello"], "en", "de")
+    fresh = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=server.url + "v2/"))
+    with pytest.raises(ProviderUnavailable, match="does not list its languages"):
+        fresh.check_languages("en", ["de"])
+
+
+def test_deep_translator_outside_a_call_context_behaves_as_before(libre: FakeLibreTranslate) -> None:
+    from deep_translator import LibreTranslator
+
+    transport.install()
+    client = LibreTranslator(source="en", target="de", api_key="x", custom_url=libre.url)
+    assert client.translate("Hello") == "Hello_de"
+    # Inside a context every request gets the timeout, and a silent server cannot hang us.
+    libre.always("timeout")
+    started = time.monotonic()
+    with transport.call_context((1.0, 0.3)) as record, pytest.raises(requests.Timeout):
+        client.translate("Hello")
+    assert record.requests == 1 and time.monotonic() - started < 2
