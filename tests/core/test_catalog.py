@@ -356,8 +356,9 @@ def test_edit_that_raises_writes_nothing(tmp_path: Path) -> None:
 COUNTER = "Counter"
 
 
-def add_many(path: str, times: int) -> None:
-    """Increment the counter entry of a catalog, each time in its own locked edit."""
+def add_many(path: str, times: int, start: object) -> None:
+    """Wait until every process is ready, then increment the counter entry, each time in its own locked edit."""
+    start.wait(60)  # without the lock, about half of the increments get lost this way
     for _ in range(times):
         with cat.edit_catalog(path) as po:
             entry = po.find(COUNTER)
@@ -371,10 +372,11 @@ def test_two_processes_editing_one_catalog_lose_no_update(tmp_path: Path) -> Non
     cat.save_atomic(po, path)
     times = 60
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=add_many, args=(str(path), times)) for _ in range(2)]
+    start = ctx.Barrier(3)
+    workers = [ctx.Process(target=add_many, args=(str(path), times, start)) for _ in range(2)]
     for w in workers:
         w.start()
-    add_many(str(path), times)  # and this process too
+    add_many(str(path), times, start)  # and this process too
     for w in workers:
         w.join(60)
         assert w.exitcode == 0

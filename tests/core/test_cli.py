@@ -222,3 +222,19 @@ def test_the_console_script_runs_as_a_real_process(sample_project: Path) -> None
 
     done = call("--version")
     assert done.returncode == 0 and "0.1.0" in done.stdout
+
+
+def test_the_example_ci_workflow_passes_on_this_repository(tmp_path: Path) -> None:
+    """Run the translate-app steps of docs/ci/github-actions.yml on a copy of our own source/ and locales/."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    workflow = yaml.safe_load((root / "docs" / "ci" / "github-actions.yml").read_text())
+    steps = [s["run"].strip() for s in workflow["jobs"]["check"]["steps"]
+             if s.get("run", "").startswith("translate-app ")]
+    assert "translate-app compile --check" in steps
+    for folder in ("source", "locales"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    for step in steps:
+        result = run(*step.split()[1:], env={"TRANSLATE_APP_ROOT": str(tmp_path)})
+        assert result.exit_code == 0, (step, result.output)

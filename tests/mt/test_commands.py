@@ -1,0 +1,62 @@
+"""The pretranslate and worker commands."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from tests.libretranslate_server import FakeLibreTranslate
+from tests.mt.conftest import RELEASE
+from translate_app.cli import main
+from translate_app.core.project import Project
+from translate_app.core.states import State, entry_state
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, libre: FakeLibreTranslate, db_url: str) -> None:
+    monkeypatch.setenv("TRANSLATE_APP_LIBRETRANSLATE_URL", libre.url)
+    monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", db_url)
+    monkeypatch.delenv("TRANSLATE_APP_REDIS_URL", raising=False)
+
+
+def test_pretranslate_shows_progress_and_a_summary(sample_project, env, libre: FakeLibreTranslate) -> None:
+    result = CliRunner().invoke(main, ["pretranslate", RELEASE, "--lang", "de,he", "--provider", "libretranslate"])
+    assert result.exit_code == 0, result.output
+    assert "job 1: libretranslate → de, he" in result.output
+    assert "pre-translating" in result.output
+    assert f"done, 0 failed, {libre.requests} provider requests" in result.output
+    project = Project(sample_project)
+    assert all(entry_state(e) == State.MACHINE for e in project.load_catalog(RELEASE, "he") if e.msgid)
+
+
+def test_pretranslate_defaults_to_every_language_and_the_configured_provider(
+        sample_project, env, monkeypatch: pytest.MonkeyPatch, libre: FakeLibreTranslate) -> None:
+    monkeypatch.setenv("TRANSLATE_APP_MT_PROVIDER", "libretranslate")
+    result = CliRunner().invoke(main, ["pretranslate", RELEASE])
+    assert result.exit_code == 0, result.output
+    assert "libretranslate → de, he" in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--lang", "de", "--provider", "babelfish"], "error: unknown machine-translation provider 'babelfish'"),
+    (["--lang", "de", "--provider", "deepl"], "error: DeepL needs an API key"),
+    (["--lang", "xx-!", "--provider", "memory"], "error: malformed language code"),
+])
+def test_pretranslate_refuses_with_one_line(sample_project, env, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["pretranslate", RELEASE, *args])
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_a_failing_job_exits_non_zero_with_the_reason(sample_project, env, libre: FakeLibreTranslate,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATE_APP_MT_MAX_ATTEMPTS", "1")
+    libre.always("500")
+    result = CliRunner().invoke(main, ["pretranslate", RELEASE, "--lang", "de", "--provider", "libretranslate"])
+    assert result.exit_code == 1
+    assert "failed" in result.output and "HTTP 500" in result.output
+
+
+def test_worker_needs_redis(sample_project, env) -> None:
+    result = CliRunner().invoke(main, ["worker", "--burst"])
+    assert result.exit_code == 1 and "TRANSLATE_APP_REDIS_URL" in result.output
