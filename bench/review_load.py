@@ -227,6 +227,48 @@ class Server:
         self.log.close()
 
 
+# -- CPU accounting ---------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) a process has used, 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    kids.append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return kids
+
+
+def _machine_busy() -> float:
+    """Return the CPU seconds all CPUs have been busy since boot."""
+    v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return (sum(v[:8]) - idle) / TICK
+
+
+def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of the server (master and workers), this process, and the whole machine."""
+    server = 0.0
+    if server_pid:
+        server = _proc_cpu(server_pid) + sum(_proc_cpu(k) for k in _children(server_pid))
+    t = os.times()
+    return {"server": server, "client": t.user + t.system, "machine": _machine_busy()}
+
+
 # -- the load -------------------------------------------------------------------
 
 
@@ -311,8 +353,8 @@ def client_loop(ledger: Ledger, idx: int, base: str, token: str, initial: dict[s
 
 
 def run_load(base: str, tokens: list[str], initial: dict[str, str], duration: float, warmup: float,
-             shared: float) -> tuple[Ledger, float, dict[str, float]]:
-    """Warm up, then run the measured phase; return the ledger, the measured wall time and client CPU."""
+             shared: float, server_pid: int | None = None) -> tuple[Ledger, float, dict[str, float]]:
+    """Warm up, then run the measured phase; return the ledger, the measured wall time and CPU seconds."""
     ledger = Ledger()
     clients = len(tokens)
     ids = sorted(initial)
@@ -325,14 +367,15 @@ def run_load(base: str, tokens: list[str], initial: dict[str, str], duration: fl
         threads = [threading.Thread(target=client_loop, args=(ledger, i, base, tokens[i], initial, ids, until,
                                                                measured, shared, seqs[i], knowns[i], clients))
                    for i in range(clients)]
-        cpu0, t0 = os.times(), time.perf_counter()
+        cpu0, t0 = cpu_snapshot(server_pid), time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall, cpu1 = time.perf_counter() - t0, os.times()
-    client_cpu = {"user": cpu1.user - cpu0.user, "system": cpu1.system - cpu0.system}
-    return ledger, wall, client_cpu
+        wall, cpu1 = time.perf_counter() - t0, cpu_snapshot(server_pid)
+    cpu = {k: cpu1[k] - cpu0[k] for k in cpu0}
+    cpu["other"] = max(0.0, cpu["machine"] - cpu["server"] - cpu["client"])
+    return ledger, wall, cpu
 
 
 # -- verification ---------------------------------------------------------------
@@ -551,8 +594,8 @@ def run_one(kind: str, tmp: Path, args) -> dict:
                 assert s["translation"] == "", "the sample catalog should start untranslated"
             print(f"[{kind}] gunicorn on {server.base}, {len(initial)} segments, {args.clients} clients, "
                   f"{args.warmup:g} s warm-up + {args.duration:g} s measured ...", flush=True)
-            ledger, wall, client_cpu = run_load(server.base, tokens, initial, args.duration, args.warmup,
-                                                args.shared)
+            ledger, wall, cpu = run_load(server.base, tokens, initial, args.duration, args.warmup,
+                                         args.shared, server.proc.pid)
             editor_http = time_editor_http(server.base, coord_token, max(10, args.renders // 5))
         finally:
             server.stop()
@@ -572,7 +615,7 @@ def run_one(kind: str, tmp: Path, args) -> dict:
         "p50": pct(lat, 50), "p90": pct(lat, 90), "p99": pct(lat, 99), "max": max(lat) if lat else float("nan"),
         "conflicts": len(measured_conf), "conflict_p50": pct(conf_lat, 50), "conflict_p99": pct(conf_lat, 99),
         "errors": ledger.errors, "all_acks": len(ledger.acks), "all_conflicts": len(ledger.conflicts),
-        "verdict": verdict, "editor": editor, "editor_http": editor_http, "client_cpu": client_cpu,
+        "verdict": verdict, "editor": editor, "editor_http": editor_http, "cpu": cpu,
     }
 
 
@@ -605,7 +648,11 @@ def print_table(results: list[dict], args) -> None:
     row("audit rows with wrong old text", [r["verdict"].audit_wrong_old_text for r in results], "0")
     row("audit rows without a 200", [r["verdict"].audit_without_ack for r in results])
     row("other errors", [len(r["errors"]) for r in results], "0")
-    row("client CPU s (user+sys)", [f"{r['client_cpu']['user'] + r['client_cpu']['system']:.1f}" for r in results])
+    row("server CPU ms per request", [f"{1000 * r['cpu']['server'] / max(1, r['saves'] + r['conflicts']):.1f}"
+                                      for r in results])
+    row("CPU cores busy: server/clients/OTHER",
+        [f"{r['cpu']['server'] / r['wall']:.2f}/{r['cpu']['client'] / r['wall']:.2f}/{r['cpu']['other'] / r['wall']:.2f}"
+         for r in results], f"of {os.cpu_count()}")
     row("editor 500 seg, HTTP median ms", [ms(r["editor_http"]) for r in results])
     for r in results:
         if r["editor"]:

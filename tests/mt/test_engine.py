@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import threading
-from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
@@ -208,12 +207,12 @@ def test_refused_credentials_stop_at_once(project: Project, settings: Settings,
 
 
 def test_mangled_tokens_give_failing_checks_never_broken_markdown(
-        project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
+        project: Project, settings: Settings, libre: FakeLibreTranslate, cache: TranslationCache) -> None:
     source = ("Read **the joint statement** of [Connection e.V.](https://en.connection-ev.org/) "
               "and `the annex` from 2026.\n")
     add_release(project, "markup", source, ["de"])
     libre.always("mangle-tokens")
-    run(project, settings, ["de"], release="markup")
+    assert run(project, settings, ["de"], release="markup", cache=cache).token_problems == 1
     entry = next(iter(entries(project, "markup", "de").values()))
     assert entry_state(entry) == State.MACHINE
     failing = {r.id for r in run_checks(entry.msgid, entry.msgstr)}
@@ -224,6 +223,15 @@ def test_mangled_tokens_give_failing_checks_never_broken_markdown(
     assert len(opened) == len(closed)
     assert "**" not in "".join(t.content for t in parsed if t.type == "text")
     assert "[X" not in entry.msgstr
+    # The mangled answer was not cached: a later run asks the provider again.
+    with cat.edit_catalog(project.catalog_path("markup", "de")) as po:
+        for e in po:
+            e.msgstr, e.flags, e.tcomment = "", [], ""
+    libre.always(None)
+    again = run(project, settings, ["de"], release="markup", cache=cache)
+    assert again.from_provider == 1 and libre.requests == 2
+    entry = next(iter(entries(project, "markup", "de").values()))
+    assert not run_checks(entry.msgid, entry.msgstr)
 
 
 def test_the_glossary_keeps_and_replaces_terms(project: Project, settings: Settings,

@@ -146,3 +146,33 @@ def test_an_unreachable_redis_fails_the_job_with_a_clear_error(settings: Setting
     with session_factory() as session:
         job = session.scalars(select(Job)).one()
         assert job.status == "failed" and "Redis" in job.error
+
+
+def test_a_running_job_shows_an_eta_and_can_be_cancelled_and_resumed(
+        settings: Settings, session_factory, project: Project, libre: FakeLibreTranslate,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from translate_app.mt.jobs import cancel_job
+
+    monkeypatch.setenv("TRANSLATE_APP_MT_CONCURRENCY", "1")
+    monkeypatch.setenv("TRANSLATE_APP_MT_BATCH_SIZE", "10")
+    libre.latency = 0.15
+    job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
+                                  languages=["de"], provider="libretranslate")
+    deadline = time.monotonic() + 10
+    while True:
+        with session_factory() as session:
+            state = job_progress(session, job_id)
+        if state["done"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    assert state["status"] == "running" and state["eta_seconds"] is not None and state["eta_seconds"] > 0
+    assert cancel_job(job_id)
+    cancelled = wait_for_job(session_factory, job_id, timeout=10)
+    assert cancelled["status"] == "cancelled" and 0 < cancelled["done"] < cancelled["total"]
+    assert machine_count(project, "de") == cancelled["done"]
+    libre.latency = 0
+    resume_pretranslation(settings=settings, session_factory=session_factory, job_id=job_id)
+    resumed = wait_for_job(session_factory, job_id, timeout=30)
+    assert resumed["status"] == "done" and resumed["done"] == resumed["total"] == cancelled["total"]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Settings
 from ..core.languages import parse_language_list
@@ -61,11 +64,12 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
         raise SystemExit(1)
 
 
-def _follow(session_factory, job_id: int, job_progress) -> dict:
+def _follow(session_factory: sessionmaker[Session], job_id: int,
+            job_progress: Callable[[Session, int], dict[str, Any]]) -> dict[str, Any]:
     """Show the job's progress in a bar until it finishes; return its last state."""
     from .jobs import FINISHED
 
-    def read() -> dict:
+    def read() -> dict[str, Any]:
         with session_factory() as session:
             return job_progress(session, job_id)
 

@@ -127,13 +127,15 @@ def pretranslate(
         report(progress)
     progress.unique_texts = sum(len(texts) for texts in pending.values())
 
-    def results_for(code: str, answers: dict[str, str]) -> dict[Key, Suggestion]:
+    def results_for(code: str, answers: dict[str, str], mangled: set[str] | None = None) -> dict[Key, Suggestion]:
         out: dict[Key, Suggestion] = {}
         for masked_text, translated in answers.items():
             for key in pending[code][masked_text]:
                 restored = provider.unmask(masks[key[1]], translated, code, glossary)
                 if not restored.ok:
                     progress.token_problems += 1
+                    if mangled is not None:
+                        mangled.add(masked_text)
                 if restored.text.strip():
                     out[key] = Suggestion(restored.text, provider.id)
         return out
@@ -194,9 +196,12 @@ def pretranslate(
             else:
                 consecutive = 0
                 answered = dict(zip(batch, answers))
+                mangled: set[str] = set()
+                results = results_for(code, answered, mangled)
                 if cache is not None:
-                    cache.put_many(source, code, answered)
-                results = results_for(code, answered)
+                    # An answer with mangled tokens is written (its checks fail) but not
+                    # cached, so that a later run asks again.
+                    cache.put_many(source, code, {t: a for t, a in answered.items() if t not in mangled})
                 progress.from_provider += len(results)
                 progress.failed += size - len(results)
                 _write(project, release, code, results, progress)
