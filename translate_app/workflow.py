@@ -93,8 +93,9 @@ def save_segment(*, session: Session, project: Project, user: User, release: str
     require_translator(user, language)
     project.require(release)
     path = project.catalog_path(release, language)
+    extra = project.extra_checks(release)
     with edit_catalog(path) as po:
-        before, after = seg.save(po, segment_id, text, version=version, by=user.name, language=language)
+        before, after = seg.save(po, segment_id, text, version=version, by=user.name, language=language, extra=extra)
     if before.version != after.version:
         _audit(session, user, release, language, "save", before, after)
         session.commit()
@@ -108,14 +109,15 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
         raise PermissionDeniedError(f"approving needs the reviewer role for {language}")
     rel = release_record(session, project, release)
     path = project.catalog_path(release, language)
+    extra = project.extra_checks(release)
     with edit_catalog(path) as po:
-        entry_view = seg.view(seg._entry(po, segment_id), language)
+        entry_view = seg.view(seg._entry(po, segment_id), language, extra)
         if (entry_view.translated_by == user.name and not rel.self_review and not user.is_coordinator
                 and entry_view.state != "approved"):
             raise PermissionDeniedError(
                 "you translated this segment yourself; another reviewer must approve it "
                 "(a coordinator can allow self-review for this release)")
-        before, after = seg.approve(po, segment_id, version=version, by=user.name, language=language)
+        before, after = seg.approve(po, segment_id, version=version, by=user.name, language=language, extra=extra)
     if before.version != after.version:
         _audit(session, user, release, language, "approve", before, after)
         session.commit()

@@ -230,3 +230,17 @@ def test_one_time_password_must_be_changed(app, client, auth, web_project):
     r = client.post("/account/password", data={"password": "my own long secret", "confirm": "my own long secret", "csrf_token": token})
     assert r.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_glossary_terms_are_checked_in_the_editor_and_the_api(client, auth, web_project):
+    (web_project / "source/appeal.glossary.yml").write_text("keep:\n  - Maksim Kuzmin\n", encoding="utf-8")
+    auth.login("tr_de")
+    seg = next(s for s in segments(auth) if "Maksim Kuzmin" in s["source"])
+    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
+                 {"translation": "Die Organisationen rufen das **Gericht** auf, [M. K.](https://example.org/mk) zu schützen.",
+                  "version": seg["version"]})
+    assert "glossary" in [c["id"] for c in r.get_json()["checks"]]
+    live = auth.api("POST", "/api/checks", {"source": seg["source"], "translation": "ohne Namen", "language": "de",
+                                            "release": "appeal"}).get_json()
+    assert "glossary" in [c["id"] for c in live]
+    assert "Glossary terms" in client.get("/releases/appeal/de").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,11 +13,12 @@ import polib
 
 from . import catalog as cat
 from .atomic import write_atomic
-from .checks import run_checks
+from .checks import Check, run_checks
 from .compiler import render_html, render_markdown, unapproved, write_mo
 from .errors import (
     CatalogError, LanguageError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError,
 )
+from .glossary import glossary_checks, glossary_path, load_glossary
 from .languages import get_language
 from .segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES, Document, read_source, segment
 from .states import STATES, State, entry_state, stale_approval
@@ -127,6 +129,10 @@ class Project:
         text = read_source(path, max_bytes=self.max_source_bytes)
         return segment(text, self.relative(path), front_matter_keys=self.front_matter_keys)
 
+    def extra_checks(self, name: str) -> list[Check]:
+        """Return the checks a release adds to the registry: its glossary's, if it has one."""
+        return list(glossary_checks(load_glossary(glossary_path(self.source_dir, validate_release_name(name)))))
+
     def load_catalog(self, name: str, language: str) -> polib.POFile:
         """Read the catalog of one language, or raise if the release lacks that language."""
         path = self.catalog_path(name, language)
@@ -185,9 +191,10 @@ class Project:
     def status(self, name: str) -> list[LanguageStatus]:
         """Return per-language counts of every state and failing check."""
         result = []
+        extra = self.extra_checks(name)
         for code in self.languages(name):
             po = self.load_catalog(name, code)
-            result.append(catalog_status(po, code))
+            result.append(catalog_status(po, code, extra))
         return result
 
     def compile(self, *, check: bool = False, names: list[str] | None = None) -> CompileReport:
@@ -196,6 +203,7 @@ class Project:
         for name in names or self.releases():
             try:
                 doc = self.document(name)
+                extra = self.extra_checks(name)
             except TranslateAppError as exc:
                 report.problems.append(str(exc))
                 continue
@@ -223,7 +231,7 @@ class Project:
                 except CatalogError as exc:
                     report.problems.append(str(exc))
                     continue
-                report.problems.extend(catalog_problems(po, rel, source_ids))
+                report.problems.extend(catalog_problems(po, rel, source_ids, extra))
                 if check:
                     continue
                 mo = path.with_suffix(".mo")
@@ -240,7 +248,7 @@ class Project:
         return report
 
 
-def catalog_status(po: polib.POFile, language: str) -> LanguageStatus:
+def catalog_status(po: polib.POFile, language: str, extra: Iterable[Check] = ()) -> LanguageStatus:
     """Count the states and failing checks of one catalog."""
     counts = Counter({s: 0 for s in STATES})
     errors = warnings = 0
@@ -248,7 +256,7 @@ def catalog_status(po: polib.POFile, language: str) -> LanguageStatus:
         if entry.obsolete or not entry.msgid:
             continue
         counts[entry_state(entry).value] += 1
-        for result in run_checks(entry.msgid, entry.msgstr, language=language):
+        for result in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra):
             if result.severity == "error":
                 errors += 1
             else:
@@ -256,10 +264,12 @@ def catalog_status(po: polib.POFile, language: str) -> LanguageStatus:
     return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()))
 
 
-def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None) -> list[str]:
+def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
+                     extra: Iterable[Check] = ()) -> list[str]:
     """Return every reason a catalog may not be compiled as it is."""
     problems = []
-    if not po.metadata.get("Language"):
+    language = po.metadata.get("Language", "")
+    if not language:
         problems.append(f"{rel}: header has no Language")
     if "charset=UTF-8" not in po.metadata.get("Content-Type", "").replace("utf-8", "UTF-8"):
         problems.append(f"{rel}: Content-Type is not UTF-8")
@@ -270,7 +280,7 @@ def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None) 
         if stale_approval(entry):
             problems.append(f"{where}: approval no longer matches the text (edited outside the service?)")
         if entry_state(entry) == State.APPROVED:
-            for result in run_checks(entry.msgid, entry.msgstr):
+            for result in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra):
                 if result.severity == "error":
                     problems.append(f"{where}: approved entry fails check {result.id}: {result.message}")
     if source_ids is not None:

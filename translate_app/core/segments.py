@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import polib
 
 from .catalog import entry_id, entry_version, find_entry
-from .checks import run_checks
+from .checks import Check, run_checks
 from .errors import NotApprovedError, StaleVersionError, TranslateAppError
 from .states import STATES, State, entry_state, review_fields, set_approved, set_translated, set_untranslated
 
@@ -46,8 +47,8 @@ class SegmentView:
         return asdict(self)
 
 
-def view(entry: polib.POEntry, language: str = "") -> SegmentView:
-    """Describe one catalog entry."""
+def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = ()) -> SegmentView:
+    """Describe one catalog entry, with the failures of the registered and extra checks."""
     fields = review_fields(entry)
     state = entry_state(entry)
     return SegmentView(
@@ -56,7 +57,7 @@ def view(entry: polib.POEntry, language: str = "") -> SegmentView:
         translation=entry.msgstr,
         state=state.value,
         version=entry_version(entry),
-        checks=[r.as_dict() for r in run_checks(entry.msgid, entry.msgstr, language=language)],
+        checks=[r.as_dict() for r in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)],
         comment=entry.comment or "",
         occurrences=[f"{path}:{line}" for path, line in entry.occurrences],
         previous_source=entry.previous_msgid,
@@ -66,9 +67,10 @@ def view(entry: polib.POEntry, language: str = "") -> SegmentView:
     )
 
 
-def views(po: polib.POFile, language: str = "") -> list[SegmentView]:
+def views(po: polib.POFile, language: str = "", extra: Iterable[Check] = ()) -> list[SegmentView]:
     """Describe every live entry of a catalog, in document order."""
-    return [view(e, language) for e in po if not e.obsolete and e.msgid]
+    extra = list(extra)
+    return [view(e, language, extra) for e in po if not e.obsolete and e.msgid]
 
 
 def counts(po: polib.POFile) -> dict[str, int]:
@@ -87,10 +89,10 @@ def _entry(po: polib.POFile, segment_id: str) -> polib.POEntry:
     return entry
 
 
-def _require_version(entry: polib.POEntry, version: str | None, language: str) -> None:
+def _require_version(entry: polib.POEntry, version: str | None, language: str, extra: list[Check]) -> None:
     if version is None or version != entry_version(entry):
         raise StaleVersionError(
-            "the segment changed since you loaded it; compare the two texts", current=view(entry, language)
+            "the segment changed since you loaded it; compare the two texts", current=view(entry, language, extra)
         )
 
 
@@ -106,25 +108,27 @@ def clean_translation(text: str) -> str:
 
 
 def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, by: str,
-         language: str = "") -> tuple[SegmentView, SegmentView]:
+         language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
     """Store a person's translation if the version matches; return (before, after)."""
+    extra = list(extra)
     entry = _entry(po, segment_id)
-    _require_version(entry, version, language)
-    before = view(entry, language)
+    _require_version(entry, version, language, extra)
+    before = view(entry, language, extra)
     text = clean_translation(text)
     if not text.strip():
         set_untranslated(entry)
     elif text != entry.msgstr or entry_state(entry) != State.APPROVED:
         set_translated(entry, text, by=by)
-    return before, view(entry, language)
+    return before, view(entry, language, extra)
 
 
 def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str,
-            language: str = "") -> tuple[SegmentView, SegmentView]:
+            language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
     """Approve the current translation if the version matches; return (before, after)."""
+    extra = list(extra)
     entry = _entry(po, segment_id)
-    _require_version(entry, version, language)
-    before = view(entry, language)
+    _require_version(entry, version, language, extra)
+    before = view(entry, language, extra)
     if not entry.msgstr.strip():
         raise InvalidTranslationError("an empty translation cannot be approved")
     errors = [c for c in before.checks if c["severity"] == "error"]
@@ -132,7 +136,7 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str,
         raise InvalidTranslationError("fix the failing checks before approving: "
                                       + "; ".join(f"{c['name']}: {c['message']}" for c in errors))
     set_approved(entry, by=by)
-    return before, view(entry, language)
+    return before, view(entry, language, extra)
 
 
 def require_complete(po: polib.POFile) -> None:

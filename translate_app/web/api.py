@@ -72,8 +72,9 @@ def _check_language(release: str, language: str) -> tuple[str, str]:
 def segments(release: str, language: str):
     """List a language's segments with id, source, translation, state, version and checks."""
     release, language = _check_language(release, language)
-    po = project().load_catalog(release, language)
-    return jsonify([s.as_api() for s in seg.views(po, language)])
+    proj = project()
+    po = proj.load_catalog(release, language)
+    return jsonify([s.as_api() for s in seg.views(po, language, proj.extra_checks(release))])
 
 
 @bp.put("/releases/<release>/<language>/segments/<segment_id>")
@@ -142,7 +143,9 @@ def checks():
     if not isinstance(source, str) or not isinstance(target, str):
         abort(400, "'source' and 'translation' must be strings")
     language = data.get("language") or ""
-    return jsonify([r.as_dict() for r in run_checks(source, target, language=language)])
+    release = data.get("release")
+    extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
+    return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
 
 
 @bp.post("/releases/<release>/<language>/publish")

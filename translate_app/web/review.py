@@ -75,7 +75,7 @@ def editor(release: str, language: str):
     proj = project()
     rel = workflow.release_record(db.session, proj, release)
     po = proj.load_catalog(release, language)
-    segments = seg.views(po, language)
+    segments = seg.views(po, language, proj.extra_checks(release))
     counts = seg.counts(po)
     db.session.commit()
     return render_template(

@@ -209,7 +209,7 @@
       const response = await fetch("/api/checks", {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
-        body: JSON.stringify({source: li.dataset.source, translation: textarea(li).value, language}),
+        body: JSON.stringify({source: li.dataset.source, translation: textarea(li).value, language, release}),
       });
       if (response.ok) renderChecks(li, await response.json());
     }, 250));
