@@ -48,7 +48,17 @@ def live_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def live_server(live_project: Path, tmp_path: Path):
+def libre():
+    """Run a LibreTranslate-compatible server on 127.0.0.1 with a little latency."""
+    from tests.libretranslate_server import FakeLibreTranslate
+
+    server = FakeLibreTranslate(latency=0.05).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(live_project: Path, tmp_path: Path, libre):
     """Serve the app on 127.0.0.1 on a free port in a thread; yield its base URL."""
     from werkzeug.serving import make_server
 
@@ -57,7 +67,9 @@ def live_server(live_project: Path, tmp_path: Path):
     from translate_app.web.extensions import Database
 
     settings = Settings(root=live_project, secret_key="browser-test", secure_cookies=False,
-                        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}")
+                        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}",
+                        mt_provider="libretranslate", libretranslate_url=libre.url,
+                        libretranslate_api_key="test-key")
     app = create_app({"SETTINGS": settings})
     with Database.factory(app)() as session:
         accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD)

@@ -82,3 +82,21 @@ def test_two_browsers_saving_one_segment_see_the_conflict(login, live_server):
     second.wait_for_function("() => document.querySelector('li.segment').dataset.saved === 'Fassung zwei'")
     first.reload()
     assert first.locator("li.segment textarea").first.input_value() == "Fassung zwei"
+
+
+def test_coordinator_watches_pretranslation_progress(login, live_server, live_project, libre):
+    from translate_app.core.project import Project
+
+    page = login("coord")
+    page.goto(live_server + "/coordinate/releases/appeal")
+    form = page.locator("#pretranslate form")
+    form.locator("input[value=de]").uncheck()
+    form.locator("input[value=he]").check()
+    form.locator("select[name=provider]").select_option("libretranslate")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#pretranslate .job-text:has-text('done: 5 of 5 done')", timeout=30_000)
+    assert page.locator("#pretranslate progress").get_attribute("value") == "100"
+    assert libre.requests >= 1
+    screenshot(page, "pretranslate")
+    status = {s.language: s.counts for s in Project(live_project).status("appeal")}
+    assert status["he"]["machine"] == 5
