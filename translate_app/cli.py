@@ -67,10 +67,10 @@ def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None
     doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
     po = cat.load(catalog)
     result = render_markdown(doc, po, only_approved=only_approved)
-    write_atomic(output, result.encode("utf-8"))
+    write_atomic(output, result.encode("utf-8"), durable=False)
     if html_output:
         language = po.metadata.get("Language") or "en"
-        write_atomic(html_output, render_html(result, language).encode("utf-8"))
+        write_atomic(html_output, render_html(result, language).encode("utf-8"), durable=False)
     click.echo(f"{output}: written")
 
 

@@ -94,6 +94,7 @@ def save_segment(*, session: Session, project: Project, user: User, release: str
     project.require(release)
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
+    seg.require_current(project.load_catalog(release, language), segment_id, version, language=language, extra=extra)
     with edit_catalog(path) as po:
         before, after = seg.save(po, segment_id, text, version=version, by=user.name, language=language, extra=extra)
     if before.version != after.version:
@@ -110,6 +111,7 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     rel = release_record(session, project, release)
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
+    seg.require_current(project.load_catalog(release, language), segment_id, version, language=language, extra=extra)
     with edit_catalog(path) as po:
         entry_view = seg.view(seg._entry(po, segment_id), language, extra)
         if (entry_view.translated_by == user.name and not rel.self_review and not user.is_coordinator

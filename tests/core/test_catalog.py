@@ -336,6 +336,7 @@ def test_edit_failing_while_serialising_leaves_the_old_catalog(tmp_path: Path, m
 
     with pytest.raises(RuntimeError), cat.edit_catalog(path) as po:
         set_translated(po[0], "Gemeinsame Pressemitteilung", by="alice")
+        cat._ENTRY_TEXT.clear()  # make every entry go through polib again
         monkeypatch.setattr(polib.POEntry, "__unicode__", fails_on_the_tenth)
     assert path.read_bytes() == before
     assert leftovers(tmp_path) == []
@@ -415,3 +416,48 @@ def test_two_updates_in_a_row_match_msgmerge_run_twice(tmp_path: Path) -> None:
                         str(project.template_path(RELEASE))], check=True)
         assert semantic(cat.load(path)) == semantic(polib.pofile(str(gnu)))
     assert cat.load(path).find("March 30th 2026").previous_msgid == "March 30th 2026"
+
+
+def test_serialise_is_exactly_what_polib_writes_for_real_catalogs() -> None:
+    """The per-entry text cache must never change a byte of polib's output."""
+    from tests.conftest import CORPUS, ROOT
+    from translate_app.core import catalog as cat
+
+    files = sorted((CORPUS / "po").glob("*.po")) if CORPUS.is_dir() else []
+    files += sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))[:2]
+    for path in files:
+        po = cat.load(path)
+        expected = str(po)
+        expected = expected if expected.endswith("\n") else expected + "\n"
+        assert cat.serialise(po) == expected, path
+        first = next(e for e in po if e.msgid and not e.obsolete)
+        first.msgstr = "changed \u2013 text"
+        assert cat.serialise(po) == str(po) + ("" if str(po).endswith("\n") else "\n"), path
+
+
+def test_edit_catalog_reuses_the_parsed_copy_but_sees_outside_edits(tmp_path) -> None:
+    import polib
+
+    from translate_app.core import catalog as cat
+
+    path = tmp_path / "x.po"
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
+    po.append(polib.POEntry(msgid="Hello", msgstr=""))
+    cat.save_atomic(po, path)
+    with cat.edit_catalog(path) as edited:
+        edited.find("Hello").msgstr = "Hallo"
+    assert cat.load_cached(path).find("Hello").msgstr == "Hallo"
+    # An editor changes the file in place (as Poedit would): the next reader sees it.
+    path.write_text(path.read_text(encoding="utf-8").replace('msgstr "Hallo"', 'msgstr "Servus!"'), encoding="utf-8")
+    assert cat.load_cached(path).find("Hello").msgstr == "Servus!"
+    with cat.edit_catalog(path) as edited:
+        assert edited.find("Hello").msgstr == "Servus!"
+    try:
+        with cat.edit_catalog(path) as edited:
+            edited.find("Hello").msgstr = "lost"
+            raise RuntimeError("crash inside the edit")
+    except RuntimeError:
+        pass
+    assert cat.load_cached(path).find("Hello").msgstr == "Servus!"
+    assert cat.load(path).find("Hello").msgstr == "Servus!"

@@ -226,10 +226,50 @@ def load(path: Path | str) -> polib.POFile:
     return po
 
 
+def _entry_key(e: polib.POEntry) -> tuple:
+    """Return everything that shapes an entry's text in a catalog."""
+    return (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),
+            tuple(e.flags), e.tcomment, e.comment, tuple(e.occurrences), e.previous_msgctxt,
+            e.previous_msgid, e.previous_msgid_plural, e.obsolete)
+
+
+# polib rebuilds (and re-wraps) every entry on each str(); most entries do not
+# change between two writes of a catalog, so their text is kept here.
+_ENTRY_TEXT: dict[tuple, str] = {}
+_ENTRY_TEXT_LIMIT = 200_000
+
+
+def _entry_text(entry: polib.POEntry, wrapwidth: int) -> str:
+    key = (wrapwidth, _entry_key(entry))
+    text = _ENTRY_TEXT.get(key)
+    if text is None:
+        if len(_ENTRY_TEXT) > _ENTRY_TEXT_LIMIT:
+            _ENTRY_TEXT.clear()
+        text = _ENTRY_TEXT[key] = entry.__unicode__(wrapwidth)
+    return text
+
+
 def serialise(po: polib.POFile) -> str:
-    """Return the text of a catalog exactly as it is written to disk."""
-    text = str(po)  # polib rebuilds the text on every str(): once is enough
+    """Return the text of a catalog exactly as polib writes it (str(po)), ending in a newline."""
+    header = ""
+    for line in po.header.split("\n"):
+        if not line:
+            header += "#\n"
+        elif line[:1] in (",", ":"):
+            header += f"#{line}\n"
+        else:
+            header += f"# {line}\n"
+    width = po.wrapwidth
+    parts = [po.metadata_as_entry().__unicode__(width)]
+    parts += [_entry_text(e, width) for e in po if not e.obsolete]
+    parts += [_entry_text(e, width) for e in po if e.obsolete]
+    text = header + "\n".join(parts)
     return text if text.endswith("\n") else text + "\n"
+
+
+def snapshot(po: polib.POFile) -> tuple:
+    """Return a cheap value that changes whenever the catalog's text would."""
+    return (po.header, tuple(po.metadata.items()), po.wrapwidth, tuple(_entry_key(e) for e in po))
 
 
 def save_atomic(po: polib.POFile, path: Path | str) -> None:
@@ -251,13 +291,45 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
     with tlock:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            flock.acquire(timeout=timeout)
+            flock.acquire(timeout=timeout, poll_interval=0.002)
         except Timeout as exc:
             raise CatalogError(f"{path}: locked by another process for over {timeout:g} s") from exc
         try:
             yield
         finally:
             flock.release()
+
+
+_PARSED: dict[str, tuple[tuple, polib.POFile]] = {}
+_PARSED_GUARD = threading.Lock()
+
+
+def _stat_key(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def load_cached(path: Path | str) -> polib.POFile:
+    """Return a parsed catalog, reusing this process's copy while the file is unchanged.
+
+    Writes go through rename, so a new file has a new inode; an edit elsewhere
+    changes the modification time or size. The result is shared: do not change it.
+    """
+    path = Path(path)
+    key = str(path)
+    stat = _stat_key(path)
+    with _PARSED_GUARD:
+        cached = _PARSED.get(key)
+    if cached is not None and stat is not None and cached[0] == stat:
+        return cached[1]
+    po = load(path)
+    if stat is not None and _stat_key(path) == stat:
+        with _PARSED_GUARD:
+            _PARSED[key] = (stat, po)
+    return po
 
 
 @contextlib.contextmanager
@@ -267,13 +339,21 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
     Nothing is written if the block raises.
     """
     path = Path(path)
+    key = str(path)
     with catalog_lock(path):
-        po = load(path)
-        before = serialise(po)
+        stat = _stat_key(path)
+        with _PARSED_GUARD:
+            cached = _PARSED.pop(key, None)  # readers parse their own copy while we edit
+        po = cached[1] if cached is not None and stat is not None and cached[0] == stat else load(path)
+        before = snapshot(po)
         yield po
-        if serialise(po) != before:
+        if snapshot(po) != before:
             po.metadata["PO-Revision-Date"] = header_date()
             save_atomic(po, path)
+        new_stat = _stat_key(path)
+        if new_stat is not None:
+            with _PARSED_GUARD:
+                _PARSED[key] = (new_stat, po)
 
 
 def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:

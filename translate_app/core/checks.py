@@ -256,13 +256,10 @@ def _strip_urls(text: str) -> str:
     return re.sub(r"<?https?://\S+", "", text)
 
 
-def run_checks(source: str, target: str, *, language: str = "",
-               enabled: list[str] | None = None, extra: Iterable[Check] = ()) -> list[CheckResult]:
-    """Run every registered check (or the enabled ones), plus extra instances, and return the failures."""
-    if not target:
-        return []
-    source = unicodedata.normalize("NFC", source)
-    target = unicodedata.normalize("NFC", target)
+@lru_cache(maxsize=16384)
+def _registered_results(source: str, target: str, language: str,
+                        enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
+    """Run the registered checks; cached, since the editor asks again for unchanged texts."""
     results = []
     for cid, cls in REGISTRY.items():
         if enabled is not None and cid not in enabled:
@@ -270,6 +267,17 @@ def run_checks(source: str, target: str, *, language: str = "",
         result = cls().run(source, target, language=language)
         if result is not None:
             results.append(result)
+    return tuple(results)
+
+
+def run_checks(source: str, target: str, *, language: str = "",
+               enabled: list[str] | None = None, extra: Iterable[Check] = ()) -> list[CheckResult]:
+    """Run every registered check (or the enabled ones), plus extra instances, and return the failures."""
+    if not target:
+        return []
+    source = unicodedata.normalize("NFC", source)
+    target = unicodedata.normalize("NFC", target)
+    results = list(_registered_results(source, target, language, tuple(enabled) if enabled is not None else None))
     # Extra checks carry data of their own, such as a release glossary.
     for check in extra:
         if enabled is not None and check.id not in enabled:

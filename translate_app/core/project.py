@@ -138,7 +138,7 @@ class Project:
         path = self.catalog_path(name, language)
         if not path.is_file():
             raise UnknownReleaseError(f"release {name!r} has no catalog for {language!r}")
-        return cat.load(path)
+        return cat.load_cached(path)
 
     # -- changing -------------------------------------------------------------
     def add_release(self, source_file: Path | str, languages: list[str]) -> str:
@@ -242,8 +242,8 @@ class Project:
                     continue
                 out = self.build_dir / "releases" / name
                 markdown = render_markdown(doc, po, only_approved=True)
-                write_atomic(out / f"{code}.md", markdown.encode("utf-8"))
-                write_atomic(out / f"{code}.html", render_html(markdown, code).encode("utf-8"))
+                write_atomic(out / f"{code}.md", markdown.encode("utf-8"), durable=False)
+                write_atomic(out / f"{code}.html", render_html(markdown, code).encode("utf-8"), durable=False)
                 report.written += [out / f"{code}.md", out / f"{code}.html"]
         return report
 

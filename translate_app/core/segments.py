@@ -96,6 +96,12 @@ def _require_version(entry: polib.POEntry, version: str | None, language: str, e
         )
 
 
+def require_current(po: polib.POFile, segment_id: str, version: str | None, *, language: str = "",
+                    extra: Iterable[Check] = ()) -> None:
+    """Refuse a stale version early, from an unlocked read: a stale version stays stale."""
+    _require_version(_entry(po, segment_id), version, language, list(extra))
+
+
 def clean_translation(text: str) -> str:
     """Normalise a submitted translation: newlines, stray control characters, size."""
     if not isinstance(text, str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
@@ -29,8 +30,9 @@ STATE_LABELS = {
 
 
 @bp.app_template_filter("markdown_inline")
+@lru_cache(maxsize=8192)
 def markdown_inline(text: str) -> Markup:
-    """Render inline Markdown (bold, links, code) safely for display."""
+    """Render inline Markdown (bold, links, code) safely for display (cached per text)."""
     return Markup(_INLINE.renderInline(text or ""))
 
 
