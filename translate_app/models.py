@@ -57,6 +57,13 @@ class User(Base):
         """Say whether this person coordinates (every language, every release)."""
         return self.role == "coordinator"
 
+    def visible_languages(self, languages: list[str]) -> list[str]:
+        """Keep the languages this person works on (a coordinator sees them all)."""
+        if self.is_coordinator:
+            return list(languages)
+        mine = set(self.languages)
+        return [code for code in languages if code in mine]
+
     def can_translate(self, language: str) -> bool:
         """Say whether this person may edit translations in a language."""
         return self.active and (self.is_coordinator or language in self.languages)

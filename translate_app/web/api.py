@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
 from .. import workflow
@@ -11,7 +11,7 @@ from ..core.checks import run_checks
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from .access import project, release_language, settings, uses_bearer_token
-from .extensions import csrf, db
+from .extensions import Database, csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,12 +33,6 @@ def _json() -> dict:
     return data
 
 
-def _visible_languages(languages: list[str]) -> list[str]:
-    if current_user.is_coordinator:
-        return languages
-    return [code for code in languages if code in current_user.languages]
-
-
 @bp.get("/releases")
 @login_required
 def releases():
@@ -47,7 +41,7 @@ def releases():
     result = []
     for name in proj.releases():
         rel = workflow.release_record(db.session, proj, name)
-        langs = _visible_languages(proj.languages(name))
+        langs = current_user.visible_languages(proj.languages(name))
         progress = workflow.progress(db.session, proj, name, langs)
         result.append({
             "name": name, "title": rel.title,
@@ -62,8 +56,7 @@ def releases():
 
 def _check_language(release: str, language: str) -> tuple[str, str]:
     release, language = release_language(release, language)
-    if not current_user.can_translate(language):
-        raise workflow.PermissionDeniedError(f"you are not a translator of {language}")
+    workflow.require_translator(current_user, language)
     return release, language
 
 
@@ -173,9 +166,6 @@ def pretranslate(release: str):
         languages = [languages]
     codes = [get_language(c).code for c in languages]
     from ..mt.jobs import start_pretranslation
-    from .extensions import Database
-
-    from flask import current_app
 
     job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(current_app._get_current_object()),
                                   release=release, languages=codes,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -41,12 +41,6 @@ def _globals() -> dict:
     return {"STATES": STATES, "STATE_LABELS": STATE_LABELS, "language_of": get_language}
 
 
-def _my_languages(languages: list[str]) -> list[str]:
-    if current_user.is_coordinator:
-        return languages
-    return [code for code in languages if code in current_user.languages]
-
-
 @bp.route("/")
 @login_required
 def dashboard():
@@ -55,7 +49,7 @@ def dashboard():
     releases = []
     for name in proj.releases():
         rel = workflow.release_record(db.session, proj, name)
-        mine = _my_languages(proj.languages(name))
+        mine = current_user.visible_languages(proj.languages(name))
         if not mine:
             continue
         releases.append((rel, workflow.progress(db.session, proj, name, mine)))
@@ -63,17 +57,12 @@ def dashboard():
     return render_template("dashboard.html", releases=releases, today=date.today())
 
 
-def _require_translator(language: str) -> None:
-    if not current_user.can_translate(language):
-        abort(403, f"you are not a translator of {language}")
-
-
 @bp.route("/releases/<release>/<language>")
 @login_required
 def editor(release: str, language: str):
     """Show the editor for one release and one language."""
     release, language = release_language(release, language)
-    _require_translator(language)
+    workflow.require_translator(current_user, language)
     proj = project()
     rel = workflow.release_record(db.session, proj, release)
     po = proj.load_catalog(release, language)
@@ -91,7 +80,7 @@ def editor(release: str, language: str):
 def preview(release: str, language: str):
     """Show the whole release as it would be published with today's translations."""
     release, language = release_language(release, language)
-    _require_translator(language)
+    workflow.require_translator(current_user, language)
     proj = project()
     markdown = render_markdown(proj.document(release), proj.load_catalog(release, language))
     return render_html(markdown, language)
