@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import re
 import threading
 from datetime import datetime, timezone
@@ -181,7 +180,9 @@ def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
 
 
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
-_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"')
+_PO_LINE = r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\\n]|\\.)*"'
+# A line that is neither blank, a comment, nor a keyword and/or a quoted string.
+_BAD_PO_LINE = re.compile(r"^(?![^\S\n]*(?:#|$|" + _PO_LINE + r"[^\S\n]*$)).+$", re.M)
 
 
 def load(path: Path | str) -> polib.POFile:
@@ -200,10 +201,11 @@ def load(path: Path | str) -> polib.POFile:
         raise CatalogError(f"{path}:{line}: not valid UTF-8") from exc
     # polib reads some broken lines (an unterminated string, an unquoted msgid)
     # without complaint, so every line is checked against the PO syntax first.
-    for number, line in enumerate(io.StringIO(text, newline=None), 1):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.fullmatch(stripped):
-            raise CatalogError(f"{path}:{number}: malformed catalog: cannot read {stripped[:60]!r}")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    bad = _BAD_PO_LINE.search(lines)
+    if bad is not None:
+        number = lines.count("\n", 0, bad.start()) + 1
+        raise CatalogError(f"{path}:{number}: malformed catalog: cannot read {bad.group(0).strip()[:60]!r}")
     try:
         # From the file, not the text: polib splits a text also at U+2028 and U+0085,
         # which a translation may hold.

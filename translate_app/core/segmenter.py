@@ -8,6 +8,7 @@ identity catalog gives back the source file byte for byte.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -117,11 +118,19 @@ def segment(
     doc = Document(source=source, path=path)
     env: dict = {}  # link reference definitions, for the inline parsing done on demand
     walker = _Walker(lines, offsets, set(front_matter_keys), env)
+    # Tokens form no reference cycles; the cyclic collector would only rescan the
+    # growing token list again and again, which makes large documents super-linear.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        tokens = _BLOCK_PARSER.parse(source[1:] if source.startswith("\ufeff") else source, env)
-    except Exception as exc:  # markdown-it accepts any text; this guards its bugs
-        raise SourceError(f"{path}: cannot parse Markdown: {exc}") from exc
-    doc.blocks = walker.walk(tokens)
+        try:
+            tokens = _BLOCK_PARSER.parse(source[1:] if source.startswith("\ufeff") else source, env)
+        except Exception as exc:  # markdown-it accepts any text; this guards its bugs
+            raise SourceError(f"{path}: cannot parse Markdown: {exc}") from exc
+        doc.blocks = walker.walk(tokens)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return doc
 
 
