@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .core import segments as seg
-from .core.catalog import edit_catalog
+from .core.catalog import edit_catalog, peek_cached
 from .core.compiler import render_html, render_markdown
 from .core.errors import TranslateAppError
 from .core.project import Project
@@ -87,6 +87,13 @@ def require_translator(user: User, language: str) -> None:
         raise PermissionDeniedError(f"you are not a translator of {language}")
 
 
+def _early_conflict(path, segment_id: str, version: str | None, language: str, extra) -> None:
+    """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
+    cached = peek_cached(path)
+    if cached is not None:
+        seg.require_current(cached, segment_id, version, language=language, extra=extra)
+
+
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
                  segment_id: str, text: str, version: str | None) -> seg.SegmentView:
     """Save a translation under the catalog lock, refusing stale versions, and log it."""
@@ -94,7 +101,7 @@ def save_segment(*, session: Session, project: Project, user: User, release: str
     project.require(release)
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    seg.require_current(project.load_catalog(release, language), segment_id, version, language=language, extra=extra)
+    _early_conflict(path, segment_id, version, language, extra)
     with edit_catalog(path) as po:
         before, after = seg.save(po, segment_id, text, version=version, by=user.name, language=language, extra=extra)
     if before.version != after.version:
@@ -111,7 +118,7 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     rel = release_record(session, project, release)
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    seg.require_current(project.load_catalog(release, language), segment_id, version, language=language, extra=extra)
+    _early_conflict(path, segment_id, version, language, extra)
     with edit_catalog(path) as po:
         entry_view = seg.view(seg._entry(po, segment_id), language, extra)
         if (entry_view.translated_by == user.name and not rel.self_review and not user.is_coordinator

@@ -14,7 +14,6 @@ import polib
 import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
-from filelock import FileLock
 
 from translate_app.core import atomic, catalog as cat
 from translate_app.core.errors import CatalogError, LanguageError
@@ -394,12 +393,24 @@ def test_lock_can_be_taken_again_by_its_holder(tmp_path: Path) -> None:
 
 
 def test_lock_held_elsewhere_times_out_with_a_clear_error(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import time
+
     path = tmp_path / "de.po"
-    other = FileLock(str(tmp_path / ".de.po.lock"))  # another holder of the same lock file
-    with other:
-        with pytest.raises(CatalogError, match="locked by another process"):
-            with cat.catalog_lock(path, timeout=0.2):
-                pass
+    other = os.open(tmp_path / ".de.po.lock", os.O_RDWR | os.O_CREAT)  # another holder of the lock file
+    fcntl.flock(other, fcntl.LOCK_EX)
+    started = time.monotonic()
+    with pytest.raises(CatalogError, match="locked by another process"):
+        with cat.catalog_lock(path, timeout=0.2):
+            pass
+    assert time.monotonic() - started < 2
+    fcntl.flock(other, fcntl.LOCK_UN)
+    os.close(other)
+    # The waiter that gave up lets go as soon as it gets the lock: nobody stays blocked.
+    time.sleep(0.05)
+    with cat.catalog_lock(path, timeout=1):
+        pass
 
 
 def test_two_updates_in_a_row_match_msgmerge_run_twice(tmp_path: Path) -> None:
@@ -461,3 +472,37 @@ def test_edit_catalog_reuses_the_parsed_copy_but_sees_outside_edits(tmp_path) ->
         pass
     assert cat.load_cached(path).find("Hello").msgstr == "Servus!"
     assert cat.load(path).find("Hello").msgstr == "Servus!"
+
+
+def test_entry_by_entry_parsing_equals_polib_on_real_catalogs() -> None:
+    """The memoised parser must read every field (and line number) exactly as polib does."""
+    from tests.conftest import CORPUS, ROOT
+    from translate_app.core import catalog as cat
+
+    fields = ["msgid", "msgstr", "msgid_plural", "msgstr_plural", "msgctxt", "obsolete", "comment", "tcomment",
+              "occurrences", "flags", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "linenum"]
+    files = sorted(ROOT.glob("locales/*/LC_MESSAGES/*.po"))[:2] + sorted(ROOT.glob("locales/templates/*.pot"))
+    if CORPUS.is_dir():
+        files += sorted((CORPUS / "po").glob("*.po")) + sorted((CORPUS / "md_pairs").glob("*.po"))
+    parsed = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for _ in range(2):  # cold, then from the memo
+            fast = cat._parse_by_entry(text)
+            if fast is None:
+                break
+            ref = polib.pofile(str(path), wrapwidth=cat.WRAP_WIDTH, encoding="utf-8")
+            assert len(fast) == len(ref), path
+            for a, b in zip(fast, ref):
+                assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields], (path, b.linenum)
+            assert (fast.header, fast.metadata, fast.metadata_is_fuzzy) == (ref.header, ref.metadata, ref.metadata_is_fuzzy)
+            assert cat.serialise(fast) == cat.serialise(ref), path
+        parsed += fast is not None
+    assert parsed >= 2
+    # Entries from the memo are fresh objects: changing one leaves the memo alone.
+    text = files[0].read_text(encoding="utf-8")
+    first = cat._parse_by_entry(text)
+    first[0].flags.append("fuzzy")
+    first[0].occurrences.append(("x.md", "1"))
+    again = cat._parse_by_entry(text)
+    assert "fuzzy" not in again[0].flags and ("x.md", "1") not in again[0].occurrences

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import os
 import re
 import threading
-from datetime import datetime, timezone
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
-from filelock import FileLock, Timeout
 from rapidfuzz import fuzz, process
 
 from .. import __version__
@@ -24,7 +25,7 @@ WRAP_WIDTH = 79
 FUZZY_CUTOFF = 60.0
 GENERATOR = f"translate-app {__version__}"
 
-_thread_locks: dict[str, tuple[threading.RLock, FileLock]] = {}
+_thread_locks: dict[str, _CatalogLock] = {}
 _thread_locks_guard = threading.Lock()
 
 
@@ -209,7 +210,7 @@ def load(path: Path | str) -> polib.POFile:
     try:
         # From the file, not the text: polib splits a text also at U+2028 and U+0085,
         # which a translation may hold.
-        po = polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        po = _parse_by_entry(text) or polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _SYNTAX_LINE.search(message)
@@ -225,6 +226,69 @@ def load(path: Path | str) -> polib.POFile:
             raise CatalogError(f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
                                f"at line {first} ({entry.msgid[:40]!r})")
     po.fpath = str(path)
+    return po
+
+
+# Between two writes of a catalog most entries stay as they were, so each entry's
+# text is parsed by polib once and its fields remembered here.
+_ENTRY_FIELDS: dict[str, tuple[int, dict]] = {}  # entry text -> (unused, fields)
+_ENTRY_FIELDS_LIMIT = 200_000
+_SPLITLINES_EXTRA = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\r]")
+
+
+def _parse_by_entry(text: str) -> polib.POFile | None:
+    """Parse a catalog written as polib writes it, one blank-line-separated entry at a time.
+
+    Gives the same result as polib.pofile, reusing the parse of every entry text
+    seen before; returns None (parse it whole) for anything out of the ordinary.
+    """
+    if text.startswith("\ufeff") or _SPLITLINES_EXTRA.search(text):
+        return None
+    po = polib.POFile(wrapwidth=WRAP_WIDTH, encoding="utf-8")
+    line = 1
+    for number, block in enumerate(text.split("\n\n")):
+        lead = len(block) - len(block.lstrip("\n"))
+        body = block.strip("\n")
+        line += lead
+        if not body:
+            line += 1
+            continue
+        if number == 0:
+            try:
+                head = polib.pofile(body + "\n", wrapwidth=WRAP_WIDTH, encoding="utf-8")
+            except (OSError, ValueError):
+                return None  # the whole-file parse reports it with the right line
+            if len(head) or not head.metadata:
+                return None
+            po.header, po.metadata, po.metadata_is_fuzzy = head.header, head.metadata, head.metadata_is_fuzzy
+        else:
+            known = _ENTRY_FIELDS.get(body)
+            if known is None:
+                try:
+                    one = polib.pofile(body + "\n", wrapwidth=WRAP_WIDTH, encoding="utf-8")
+                except (OSError, ValueError):
+                    return None
+                if len(one) != 1 or one.header or one.metadata:
+                    return None
+                e = one[0]
+                known = (1, {
+                    "msgid": e.msgid, "msgstr": e.msgstr, "msgid_plural": e.msgid_plural,
+                    "msgstr_plural": e.msgstr_plural, "msgctxt": e.msgctxt, "obsolete": e.obsolete,
+                    "comment": e.comment, "tcomment": e.tcomment, "occurrences": e.occurrences,
+                    "flags": e.flags, "previous_msgctxt": e.previous_msgctxt,
+                    "previous_msgid": e.previous_msgid, "previous_msgid_plural": e.previous_msgid_plural,
+                })
+                if len(_ENTRY_FIELDS) > _ENTRY_FIELDS_LIMIT:
+                    _ENTRY_FIELDS.clear()
+                _ENTRY_FIELDS[body] = known
+            _, fields = known
+            # polib numbers an entry by the first line of its text.
+            entry = polib.POEntry(**fields, encoding="utf-8", linenum=line)
+            entry.msgstr_plural = dict(fields["msgstr_plural"])
+            entry.occurrences = list(fields["occurrences"])
+            entry.flags = list(fields["flags"])
+            po.append(entry)
+        line += body.count("\n") + 2
     return po
 
 
@@ -281,25 +345,72 @@ def save_atomic(po: polib.POFile, path: Path | str) -> None:
 
 @contextlib.contextmanager
 def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
-    """Hold the per-catalog lock, across threads and processes."""
+    """Hold the per-catalog lock, across threads and processes; the holder may take it again."""
     path = Path(path)
     key = str(path.resolve())
     with _thread_locks_guard:
         if key not in _thread_locks:
-            # One FileLock per catalog, so that a thread holding it may take it again.
-            # The lock file stays in place: deleting it would race with waiters.
-            _thread_locks[key] = (threading.RLock(), FileLock(str(path.parent / f".{path.name}.lock")))
-        tlock, flock = _thread_locks[key]
-    with tlock:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            flock.acquire(timeout=timeout, poll_interval=0.002)
-        except Timeout as exc:
-            raise CatalogError(f"{path}: locked by another process for over {timeout:g} s") from exc
+            _thread_locks[key] = _CatalogLock(path.parent / f".{path.name}.lock")
+        lock = _thread_locks[key]
+    with lock.threads:
+        if lock.depth == 0:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock.fd = _lock_file(lock.path, timeout, path)
+        lock.depth += 1
         try:
             yield
         finally:
-            flock.release()
+            lock.depth -= 1
+            if lock.depth == 0:
+                fcntl.flock(lock.fd, fcntl.LOCK_UN)
+                os.close(lock.fd)
+                lock.fd = -1
+
+
+class _CatalogLock:
+    """A thread lock for this process plus an flock on a file beside the catalog for others."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path  # stays in place: deleting it would race with waiters
+        self.threads = threading.RLock()
+        self.depth = 0
+        self.fd = -1
+
+
+def _lock_file(lock_path: Path, timeout: float, catalog: Path) -> int:
+    """Take an exclusive flock, waiting in the kernel (no polling) for at most `timeout` seconds.
+
+    The kernel wakes a waiter as soon as the holder lets go. flock has no timeout,
+    so a contended lock is awaited in a helper thread; if the caller gives up, the
+    helper releases the lock the moment it gets it.
+    """
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except BlockingIOError:
+        pass
+    got = threading.Event()
+    guard = threading.Lock()
+    abandoned = False
+
+    def wait() -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with guard:
+            if abandoned:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+            else:
+                got.set()
+
+    threading.Thread(target=wait, name=f"lock {catalog.name}", daemon=True).start()
+    if got.wait(timeout):
+        return fd
+    with guard:
+        if got.is_set():
+            return fd
+        abandoned = True
+    raise CatalogError(f"{catalog}: locked by another process for over {timeout:g} s")
 
 
 _PARSED: dict[str, tuple[tuple, polib.POFile]] = {}
@@ -332,6 +443,15 @@ def load_cached(path: Path | str) -> polib.POFile:
         with _PARSED_GUARD:
             _PARSED[key] = (stat, po)
     return po
+
+
+def peek_cached(path: Path | str) -> polib.POFile | None:
+    """Return this process's parsed copy if the file has not changed since, else None (no parsing)."""
+    path = Path(path)
+    stat = _stat_key(path)
+    with _PARSED_GUARD:
+        cached = _PARSED.get(str(path))
+    return cached[1] if cached is not None and stat is not None and cached[0] == stat else None
 
 
 @contextlib.contextmanager
