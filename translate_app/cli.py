@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -16,22 +17,42 @@ from .core.segmenter import read_source, segment
 from .core.states import STATES
 
 
-class AppGroup(click.Group):
-    """A click group that turns domain errors into one-line messages and exit code 1."""
+class CommandError(click.ClickException):
+    """A domain error shown as one line, `error: ...`, with exit code 1."""
 
-    def invoke(self, ctx: click.Context):
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+def _report_domain_errors(command: click.Command) -> None:
+    """Make a command (and its subcommands) turn domain errors into CommandError.
+
+    Done on the commands themselves so that `translate-app` and `flask --app wsgi`
+    report errors the same way.
+    """
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _report_domain_errors(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "_reports_domain_errors", False):
+        return
+
+    @functools.wraps(callback)
+    def wrapped(*args, **kwargs):
         try:
-            return super().invoke(ctx)
+            return callback(*args, **kwargs)
         except TranslateAppError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(1)
+            raise CommandError(str(exc)) from exc
+
+    wrapped._reports_domain_errors = True  # type: ignore[attr-defined]
+    command.callback = wrapped
 
 
 def _settings() -> Settings:
     return Settings.from_env()
 
 
-@click.group(cls=AppGroup)
+@click.group()
 @click.version_option(package_name="translate-app")
 def main() -> None:
     """Translate press releases with gettext catalogs, machines and volunteers."""
@@ -210,4 +231,7 @@ def token_create(name: str) -> None:
         session.commit()
     click.echo(value)
 from .mt.commands import pretranslate, worker  # noqa: E402
-main.add_command(pretranslate); main.add_command(worker)
+
+main.add_command(pretranslate)
+main.add_command(worker)
+_report_domain_errors(main)
