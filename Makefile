@@ -22,3 +22,5 @@ test: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/segmenting.py
+	$(BIN)/python bench/pretranslate.py
+	$(BIN)/python bench/review_load.py

@@ -120,7 +120,7 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     extra = project.extra_checks(release)
     _early_conflict(path, segment_id, version, language, extra)
     with edit_catalog(path) as po:
-        entry_view = seg.view(seg._entry(po, segment_id), language, extra)
+        entry_view = seg.view(seg.require_entry(po, segment_id), language, extra)
         if (entry_view.translated_by == user.name and not rel.self_review and not user.is_coordinator
                 and entry_view.state != "approved"):
             raise PermissionDeniedError(
@@ -141,7 +141,7 @@ def add_comment(*, session: Session, project: Project, user: User, release: str,
     if not text or len(text) > 4000:
         raise seg.InvalidTranslationError("a comment needs 1 to 4000 characters")
     po = project.load_catalog(release, language)
-    seg._entry(po, segment_id)
+    seg.require_entry(po, segment_id)
     comment = Comment(user_id=user.id, release=release, language=language, segment_id=segment_id, text=text)
     session.add(comment)
     session.commit()

@@ -82,7 +82,8 @@ def counts(po: polib.POFile) -> dict[str, int]:
     return dict(c)
 
 
-def _entry(po: polib.POFile, segment_id: str) -> polib.POEntry:
+def require_entry(po: polib.POFile, segment_id: str) -> polib.POEntry:
+    """Return the live entry with this id, or raise UnknownSegmentError (a 404)."""
     entry = find_entry(po, segment_id)
     if entry is None:
         raise UnknownSegmentError(f"no segment {segment_id!r}")
@@ -99,7 +100,7 @@ def _require_version(entry: polib.POEntry, version: str | None, language: str, e
 def require_current(po: polib.POFile, segment_id: str, version: str | None, *, language: str = "",
                     extra: Iterable[Check] = ()) -> None:
     """Refuse a stale version early, from an unlocked read: a stale version stays stale."""
-    _require_version(_entry(po, segment_id), version, language, list(extra))
+    _require_version(require_entry(po, segment_id), version, language, list(extra))
 
 
 def clean_translation(text: str) -> str:
@@ -117,7 +118,7 @@ def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, b
          language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
     """Store a person's translation if the version matches; return (before, after)."""
     extra = list(extra)
-    entry = _entry(po, segment_id)
+    entry = require_entry(po, segment_id)
     _require_version(entry, version, language, extra)
     before = view(entry, language, extra)
     text = clean_translation(text)
@@ -132,7 +133,7 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str,
             language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
     """Approve the current translation if the version matches; return (before, after)."""
     extra = list(extra)
-    entry = _entry(po, segment_id)
+    entry = require_entry(po, segment_id)
     _require_version(entry, version, language, extra)
     before = view(entry, language, extra)
     if not entry.msgstr.strip():

@@ -120,7 +120,7 @@ def suggestions(release: str, language: str, segment_id: str):
     """Return translation-memory matches for a segment from other releases."""
     release, language = _check_language(release, language)
     proj = project()
-    entry = seg._entry(proj.load_catalog(release, language), segment_id)
+    entry = seg.require_entry(proj.load_catalog(release, language), segment_id)
     from ..mt.memory import memory_matches
 
     matches = memory_matches(proj, language, entry.msgid, limit=3, exclude_release=release)
