@@ -210,7 +210,7 @@ def load(path: Path | str) -> polib.POFile:
     try:
         # From the file, not the text: polib splits a text also at U+2028 and U+0085,
         # which a translation may hold.
-        po = _parse_by_entry(text) or polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        po = polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _SYNTAX_LINE.search(message)
@@ -226,69 +226,6 @@ def load(path: Path | str) -> polib.POFile:
             raise CatalogError(f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
                                f"at line {first} ({entry.msgid[:40]!r})")
     po.fpath = str(path)
-    return po
-
-
-# Between two writes of a catalog most entries stay as they were, so each entry's
-# text is parsed by polib once and its fields remembered here.
-_ENTRY_FIELDS: dict[str, tuple[int, dict]] = {}  # entry text -> (unused, fields)
-_ENTRY_FIELDS_LIMIT = 200_000
-_SPLITLINES_EXTRA = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\r]")
-
-
-def _parse_by_entry(text: str) -> polib.POFile | None:
-    """Parse a catalog written as polib writes it, one blank-line-separated entry at a time.
-
-    Gives the same result as polib.pofile, reusing the parse of every entry text
-    seen before; returns None (parse it whole) for anything out of the ordinary.
-    """
-    if text.startswith("\ufeff") or _SPLITLINES_EXTRA.search(text):
-        return None
-    po = polib.POFile(wrapwidth=WRAP_WIDTH, encoding="utf-8")
-    line = 1
-    for number, block in enumerate(text.split("\n\n")):
-        lead = len(block) - len(block.lstrip("\n"))
-        body = block.strip("\n")
-        line += lead
-        if not body:
-            line += 1
-            continue
-        if number == 0:
-            try:
-                head = polib.pofile(body + "\n", wrapwidth=WRAP_WIDTH, encoding="utf-8")
-            except (OSError, ValueError):
-                return None  # the whole-file parse reports it with the right line
-            if len(head) or not head.metadata:
-                return None
-            po.header, po.metadata, po.metadata_is_fuzzy = head.header, head.metadata, head.metadata_is_fuzzy
-        else:
-            known = _ENTRY_FIELDS.get(body)
-            if known is None:
-                try:
-                    one = polib.pofile(body + "\n", wrapwidth=WRAP_WIDTH, encoding="utf-8")
-                except (OSError, ValueError):
-                    return None
-                if len(one) != 1 or one.header or one.metadata:
-                    return None
-                e = one[0]
-                known = (1, {
-                    "msgid": e.msgid, "msgstr": e.msgstr, "msgid_plural": e.msgid_plural,
-                    "msgstr_plural": e.msgstr_plural, "msgctxt": e.msgctxt, "obsolete": e.obsolete,
-                    "comment": e.comment, "tcomment": e.tcomment, "occurrences": e.occurrences,
-                    "flags": e.flags, "previous_msgctxt": e.previous_msgctxt,
-                    "previous_msgid": e.previous_msgid, "previous_msgid_plural": e.previous_msgid_plural,
-                })
-                if len(_ENTRY_FIELDS) > _ENTRY_FIELDS_LIMIT:
-                    _ENTRY_FIELDS.clear()
-                _ENTRY_FIELDS[body] = known
-            _, fields = known
-            # polib numbers an entry by the first line of its text.
-            entry = polib.POEntry(**fields, encoding="utf-8", linenum=line)
-            entry.msgstr_plural = dict(fields["msgstr_plural"])
-            entry.occurrences = list(fields["occurrences"])
-            entry.flags = list(fields["flags"])
-            po.append(entry)
-        line += body.count("\n") + 2
     return po
 
 
