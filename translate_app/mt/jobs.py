@@ -200,10 +200,14 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
         progress = pretranslate(project=project, release=release, languages=codes, provider=provider,
                                 cache=cache, glossary=glossary, on_progress=on_progress, stop=stop)
         on_progress(progress, force=True)
-        error = ""
+        notes = []
         if progress.failed:
-            error = f"{progress.failed} segment(s) failed: " + "; ".join(dict.fromkeys(progress.errors))[:2000]
-        _finish(session_factory, job_id, "done", error)
+            notes.append(f"{progress.failed} segment(s) failed: " + "; ".join(dict.fromkeys(progress.errors))[:2000])
+        if progress.no_match:
+            # Done, but not filled: say so rather than let "done" read as "translated".
+            notes.append(f"{progress.no_match} segment(s) had no translation-memory match good enough "
+                         "and stay untranslated")
+        _finish(session_factory, job_id, "done", "; ".join(notes))
         return progress
     except PretranslationFailed as exc:
         on_progress(exc.progress, force=True)
