@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core.errors import TranslateAppError
@@ -105,10 +105,15 @@ def create_token(session: Session, user: User) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """Return the active user an API token belongs to, or None."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
-    if row is None or not row.user.active:
+    # One query: the user and their languages, joined.
+    user = session.scalars(
+        select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _hash_token(token))
+        .options(joinedload(User.memberships))
+    ).unique().one_or_none()
+    if user is None or not user.active:
         return None
-    return row.user
+    return user
 
 
 def create_invitation(session: Session, *, name: str, role: str, languages: list[str],

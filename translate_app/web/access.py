@@ -55,7 +55,7 @@ def release_language(release: str, language: str) -> tuple[str, str]:
     code = get_language(language).code
     proj = project()
     proj.require(release)
-    if code not in proj.languages(release):
+    if not proj.catalog_path(release, code).is_file():
         raise UnknownReleaseError(f"release {release!r} has no language {code!r}")
     return release, code
 
