@@ -7,6 +7,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,7 +88,7 @@ def require_translator(user: User, language: str) -> None:
         raise PermissionDeniedError(f"you are not a translator of {language}")
 
 
-def _early_conflict(path, segment_id: str, version: str | None, language: str, extra) -> None:
+def _early_conflict(path: Path, segment_id: str, version: str | None, language: str, extra: list) -> None:
     """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
     cached = peek_cached(path)
     if cached is not None:
