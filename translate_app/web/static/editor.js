@@ -76,6 +76,8 @@
     li.querySelector(".by").textContent = seg.approved_by ? `approved by ${seg.approved_by}` :
       (seg.translated_by ? `by ${seg.translated_by}` : "");
     renderChecks(li, seg.checks);
+    if (seg.state !== "machine") li.querySelectorAll(".provenance").forEach(p => p.remove());
+    if (!seg.previous_source) li.querySelectorAll(".previous").forEach(p => p.remove());
     updateCounts(oldState, seg.state);
   }
 
