@@ -59,6 +59,7 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
     """Return per-language counts, deadline risk and publication state of a release."""
     rel = release_record(session, project, name)
     today = today or date.today()
+    doc = project.document(name)  # parsed once, for every language's publication check
     result = []
     for code in project.languages(name):
         if languages is not None and code not in languages:
@@ -68,7 +69,7 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
         result.append(LanguageProgress(
             language=code, counts=counts, total=sum(counts.values()),
             risk=seg.deadline_risk(counts, rel.deadline, today),
-            publication=publication_state(session, project, name, code, po=po),
+            publication=publication_state(session, project, name, code, po=po, doc=doc),
         ))
     return result
 
@@ -173,12 +174,17 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def compiled(project: Project, release: str, language: str, po=None) -> tuple[str, str]:
-    """Return the Markdown and HTML of a fully approved language."""
-    doc = project.document(release)
+def compiled_markdown(project: Project, release: str, language: str, po=None, doc=None) -> str:
+    """Return the Markdown of a fully approved language (NotApprovedError otherwise)."""
+    doc = doc if doc is not None else project.document(release)
     po = po if po is not None else project.load_catalog(release, language)
     seg.require_complete(po)
-    markdown = render_markdown(doc, po, only_approved=True)
+    return render_markdown(doc, po, only_approved=True)
+
+
+def compiled(project: Project, release: str, language: str, po=None) -> tuple[str, str]:
+    """Return the Markdown and HTML of a fully approved language."""
+    markdown = compiled_markdown(project, release, language, po=po)
     return markdown, render_html(markdown, language)
 
 
@@ -204,13 +210,14 @@ def latest_publication(session: Session, release: str, language: str) -> Publica
     )
 
 
-def publication_state(session: Session, project: Project, release: str, language: str, po=None) -> str | None:
+def publication_state(session: Session, project: Project, release: str, language: str, po=None,
+                      doc=None) -> str | None:
     """Say whether the published text is still what the catalog would publish now."""
     pub = latest_publication(session, release, language)
     if pub is None:
         return None
     try:
-        markdown, _ = compiled(project, release, language, po=po)
+        markdown = compiled_markdown(project, release, language, po=po, doc=doc)
     except TranslateAppError:
         return "stale"
     return "current" if _hash(markdown) == pub.content_hash else "stale"

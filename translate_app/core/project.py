@@ -162,8 +162,9 @@ class Project:
     def update(self, name: str, *, add_languages: list[str] | None = None) -> dict[str, Counter]:
         """Re-extract a release and merge the template into every catalog (msgmerge semantics)."""
         doc = self.document(name)
-        languages = list(dict.fromkeys(self.languages(name) + list(add_languages or [])))
-        for code in self.languages(name):
+        existing = self.languages(name)
+        languages = list(dict.fromkeys(existing + list(add_languages or [])))
+        for code in existing:
             cat.load(self.catalog_path(name, code))  # refuse a malformed catalog before writing anything
         template = cat.template_from_document(doc, name)
         pot_path = self.template_path(name)

@@ -60,6 +60,15 @@ def release_language(release: str, language: str) -> tuple[str, str]:
     return release, code
 
 
+def translator_language(release: str, language: str) -> tuple[str, str]:
+    """Check release and language like release_language, and that the user translates it (403)."""
+    from ..workflow import require_translator
+
+    release, code = release_language(release, language)
+    require_translator(current_user, code)
+    return release, code
+
+
 def coordinator_required(view):
     """Let only active coordinators through."""
 

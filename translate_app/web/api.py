@@ -10,7 +10,7 @@ from ..core import segments as seg
 from ..core.checks import run_checks
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
-from .access import project, release_language, settings, uses_bearer_token
+from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -54,17 +54,11 @@ def releases():
     return jsonify(result)
 
 
-def _check_language(release: str, language: str) -> tuple[str, str]:
-    release, language = release_language(release, language)
-    workflow.require_translator(current_user, language)
-    return release, language
-
-
 @bp.get("/releases/<release>/<language>/segments")
 @login_required
 def segments(release: str, language: str):
     """List a language's segments with id, source, translation, state, version and checks."""
-    release, language = _check_language(release, language)
+    release, language = translator_language(release, language)
     proj = project()
     po = proj.load_catalog(release, language)
     return jsonify([s.as_api() for s in seg.views(po, language, proj.extra_checks(release))])
@@ -99,7 +93,7 @@ def approve(release: str, language: str, segment_id: str):
 @login_required
 def history(release: str, language: str, segment_id: str):
     """Return the changes and comments of a segment."""
-    release, language = _check_language(release, language)
+    release, language = translator_language(release, language)
     return jsonify(workflow.history(db.session, release, language, segment_id))
 
 
@@ -118,7 +112,7 @@ def comment(release: str, language: str, segment_id: str):
 @login_required
 def suggestions(release: str, language: str, segment_id: str):
     """Return translation-memory matches for a segment from other releases."""
-    release, language = _check_language(release, language)
+    release, language = translator_language(release, language)
     proj = project()
     entry = seg.require_entry(proj.load_catalog(release, language), segment_id)
     from ..mt.memory import memory_matches

@@ -15,7 +15,7 @@ from ..core import segments as seg
 from ..core.compiler import render_html, render_markdown
 from ..core.languages import get_language
 from ..core.states import STATES
-from .access import project, release_language
+from .access import project, translator_language
 from .extensions import db
 
 bp = Blueprint("review", __name__)
@@ -61,8 +61,7 @@ def dashboard():
 @login_required
 def editor(release: str, language: str):
     """Show the editor for one release and one language."""
-    release, language = release_language(release, language)
-    workflow.require_translator(current_user, language)
+    release, language = translator_language(release, language)
     proj = project()
     rel = workflow.release_record(db.session, proj, release)
     po = proj.load_catalog(release, language)
@@ -79,8 +78,7 @@ def editor(release: str, language: str):
 @login_required
 def preview(release: str, language: str):
     """Show the whole release as it would be published with today's translations."""
-    release, language = release_language(release, language)
-    workflow.require_translator(current_user, language)
+    release, language = translator_language(release, language)
     proj = project()
     markdown = render_markdown(proj.document(release), proj.load_catalog(release, language))
     return render_html(markdown, language)
