@@ -11,6 +11,7 @@ from .config import Settings
 from .core.errors import (
     LanguageError,
     NotApprovedError,
+    PermissionDeniedError,
     ReleaseNameError,
     StaleVersionError,
     TranslateAppError,
@@ -95,7 +96,6 @@ _STATUS = {
 
 def _status_for(exc: Exception) -> int:
     from .accounts import TooManyAttemptsError
-    from .workflow import PermissionDeniedError
 
     if isinstance(exc, PermissionDeniedError):
         return 403

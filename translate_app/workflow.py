@@ -5,23 +5,21 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from functools import partial
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .core import segments as seg
-from .core.catalog import edit_catalog, peek_cached
+from .core import groupcommit
+from .core.catalog import peek_cached
 from .core.compiler import render_html, render_markdown
-from .core.errors import TranslateAppError
+from .core.errors import PermissionDeniedError, TranslateAppError
 from .core.project import Project
 from .models import AuditLog, Comment, Publication, Release, User
-
-
-class PermissionDeniedError(TranslateAppError):
-    """A person asked for something their role or languages do not allow."""
 
 
 @dataclass
@@ -74,15 +72,6 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
     return result
 
 
-def _audit(session: Session, user: User | None, release: str, language: str, action: str,
-           before: seg.SegmentView, after: seg.SegmentView) -> None:
-    session.add(AuditLog(
-        user_id=user.id if user else None, release=release, language=language, segment_id=after.id,
-        action=action, old_text=before.translation, new_text=after.translation,
-        old_state=before.state, new_state=after.state,
-    ))
-
-
 def require_translator(user: User, language: str) -> None:
     """Refuse unless the person may edit this language."""
     if not user.can_translate(language):
@@ -98,18 +87,12 @@ def _early_conflict(path: Path, segment_id: str, version: str | None, language: 
 
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
                  segment_id: str, text: str, version: str | None) -> seg.SegmentView:
-    """Save a translation under the catalog lock, refusing stale versions, and log it."""
+    """Save a translation, refusing stale versions, and log it (edits are group-committed)."""
     require_translator(user, language)
     project.require(release)
-    path = project.catalog_path(release, language)
-    extra = project.extra_checks(release)
-    _early_conflict(path, segment_id, version, language, extra)
-    with edit_catalog(path) as po:
-        before, after = seg.save(po, segment_id, text, version=version, by=user.name, language=language, extra=extra)
-    if before.version != after.version:
-        _audit(session, user, release, language, "save", before, after)
-        session.commit()
-    return after
+    edit = {"kind": "save", "segment": segment_id, "text": text, "version": version, "by": user.name,
+            "user_id": user.id}
+    return _edit(session, project, user, release, language, edit)
 
 
 def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -118,21 +101,41 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     if not user.can_review(language):
         raise PermissionDeniedError(f"approving needs the reviewer role for {language}")
     rel = release_record(session, project, release)
+    edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
+            "self_review": bool(rel.self_review or user.is_coordinator)}
+    return _edit(session, project, user, release, language, edit)
+
+
+def _edit(session: Session, project: Project, user: User, release: str, language: str,
+          edit: dict) -> seg.SegmentView:
+    """Queue an edit of one catalog and wait until it is durably written and logged.
+
+    Edits are group-committed: whoever applies a batch also logs all of it in
+    one transaction (see _audit_batch).
+    """
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    _early_conflict(path, segment_id, version, language, extra)
-    with edit_catalog(path) as po:
-        entry_view = seg.view(seg.require_entry(po, segment_id), language, extra)
-        if (entry_view.translated_by == user.name and not rel.self_review and not user.is_coordinator
-                and entry_view.state != "approved"):
-            raise PermissionDeniedError(
-                "you translated this segment yourself; another reviewer must approve it "
-                "(a coordinator can allow self-review for this release)")
-        before, after = seg.approve(po, segment_id, version=version, by=user.name, language=language, extra=extra)
-    if before.version != after.version:
-        _audit(session, user, release, language, "approve", before, after)
+    _early_conflict(path, edit["segment"], edit["version"], language, extra)
+    outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
+                                 after=partial(_audit_batch, session, release, language))
+    return seg.edit_outcome(outcome, language, extra)[1]
+
+
+def _audit_batch(session: Session, release: str, language: str, batch: list[tuple[dict, dict]]) -> None:
+    """Log every edit of a batch that changed a segment, in one transaction."""
+    rows = []
+    for edit, outcome in batch:
+        if "after" not in outcome or outcome["before"]["version"] == outcome["after"]["version"]:
+            continue
+        before, after = outcome["before"], outcome["after"]
+        rows.append({
+            "user_id": edit.get("user_id"), "release": release, "language": language, "segment_id": after["id"],
+            "action": edit["kind"], "old_text": before["translation"], "new_text": after["translation"],
+            "old_state": before["state"], "new_state": after["state"],
+        })
+    if rows:
+        session.execute(insert(AuditLog), rows)
         session.commit()
-    return after
 
 
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,

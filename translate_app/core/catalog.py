@@ -284,11 +284,13 @@ def save_atomic(po: polib.POFile, path: Path | str) -> None:
 def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
     """Hold the per-catalog lock, across threads and processes; the holder may take it again."""
     path = Path(path)
-    key = str(path.resolve())
     with _thread_locks_guard:
-        if key not in _thread_locks:
-            _thread_locks[key] = _CatalogLock(path.parent / f".{path.name}.lock")
-        lock = _thread_locks[key]
+        lock = _thread_locks.get(str(path))
+        if lock is None:
+            key = str(path.resolve())
+            if key not in _thread_locks:
+                _thread_locks[key] = _CatalogLock(path.parent / f".{path.name}.lock")
+            lock = _thread_locks[str(path)] = _thread_locks[key]
     with lock.threads:
         if lock.depth == 0:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -416,8 +418,15 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
 
 
 def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
-    """Return the live entry with this id, or None."""
-    for entry in po:
-        if not entry.obsolete and entry_id(entry) == segment_id:
-            return entry
-    return None
+    """Return the live entry with this id, or None.
+
+    An index of ids is kept on the catalog object; edits change translations,
+    never ids, and an index that misses or disagrees is rebuilt.
+    """
+    index = getattr(po, "_segment_index", None)
+    entry = index.get(segment_id) if index is not None else None
+    if entry is not None and not entry.obsolete and entry_id(entry) == segment_id:
+        return entry
+    index = {entry_id(e): e for e in po if not e.obsolete}
+    po._segment_index = index
+    return index.get(segment_id)

@@ -31,6 +31,10 @@ class NotApprovedError(TranslateAppError):
     """A request that needs every segment approved, made while some are not."""
 
 
+class PermissionDeniedError(TranslateAppError):
+    """A person asked for something their role or languages do not allow."""
+
+
 class StaleVersionError(TranslateAppError):
     """A change based on a version of an entry that is no longer current."""
 

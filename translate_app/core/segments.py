@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 import polib
 
 from .catalog import entry_id, entry_version, find_entry
 from .checks import Check, run_checks
-from .errors import NotApprovedError, StaleVersionError, TranslateAppError
+from .errors import CatalogError, NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError
 from .states import STATES, State, entry_state, review_fields, set_approved, set_translated, set_untranslated
 
 MAX_TRANSLATION_CHARS = 20_000
@@ -47,8 +47,12 @@ class SegmentView:
         return asdict(self)
 
 
-def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = ()) -> SegmentView:
-    """Describe one catalog entry, with the failures of the registered and extra checks."""
+def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), *,
+         checks: bool = True) -> SegmentView:
+    """Describe one catalog entry, with the failures of the registered and extra checks.
+
+    checks=False leaves them out (see with_checks), for views made under the catalog lock.
+    """
     fields = review_fields(entry)
     state = entry_state(entry)
     return SegmentView(
@@ -57,7 +61,8 @@ def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = ()) 
         translation=entry.msgstr,
         state=state.value,
         version=entry_version(entry),
-        checks=[r.as_dict() for r in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)],
+        checks=[r.as_dict() for r in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)]
+        if checks else [],
         comment=entry.comment or "",
         occurrences=[f"{path}:{line}" for path, line in entry.occurrences],
         previous_source=entry.previous_msgid,
@@ -65,6 +70,12 @@ def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = ()) 
         approved_by=fields.get("approved", {}).get("by") if state == State.APPROVED else None,
         translated_by=fields.get("translated", {}).get("by"),
     )
+
+
+def with_checks(segment: SegmentView, language: str = "", extra: Iterable[Check] = ()) -> SegmentView:
+    """Return a view with its check results filled in."""
+    results = run_checks(segment.source, segment.translation, language=language, extra=extra)
+    return replace(segment, checks=[r.as_dict() for r in results])
 
 
 def views(po: polib.POFile, language: str = "", extra: Iterable[Check] = ()) -> list[SegmentView]:
@@ -90,11 +101,11 @@ def require_entry(po: polib.POFile, segment_id: str) -> polib.POEntry:
     return entry
 
 
-def _require_version(entry: polib.POEntry, version: str | None, language: str, extra: list[Check]) -> None:
+def _require_version(entry: polib.POEntry, version: str | None, language: str, extra: list[Check],
+                     checks: bool = True) -> None:
     if version is None or version != entry_version(entry):
-        raise StaleVersionError(
-            "the segment changed since you loaded it; compare the two texts", current=view(entry, language, extra)
-        )
+        raise StaleVersionError("the segment changed since you loaded it; compare the two texts",
+                                current=view(entry, language, extra, checks=checks))
 
 
 def require_current(po: polib.POFile, segment_id: str, version: str | None, *, language: str = "",
@@ -115,26 +126,34 @@ def clean_translation(text: str) -> str:
 
 
 def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, by: str,
-         language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
-    """Store a person's translation if the version matches; return (before, after)."""
+         language: str = "", extra: Iterable[Check] = (), checks: bool = True) -> tuple[SegmentView, SegmentView]:
+    """Store a person's translation if the version matches; return (before, after).
+
+    checks=False leaves the check results out of both views (they can be added
+    after the catalog lock is let go).
+    """
     extra = list(extra)
-    entry = require_entry(po, segment_id)
-    _require_version(entry, version, language, extra)
-    before = view(entry, language, extra)
     text = clean_translation(text)
+    entry = require_entry(po, segment_id)
+    _require_version(entry, version, language, extra, checks)
+    before = view(entry, language, extra, checks=checks)
     if not text.strip():
         set_untranslated(entry)
     elif text != entry.msgstr or entry_state(entry) != State.APPROVED:
         set_translated(entry, text, by=by)
-    return before, view(entry, language, extra)
+    return before, view(entry, language, extra, checks=checks)
 
 
 def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str,
-            language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
-    """Approve the current translation if the version matches; return (before, after)."""
+            language: str = "", extra: Iterable[Check] = (), checks: bool = True) -> tuple[SegmentView, SegmentView]:
+    """Approve the current translation if the version matches; return (before, after).
+
+    The checks always run on the text being approved; checks=False only leaves
+    them out of the returned views.
+    """
     extra = list(extra)
     entry = require_entry(po, segment_id)
-    _require_version(entry, version, language, extra)
+    _require_version(entry, version, language, extra, checks)
     before = view(entry, language, extra)
     if not entry.msgstr.strip():
         raise InvalidTranslationError("an empty translation cannot be approved")
@@ -143,7 +162,60 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str,
         raise InvalidTranslationError("fix the failing checks before approving: "
                                       + "; ".join(f"{c['name']}: {c['message']}" for c in errors))
     set_approved(entry, by=by)
-    return before, view(entry, language, extra)
+    if not checks:
+        before = replace(before, checks=[])
+    return before, view(entry, language, extra, checks=checks)
+
+
+def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Iterable[Check] = ()) -> dict:
+    """Apply one queued edit (see groupcommit) and return its outcome as JSON-able data.
+
+    It runs under the catalog lock, so the views it returns leave out the check
+    results; edit_outcome adds them once the lock is let go.
+
+    An edit is {"kind": "save", "segment", "text", "version", "by"} or
+    {"kind": "approve", "segment", "version", "by", "self_review"}; self_review
+    says whether this person may approve their own translation.
+    """
+    try:
+        if edit["kind"] == "save":
+            before, after = save(po, edit["segment"], edit["text"], version=edit["version"], by=edit["by"],
+                                 language=language, extra=extra, checks=False)
+        elif edit["kind"] == "approve":
+            entry = require_entry(po, edit["segment"])
+            fields = review_fields(entry)
+            if (fields.get("translated", {}).get("by") == edit["by"] and not edit["self_review"]
+                    and entry_state(entry) != State.APPROVED):
+                raise PermissionDeniedError(
+                    "you translated this segment yourself; another reviewer must approve it "
+                    "(a coordinator can allow self-review for this release)")
+            before, after = approve(po, edit["segment"], version=edit["version"], by=edit["by"],
+                                    language=language, extra=extra, checks=False)
+        else:
+            raise CatalogError(f"unknown kind of edit {edit['kind']!r}")
+    except TranslateAppError as exc:
+        outcome = {"error": type(exc).__name__, "message": str(exc)}
+        if isinstance(exc, StaleVersionError) and exc.current is not None:
+            outcome["current"] = asdict(exc.current)
+        return outcome
+    return {"before": asdict(before), "after": asdict(after)}
+
+
+_EDIT_ERRORS = {cls.__name__: cls for cls in (UnknownSegmentError, InvalidTranslationError, PermissionDeniedError,
+                                               CatalogError)}
+
+
+def edit_outcome(outcome: dict, language: str = "",
+                 extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
+    """Return (before, after) of an applied edit, with checks, or raise the error it met."""
+    error = outcome.get("error")
+    if error == StaleVersionError.__name__:
+        current = outcome.get("current")
+        current = with_checks(SegmentView(**current), language, extra) if current else None
+        raise StaleVersionError(outcome["message"], current=current)
+    if error is not None:
+        raise _EDIT_ERRORS.get(error, CatalogError)(outcome.get("message") or error)
+    return SegmentView(**outcome["before"]), with_checks(SegmentView(**outcome["after"]), language, extra)
 
 
 def require_complete(po: polib.POFile) -> None:
