@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -397,7 +399,9 @@ def peek_cached(path: Path | str) -> polib.POFile | None:
 def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
     """Lock a catalog, load it fresh, let the caller change it, and save it atomically.
 
-    Nothing is written if the block raises.
+    Nothing is written if the block raises. A process whose parsed copy is a
+    few writes old brings it up to date from the changes those writes left
+    (see _record_changes) instead of parsing the file again.
     """
     path = Path(path)
     key = str(path)
@@ -405,16 +409,104 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
         stat = _stat_key(path)
         with _PARSED_GUARD:
             cached = _PARSED.pop(key, None)  # readers parse their own copy while we edit
-        po = cached[1] if cached is not None and stat is not None and cached[0] == stat else load(path)
-        before = snapshot(po)
+        po = None
+        if cached is not None and stat is not None:
+            po = cached[1] if cached[0] == stat else _replay(path, cached[0], cached[1], stat)
+        if po is None:
+            po = load(path)
+        keys = [_entry_key(e) for e in po]
+        before = (po.header, tuple(po.metadata.items()), po.wrapwidth, tuple(keys))
         yield po
         if snapshot(po) != before:
             po.metadata["PO-Revision-Date"] = header_date()
             save_atomic(po, path)
-        new_stat = _stat_key(path)
+            new_stat = _stat_key(path)
+            _record_changes(path, stat, new_stat, keys, po)
+        else:
+            new_stat = stat
         if new_stat is not None:
             with _PARSED_GUARD:
                 _PARSED[key] = (new_stat, po)
+
+
+# -- changes between versions of a catalog ---------------------------------------------
+#
+# After each write, the writer leaves the entries it changed in a small file
+# named after the version it started from (inode, mtime, size). Another process
+# holding a parsed copy of that version applies the chain of such files up to
+# the current version. Any gap (a write by another tool, a cleaned-up file, a
+# changed list of entries) means a full parse, so the files are only a cache.
+
+_CHANGE_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment", "comment", "occurrences",
+                  "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "obsolete")
+_CHANGES_KEEP_SECONDS = 120
+_CHANGES_MAX_CHAIN = 64
+
+
+def _changes_dir(path: Path) -> Path:
+    return path.parent / f".{path.name}.changes"
+
+
+def _version_name(stat: tuple) -> str:
+    return "-".join(str(x) for x in stat)
+
+
+def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: list[tuple],
+                    po: polib.POFile) -> None:
+    if old is None or new is None or len(old_keys) != len(po):
+        return
+    changes = {}
+    for i, (k, e) in enumerate(zip(old_keys, po)):
+        if k[:3] != (e.msgctxt, e.msgid, e.msgid_plural):
+            return  # entries were added, removed or moved: others must parse
+        if k != _entry_key(e):
+            changes[i] = [e.msgctxt, e.msgid] + [getattr(e, f) for f in _CHANGE_FIELDS]
+    folder = _changes_dir(path)
+    record = {"to": list(new), "length": len(po), "header": po.header, "metadata": po.metadata,
+              "changes": changes}
+    try:
+        folder.mkdir(exist_ok=True)
+        write_atomic(folder / _version_name(old), json.dumps(record).encode(), durable=False)
+        cutoff = time.time() - _CHANGES_KEEP_SECONDS
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+    except OSError:
+        pass  # only a cache: readers fall back to parsing
+
+
+def _replay(path: Path, have: tuple, copy: polib.POFile, want: tuple) -> polib.POFile | None:
+    """Bring a parsed copy from version `have` to `want` with recorded changes, or return None."""
+    folder = _changes_dir(path)
+    chain = []
+    while have != want:
+        if len(chain) >= _CHANGES_MAX_CHAIN:
+            return None
+        try:
+            record = json.loads((folder / _version_name(have)).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if record.get("length") != len(copy):
+            return None
+        for i, values in record["changes"].items():
+            entry = copy[int(i)]
+            if [entry.msgctxt, entry.msgid] != values[:2]:
+                return None
+        chain.append(record)
+        have = tuple(record["to"])
+    for record in chain:  # every link was found and fits: now change the copy
+        for i, values in record["changes"].items():
+            entry = copy[int(i)]
+            for name, value in zip(_CHANGE_FIELDS, values[2:]):
+                if name == "msgstr_plural":
+                    value = {int(k): v for k, v in value.items()}
+                elif name == "occurrences":
+                    value = [tuple(o) for o in value]
+                setattr(entry, name, value)
+        copy.header = record["header"]
+        copy.metadata = record["metadata"]
+    return copy
 
 
 def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:

@@ -1,0 +1,110 @@
+"""A process whose parsed catalog is a few writes old catches up from the changes those writes left."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+
+from translate_app.core import catalog as cat
+from translate_app.core.project import Project
+from translate_app.core.states import set_approved, set_translated
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
+RELEASE = SAMPLE.stem
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    (tmp_path / "source").mkdir()
+    shutil.copyfile(SAMPLE, tmp_path / "source" / SAMPLE.name)
+    project = Project(tmp_path)
+    project.add_release(tmp_path / "source" / SAMPLE.name, ["de"])
+    return project.catalog_path(RELEASE, "de")
+
+
+def _other_process_edits(path: str, start: int, count: int) -> None:
+    """Stand for another gunicorn worker: translate and approve some entries."""
+    for n in range(start, start + count):
+        with cat.edit_catalog(path) as po:
+            live = [e for e in po if e.msgid and not e.obsolete]
+            entry = live[n % len(live)]
+            set_translated(entry, f"Übersetzung {n}: «{entry.msgid[:20]}»\n\tzweite Zeile \"zitiert\"", by=f"p{n}")
+            if n % 3 == 0:
+                set_approved(entry, by="reviewer")
+
+
+def _in_other_process(*args) -> None:
+    proc = multiprocessing.get_context("fork").Process(target=_other_process_edits, args=args)
+    proc.start()
+    proc.join(30)
+    assert proc.exitcode == 0
+
+
+def _state(po) -> tuple:
+    return (po.header, dict(po.metadata), [cat._entry_key(e) for e in po])
+
+
+def test_a_stale_copy_is_brought_up_to_date_without_parsing(catalog: Path, monkeypatch) -> None:
+    with cat.edit_catalog(catalog) as po:  # this process now holds a parsed copy
+        set_translated(next(e for e in po if e.msgid), "Erste", by="here")
+    _in_other_process(str(catalog), 1, 7)  # seven writes elsewhere, each leaving its changes
+
+    parses = []
+    real_load = cat.load
+    monkeypatch.setattr(cat, "load", lambda p: parses.append(p) or real_load(p))
+    with cat.edit_catalog(catalog) as po:
+        caught_up = _state(po)
+    assert parses == [], "the copy should have been replayed, not parsed"
+    assert caught_up == _state(real_load(catalog))
+
+
+def test_the_replayed_copy_writes_the_same_file_as_a_fresh_parse(catalog: Path) -> None:
+    with cat.edit_catalog(catalog):
+        pass
+    _in_other_process(str(catalog), 0, 5)
+    with cat.edit_catalog(catalog) as po:  # replayed, then changed here
+        set_translated(po[3], "Hier geändert", by="here")
+    fresh = cat.load(catalog)
+    assert cat.serialise(fresh) == catalog.read_text(encoding="utf-8")
+    assert fresh[3].msgstr == "Hier geändert"
+    assert [e.msgstr for e in fresh][:5] == [e.msgstr for e in po][:5]
+
+
+def test_a_write_by_another_tool_breaks_the_chain_and_the_file_is_parsed(catalog: Path, monkeypatch) -> None:
+    with cat.edit_catalog(catalog):
+        pass
+    _in_other_process(str(catalog), 0, 2)
+    # msgcat, an editor or `git pull` rewrites the file and leaves no changes behind
+    text = catalog.read_text(encoding="utf-8").replace("Übersetzung 1:", "Von Hand:")
+    catalog.write_text(text, encoding="utf-8")
+
+    parses = []
+    real_load = cat.load
+    monkeypatch.setattr(cat, "load", lambda p: parses.append(p) or real_load(p))
+    with cat.edit_catalog(catalog) as po:
+        assert any(e.msgstr.startswith("Von Hand:") for e in po)
+    assert parses == [catalog]
+
+
+def test_a_change_of_the_entry_list_is_not_replayed(catalog: Path, monkeypatch) -> None:
+    with cat.edit_catalog(catalog):
+        pass
+
+    def drop_one(path: str) -> None:
+        with cat.edit_catalog(path) as po:
+            po.remove(po[-1])
+
+    proc = multiprocessing.get_context("fork").Process(target=drop_one, args=(str(catalog),))
+    proc.start()
+    proc.join(30)
+    assert proc.exitcode == 0
+    parses = []
+    real_load = cat.load
+    monkeypatch.setattr(cat, "load", lambda p: parses.append(p) or real_load(p))
+    with cat.edit_catalog(catalog) as po:
+        assert len(po) == len(real_load(catalog))
+    assert parses == [catalog]
