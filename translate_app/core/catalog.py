@@ -293,10 +293,13 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
             if key not in _thread_locks:
                 _thread_locks[key] = _CatalogLock(path.parent / f".{path.name}.lock")
             lock = _thread_locks[str(path)] = _thread_locks[key]
-    with lock.threads:
+    started = time.monotonic()
+    if not lock.threads.acquire(timeout=timeout):
+        raise CatalogError(f"{path}: locked by another task of this process for over {timeout:g} s")
+    try:
         if lock.depth == 0:
             path.parent.mkdir(parents=True, exist_ok=True)
-            lock.fd = _lock_file(lock.path, timeout, path)
+            lock.fd = _lock_file(lock.path, max(0.0, timeout - (time.monotonic() - started)), path)
         lock.depth += 1
         try:
             yield
@@ -306,6 +309,8 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
                 fcntl.flock(lock.fd, fcntl.LOCK_UN)
                 os.close(lock.fd)
                 lock.fd = -1
+    finally:
+        lock.threads.release()
 
 
 class _CatalogLock:

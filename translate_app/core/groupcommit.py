@@ -130,17 +130,21 @@ def _lead(path: Path, qdir: Path, apply: Apply, after: After | None, local: _Loc
             names = local.waiting - local.results.keys()
         found = {n: r for n in names if (r := _take_result(qdir, n)) is not None}
         with local.cond:
-            local.results.update(found)
+            local.results.update((n, r) for n, r in found.items() if n in local.waiting)
         if names - found.keys():
             _apply_queue(path, qdir, apply, after, local)
         with local.cond:
-            for n in names - local.results.keys():
+            for n in (names & local.waiting) - local.results.keys():
                 local.results[n] = {"error": "CatalogError",
                                     "message": f"{path}: the queued change disappeared before it was applied"}
 
 
 def _withdraw(path: Path, qdir: Path, name: str) -> dict:
-    """Give up on an edit that waited too long, unless a holder has already taken it."""
+    """Give up on an edit that waited too long, unless a holder has already taken it.
+
+    A holder takes an edit by renaming it (.edit to .taken) before applying it,
+    so a request that could still delete its .edit file was not applied.
+    """
     try:
         (qdir / f"{name}.edit").unlink()
     except FileNotFoundError:
@@ -180,17 +184,23 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
     with os.scandir(qdir) as entries:
         for entry in entries:
             stem, _, kind = entry.name.rpartition(".")
-            if kind == "edit":
-                queued.append(stem)
+            if kind in ("edit", "taken"):  # .taken: left by a holder that crashed; applied again
+                queued.append((stem, kind))
             elif _age_seconds(stem, now) > STALE_SECONDS:
                 Path(entry.path).unlink(missing_ok=True)  # an abandoned result or a crashed writer's temp file
     queued.sort()
     edits: list[tuple[str, dict]] = []
-    for stem in queued:
+    for stem, kind in queued:
+        taken = qdir / f"{stem}.taken"
         try:
-            edits.append((stem, json.loads((qdir / f"{stem}.edit").read_bytes())))
-        except (OSError, ValueError):  # withdrawn meanwhile
+            if kind == "edit":
+                os.rename(qdir / f"{stem}.edit", taken)  # from here on its waiter cannot withdraw it
+            edits.append((stem, json.loads(taken.read_bytes())))
+        except FileNotFoundError:  # withdrawn by its waiter
             continue
+        except (OSError, ValueError):
+            log.exception("unreadable queued edit %s of %s", stem, path)
+            taken.unlink(missing_ok=True)
     results: dict[str, dict] = {}
     try:
         with edit_catalog(path) as po:
@@ -218,7 +228,7 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
     for stem, _ in edits:
         if stem not in ours:
             _put(qdir / f"{stem}.done", results[stem])
-        (qdir / f"{stem}.edit").unlink(missing_ok=True)
+        (qdir / f"{stem}.taken").unlink(missing_ok=True)
 
 
 def _age_seconds(stem: str, now_ns: int) -> float:
