@@ -12,7 +12,9 @@ from typing import ClassVar
 
 from markdown_it import MarkdownIt
 
-_INLINE = MarkdownIt("commonmark")
+from .markdown import shared
+
+_INLINE = shared(MarkdownIt("commonmark"))
 _NUMBER = re.compile(r"\d(?:[\d\u00a0\u202f.,' ]*\d)?")
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
 _HTML_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^>]*>")

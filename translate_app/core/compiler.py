@@ -13,11 +13,12 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .atomic import write_atomic
 from .errors import NotApprovedError
 from .languages import get_language
+from .markdown import shared
 from .segmenter import Block, Document, render
 from .states import State, entry_state
 
 # Raw HTML is off: any markup in a translation is shown as text, never run.
-_HTML = MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+_HTML = shared(MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin))
 
 PAGE_STYLE = """
 body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1d1d1f;background:#fff}

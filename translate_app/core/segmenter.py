@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .errors import SourceError
+from .markdown import shared
 
 DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary", "subtitle", "excerpt", "abstract")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -33,14 +34,14 @@ _HARD_BREAK_SPACES = re.compile(r" {2,}$")
 
 def make_parser() -> MarkdownIt:
     """Return the CommonMark parser (with tables and front matter) used everywhere."""
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    return shared(MarkdownIt("commonmark").enable("table").use(front_matter_plugin))
 
 
 _PARSER = make_parser()
 # The same parser without the inline pass: segment() parses a block's inline
 # content only when its text could hold something other than words, emphasis
 # and line breaks (see _INLINE_SYNTAX), which spares most of markdown-it's work.
-_BLOCK_PARSER = make_parser().disable(["inline", "text_join"])
+_BLOCK_PARSER = shared(make_parser().disable(["inline", "text_join"]))
 # Links, images, autolinks, raw HTML, code spans and entities all need one of
 # these characters; without them an inline token's children are only text,
 # emphasis and breaks, and every letter of its content is in a text child.

@@ -14,6 +14,7 @@ from .. import workflow
 from ..core import segments as seg
 from ..core.compiler import render_html, render_markdown
 from ..core.languages import get_language
+from ..core.markdown import shared
 from ..core.states import STATES
 from .access import project, translator_language
 from .extensions import db
@@ -21,7 +22,7 @@ from .extensions import db
 bp = Blueprint("review", __name__)
 
 # Raw HTML off: a source or translation holding <script> is shown as text.
-_INLINE = MarkdownIt("commonmark", {"html": False})
+_INLINE = shared(MarkdownIt("commonmark", {"html": False}))
 
 STATE_LABELS = {
     "untranslated": "Untranslated", "machine": "Machine", "needs_review": "Needs review",
