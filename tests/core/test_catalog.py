@@ -472,3 +472,19 @@ def test_edit_catalog_reuses_the_parsed_copy_but_sees_outside_edits(tmp_path) ->
         pass
     assert cat.load_cached(path).find("Hello").msgstr == "Servus!"
     assert cat.load(path).find("Hello").msgstr == "Servus!"
+
+
+def test_an_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path) -> None:
+    import os
+
+    from translate_app.core.atomic import write_atomic
+
+    target = tmp_path / "de.po"
+    write_atomic(target, b"first")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # like open(), not mkstemp's 0600
+    target.chmod(0o640)
+    write_atomic(target, b"second")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert target.read_bytes() == b"second"

@@ -5,7 +5,29 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from pathlib import Path
+
+
+def _default_mode() -> int:
+    """Return the mode a new file gets from open(): 0o666 less the process's umask."""
+    global _MODE
+    if _MODE is None:
+        with _UMASK_GUARD:
+            mask = None
+            with contextlib.suppress(OSError, ValueError):  # Linux shows it without changing it
+                for line in Path("/proc/self/status").read_text().splitlines():
+                    if line.startswith("Umask:"):
+                        mask = int(line.split()[1], 8)
+            if mask is None:  # elsewhere reading the umask means setting it, once
+                mask = os.umask(0o022)
+                os.umask(mask)
+            _MODE = 0o666 & ~mask
+    return _MODE
+
+
+_MODE: int | None = None
+_UMASK_GUARD = threading.Lock()
 
 
 def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
@@ -18,6 +40,12 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private; keep the mode of the file it replaces.
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = _default_mode()
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if durable:

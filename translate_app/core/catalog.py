@@ -444,7 +444,9 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
 
 _CHANGE_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment", "comment", "occurrences",
                   "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "obsolete")
-_CHANGES_KEEP_SECONDS = 120
+_CHANGES_KEEP_SECONDS = 60  # a copy older than that is parsed again
+_CHANGES_SWEEP_SECONDS = 10  # how often a process clears out old changes
+_LAST_SWEEP: dict[str, float] = {}
 _CHANGES_MAX_CHAIN = 64
 
 
@@ -472,11 +474,14 @@ def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: 
     try:
         folder.mkdir(exist_ok=True)
         write_atomic(folder / _version_name(old), json.dumps(record).encode(), durable=False)
-        cutoff = time.time() - _CHANGES_KEEP_SECONDS
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.stat().st_mtime < cutoff:
-                    os.unlink(entry.path)
+        now = time.monotonic()
+        if now - _LAST_SWEEP.get(str(folder), 0.0) > _CHANGES_SWEEP_SECONDS:
+            _LAST_SWEEP[str(folder)] = now
+            cutoff = time.time() - _CHANGES_KEEP_SECONDS
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
     except OSError:
         pass  # only a cache: readers fall back to parsing
 
