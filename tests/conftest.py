@@ -13,6 +13,16 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _work_dir(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the catalogs' working files (queued edits, recent changes) in the test's temporary folder."""
+    import os
+
+    folder = tmp_path_factory.mktemp("work")
+    os.environ["TRANSLATE_APP_WORK_DIR"] = str(folder)  # inherited by spawned processes and servers
+    yield folder
+
+
 def corpus_markdown() -> list[Path]:
     """Return every real Markdown document the tests use, the sample release first."""
     files = [SAMPLE]

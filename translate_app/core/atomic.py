@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -63,3 +65,45 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def work_dir(target: Path | str, kind: str) -> Path:
+    """Return a folder for a file's throw-away working files (queued edits, recent changes).
+
+    They need no durability, so they live in memory: in TRANSLATE_APP_WORK_DIR
+    if set, else in /dev/shm/translate-app-UID (made private to this user),
+    else beside the file as `.NAME.KIND`. Keeping them off the disk's journal
+    keeps the fsync of the catalogs themselves fast.
+    """
+    target = Path(target)
+    key = (str(target), kind)
+    folder = _WORK_DIRS.get(key)
+    if folder is None:
+        base = _work_base()
+        if base is None:
+            folder = target.parent / f".{target.name}.{kind}"
+        else:
+            digest = hashlib.sha1(str(target.resolve()).encode()).hexdigest()[:16]
+            folder = base / f"{target.name}.{digest}.{kind}"
+        folder.mkdir(parents=True, exist_ok=True)
+        _WORK_DIRS[key] = folder
+    return folder
+
+
+_WORK_DIRS: dict[tuple[str, str], Path] = {}
+
+
+def _work_base() -> Path | None:
+    configured = os.environ.get("TRANSLATE_APP_WORK_DIR")
+    if configured:
+        return Path(configured)
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        return None
+    base = shm / f"translate-app-{os.getuid()}"
+    with contextlib.suppress(FileExistsError):
+        base.mkdir(mode=0o700)
+    st = base.lstat()  # another user may have made it first: use it only if it is ours alone
+    if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+        return base
+    return None

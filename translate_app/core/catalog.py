@@ -18,7 +18,7 @@ import polib
 from rapidfuzz import fuzz, process
 
 from .. import __version__
-from .atomic import write_atomic
+from .atomic import work_dir, write_atomic
 from .errors import CatalogError
 from .languages import get_language
 from .segmenter import Document
@@ -444,14 +444,14 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
 
 _CHANGE_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment", "comment", "occurrences",
                   "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "obsolete")
-_CHANGES_KEEP_SECONDS = 60  # a copy older than that is parsed again
+_CHANGES_KEEP_SECONDS = 30  # a copy older than that is parsed again
 _CHANGES_SWEEP_SECONDS = 10  # how often a process clears out old changes
 _LAST_SWEEP: dict[str, float] = {}
 _CHANGES_MAX_CHAIN = 64
 
 
 def _changes_dir(path: Path) -> Path:
-    return path.parent / f".{path.name}.changes"
+    return work_dir(path, "changes")
 
 
 def _version_name(stat: tuple) -> str:
@@ -472,7 +472,6 @@ def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: 
     record = {"to": list(new), "length": len(po), "header": po.header, "metadata": po.metadata,
               "changes": changes}
     try:
-        folder.mkdir(exist_ok=True)
         write_atomic(folder / _version_name(old), json.dumps(record).encode(), durable=False)
         now = time.monotonic()
         if now - _LAST_SWEEP.get(str(folder), 0.0) > _CHANGES_SWEEP_SECONDS:
