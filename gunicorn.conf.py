@@ -4,7 +4,7 @@ Command-line options override it (`gunicorn -w 8 wsgi:app`). The values are
 the ones `translate-app serve` uses; see translate_app/web/serve.py for why.
 """
 
-from translate_app.web.serve import GUNICORN_SETTINGS, post_fork  # noqa: F401 - gunicorn reads post_fork
+from translate_app.web.serve import GUNICORN_SETTINGS
 
 workers = GUNICORN_SETTINGS["workers"]
 worker_class = GUNICORN_SETTINGS["worker_class"]

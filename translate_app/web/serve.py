@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 
 import click
 
@@ -16,16 +15,6 @@ from ..core.languages import parse_language_list
 #: threads let one process's waiting saves share one turn at a catalog's lock
 #: (group commit), and keep-alive connections save a TCP handshake per request.
 GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120}
-
-#: A shorter GIL switch interval than Python's 5 ms: the thread holding a
-#: catalog's lock gets the interpreter back sooner from threads busy rendering.
-SWITCH_INTERVAL = 0.0005
-
-
-def post_fork(server, worker) -> None:
-    """gunicorn hook: tune each worker process."""
-    sys.setswitchinterval(SWITCH_INTERVAL)
-
 
 def prepare(settings: Settings) -> str | None:
     """Migrate the database, register unregistered sources, and make a first coordinator.
@@ -75,7 +64,6 @@ def run_server(*, host: str, port: int, workers: int = GUNICORN_SETTINGS["worker
             for key, value in GUNICORN_SETTINGS.items():
                 self.cfg.set(key, value)
             self.cfg.set("workers", workers)
-            self.cfg.set("post_fork", post_fork)
             self.cfg.set("accesslog", "-")
 
         def load(self):
