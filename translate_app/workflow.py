@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from functools import partial
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -92,7 +92,7 @@ def save_segment(*, session: Session, project: Project, user: User, release: str
     project.require(release)
     edit = {"kind": "save", "segment": segment_id, "text": text, "version": version, "by": user.name,
             "user_id": user.id}
-    return _edit(session, project, user, release, language, edit)
+    return _edit(session, project, release, language, edit)
 
 
 def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -103,11 +103,10 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     rel = release_record(session, project, release)
     edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
             "self_review": bool(rel.self_review or user.is_coordinator)}
-    return _edit(session, project, user, release, language, edit)
+    return _edit(session, project, release, language, edit)
 
 
-def _edit(session: Session, project: Project, user: User, release: str, language: str,
-          edit: dict) -> seg.SegmentView:
+def _edit(session: Session, project: Project, release: str, language: str, edit: dict) -> seg.SegmentView:
     """Queue an edit of one catalog and wait until it is durably written and logged.
 
     Edits are group-committed: whoever applies a batch also logs all of it in

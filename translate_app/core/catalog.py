@@ -419,6 +419,8 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
             po = cached[1] if cached[0] == stat else _replay(path, cached[0], cached[1], stat)
         if po is None:
             po = load(path)
+            if _stat_key(path) != stat:  # changed while read, by a tool that takes no lock
+                stat = None
         keys = [_entry_key(e) for e in po]
         before = (po.header, tuple(po.metadata.items()), po.wrapwidth, tuple(keys))
         yield po

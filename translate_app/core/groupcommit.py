@@ -260,9 +260,12 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
         ours = local.waiting & results.keys()
         local.results.update((stem, results[stem]) for stem in ours)
     for stem, _ in edits:
-        if stem not in ours:
-            _put(qdir / f"{stem}.done", results[stem])
-        (qdir / f"{stem}.taken").unlink(missing_ok=True)
+        try:
+            if stem not in ours:
+                _put(qdir / f"{stem}.done", results[stem])
+            (qdir / f"{stem}.taken").unlink(missing_ok=True)
+        except OSError:  # its waiter will say it could not confirm; the others still get theirs
+            log.exception("handing out the result of queued edit %s of %s failed", stem, path)
 
 
 def _age_seconds(stem: str, now_ns: int) -> float:

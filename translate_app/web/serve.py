@@ -16,6 +16,7 @@ from ..core.languages import parse_language_list
 #: (group commit), and keep-alive connections save a TCP handshake per request.
 GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120}
 
+
 def prepare(settings: Settings) -> str | None:
     """Migrate the database, register unregistered sources, and make a first coordinator.
 
