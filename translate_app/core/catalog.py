@@ -272,11 +272,6 @@ def serialise(po: polib.POFile) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def snapshot(po: polib.POFile) -> tuple:
-    """Return a cheap value that changes whenever the catalog's text would."""
-    return (po.header, tuple(po.metadata.items()), po.wrapwidth, tuple(_entry_key(e) for e in po))
-
-
 def save_atomic(po: polib.POFile, path: Path | str) -> None:
     """Write a catalog beside its target, fsync it and rename it into place."""
     write_atomic(path, serialise(po).encode("utf-8"))
@@ -422,13 +417,14 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
             if _stat_key(path) != stat:  # changed while read, by a tool that takes no lock
                 stat = None
         keys = [_entry_key(e) for e in po]
-        before = (po.header, tuple(po.metadata.items()), po.wrapwidth, tuple(keys))
+        before = (po.header, tuple(po.metadata.items()), po.wrapwidth)
         yield po
-        if snapshot(po) != before:
+        new_keys = [_entry_key(e) for e in po]
+        if new_keys != keys or (po.header, tuple(po.metadata.items()), po.wrapwidth) != before:
             po.metadata["PO-Revision-Date"] = header_date()
             save_atomic(po, path)
             new_stat = _stat_key(path)
-            _record_changes(path, stat, new_stat, keys, po)
+            _record_changes(path, stat, new_stat, keys, new_keys, po)
         else:
             new_stat = stat
         if new_stat is not None:
@@ -461,14 +457,15 @@ def _version_name(stat: tuple) -> str:
 
 
 def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: list[tuple],
-                    po: polib.POFile) -> None:
-    if old is None or new is None or len(old_keys) != len(po):
+                    new_keys: list[tuple], po: polib.POFile) -> None:
+    if old is None or new is None or len(old_keys) != len(new_keys):
         return
     changes = {}
-    for i, (k, e) in enumerate(zip(old_keys, po)):
-        if k[:3] != (e.msgctxt, e.msgid, e.msgid_plural):
+    for i, (k, n) in enumerate(zip(old_keys, new_keys)):
+        if k[:3] != n[:3]:
             return  # entries were added, removed or moved: others must parse
-        if k != _entry_key(e):
+        if k != n:
+            e = po[i]
             changes[i] = [e.msgctxt, e.msgid] + [getattr(e, f) for f in _CHANGE_FIELDS]
     folder = _changes_dir(path)
     record = {"to": list(new), "length": len(po), "header": po.header, "metadata": po.metadata,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polib
@@ -43,8 +43,12 @@ class SegmentView:
     translated_by: str | None = None
 
     def as_api(self) -> dict:
-        """Return the fields of the JSON API contract plus the helpful extras."""
-        return asdict(self)
+        """Return the fields of the JSON API contract plus the helpful extras.
+
+        A shallow copy (dataclasses.asdict copies deeply, and slowly): the
+        lists and dicts inside are shared, to be serialised, not changed.
+        """
+        return dict(vars(self))
 
 
 def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), *,
@@ -196,9 +200,9 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
     except TranslateAppError as exc:
         outcome = {"error": type(exc).__name__, "message": str(exc)}
         if isinstance(exc, StaleVersionError) and exc.current is not None:
-            outcome["current"] = asdict(exc.current)
+            outcome["current"] = exc.current.as_api()
         return outcome
-    return {"before": asdict(before), "after": asdict(after)}
+    return {"before": before.as_api(), "after": after.as_api()}
 
 
 _EDIT_ERRORS = {cls.__name__: cls for cls in (UnknownSegmentError, InvalidTranslationError, PermissionDeniedError,
