@@ -108,3 +108,23 @@ def test_a_change_of_the_entry_list_is_not_replayed(catalog: Path, monkeypatch) 
     with cat.edit_catalog(catalog) as po:
         assert len(po) == len(real_load(catalog))
     assert parses == [catalog]
+
+
+def test_old_changes_are_swept_by_the_time_in_their_name(catalog: Path, monkeypatch) -> None:
+    import os
+    import time
+
+    with cat.edit_catalog(catalog) as po:
+        set_translated(po[1], "Eins", by="here")
+    folder = cat._changes_dir(catalog)
+    (recent,) = [p.name for p in folder.iterdir()]
+    old = folder / f"1-{time.time_ns() - 3600 * 10**9}-100"  # a version written an hour ago
+    old.write_text("{}")
+    stray = folder / ".1-2-3.tmp"
+    stray.write_text("")
+    os.utime(old)  # its file time is new: only the name tells its age
+    monkeypatch.setattr(cat, "_LAST_SWEEP", {})
+    with cat.edit_catalog(catalog) as po:
+        set_translated(po[2], "Zwei", by="here")
+    names = {p.name for p in folder.iterdir()}
+    assert recent in names and old.name not in names and stray.name not in names

@@ -475,13 +475,22 @@ def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: 
         now = time.monotonic()
         if now - _LAST_SWEEP.get(str(folder), 0.0) > _CHANGES_SWEEP_SECONDS:
             _LAST_SWEEP[str(folder)] = now
-            cutoff = time.time() - _CHANGES_KEEP_SECONDS
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.stat().st_mtime < cutoff:
-                        os.unlink(entry.path)
+            _sweep_changes(folder, time.time_ns() - _CHANGES_KEEP_SECONDS * 1_000_000_000)
     except OSError:
         pass  # only a cache: readers fall back to parsing
+
+
+def _sweep_changes(folder: Path, cutoff_ns: int) -> None:
+    """Remove the changes of versions written before the cutoff (the name holds the time: no stat)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                written = int(entry.name.split("-")[1])  # inode-MTIME_NS-size
+            except (IndexError, ValueError):
+                written = 0  # a temporary file left by a crash
+            if written < cutoff_ns:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
 
 
 def _replay(path: Path, have: tuple, copy: polib.POFile, want: tuple) -> polib.POFile | None:
