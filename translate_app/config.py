@@ -102,7 +102,12 @@ class Settings:
         return path.read_text().strip()
 
     def project(self):
-        """Return the Project these settings point at."""
+        """Return the Project these settings point at (made once: it holds only paths and limits)."""
         from .core.project import Project
 
-        return Project(self.root, max_source_bytes=self.max_source_bytes, front_matter_keys=self.front_matter_keys)
+        key = (self.root, self.max_source_bytes, self.front_matter_keys)
+        cached = self.__dict__.get("_project")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_project"] = (key, Project(self.root, max_source_bytes=self.max_source_bytes,
+                                                               front_matter_keys=self.front_matter_keys))
+        return cached[1]
