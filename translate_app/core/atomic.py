@@ -42,13 +42,13 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        # mkstemp makes the file private; keep the mode of the file it replaces.
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = _default_mode()
-        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
+            # mkstemp makes the file private; keep the mode of the file it replaces.
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = _default_mode()
+            os.fchmod(fh.fileno(), mode)
             fh.write(data)
             if durable:
                 fh.flush()
