@@ -67,6 +67,19 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None
         os.close(dir_fd)
 
 
+def write_scratch(path: Path | str, data: bytes) -> None:
+    """Write a throw-away working file so that readers see it whole or not at all.
+
+    For files whose name only one writer ever uses (queued edits, results,
+    change records): a fixed temporary name, no fsync, no mode to keep.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
 def work_dir(target: Path | str, kind: str) -> Path:
     """Return a folder for a file's throw-away working files (queued edits, recent changes).
 

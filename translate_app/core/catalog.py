@@ -18,7 +18,7 @@ import polib
 from rapidfuzz import fuzz, process
 
 from .. import __version__
-from .atomic import work_dir, write_atomic
+from .atomic import work_dir, write_atomic, write_scratch
 from .errors import CatalogError
 from .languages import get_language
 from .segmenter import Document
@@ -471,7 +471,7 @@ def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: 
     record = {"to": list(new), "length": len(po), "header": po.header, "metadata": po.metadata,
               "changes": changes}
     try:
-        write_atomic(folder / _version_name(old), json.dumps(record).encode(), durable=False)
+        write_scratch(folder / _version_name(old), json.dumps(record).encode())  # only the lock holder writes
         now = time.monotonic()
         if now - _LAST_SWEEP.get(str(folder), 0.0) > _CHANGES_SWEEP_SECONDS:
             _LAST_SWEEP[str(folder)] = now

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import polib
 
-from .atomic import work_dir
+from .atomic import work_dir, write_scratch
 from .catalog import catalog_lock, edit_catalog
 from .errors import CatalogError
 
@@ -191,11 +191,8 @@ def _withdraw(path: Path, qdir: Path, name: str) -> dict:
 
 
 def _put(path: Path, data: dict) -> None:
-    """Write a request or a result so that it appears whole (its name is unique: no temporary name needed)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(json.dumps(data).encode())
-    os.replace(tmp, path)
+    """Write a request or a result so that it appears whole."""
+    write_scratch(path, json.dumps(data).encode())
 
 
 def _take_result(qdir: Path, name: str) -> dict | None:
