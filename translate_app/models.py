@@ -30,27 +30,13 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
 
-class User(Base):
-    """A volunteer or coordinator."""
+class Permissions:
+    """What a person may do, from their role, languages and whether they are active.
 
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True, index=True)
-    password_hash: Mapped[str] = mapped_column(String(255), default="")
-    role: Mapped[str] = mapped_column(String(20), default="translator")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
-
-    @property
-    def languages(self) -> list[str]:
-        """Return the language codes this person works on."""
-        return sorted(m.language for m in self.memberships)
+    Shared by the User row and by TokenUser, the read-only person an API token
+    stands for; both give `role`, `active` and `languages` (no annotations here:
+    the declarative mapping would read them as columns).
+    """
 
     @property
     def is_coordinator(self) -> bool:
@@ -84,6 +70,29 @@ class User(Base):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+
+class User(Permissions, Base):
+    """A volunteer or coordinator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(20), default="translator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def languages(self) -> list[str]:
+        """Return the language codes this person works on."""
+        return sorted(m.language for m in self.memberships)
 
     def get_id(self) -> str:
         return str(self.id)

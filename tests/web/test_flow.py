@@ -138,6 +138,58 @@ def test_api_with_bearer_token_needs_no_csrf(client, app):
     assert bad.status_code == 401 and bad.get_json() == {"error": "authentication required"}
 
 
+def test_a_token_follows_its_users_rights_at_once(client, app):
+    """The token's person is read on every request: a change of rights or a deactivation counts at once."""
+    from sqlalchemy import select
+
+    from translate_app import accounts
+    from translate_app.models import Membership, User
+    from translate_app.web.extensions import Database
+
+    sessions = Database.factory(app)
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.name == "tr_de"))
+        token = accounts.create_token(session, user)
+        session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    seg = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()[0]
+    seg = client.put(f"/api/releases/appeal/de/segments/{seg['id']}", headers=headers,
+                     json={"translation": "Stoppt die Abschiebung", "version": seg["version"]}).get_json()
+    approve = f"/api/releases/appeal/de/segments/{seg['id']}/approve"
+    r = client.post(approve, headers=headers, json={"version": seg["version"]})
+    assert r.status_code == 403 and "reviewer role" in r.get_json()["error"]
+    assert client.get("/api/releases/appeal/fr/segments", headers=headers).status_code == 403
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.name == "tr_de"))
+        user.role = "reviewer"
+        user.memberships.append(Membership(language="fr"))
+        session.commit()
+    assert client.get("/api/releases/appeal/fr/segments", headers=headers).status_code == 200
+    r = client.post(approve, headers=headers, json={"version": seg["version"]})
+    assert r.status_code == 403 and "another reviewer" in r.get_json()["error"]  # a reviewer now; not of own work
+    with sessions() as session:
+        session.scalar(select(User).where(User.name == "tr_de")).active = False
+        session.commit()
+    assert client.get("/api/releases", headers=headers).status_code == 401
+
+
+def test_a_token_user_with_a_one_time_password_must_change_it(client, app):
+    from sqlalchemy import select
+
+    from translate_app import accounts
+    from translate_app.models import User
+    from translate_app.web.extensions import Database
+
+    sessions = Database.factory(app)
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.name == "tr_de"))
+        user.must_change_password = True
+        token = accounts.create_token(session, user)
+        session.commit()
+    r = client.get("/api/releases", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 403 and "one-time password" in r.get_json()["error"]
+
+
 def test_session_api_without_csrf_is_refused(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[0]

@@ -22,7 +22,8 @@ def _load_user(user_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_user_from_token(req) -> User | None:
+def _load_user_from_token(req):
+    """Return the TokenUser of a bearer token, or None."""
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None

@@ -11,6 +11,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .. import accounts
+from ..models import User
 from .extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -87,8 +88,9 @@ def change_password():
     """Let a person replace their password (required after a printed one-time password)."""
     form = PasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(current_user, form.password.data)
-        current_user.must_change_password = False
+        user = db.session.get(User, current_user.id)  # the row: a token's user is read-only
+        accounts.set_password(user, form.password.data)
+        user.must_change_password = False
         db.session.commit()
         flash("Password changed.", "ok")
         return redirect(url_for("review.dashboard"))
