@@ -133,7 +133,7 @@ def _audit_batch(session: Session, release: str, language: str, batch: list[tupl
             "old_state": before["state"], "new_state": after["state"],
         })
     if rows:
-        session.execute(insert(AuditLog), rows)
+        session.connection().execute(insert(AuditLog.__table__), rows)  # Core: no ORM bookkeeping per row
         session.commit()
 
 

@@ -244,8 +244,8 @@ _ENTRY_TEXT: dict[tuple, str] = {}
 _ENTRY_TEXT_LIMIT = 200_000
 
 
-def _entry_text(entry: polib.POEntry, wrapwidth: int) -> str:
-    key = (wrapwidth, _entry_key(entry))
+def _entry_text(entry: polib.POEntry, wrapwidth: int, entry_key: tuple) -> str:
+    key = (wrapwidth, entry_key)
     text = _ENTRY_TEXT.get(key)
     if text is None:
         if len(_ENTRY_TEXT) > _ENTRY_TEXT_LIMIT:
@@ -254,8 +254,11 @@ def _entry_text(entry: polib.POEntry, wrapwidth: int) -> str:
     return text
 
 
-def serialise(po: polib.POFile) -> str:
-    """Return the text of a catalog exactly as polib writes it (str(po)), ending in a newline."""
+def serialise(po: polib.POFile, keys: list[tuple] | None = None) -> str:
+    """Return the text of a catalog exactly as polib writes it (str(po)), ending in a newline.
+
+    `keys` are the entries' _entry_key values in order, when the caller has them.
+    """
     header = ""
     for line in po.header.split("\n"):
         if not line:
@@ -265,16 +268,19 @@ def serialise(po: polib.POFile) -> str:
         else:
             header += f"# {line}\n"
     width = po.wrapwidth
+    if keys is None:
+        keys = [_entry_key(e) for e in po]
+    pairs = list(zip(po, keys))
     parts = [po.metadata_as_entry().__unicode__(width)]
-    parts += [_entry_text(e, width) for e in po if not e.obsolete]
-    parts += [_entry_text(e, width) for e in po if e.obsolete]
+    parts += [_entry_text(e, width, k) for e, k in pairs if not e.obsolete]
+    parts += [_entry_text(e, width, k) for e, k in pairs if e.obsolete]
     text = header + "\n".join(parts)
     return text if text.endswith("\n") else text + "\n"
 
 
-def save_atomic(po: polib.POFile, path: Path | str) -> None:
+def save_atomic(po: polib.POFile, path: Path | str, keys: list[tuple] | None = None) -> None:
     """Write a catalog beside its target, fsync it and rename it into place."""
-    write_atomic(path, serialise(po).encode("utf-8"))
+    write_atomic(path, serialise(po, keys).encode("utf-8"))
 
 
 @contextlib.contextmanager
@@ -422,7 +428,7 @@ def edit_catalog(path: Path | str) -> Iterator[polib.POFile]:
         new_keys = [_entry_key(e) for e in po]
         if new_keys != keys or (po.header, tuple(po.metadata.items()), po.wrapwidth) != before:
             po.metadata["PO-Revision-Date"] = header_date()
-            save_atomic(po, path)
+            save_atomic(po, path, new_keys)
             new_stat = _stat_key(path)
             _record_changes(path, stat, new_stat, keys, new_keys, po)
         else:
