@@ -10,7 +10,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from .core import segments as seg
@@ -116,12 +116,15 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     extra = project.extra_checks(release)
     _early_conflict(path, edit["segment"], edit["version"], language, extra)
     outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
-                                 after=partial(_audit_batch, session, release, language))
+                                 after=partial(_audit_batch, session.get_bind(), release, language))
     return seg.edit_outcome(outcome, language, extra)[1]
 
 
-def _audit_batch(session: Session, release: str, language: str, batch: list[tuple[dict, dict]]) -> None:
-    """Log every edit of a batch that changed a segment, in one transaction."""
+def _audit_batch(engine: Engine, release: str, language: str, batch: list[tuple[dict, dict]]) -> None:
+    """Log every edit of a batch that changed a segment, in one transaction.
+
+    Runs in the committer thread (see groupcommit), so on a connection of its own.
+    """
     rows = []
     for edit, outcome in batch:
         if "after" not in outcome or outcome["before"]["version"] == outcome["after"]["version"]:
@@ -133,8 +136,8 @@ def _audit_batch(session: Session, release: str, language: str, batch: list[tupl
             "old_state": before["state"], "new_state": after["state"],
         })
     if rows:
-        session.connection().execute(insert(AuditLog.__table__), rows)  # Core: no ORM bookkeeping per row
-        session.commit()
+        with engine.begin() as conn:
+            conn.execute(insert(AuditLog.__table__), rows)  # Core: no ORM bookkeeping per row
 
 
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,22 @@ def test_old_changes_are_swept_by_the_time_in_their_name(catalog: Path, monkeypa
         set_translated(po[2], "Zwei", by="here")
     names = {p.name for p in folder.iterdir()}
     assert recent in names and old.name not in names and stray.name not in names
+
+
+def test_each_write_of_a_catalog_is_a_new_version_even_within_one_clock_tick(tmp_path: Path) -> None:
+    """The kernel's file clock moves in ticks and inode numbers come back: mtime must still grow."""
+    from translate_app.core.atomic import write_atomic
+
+    target = tmp_path / "x.po"
+    target.write_bytes(b"a")
+    ahead = time.time_ns() + 5_000_000_000  # as if the old version was stamped later than our clock says
+    os.utime(target, ns=(ahead, ahead))
+    mtimes = []
+    for text in (b"b", b"c", b"d"):  # same size each time
+        write_atomic(target, text, later_mtime=True)
+        mtimes.append(target.stat().st_mtime_ns)
+    assert mtimes == [ahead + 1, ahead + 2, ahead + 3]
+    assert target.read_bytes() == b"d"
+
+    write_atomic(target, b"e")  # other files keep the kernel's stamp
+    assert target.stat().st_mtime_ns < ahead

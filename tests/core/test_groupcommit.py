@@ -366,7 +366,7 @@ def test_a_submit_that_times_out_withdraws_its_edit(path: Path, held: Held) -> N
     assert queue_files(path) == []
 
 
-def test_a_waiting_thread_that_times_out_withdraws_while_the_leader_goes_on(path: Path, held: Held) -> None:
+def test_a_waiting_thread_that_times_out_withdraws_while_the_committer_goes_on(path: Path, held: Held) -> None:
     (lead_sid, v_l, _), (late_sid, v_w, _) = live(path)[:2]
     batches: list = []
     results: dict[str, object] = {}
@@ -376,12 +376,13 @@ def test_a_waiting_thread_that_times_out_withdraws_while_the_leader_goes_on(path
                                       timeout=20)
 
     threads = run_threads([leader])
-    wait_for(lambda: gc._local(path).leader and edit_files(path) == 1, "the leader waiting for the lock")
+    wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
+             "the committer waiting for the lock")
     started = time.monotonic()
     with pytest.raises(CatalogError, match="nothing was changed"):
         gc.submit(path, save(late_sid, v_w, "Ungeduldig"), APPLY, after=batches.append, timeout=0.3)
     assert time.monotonic() - started < 3
-    assert edit_files(path) == 1  # only the leader's edit is still queued
+    assert edit_files(path) == 1  # only the first edit is still queued
     held.release()
     join_all(threads)
 
@@ -409,7 +410,8 @@ def test_an_edit_left_by_a_crashed_holder_is_answered_with_a_conflict(path: Path
     assert seg.edit_outcome(outcome, "de")[1].translation == "Neu"
     assert sorted(e["segment"] for b in batches for e, _ in b) == sorted([sid, other])
 
-    assert queue_files(path) == [f"{name}.done"]
+    # our answer comes first; the committer then leaves the other process's answer
+    wait_for(lambda: queue_files(path) == [f"{name}.done"], "the crashed holder's edit answered")
     left = json.loads((gc.queue_dir(path) / f"{name}.done").read_text())
     assert left["error"] == "StaleVersionError"
     assert left["current"]["translation"] == "Schon gespeichert"
@@ -439,8 +441,21 @@ def hold_then_apply_queue(path: str, holding, go, out: str) -> None:
         holding.set()
         go.wait(20)
         batches: list = []
-        gc._apply_queue(Path(path), gc.queue_dir(Path(path)), APPLY, batches.append, gc._Local())
+        gc._apply_queue(Path(path), gc.queue_dir(Path(path)), APPLY, batches.append,
+                        gc._Local(Path(path), gc.queue_dir(Path(path))))
     Path(out).write_text(json.dumps(batches))
+
+
+def apply_queue_then_keep_holding(path: str, holding, go, applied, release) -> None:
+    """Another process's holder that wakes the waiters it answered and keeps the lock a while."""
+    gc._WAKER.listen()
+    with cat.catalog_lock(path, timeout=20):
+        holding.set()
+        go.wait(20)
+        gc._apply_queue(Path(path), gc.queue_dir(Path(path)), APPLY, None,
+                        gc._Local(Path(path), gc.queue_dir(Path(path))))
+        applied.set()
+        release.wait(20)
 
 
 def test_a_result_left_by_another_process_is_picked_up(path: Path, tmp_path: Path) -> None:
@@ -460,7 +475,8 @@ def test_a_result_left_by_another_process_is_picked_up(path: Path, tmp_path: Pat
                                         timeout=30)
 
         threads = run_threads([waiter])
-        wait_for(lambda: gc._local(path).leader and edit_files(path) == 1, "the waiter's request")
+        wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
+                 "the waiter's request")
     finally:
         go.set()
         other.join(30)
@@ -472,6 +488,37 @@ def test_a_result_left_by_another_process_is_picked_up(path: Path, tmp_path: Pat
     assert [[e["segment"] for e, _ in b] for b in other_batches] == [[sid]]  # applied once, by the other holder
     assert batches == []
     assert entry(path, sid).msgstr == "Von drüben"
+    assert queue_files(path) == []
+
+
+def test_a_result_from_another_process_arrives_without_waiting_for_the_lock(path: Path) -> None:
+    """The other process wakes this one: the answer does not wait for this process's turn at the lock."""
+    sid, version, _ = live(path)[0]
+    ctx = multiprocessing.get_context("spawn")
+    holding, go, applied, release = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Event()
+    other = ctx.Process(target=apply_queue_then_keep_holding, args=(str(path), holding, go, applied, release))
+    other.start()
+    results: dict[str, dict] = {}
+    try:
+        assert holding.wait(30)
+
+        def waiter() -> None:
+            results["ours"] = gc.submit(path, save(sid, version, "Geweckt"), APPLY, timeout=30)
+
+        threads = run_threads([waiter])
+        wait_for(lambda: edit_files(path) == 1, "the waiter's request")
+        go.set()
+        assert applied.wait(30)
+        wait_for(lambda: "ours" in results, "the answer, while the other process still holds the lock")
+        assert other.is_alive() and not release.is_set()
+    finally:
+        release.set()
+        go.set()
+        other.join(30)
+    join_all(threads)
+    assert other.exitcode == 0
+    assert seg.edit_outcome(results["ours"], "de")[1].translation == "Geweckt"
+    assert entry(path, sid).msgstr == "Geweckt"
     assert queue_files(path) == []
 
 
@@ -581,7 +628,8 @@ def test_a_waiter_giving_up_after_the_holder_read_its_edit_is_not_told_nothing_c
 
     with cat.catalog_lock(path):
         threads = run_threads([leader])
-        wait_for(lambda: gc._local(path).leader and edit_files(path) == 1, "the leader")
+        wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
+                 "the first request")
         threads += run_threads([late])
         wait_for(lambda: edit_files(path) == 2, "the second request")
     join_all(threads)

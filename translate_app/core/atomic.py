@@ -8,6 +8,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 
@@ -32,11 +33,17 @@ _MODE: int | None = None
 _UMASK_GUARD = threading.Lock()
 
 
-def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None:
+def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, later_mtime: bool = False) -> None:
     """Replace a file with new bytes so that readers see the old or the new file, never half.
 
     durable=False skips the fsyncs: still atomic for readers, but a crash may lose
     the new file. Use it only for outputs that can be rebuilt (rendered releases).
+
+    later_mtime=True gives the new file a modification time (in nanoseconds)
+    strictly after the old one's, for files whose readers tell versions apart
+    by (inode, mtime, size): the kernel stamps files with a clock that moves
+    in ticks of milliseconds, and a freed inode number is soon used again, so
+    two quick writes of the same size could otherwise look alike.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,13 +52,17 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True) -> None
         with os.fdopen(fd, "wb") as fh:
             # mkstemp makes the file private; keep the mode of the file it replaces.
             try:
-                mode = path.stat().st_mode & 0o7777
+                old = path.stat()
+                mode, old_mtime = old.st_mode & 0o7777, old.st_mtime_ns
             except FileNotFoundError:
-                mode = _default_mode()
+                mode, old_mtime = _default_mode(), -1
             os.fchmod(fh.fileno(), mode)
             fh.write(data)
+            fh.flush()
+            if later_mtime:
+                now = time.time_ns()
+                os.utime(fh.fileno(), ns=(now, max(now, old_mtime + 1)))
             if durable:
-                fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:

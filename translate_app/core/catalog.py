@@ -10,7 +10,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -280,12 +280,18 @@ def serialise(po: polib.POFile, keys: list[tuple] | None = None) -> str:
 
 def save_atomic(po: polib.POFile, path: Path | str, keys: list[tuple] | None = None) -> None:
     """Write a catalog beside its target, fsync it and rename it into place."""
-    write_atomic(path, serialise(po, keys).encode("utf-8"))
+    write_atomic(path, serialise(po, keys).encode("utf-8"), later_mtime=True)  # see _stat_key
 
 
 @contextlib.contextmanager
-def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
-    """Hold the per-catalog lock, across threads and processes; the holder may take it again."""
+def catalog_lock(path: Path | str, timeout: float = 30.0, *, wait_on: threading.Condition | None = None,
+                 give_up: Callable[[], bool] | None = None) -> Iterator[bool]:
+    """Hold the per-catalog lock, across threads and processes; the holder may take it again.
+
+    Yields True once the lock is held. With `give_up`, a predicate checked while
+    holding `wait_on` (which whoever changes its answer notifies), waiting stops
+    as soon as it says so, and the block runs without the lock, given False.
+    """
     path = Path(path)
     with _thread_locks_guard:
         lock = _thread_locks.get(str(path))
@@ -295,15 +301,22 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
                 _thread_locks[key] = _CatalogLock(path.parent / f".{path.name}.lock")
             lock = _thread_locks[str(path)] = _thread_locks[key]
     started = time.monotonic()
-    if not lock.threads.acquire(timeout=timeout):
+    if not _acquire_thread_lock(lock.threads, timeout, wait_on, give_up):
+        if give_up is not None and _asks(wait_on, give_up):
+            yield False
+            return
         raise CatalogError(f"{path}: locked by another task of this process for over {timeout:g} s")
     try:
         if lock.depth == 0:
             path.parent.mkdir(parents=True, exist_ok=True)
-            lock.fd = _lock_file(lock.path, max(0.0, timeout - (time.monotonic() - started)), path)
+            fd = _lock_file(lock.path, max(0.0, timeout - (time.monotonic() - started)), path, wait_on, give_up)
+            if fd < 0:
+                yield False
+                return
+            lock.fd = fd
         lock.depth += 1
         try:
-            yield
+            yield True
         finally:
             lock.depth -= 1
             if lock.depth == 0:
@@ -312,6 +325,25 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
                 lock.fd = -1
     finally:
         lock.threads.release()
+
+
+def _asks(wait_on: threading.Condition | None, give_up: Callable[[], bool]) -> bool:
+    if wait_on is None:
+        return give_up()
+    with wait_on:
+        return give_up()
+
+
+def _acquire_thread_lock(threads: threading.RLock, timeout: float, wait_on: threading.Condition | None,
+                         give_up: Callable[[], bool] | None) -> bool:
+    """Take this process's lock of a catalog; with `give_up`, look at it every 50 ms (rarely contended)."""
+    if give_up is None:
+        return threads.acquire(timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while not threads.acquire(timeout=min(0.05, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline or _asks(wait_on, give_up):
+            return False
+    return True
 
 
 class _CatalogLock:
@@ -324,12 +356,14 @@ class _CatalogLock:
         self.fd = -1
 
 
-def _lock_file(lock_path: Path, timeout: float, catalog: Path) -> int:
+def _lock_file(lock_path: Path, timeout: float, catalog: Path, wait_on: threading.Condition | None = None,
+               give_up: Callable[[], bool] | None = None) -> int:
     """Take an exclusive flock, waiting in the kernel (no polling) for at most `timeout` seconds.
 
     The kernel wakes a waiter as soon as the holder lets go. flock has no timeout,
-    so a contended lock is awaited in a helper thread; if the caller gives up, the
-    helper releases the lock the moment it gets it.
+    so a contended lock is awaited in a helper thread; if the caller gives up
+    (time is up, or `give_up` says so: then -1 is returned), the helper releases
+    the lock the moment it gets it.
     """
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -337,27 +371,32 @@ def _lock_file(lock_path: Path, timeout: float, catalog: Path) -> int:
         return fd
     except BlockingIOError:
         pass
-    got = threading.Event()
-    guard = threading.Lock()
-    abandoned = False
+    cond = wait_on or threading.Condition()
+    state = {"got": False, "abandoned": False}
 
     def wait() -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        with guard:
-            if abandoned:
+        with cond:
+            if state["abandoned"]:
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
             else:
-                got.set()
+                state["got"] = True
+                cond.notify_all()
 
     threading.Thread(target=wait, name=f"lock {catalog.name}", daemon=True).start()
-    if got.wait(timeout):
+    deadline = time.monotonic() + timeout
+    with cond:
+        while not state["got"]:
+            if give_up is not None and give_up():
+                state["abandoned"] = True
+                return -1
+            left = deadline - time.monotonic()
+            if left <= 0:
+                state["abandoned"] = True
+                raise CatalogError(f"{catalog}: locked by another process for over {timeout:g} s")
+            cond.wait(left)
         return fd
-    with guard:
-        if got.is_set():
-            return fd
-        abandoned = True
-    raise CatalogError(f"{catalog}: locked by another process for over {timeout:g} s")
 
 
 _PARSED: dict[str, tuple[tuple, polib.POFile]] = {}
@@ -365,6 +404,12 @@ _PARSED_GUARD = threading.Lock()
 
 
 def _stat_key(path: Path) -> tuple | None:
+    """Return what tells two versions of a catalog apart without reading it.
+
+    Every write makes a new file (a new inode, though a freed number comes back
+    soon) and save_atomic gives it a modification time after the old one's, so
+    versions written by this code never share a key.
+    """
     try:
         st = path.stat()
     except OSError:

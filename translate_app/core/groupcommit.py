@@ -21,10 +21,12 @@ is right for every one of them.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -52,25 +54,64 @@ def queue_dir(path: Path) -> Path:
 
 
 class _Local:
-    """This process's waiters on one catalog: at most one of them (the leader) queues for the lock."""
+    """This process's waiters on one catalog, and the thread that takes the lock for them."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path, qdir: Path) -> None:
+        self.path = path
+        self.qdir = qdir
         self.cond = threading.Condition()
-        self.leader = False
         self.waiting: set[str] = set()
         self.results: dict[str, dict] = {}
+        self.work: tuple[Apply, After | None] | None = None  # from the latest submit
+        self.committer: threading.Thread | None = None
+        self.busy = False  # the committer is in a turn at the lock
+
+    def pending(self) -> set[str]:
+        """Return the waiting edits without a result (the caller holds cond)."""
+        return self.waiting - self.results.keys()
+
+    def nothing_pending(self) -> bool:
+        return not (self.waiting - self.results.keys())
+
+    def deliver(self, found: dict[str, dict]) -> None:
+        """Hand results to their waiting threads (a thread that gave up gets nothing)."""
+        with self.cond:
+            self.results.update((n, r) for n, r in found.items() if n in self.waiting)
+            self.cond.notify_all()
+
+    def collect(self) -> None:
+        """Pick up the results another process left for this one's waiting edits."""
+        with self.cond:
+            names = self.pending()
+        found = {}
+        for n in names:
+            try:
+                result = _take_result(self.qdir, n)
+            except (OSError, ValueError):
+                log.exception("unreadable result %s of %s", n, self.path)
+                continue
+            if result is not None:
+                found[n] = result
+        if found:
+            self.deliver(found)
 
 
 _LOCAL: dict[str, _Local] = {}
+_BY_QUEUE: dict[str, _Local] = {}
 _LOCAL_GUARD = threading.Lock()
 
+#: A committer thread with nothing to do for this long ends; the next edit starts another.
+IDLE_SECONDS = 5.0
+#: How long a committer waits for the lock in one go; the waiters have their own timeouts.
+LOCK_WAIT_SECONDS = 30.0
 
-def _local(path: Path) -> _Local:
+
+def _local(path: Path, qdir: Path) -> _Local:
     key = str(path)
     with _LOCAL_GUARD:
         local = _LOCAL.get(key)
         if local is None:
-            local = _LOCAL[key] = _Local()
+            local = _LOCAL[key] = _BY_QUEUE[str(qdir)] = _Local(path, qdir)
         return local
 
 
@@ -83,41 +124,42 @@ def submit(path: Path | str, edit: dict, apply: Apply, *, after: After | None = 
     raising, so that one bad edit does not undo the others of its batch.
     `after(batch)` runs once per batch, after the catalog is written and still
     under the lock, with (edit, result) for every edit applied: the place to
-    log them all in one database transaction. Its failure is logged, not
-    reported: the catalog is the truth and already holds the edits.
+    log them all in one database transaction. It runs in another thread than
+    the caller's, so it must not use the caller's database session. Its failure
+    is logged, not reported: the catalog is the truth and already holds the edits.
 
-    Threads of one process do not each queue for the lock: one of them leads,
-    and every lock turn it gets serves all of them.
+    Threads do not queue for the lock themselves: one committer thread per
+    process and catalog does, on behalf of all of them, and a result written by
+    another process arrives with a wake-up (see _Waker) without waiting for a
+    turn at the lock.
     """
     path = Path(path)
     qdir = queue_dir(path)
     name = f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}-{secrets.token_hex(3)}"
+    _WAKER.listen()
     # A rename makes the request appear whole; it needs no fsync: it lives
     # only as long as its request, and a crash ends both.
     _put(qdir / f"{name}.edit", edit)
-    local = _local(path)
+    local = _local(path, qdir)
     deadline = time.monotonic() + timeout
     with local.cond:
         local.waiting.add(name)
+        local.work = (apply, after)
+        if local.committer is None:
+            local.committer = threading.Thread(target=_commit, args=(local,), daemon=True,
+                                               name=f"commit {path.name}")
+            local.committer.start()
+        local.cond.notify_all()
         try:
             while name not in local.results:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise CatalogError(f"{path}: locked by another process for over {timeout:g} s")
-                if local.leader:
-                    local.cond.wait(left)
-                    continue
-                local.leader = True
-                local.cond.release()
-                try:
-                    _lead(path, qdir, apply, after, local, left)
-                finally:
-                    local.cond.acquire()
-                    local.leader = False
-                    local.cond.notify_all()
+                local.cond.wait(left)
             return local.results.pop(name)
         except CatalogError:
             local.waiting.discard(name)
+            local.cond.notify_all()  # the committer may stop waiting for the lock
             return _withdraw(path, qdir, name)
         finally:
             local.waiting.discard(name)
@@ -157,20 +199,145 @@ class _Urgent:
 _URGENT = _Urgent()
 
 
-def _lead(path: Path, qdir: Path, apply: Apply, after: After | None, local: _Local, timeout: float) -> None:
-    """Take the lock once for every waiting thread of this process, applying the queue if needed."""
-    with catalog_lock(path, timeout), _URGENT:
+def _commit(local: _Local) -> None:
+    """The committer: while edits of this process wait, take the lock and serve them all."""
+    while True:
         with local.cond:
-            names = local.waiting - local.results.keys()
-        found = {n: r for n in names if (r := _take_result(qdir, n)) is not None}
+            idle_until = time.monotonic() + IDLE_SECONDS
+            while local.nothing_pending():
+                left = idle_until - time.monotonic()
+                if left <= 0:
+                    local.committer = None
+                    return
+                local.cond.wait(left)
+            apply, after = local.work
+            local.busy = True
+        try:
+            _turn(local, apply, after)
+        except CatalogError as exc:  # the lock stayed taken: the waiters time out on their own
+            log.warning("%s", exc)
+        except Exception:  # noqa: BLE001 - keep serving; each waiter times out and withdraws
+            log.exception("committing queued edits of %s failed", local.path)
+            time.sleep(0.05)
+        finally:
+            with local.cond:
+                local.busy = False
+                local.cond.notify_all()
+
+
+def _finish_turns(timeout: float = 10.0) -> None:
+    """At exit, let turns in progress end: another process's answers may be in them.
+
+    Committers are daemon threads; one stopped half way through handing out
+    answers would leave other processes' applied edits to be answered as
+    conflicts by the next holder.
+    """
+    deadline = time.monotonic() + timeout
+    for local in list(_LOCAL.values()):
         with local.cond:
-            local.results.update((n, r) for n, r in found.items() if n in local.waiting)
-        if names - found.keys():
-            _apply_queue(path, qdir, apply, after, local)
-        with local.cond:
-            for n in (names & local.waiting) - local.results.keys():
-                local.results[n] = {"error": "CatalogError",
-                                    "message": f"{path}: the queued change disappeared before it was applied"}
+            while local.busy and time.monotonic() < deadline:
+                local.cond.wait(deadline - time.monotonic())
+
+
+atexit.register(_finish_turns)
+
+
+def _turn(local: _Local, apply: Apply, after: After | None) -> None:
+    """Take the lock (unless every waiting edit got its result meanwhile) and apply the queue."""
+    with catalog_lock(local.path, LOCK_WAIT_SECONDS, wait_on=local.cond, give_up=local.nothing_pending) as held:
+        if not held:
+            return
+        with _URGENT:
+            with local.cond:
+                names = local.pending()
+            local.collect()  # answers another process left while we waited
+            with local.cond:
+                todo = bool(names & local.pending())
+            if todo:
+                _apply_queue(local.path, local.qdir, apply, after, local)
+            with local.cond:
+                lost = names & local.pending()
+            if lost:  # queued before the lock was taken, yet neither applied here nor before
+                local.deliver({n: {"error": "CatalogError",
+                                   "message": f"{local.path}: the queued change disappeared before it was applied"}
+                               for n in lost})
+
+
+class _Waker:
+    """Wake-ups between processes: a writer tells each process whose edits it answered.
+
+    Each process listens on a datagram socket in the abstract namespace (Linux;
+    elsewhere, or if the name is taken, results are picked up at the next turn
+    at the lock instead). A datagram names a queue folder: the listener picks up
+    the results there for its waiting edits. Anyone may send one; it only makes
+    the listener look, so it cannot forge a result.
+    """
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.guard = threading.Lock()
+        self.sender: socket.socket | None = None
+
+    @staticmethod
+    def address(pid: int) -> bytes:
+        return f"\0translate-app-{os.getuid()}-{pid}".encode()
+
+    def listen(self) -> None:
+        """Start this process's listener, once per process (after a fork, anew)."""
+        if self.pid == os.getpid():
+            return
+        with self.guard:
+            if self.pid == os.getpid():
+                return
+            self.pid = os.getpid()
+            self.sender = None
+            try:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                sock.bind(self.address(self.pid))
+                self.sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                self.sender.setblocking(False)
+            except OSError as exc:  # no abstract sockets here, or the name is taken
+                log.info("no wake-ups between processes (%s); results wait for a turn at the lock", exc)
+                return
+            threading.Thread(target=self._run, args=(sock,), daemon=True, name="groupcommit wake-ups").start()
+
+    def _run(self, sock: socket.socket) -> None:
+        while True:
+            try:
+                data = sock.recv(8192)
+                local = _BY_QUEUE.get(data.decode("utf-8", "replace"))
+                if local is not None:
+                    local.collect()
+            except Exception:  # noqa: BLE001 - the listener must outlive one bad datagram
+                log.exception("handling a wake-up failed")
+
+    def wake(self, pids: set[int], qdir: Path) -> None:
+        """Tell other processes that their results are in qdir (best effort)."""
+        sender = self.sender
+        if sender is None:
+            return
+        message = str(qdir).encode()
+        for pid in pids:
+            try:
+                sender.sendto(message, self.address(pid))
+            except OSError:  # gone, not listening, or its queue is full: it finds the result at its turn
+                pass
+
+
+_WAKER = _Waker()
+
+
+def _forget_threads() -> None:
+    """In a forked child: the parent's committers and listener did not come along."""
+    global _LOCAL_GUARD, _URGENT
+    _LOCAL.clear()
+    _BY_QUEUE.clear()
+    _LOCAL_GUARD = threading.Lock()
+    _URGENT = _Urgent()
+    _WAKER.__init__()
+
+
+os.register_at_fork(after_in_child=_forget_threads)
 
 
 def _withdraw(path: Path, qdir: Path, name: str) -> dict:
@@ -255,14 +422,26 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
                 log.exception("recording a batch of %d edits of %s failed", len(edits), path)
     with local.cond:
         ours = local.waiting & results.keys()
-        local.results.update((stem, results[stem]) for stem in ours)
-    for stem, _ in edits:
+    others = set()
+    for stem, _ in edits:  # other processes' answers first: this one's waiters could end the process
         try:
             if stem not in ours:
                 _put(qdir / f"{stem}.done", results[stem])
+                others.add(_pid_of(stem))
             (qdir / f"{stem}.taken").unlink(missing_ok=True)
         except OSError:  # its waiter will say it could not confirm; the others still get theirs
             log.exception("handing out the result of queued edit %s of %s failed", stem, path)
+    others.discard(os.getpid())
+    others.discard(0)
+    _WAKER.wake(others, qdir)
+    local.deliver({stem: results[stem] for stem in ours})
+
+
+def _pid_of(stem: str) -> int:
+    try:
+        return int(stem.split("-")[1])  # TIME-PID-THREAD-RANDOM
+    except (IndexError, ValueError):
+        return 0
 
 
 def _age_seconds(stem: str, now_ns: int) -> float:
