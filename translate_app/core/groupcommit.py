@@ -181,9 +181,12 @@ class _Urgent:
         self.guard = threading.Lock()
         self.holders = 0
         self.saved = 0.0
+        self.over = threading.Event()  # set while no turn is in progress
+        self.over.set()
 
     def __enter__(self) -> None:
         with self.guard:
+            self.over.clear()
             if self.holders == 0:
                 self.saved = sys.getswitchinterval()
                 sys.setswitchinterval(min(self.saved, self.INTERVAL))
@@ -194,9 +197,21 @@ class _Urgent:
             self.holders -= 1
             if self.holders == 0:
                 sys.setswitchinterval(self.saved)
+                self.over.set()
 
 
 _URGENT = _Urgent()
+
+
+def yield_to_writer(max_wait: float = 0.02) -> None:
+    """Before starting new work, let a turn at a catalog lock in this process finish (at most max_wait).
+
+    Every save of the catalog, in every process, waits for that turn; a request
+    thread starting meanwhile would only slow it down by taking the interpreter.
+    """
+    urgent = _URGENT
+    if not urgent.over.is_set():
+        urgent.over.wait(max_wait)
 
 
 def _commit(local: _Local) -> None:
