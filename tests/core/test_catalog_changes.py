@@ -149,3 +149,21 @@ def test_each_write_of_a_catalog_is_a_new_version_even_within_one_clock_tick(tmp
 
     write_atomic(target, b"e")  # other files keep the kernel's stamp
     assert target.stat().st_mtime_ns < ahead
+
+
+def test_entries_another_process_rendered_are_not_rendered_again(catalog: Path, monkeypatch) -> None:
+    """The changes a writer leaves carry the entries' text: readers write the file without re-wrapping them."""
+    import polib
+
+    with cat.edit_catalog(catalog):
+        pass
+    _in_other_process(str(catalog), 0, 5)
+    rendered: list[str] = []
+    real = polib.POEntry.__unicode__
+    monkeypatch.setattr(polib.POEntry, "__unicode__", lambda self, wrapwidth=78: rendered.append(self.msgid)
+                        or real(self, wrapwidth))
+    with cat.edit_catalog(catalog) as po:  # replayed, then changed here
+        set_translated(po[10], "Hier geändert", by="here")
+    assert sorted(rendered) == sorted(["", po[10].msgid])  # the header and the entry changed here
+    monkeypatch.undo()
+    assert cat.serialise(cat.load(catalog)) == catalog.read_text(encoding="utf-8")

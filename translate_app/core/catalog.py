@@ -245,13 +245,22 @@ _ENTRY_TEXT_LIMIT = 200_000
 
 
 def _entry_text(entry: polib.POEntry, wrapwidth: int, entry_key: tuple) -> str:
-    key = (wrapwidth, entry_key)
-    text = _ENTRY_TEXT.get(key)
+    text = _ENTRY_TEXT.get((wrapwidth, entry_key))
     if text is None:
-        if len(_ENTRY_TEXT) > _ENTRY_TEXT_LIMIT:
-            _ENTRY_TEXT.clear()
-        text = _ENTRY_TEXT[key] = entry.__unicode__(wrapwidth)
+        text = _remember_text(wrapwidth, entry_key, entry.__unicode__(wrapwidth))
     return text
+
+
+def _remember_text(wrapwidth: int, entry_key: tuple, text: str) -> str:
+    if len(_ENTRY_TEXT) > _ENTRY_TEXT_LIMIT:
+        _ENTRY_TEXT.clear()
+    _ENTRY_TEXT[(wrapwidth, entry_key)] = text
+    return text
+
+
+def _key_digest(entry_key: tuple) -> str:
+    """Name an entry's text-shaping fields across processes (repr of str, None, bool and tuples is stable)."""
+    return hashlib.blake2b(repr(entry_key).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def serialise(po: polib.POFile, keys: list[tuple] | None = None) -> str:
@@ -511,16 +520,19 @@ def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: 
                     new_keys: list[tuple], po: polib.POFile) -> None:
     if old is None or new is None or len(old_keys) != len(new_keys):
         return
-    changes = {}
+    changes, texts = {}, {}
     for i, (k, n) in enumerate(zip(old_keys, new_keys)):
         if k[:3] != n[:3]:
             return  # entries were added, removed or moved: others must parse
         if k != n:
             e = po[i]
             changes[i] = [e.msgctxt, e.msgid] + [getattr(e, f) for f in _CHANGE_FIELDS]
+            text = _ENTRY_TEXT.get((po.wrapwidth, n))
+            if text is not None:  # rendered for the write just now: spare the readers
+                texts[i] = [_key_digest(n), text]
     folder = _changes_dir(path)
     record = {"to": list(new), "length": len(po), "header": po.header, "metadata": po.metadata,
-              "changes": changes}
+              "changes": changes, "width": po.wrapwidth, "texts": texts}
     try:
         write_scratch(folder / _version_name(old), json.dumps(record).encode())  # only the lock holder writes
         now = time.monotonic()
@@ -572,6 +584,11 @@ def _replay(path: Path, have: tuple, copy: polib.POFile, want: tuple) -> polib.P
                 elif name == "occurrences":
                     value = [tuple(o) for o in value]
                 setattr(entry, name, value)
+        if record.get("width") == copy.wrapwidth:
+            for i, (digest, text) in (record.get("texts") or {}).items():
+                key = _entry_key(copy[int(i)])
+                if _key_digest(key) == digest:  # the very entry the writer rendered
+                    _remember_text(copy.wrapwidth, key, text)
         copy.header = record["header"]
         copy.metadata = record["metadata"]
     return copy

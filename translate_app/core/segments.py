@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -118,12 +119,14 @@ def require_current(po: polib.POFile, segment_id: str, version: str | None, *, l
     _require_version(require_entry(po, segment_id), version, language, list(extra))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
+
+
 def clean_translation(text: str) -> str:
     """Normalise a submitted translation: newlines, stray control characters, size."""
     if not isinstance(text, str):
         raise InvalidTranslationError("translation must be text")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(c for c in text if c in "\n\t" or ord(c) >= 32)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_TRANSLATION_CHARS:
         raise InvalidTranslationError(f"translation is longer than {MAX_TRANSLATION_CHARS} characters")
     return text.strip("\n")
