@@ -71,6 +71,10 @@ CASES = [
     ("html", "Background", "<script>alert(1)</script>Hintergrund", False),
     ("html", "Press <b>now</b>", "Drücken Sie <b>jetzt</b>", True),
     ("html", "Press now", "Drücken Sie <b>jetzt</b>", False),
+    ("html", "See <https://example.org/a>", "Siehe <https://example.org/a>", True),  # autolinks are not HTML
+    ("html", "Write to <press@example.org>", "Schreiben Sie an <press@example.org>", True),
+    ("html", "Line", "Zeile<br/>zwei", False),
+    ("html", "Image", "Bild <img src=x onerror=alert(1)>", False),
 ]
 
 

@@ -17,7 +17,7 @@ from .markdown import shared
 _INLINE = shared(MarkdownIt("commonmark"))
 _NUMBER = re.compile(r"\d(?:[\d\u00a0\u202f.,' ]*\d)?")
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
-_HTML_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^>]*>")
+_HTML_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>")  # not <https://…> nor <a@b.org>
 _SENTENCE_END = {
     ".": ".。।۔።", "!": "!！", "?": "?？؟;;", ":": ":：", ";": ";；؛",
 }

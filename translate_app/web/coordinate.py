@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import accounts, workflow
@@ -56,14 +57,14 @@ class InviteForm(FlaskForm):
     """Invite a volunteer."""
 
     name = StringField("Name", validators=[DataRequired(), Length(min=2, max=80)])
-    role = SelectField("Role", choices=[(r, r) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
     languages = StringField("Languages", validators=[Optional()])
 
 
 class UserForm(FlaskForm):
     """Change a volunteer's role, languages or access."""
 
-    role = SelectField("Role", choices=[(r, r) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
     languages = StringField("Languages", validators=[Optional()])
     active = BooleanField("Active")
 
@@ -99,7 +100,8 @@ def new_release():
     for name in proj.releases():
         if proj.languages(name):
             registered.add(name)
-    form.existing.choices = [("", "—")] + [(n, f"source/{n}.md") for n in proj.releases() if n not in registered]
+    form.existing.choices = [SelectChoice("", "—")] + [SelectChoice(n, f"source/{n}.md") for n in proj.releases()
+                                                        if n not in registered]
     if form.validate_on_submit():
         try:
             codes = parse_language_list(form.languages.data)
