@@ -667,3 +667,35 @@ def test_submit_times_out_while_another_thread_holds_the_lock(path: Path) -> Non
     join_all(threads)
     assert finished_in_time
     assert isinstance(result["outcome"], CatalogError)
+
+
+def test_an_answer_being_handed_over_by_a_wake_up_is_not_declared_lost(path: Path, monkeypatch) -> None:
+    """Found by the load benchmark: a wake-up had taken an answer's file but not yet handed it over when
+    the committer looked for it, found nothing, and told a stored save that it had disappeared."""
+    sid, version, _ = live(path)[0]
+    qdir = gc.queue_dir(path)
+    qdir.mkdir(parents=True, exist_ok=True)
+    local = gc._Local(path, qdir)
+    name = foreign_name()
+    answer = {"before": {"version": version}, "after": {"version": "v2", "translation": "Gespeichert"}}
+    gc._put(qdir / f"{name}.done", answer)  # applied by another process, which woke us
+    done = threading.Event()
+    local.waiting[name] = done
+
+    took = threading.Event()
+    real_take = gc._take_result
+
+    def slow_take(q: Path, n: str):
+        result = real_take(q, n)
+        took.set()
+        time.sleep(0.3)  # the listener thread waits for the interpreter before handing over
+        return result
+
+    monkeypatch.setattr(gc, "_take_result", slow_take)
+    listener = threading.Thread(target=local.collect)
+    listener.start()
+    assert took.wait(5)
+    monkeypatch.setattr(gc, "_take_result", real_take)
+    gc._turn(local, APPLY, None)
+    listener.join(5)
+    assert done.is_set() and local.results[name] == answer

@@ -70,6 +70,7 @@ class _Local:
         self.work: tuple[Apply, After | None] | None = None  # from the latest submit
         self.committer: threading.Thread | None = None
         self.busy = False  # the committer is in a turn at the lock
+        self.collecting = threading.Lock()  # one collector at a time, from taking a result to handing it over
 
     def pending(self) -> set[str]:
         """Return the waiting edits without a result (the caller holds cond)."""
@@ -89,7 +90,15 @@ class _Local:
             self.cond.notify_all()  # the committer may stop waiting for the lock
 
     def collect(self) -> None:
-        """Pick up the results another process left for this one's waiting edits."""
+        """Pick up the results another process left for this one's waiting edits.
+
+        A result is taken (its file removed) before it is handed over; holding
+        `collecting` throughout means nobody looks for it in between.
+        """
+        with self.collecting:
+            self._collect()
+
+    def _collect(self) -> None:
         with self.cond:
             names = self.pending()
         found = {}
@@ -273,12 +282,14 @@ def _turn(local: _Local, apply: Apply, after: After | None) -> None:
                 todo = bool(names & local.pending())
             if todo:
                 _apply_queue(local.path, local.qdir, apply, after, local)
-            with local.cond:
-                lost = names & local.pending()
-            if lost:  # queued before the lock was taken, yet neither applied here nor before
-                local.deliver({n: {"error": "CatalogError",
-                                   "message": f"{local.path}: the queued change disappeared before it was applied"}
-                               for n in lost})
+            with local.collecting:  # a wake-up may be handing over an answer right now
+                local._collect()
+                with local.cond:
+                    lost = names & local.pending()
+                if lost:  # queued before the lock was taken, yet neither applied here nor answered before
+                    local.deliver({n: {"error": "CatalogError",
+                                       "message": f"{local.path}: the queued change disappeared before it was applied"}
+                                   for n in lost})
 
 
 class _Waker:
