@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -134,9 +134,9 @@ _USER_FOR_TOKEN = (
 )
 
 
-def user_for_token(session: Session, token: str) -> TokenUser | None:
-    """Return the active user an API token belongs to, or None."""
-    rows = session.connection().execute(_USER_FOR_TOKEN, {"token_hash": _hash_token(token)}).all()
+def user_for_token(conn: Connection, token: str) -> TokenUser | None:
+    """Return the active user an API token belongs to, or None (one query on a Core connection)."""
+    rows = conn.execute(_USER_FOR_TOKEN, {"token_hash": _hash_token(token)}).all()
     if not rows or not rows[0].active:
         return None
     first = rows[0]

@@ -29,7 +29,10 @@ def _load_user_from_token(req):
         return None
     from ..accounts import user_for_token
 
-    return user_for_token(db.session, header[7:].strip())
+    # A connection of its own rather than the request's session: a script's
+    # save needs nothing else from the database in this thread.
+    with db.engine().connect() as conn:
+        return user_for_token(conn, header[7:].strip())
 
 
 @login_manager.unauthorized_handler

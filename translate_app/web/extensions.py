@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..db import make_engine, make_session_factory
@@ -25,6 +26,13 @@ class Database:
         app.extensions["translate_app.engine"] = engine
         app.extensions["translate_app.sessions"] = make_session_factory(engine)
         app.teardown_appcontext(self._close)
+
+    @staticmethod
+    def engine() -> Engine:
+        """Return the engine of the current app."""
+        from flask import current_app
+
+        return current_app.extensions["translate_app.engine"]
 
     @staticmethod
     def factory(app: Flask) -> sessionmaker[Session]:
