@@ -3,11 +3,15 @@
 Every save used to take the catalog lock, parse the file (another process had
 just rewritten it), change one entry, and write and fsync the whole file. Under
 load the lock was the bottleneck. Now an edit is first queued as a small file
-beside the catalog; whoever gets the lock next applies every queued edit in
-arrival order, writes the catalog once, and leaves each other edit's result
-beside it. A waiter that then gets the lock finds its result and returns at once.
-Within one process only one thread queues for the lock at a time, on behalf of
-all of that process's waiting threads.
+in the catalog's queue folder; whoever gets the lock next applies every queued
+edit, from every process, in arrival order, writes the catalog once, and
+leaves each other process's result beside the queue.
+
+Within one process a single committer thread per catalog queues for the lock
+on behalf of all of that process's waiting threads, and each waiting thread
+sleeps on an event of its own. A writer wakes the processes whose edits it
+answered with a datagram (see _Waker), so an answer does not wait for its own
+process's turn at the lock.
 
 The catalog stays the only truth: queued edits are requests, not data. A crash
 between the catalog write and the results makes the next holder apply those
@@ -321,10 +325,11 @@ class _Waker:
             self.pid = os.getpid()
             self.sender = None
             try:
+                sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                sender.setblocking(False)
+                self.sender = sender  # waking others needs no name of our own
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
                 sock.bind(self.address(self.pid))
-                self.sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-                self.sender.setblocking(False)
             except OSError as exc:  # no abstract sockets here, or the name is taken
                 log.info("no wake-ups between processes (%s); results wait for a turn at the lock", exc)
                 return
