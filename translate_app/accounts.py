@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, bindparam, delete, func, select
+from sqlalchemy import Engine, bindparam, delete, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -134,9 +135,22 @@ _USER_FOR_TOKEN = (
 )
 
 
-def user_for_token(conn: Connection, token: str) -> TokenUser | None:
-    """Return the active user an API token belongs to, or None (one query on a Core connection)."""
-    rows = conn.execute(_USER_FOR_TOKEN, {"token_hash": _hash_token(token)}).all()
+def user_for_token(engine: Engine, token: str) -> TokenUser | None:
+    """Return the active user an API token belongs to, or None (one query, no ORM).
+
+    Connections of the lookup engine are not pinged before use: one that died
+    with a restarted server fails this query, is thrown away, and the query is
+    tried once more on a fresh one.
+    """
+    params = {"token_hash": _hash_token(token)}
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(_USER_FOR_TOKEN, params).all()
+            break
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
     if not rows or not rows[0].active:
         return None
     first = rows[0]

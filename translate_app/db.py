@@ -30,6 +30,21 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+def make_lookup_engine(url: str, engine: Engine) -> Engine:
+    """Return the engine for single-statement reads on every request (API tokens).
+
+    On PostgreSQL: autocommit and no ping before use, so a lookup is one round
+    trip instead of four (ping, BEGIN, SELECT, ROLLBACK); a small pool beside
+    the main one. A connection that died (a restarted server) is retried once
+    by the caller (see accounts.user_for_token). SQLite has no round trips to
+    save: the main engine serves.
+    """
+    if not engine.dialect.name.startswith("postgresql"):
+        return engine
+    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
+                         pool_size=2, max_overflow=6)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Return a session factory bound to an engine."""
     return sessionmaker(engine, expire_on_commit=False)

@@ -82,7 +82,7 @@ def live_server(live_project: Path, tmp_path: Path, libre):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.extensions["translate_app.engine"].dispose()
+    Database.dispose(app)
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def app(web_project: Path, database_url: str, tmp_path: Path):
         accounts.create_user(session, name="tr_fr", role="translator", languages=["fr"], password=PASSWORD)
         session.commit()
     yield app
-    app.extensions["translate_app.engine"].dispose()
+    Database.dispose(app)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from translate_app.core.catalog import load
 
 
@@ -296,3 +298,27 @@ def test_glossary_terms_are_checked_in_the_editor_and_the_api(client, auth, web_
                                             "release": "appeal"}).get_json()
     assert "glossary" in [c["id"] for c in live]
     assert "Glossary terms" in client.get("/releases/appeal/de").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite has no connection to lose
+def test_a_token_lookup_outlives_a_dropped_database_connection(client, app, database_url):
+    """Token lookups skip the ping before use; a connection the server dropped is replaced on the spot."""
+    from sqlalchemy import create_engine, select, text
+
+    from translate_app import accounts
+    from translate_app.models import User
+    from translate_app.web.extensions import Database
+
+    with Database.factory(app)() as session:
+        token = accounts.create_token(session, session.scalar(select(User).where(User.name == "tr_de")))
+        session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/releases", headers=headers).status_code == 200  # pools a lookup connection
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    with admin.begin() as conn:
+        killed = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND query LIKE '%api_tokens.token_hash%'")).scalar()
+    admin.dispose()
+    assert killed >= 1
+    assert client.get("/api/releases", headers=headers).status_code == 200

@@ -31,8 +31,7 @@ def _load_user_from_token(req):
 
     # A connection of its own rather than the request's session: a script's
     # save needs nothing else from the database in this thread.
-    with db.engine().connect() as conn:
-        return user_for_token(conn, header[7:].strip())
+    return user_for_token(db.lookup_engine(), header[7:].strip())
 
 
 @login_manager.unauthorized_handler

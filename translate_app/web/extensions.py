@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db import make_engine, make_session_factory
+from ..db import make_engine, make_lookup_engine, make_session_factory
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -24,6 +24,7 @@ class Database:
         """Create the engine for the app's DATABASE_URL and close sessions after requests."""
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["translate_app.engine"] = engine
+        app.extensions["translate_app.lookup_engine"] = make_lookup_engine(app.config["DATABASE_URL"], engine)
         app.extensions["translate_app.sessions"] = make_session_factory(engine)
         app.teardown_appcontext(self._close)
 
@@ -33,6 +34,19 @@ class Database:
         from flask import current_app
 
         return current_app.extensions["translate_app.engine"]
+
+    @staticmethod
+    def lookup_engine() -> Engine:
+        """Return the engine for one-statement reads on each request (see db.make_lookup_engine)."""
+        from flask import current_app
+
+        return current_app.extensions["translate_app.lookup_engine"]
+
+    @staticmethod
+    def dispose(app: Flask) -> None:
+        """Close every pooled database connection of an app (tests, shutdown)."""
+        app.extensions["translate_app.lookup_engine"].dispose()
+        app.extensions["translate_app.engine"].dispose()
 
     @staticmethod
     def factory(app: Flask) -> sessionmaker[Session]:
