@@ -27,7 +27,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # As many kept connections as a worker has threads (gunicorn.conf.py), plus
+    # the catalog committers: one beyond the pool size is closed on return, and
+    # opening one costs PostgreSQL a new process.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def make_lookup_engine(url: str, engine: Engine) -> Engine:
@@ -37,12 +40,14 @@ def make_lookup_engine(url: str, engine: Engine) -> Engine:
     trip instead of four (ping, BEGIN, SELECT, ROLLBACK); a small pool beside
     the main one. A connection that died (a restarted server) is retried once
     by the caller (see accounts.user_for_token). SQLite has no round trips to
-    save: the main engine serves.
+    save: the main engine serves. The pool keeps as many connections as a
+    worker has threads (gunicorn.conf.py): a connection beyond the pool size is
+    closed on return, and opening one costs PostgreSQL a new process.
     """
     if not engine.dialect.name.startswith("postgresql"):
         return engine
     return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
-                         pool_size=2, max_overflow=6)
+                         pool_size=8, max_overflow=8)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
