@@ -10,12 +10,19 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# As many kept connections as a worker has threads (gunicorn.conf.py), plus the
+# catalog committers: one beyond the pool size is closed on return, and opening
+# one costs PostgreSQL a new process (SQLite: a new file handle and its pragmas).
+_POOL = {"pool_size": 10, "max_overflow": 10}
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               **({} if ":memory:" in url or url.rstrip("/") == "sqlite:" else _POOL))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -27,13 +34,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    # As many kept connections as a worker has threads (gunicorn.conf.py), plus
-    # the catalog committers: one beyond the pool size is closed on return, and
-    # opening one costs PostgreSQL a new process.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, **_POOL)
 
 
-def make_lookup_engine(url: str, engine: Engine) -> Engine:
+def make_lookup_engine(engine: Engine) -> Engine:
     """Return the engine for single-statement reads on every request (API tokens).
 
     On PostgreSQL: autocommit and no ping before use, so a lookup is one round

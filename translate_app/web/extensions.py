@@ -24,16 +24,9 @@ class Database:
         """Create the engine for the app's DATABASE_URL and close sessions after requests."""
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["translate_app.engine"] = engine
-        app.extensions["translate_app.lookup_engine"] = make_lookup_engine(app.config["DATABASE_URL"], engine)
+        app.extensions["translate_app.lookup_engine"] = make_lookup_engine(engine)
         app.extensions["translate_app.sessions"] = make_session_factory(engine)
         app.teardown_appcontext(self._close)
-
-    @staticmethod
-    def engine() -> Engine:
-        """Return the engine of the current app."""
-        from flask import current_app
-
-        return current_app.extensions["translate_app.engine"]
 
     @staticmethod
     def lookup_engine() -> Engine:
