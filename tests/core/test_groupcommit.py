@@ -392,6 +392,30 @@ def test_a_waiting_thread_that_times_out_withdraws_while_the_committer_goes_on(p
     assert queue_files(path) == []
 
 
+def test_the_turn_uses_the_latest_submits_callbacks_not_those_it_began_waiting_for(path: Path, held: Held) -> None:
+    """Found as a flaky test: a committer that began waiting for the lock for one submit, which then gave up,
+    served the next submit's edit with the callbacks of the one that had gone."""
+    (first, v_f, _), (second, v_s, _) = live(path)[:2]
+    early: list = []
+    late: list = []
+    results: dict[str, object] = {}
+
+    def submit_first() -> None:
+        results["first"] = gc.submit(path, save(first, v_f, "Eins"), APPLY, after=early.append, timeout=20)
+
+    def submit_second() -> None:
+        results["second"] = gc.submit(path, save(second, v_s, "Zwei"), APPLY, after=late.append, timeout=20)
+
+    threads = run_threads([submit_first])
+    wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
+             "the committer waiting for the lock")
+    threads += run_threads([submit_second])
+    wait_for(lambda: edit_files(path) == 2, "the second request")
+    held.release()
+    join_all(threads)
+    assert early == [] and sorted(e["segment"] for b in late for e, _ in b) == sorted([first, second])
+
+
 # -- crash safety ------------------------------------------------------------------
 
 
@@ -696,6 +720,7 @@ def test_an_answer_being_handed_over_by_a_wake_up_is_not_declared_lost(path: Pat
     listener.start()
     assert took.wait(5)
     monkeypatch.setattr(gc, "_take_result", real_take)
-    gc._turn(local, APPLY, None)
+    local.work = (APPLY, None)
+    gc._turn(local)
     listener.join(5)
     assert done.is_set() and local.results[name] == answer

@@ -241,10 +241,9 @@ def _commit(local: _Local) -> None:
                     local.committer = None
                     return
                 local.cond.wait(left)
-            apply, after = local.work
             local.busy = True
         try:
-            _turn(local, apply, after)
+            _turn(local)
         except CatalogError as exc:  # the lock stayed taken: the waiters time out on their own
             log.warning("%s", exc)
         except Exception:  # noqa: BLE001 - keep serving; each waiter times out and withdraws
@@ -273,7 +272,7 @@ def _finish_turns(timeout: float = 10.0) -> None:
 atexit.register(_finish_turns)
 
 
-def _turn(local: _Local, apply: Apply, after: After | None) -> None:
+def _turn(local: _Local) -> None:
     """Take the lock (unless every waiting edit got its result meanwhile) and apply the queue."""
     with catalog_lock(local.path, LOCK_WAIT_SECONDS, wait_on=local.cond, give_up=local.nothing_pending) as held:
         if not held:
@@ -281,6 +280,7 @@ def _turn(local: _Local, apply: Apply, after: After | None) -> None:
         with _URGENT:
             with local.cond:
                 names = local.pending()
+                apply, after = local.work  # the latest: the lock may have been awaited for an older edit
             local.collect()  # answers another process left while we waited
             with local.cond:
                 todo = bool(names & local.pending())
