@@ -84,6 +84,11 @@ def edit_files(path: Path) -> int:
     return len([n for n in queue_files(path) if n.endswith(".edit")])
 
 
+def wait_for_committer(path: Path, what: str) -> None:
+    """Wait until this process's committer runs and exactly one edit is queued (the lock being held elsewhere)."""
+    wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1, what)
+
+
 def foreign_name(age_seconds: float = 0.0) -> str:
     """A queue name as another (possibly long gone) process would have made it."""
     born = time.time_ns() - int(age_seconds * 1e9)
@@ -376,8 +381,7 @@ def test_a_waiting_thread_that_times_out_withdraws_while_the_committer_goes_on(p
                                       timeout=20)
 
     threads = run_threads([leader])
-    wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
-             "the committer waiting for the lock")
+    wait_for_committer(path, "the committer waiting for the lock")
     started = time.monotonic()
     with pytest.raises(CatalogError, match="nothing was changed"):
         gc.submit(path, save(late_sid, v_w, "Ungeduldig"), APPLY, after=batches.append, timeout=0.3)
@@ -407,8 +411,7 @@ def test_the_turn_uses_the_latest_submits_callbacks_not_those_it_began_waiting_f
         results["second"] = gc.submit(path, save(second, v_s, "Zwei"), APPLY, after=late.append, timeout=20)
 
     threads = run_threads([submit_first])
-    wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
-             "the committer waiting for the lock")
+    wait_for_committer(path, "the committer waiting for the lock")
     threads += run_threads([submit_second])
     wait_for(lambda: edit_files(path) == 2, "the second request")
     held.release()
@@ -499,8 +502,7 @@ def test_a_result_left_by_another_process_is_picked_up(path: Path, tmp_path: Pat
                                         timeout=30)
 
         threads = run_threads([waiter])
-        wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
-                 "the waiter's request")
+        wait_for_committer(path, "the waiter's request")
     finally:
         go.set()
         other.join(30)
@@ -652,8 +654,7 @@ def test_a_waiter_giving_up_after_the_holder_read_its_edit_is_not_told_nothing_c
 
     with cat.catalog_lock(path):
         threads = run_threads([leader])
-        wait_for(lambda: gc._local(path, gc.queue_dir(path)).committer is not None and edit_files(path) == 1,
-                 "the first request")
+        wait_for_committer(path, "the first request")
         threads += run_threads([late])
         wait_for(lambda: edit_files(path) == 2, "the second request")
     join_all(threads)

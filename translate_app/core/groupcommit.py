@@ -81,7 +81,7 @@ class _Local:
         return self.waiting.keys() - self.results.keys()
 
     def nothing_pending(self) -> bool:
-        return not (self.waiting.keys() - self.results.keys())
+        return not self.pending()
 
     def deliver(self, found: dict[str, dict]) -> None:
         """Hand results to their waiting threads (a thread that gave up gets nothing)."""
