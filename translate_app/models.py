@@ -79,6 +79,8 @@ class User(Permissions, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    # How the person is shown to others (spaces allowed); the login name stays `name`.
+    display_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(20), default="translator")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -93,6 +95,11 @@ class User(Permissions, Base):
     def languages(self) -> list[str]:
         """Return the language codes this person works on."""
         return sorted(m.language for m in self.memberships)
+
+    @property
+    def shown_name(self) -> str:
+        """Return the name other people see: the display name, else the login name."""
+        return self.display_name or self.name
 
     def get_id(self) -> str:
         return str(self.id)
@@ -171,6 +178,8 @@ class AuditLog(Base):
     new_text: Mapped[str] = mapped_column(Text, default="")
     old_state: Mapped[str] = mapped_column(String(20), default="")
     new_state: Mapped[str] = mapped_column(String(20), default="")
+    # Why, where a person had to say so (an approval overriding a blocking check).
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user: Mapped[User | None] = relationship(lazy="joined")
 
@@ -189,6 +198,32 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Proposal(Base):
+    """A suggested change to a segment that a reviewer accepts or rejects.
+
+    A translator's change to an approved segment becomes a proposal: the
+    approved text stays in the catalog (and published) until a reviewer
+    accepts it. Only the accepted text reaches the catalog.
+    """
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+    segment_id: Mapped[str] = mapped_column(String(40), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open, accepted, rejected
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[user_id])
 
 
 class Publication(Base):
@@ -223,6 +258,8 @@ class Job(Base):
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+    # Segments the job looked at but could not fill (no memory match); done + no_match + failed <= total.
+    no_match: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     requests: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
