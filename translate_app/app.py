@@ -53,6 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
 
         upgrade(app.config["DATABASE_URL"])
 
+    if settings.trusted_proxies:
+        # Behind N reverse proxies: the client's address, scheme and host are the
+        # ones the proxies saw (login throttling, invitation links, Secure cookies).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -24,6 +24,14 @@ def project_root() -> Path:
     return Path(env("ROOT", os.getcwd())).resolve()
 
 
+def _count(name: str) -> int:
+    """Read a non-negative whole number setting (0 when unset)."""
+    raw = env(name, "0")
+    if not raw.isdigit():
+        raise ValueError(f"{PREFIX}{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 @dataclass
 class Settings:
     """Every setting the service reads, resolved once."""
@@ -43,6 +51,8 @@ class Settings:
     max_source_bytes: int = DEFAULT_MAX_BYTES
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
     secure_cookies: bool = True
+    # Reverse proxies in front of the service whose X-Forwarded-* headers are believed (0: none).
+    trusted_proxies: int = 0
 
     @property
     def instance_dir(self) -> Path:
@@ -69,6 +79,7 @@ class Settings:
             max_source_bytes=int(env("MAX_SOURCE_BYTES", str(DEFAULT_MAX_BYTES))),
             front_matter_keys=tuple(k.strip() for k in keys.split(",")) if keys else DEFAULT_FRONT_MATTER_KEYS,
             secure_cookies=env("SECURE_COOKIES", "1") not in ("0", "false", "no"),
+            trusted_proxies=_count("TRUSTED_PROXIES"),
         )
 
     def resolved_database_url(self) -> str:

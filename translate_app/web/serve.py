@@ -14,7 +14,10 @@ from ..core.languages import parse_language_list
 #: gunicorn settings measured best on a 2-core machine (bench/review_load.py):
 #: threads let one process's waiting saves share one turn at a catalog's lock
 #: (group commit), and keep-alive connections save a TCP handshake per request.
-GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120}
+#: preload_app: the master creates the app once (migrations run once, never in
+#: several workers at a time) and warms it up (see web/warmup.py) before forking,
+#: so a worker is ready for its first request.
+GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120, "preload_app": True}
 
 
 def prepare(settings: Settings) -> str | None:
@@ -69,7 +72,10 @@ def run_server(*, host: str, port: int, workers: int = GUNICORN_SETTINGS["worker
 
         def load(self):
             from .. import create_app
+            from .warmup import warm_up
 
-            return create_app()
+            app = create_app()
+            warm_up(app)
+            return app
 
     _App().run()
