@@ -34,11 +34,26 @@ class LanguageProgress:
 
 
 def release_record(session: Session, project: Project, name: str) -> Release:
-    """Return the database record of a release that exists on disk, creating it on first use."""
+    """Return the database record of a release that exists on disk, without writing anything.
+
+    A release registered without the service (files committed by hand, the CLI)
+    has no row yet: it gets an unsaved record with the defaults (title from the
+    document, no deadline, no self-review). GET requests use this, so they never
+    write; register_release makes the row where a change needs it.
+    """
     project.require(name)
     rel = session.scalar(select(Release).where(Release.name == name))
     if rel is None:
-        rel = Release(name=name, title=_title(project, name))
+        rel = Release(name=name, title=_title(project, name), deadline=None, self_review=False, mt_provider=None)
+    return rel
+
+
+def register_release(session: Session, project: Project, name: str, *, title: str | None = None) -> Release:
+    """Return the stored record of a release, adding it if missing (the caller commits)."""
+    project.require(name)
+    rel = session.scalar(select(Release).where(Release.name == name))
+    if rel is None:
+        rel = Release(name=name, title=(title or "").strip()[:300] or _title(project, name), self_review=False)
         session.add(rel)
         session.flush()
     return rel
@@ -101,8 +116,9 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     if not user.can_review(language):
         raise PermissionDeniedError(f"approving needs the reviewer role for {language}")
     rel = release_record(session, project, release)
+    self_review = bool(rel.self_review or user.is_coordinator)
     edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
-            "self_review": bool(rel.self_review or user.is_coordinator)}
+            "self_review": self_review}
     return _edit(session, project, release, language, edit)
 
 
@@ -112,6 +128,10 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     Edits are group-committed: whoever applies a batch also logs all of it in
     one transaction (see _audit_batch).
     """
+    # End the request's transaction first: the committer logs the batch on a
+    # connection of its own, and on SQLite a write lock held here while waiting
+    # for it would deadlock both (nothing in a request writes before an edit).
+    session.commit()
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     _early_conflict(path, edit["segment"], edit["version"], language, extra)
@@ -197,7 +217,7 @@ def publish(*, session: Session, project: Project, user: User, release: str, lan
     """Publish a language whose every segment is approved, storing what went out."""
     if not user.is_coordinator:
         raise PermissionDeniedError("only coordinators publish")
-    release_record(session, project, release)
+    project.require(release)
     markdown, html = compiled(project, release, language)
     source = project.source_path(release).read_text(encoding="utf-8")
     pub = Publication(user_id=user.id, release=release, language=language, content_hash=_hash(markdown),

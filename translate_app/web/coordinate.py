@@ -114,7 +114,7 @@ def new_release():
         except TranslateAppError as exc:
             flash(str(exc), "error")
             return render_template("coordinate/new_release.html", form=form, languages=_language_choices()), 400
-        rel = workflow.release_record(db.session, proj, name)
+        rel = workflow.register_release(db.session, proj, name)
         rel.deadline = form.deadline.data
         db.session.commit()
         flash(f"Release {name} added with {len(codes)} languages.", "ok")
@@ -147,6 +147,7 @@ def release(release: str):
     rel = workflow.release_record(db.session, proj, release)
     form = ReleaseSettingsForm(obj=rel)
     if form.validate_on_submit():
+        rel = workflow.register_release(db.session, proj, release)
         rel.title = form.title.data.strip() or rel.title
         rel.deadline = form.deadline.data
         rel.self_review = form.self_review.data

@@ -37,6 +37,11 @@ def prepare(settings: Settings) -> str | None:
             project.add_release(project.source_path(name), parse_language_list(settings.languages))
     sessions = open_database(settings)
     with sessions() as session:
+        from .. import workflow
+
+        for name in project.releases():  # rows made here, never by a GET request
+            workflow.register_release(session, project, name)
+        session.commit()
         if session.scalar(select(func.count()).select_from(User)):
             return None
         password = secrets.token_urlsafe(12)
