@@ -17,7 +17,8 @@ from .core import segments as seg
 from .core import groupcommit
 from .core.catalog import peek_cached
 from .core.compiler import render_html, render_markdown
-from .core.errors import PermissionDeniedError, TranslateAppError
+from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError
+from .core.states import STATES
 from .core.project import Project
 from .models import AuditLog, Comment, Publication, Release, User
 
@@ -31,6 +32,7 @@ class LanguageProgress:
     total: int
     risk: str
     publication: str | None  # None, "current" or "stale"
+    broken: str | None = None  # why the catalog cannot be read (file:line: what), else None
 
 
 def release_record(session: Session, project: Project, name: str) -> Release:
@@ -77,7 +79,13 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
     for code in project.languages(name):
         if languages is not None and code not in languages:
             continue
-        po = project.load_catalog(name, code)
+        try:
+            po = project.load_catalog(name, code)
+        except MalformedCatalogError as exc:  # one language's broken file must not hide the others
+            where = str(exc).replace(str(project.root).rstrip("/") + "/", "")
+            result.append(LanguageProgress(language=code, counts={s: 0 for s in STATES}, total=0, risk="broken",
+                                           publication=None, broken=where))
+            continue
         counts = seg.counts(po)
         result.append(LanguageProgress(
             language=code, counts=counts, total=sum(counts.values()),

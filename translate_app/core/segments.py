@@ -12,7 +12,10 @@ import polib
 
 from .catalog import entry_id, entry_version, find_entry
 from .checks import Check, run_checks
-from .errors import CatalogError, NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError
+from .errors import (
+    CatalogBusyError, CatalogError, MalformedCatalogError, StorageError, StorageFullError,
+)
+from .errors import NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError
 from .states import STATES, State, entry_state, review_fields, set_approved, set_translated, set_untranslated
 
 MAX_TRANSLATION_CHARS = 20_000
@@ -209,7 +212,8 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
 
 
 _EDIT_ERRORS = {cls.__name__: cls for cls in (UnknownSegmentError, InvalidTranslationError, PermissionDeniedError,
-                                               CatalogError)}
+                                               CatalogError, CatalogBusyError, MalformedCatalogError, StorageError,
+                                               StorageFullError)}
 
 
 def edit_outcome(outcome: dict, language: str = "",

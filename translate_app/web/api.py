@@ -49,6 +49,7 @@ def releases():
             "languages": {p.language: p.counts for p in progress},
             "risk": {p.language: p.risk for p in progress},
             "published": {p.language: p.publication for p in progress},
+            "broken": {p.language: p.broken for p in progress if p.broken},
         })
     db.session.commit()
     return jsonify(result)
