@@ -498,7 +498,7 @@
       row.append(head);
       if (Array.isArray(m.diff) && m.diff.length && m.score < 100) {
         const made = el("div", {class: "made-for"});
-        made.append(el("span", {class: "label"}, "Made for a different English text (differences from this one marked): "),
+        made.append(el("span", {class: "label"}, "Made for a different English text (struck out: only in that text; underlined: only in this segment): "),
                     diffNode(m.diff));
         row.append(made);
       } else if (typeof m.source === "string" && m.source !== li.dataset.source) {
@@ -550,10 +550,17 @@
     panel.hidden = false;
   }
 
+  // A textarea grows with its text, so that nothing is hidden on a narrow screen.
+  function fit(ta) {
+    ta.style.height = "auto";
+    ta.style.height = (ta.scrollHeight + 2) + "px";
+  }
+
   segments.forEach(li => {
     const ta = textarea(li);
-    ta.addEventListener("focus", () => { if (current !== li) focus(li); });
+    ta.addEventListener("focus", () => { if (current !== li) focus(li); fit(ta); });
     ta.addEventListener("input", () => {
+      fit(ta);
       if (li.dataset.confirmed === "asked") { delete li.dataset.confirmed; box(li, "confirm").hidden = true; }
       markDirty(li);
       liveChecks(li);
@@ -616,6 +623,8 @@
 
   restoreDrafts();
   applyFilters();
+  segments.forEach(li => fit(textarea(li)));
+  window.addEventListener("resize", () => segments.forEach(li => { if (visible(li)) fit(textarea(li)); }));
   const first = segments.find(s => visible(s) && OPEN.has(s.dataset.state)) || segments.find(visible);
   if (first) focus(first);
 })();
