@@ -82,6 +82,13 @@ def test_search_and_filters_hide_what_they_do_not_match(open_editor, viewport):
     expect(segment(page, RULING).locator("textarea")).to_be_focused()
     expect(segment(page, OBJECTORS)).to_be_hidden()
 
+    # The keyboard never lands on a hidden segment: with the current one filtered out, it goes to a shown one.
+    page.fill("#filter-text", "conscientious")
+    expect(page.locator("#filter-count")).to_have_text("1 of 5 segments")
+    expect(segment(page, RULING)).to_be_hidden()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(segment(page, OBJECTORS).locator("textarea")).to_be_focused()
+
     page.fill("#filter-text", "")
     page.select_option("#filter-state", "translated")
     expect(page.locator("#filter-count")).to_have_text("1 of 5 segments")
@@ -171,6 +178,23 @@ def test_unchanged_machine_text_is_not_saved_without_a_look(open_editor, viewpor
     expect(appeal.locator(".state")).to_have_text("Translated")
 
 
+def test_exact_memory_match_is_saved_at_once(open_editor, live_project, viewport):
+    from translate_app.core.catalog import edit_catalog
+    from translate_app.core.project import Project
+    from translate_app.core.states import set_machine
+
+    with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
+        entry = [e for e in po if e.msgid][SIGNED]
+        set_machine(entry, "Unterzeichnet am 30. März 2026.", provider="memory", score=100)
+    page = open_editor("tr_de")
+    signed = segment(page, SIGNED)
+    expect(signed.locator(".provenance")).to_contain_text("100% memory match")
+    signed.locator("textarea").click()
+    page.keyboard.press("Control+Enter")
+    expect(signed.locator(".state")).to_have_text("Translated")
+    expect(signed.locator(".confirm")).to_be_hidden()
+
+
 def test_memory_suggestions_show_score_source_and_differences(open_editor, viewport):
     page = open_editor("tr_de")
     suggestion = [{"text": "Schützt Kriegsdienstverweigerer.", "score": 81, "origin": "earlier-release",
@@ -214,6 +238,9 @@ def test_translator_proposes_and_reviewer_accepts(open_editor, live_project, vie
     page = open_editor("rev_de")
     title = segment(page, TITLE)
     expect(title.locator(".proposals-count")).to_have_text("1 proposal waiting")
+    page.select_option("#filter-state", "proposals")
+    expect(page.locator("#filter-count")).to_have_text("1 of 5 segments")
+    expect(segment(page, APPEAL)).to_be_hidden()
     title.locator("textarea").click()
     proposals = title.locator(".proposals-box")
     expect(proposals).to_contain_text("tr_de proposes")

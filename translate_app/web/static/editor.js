@@ -609,6 +609,7 @@
     segments.forEach(li => {
       let ok = true;
       if (state === "open") ok = OPEN.has(li.dataset.state);
+      else if (state === "proposals") ok = li.dataset.proposals !== "0";
       else if (state) ok = li.dataset.state === state;
       if (ok && check === "failing") ok = li.dataset.checks !== "0";
       if (ok && check === "error") ok = li.dataset.errors !== "0";
