@@ -85,7 +85,7 @@
   function announceSave() { if (saves) saves.postMessage({release, language}); }
 
   // ---- drafts: unsaved text is marked, kept in localStorage, and warned about before leaving ----
-  const draftKey = li => `translate-app:draft:${release}:${language}:${li.dataset.id}`;
+  const draftKey = li => `translate-app:draft:${root.dataset.user}:${release}:${language}:${li.dataset.id}`;
   function storage() { try { return window.localStorage; } catch (e) { return null; } }
 
   function markDirty(li) {
@@ -404,7 +404,10 @@
     }
     if (!canReview) { row.append(el("span", {class: "decision"}, "waiting for a reviewer")); return row; }
     const reason = el("input", {type: "text", placeholder: "Reason (for rejecting)", "aria-label": "Reason for rejecting"});
-    row.append(
+    const rejecting = el("span", {class: "rejecting"});
+    const actions = el("div", {class: "proposal-actions"});
+    row.append(actions);
+    actions.append(
       button("Accept", "", async () => {
         const {status, data} = await api("POST", `/proposals/${p.id}/accept`, {version: li.dataset.version});
         if (status === 200) {
@@ -425,12 +428,12 @@
           setStatus(li, data.error || `error ${status}`, "error");
         }
       }),
-      reason,
-      button("Reject", "secondary", async () => {
-        const {status, data} = await api("POST", `/proposals/${p.id}/reject`, {reason: reason.value});
-        if (status === 200) { setStatus(li, "proposal rejected", "ok"); await loadProposals(li); }
-        else setStatus(li, data.error || `error ${status}`, "error");
-      }));
+      rejecting);
+    rejecting.append(reason, button("Reject", "secondary", async () => {
+      const {status, data} = await api("POST", `/proposals/${p.id}/reject`, {reason: reason.value});
+      if (status === 200) { setStatus(li, "proposal rejected", "ok"); await loadProposals(li); }
+      else setStatus(li, data.error || `error ${status}`, "error");
+    }));
     return row;
   }
 
