@@ -366,3 +366,47 @@ def test_live_preview_follows_saves_and_marks_english_in_hebrew(open_editor, liv
     expect(preview.locator("main h1 .untranslated")).to_have_count(0)
     screenshot(preview, f"preview-hebrew-{viewport}")
     screenshot(page, f"editor-hebrew-{viewport}")
+
+
+SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "kuzmin-2026-03-30.md"
+
+
+def test_real_release_search_in_hebrew_shows_only_matches(open_editor, live_project, live_server, viewport):
+    if not SAMPLE.is_file():
+        pytest.skip(f"the sample release is not at {SAMPLE}")
+    from translate_app.core.project import Project
+
+    target = live_project / "source" / SAMPLE.name
+    target.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    Project(live_project).add_release(target, ["he"])
+    page = open_editor("tr_de", "he")
+    page.goto(f"{live_server}/releases/{SAMPLE.stem}/he")
+    segments = page.locator("li.segment")
+    total = segments.count()
+    page.fill("#filter-text", "IFOR")
+    count = page.locator("#filter-count")
+    expect(count).to_have_text(re.compile(rf"^\d+ of {total} segments$"))
+    shown = int(count.inner_text().split()[0])
+    assert 0 < shown < total
+    visible = [i for i in range(total) if segments.nth(i).is_visible()]
+    assert len(visible) == shown
+    assert all("ifor" in segments.nth(i).get_attribute("data-source").lower() for i in visible)
+    # Ctrl+Enter on the first match goes to the next match, not to a segment far down the page.
+    first, second = segments.nth(visible[0]), segments.nth(visible[1])
+    first.locator("textarea").fill("IFOR — תרגום")
+    page.keyboard.press("Control+Enter")
+    expect(first.locator(".state")).to_have_text("Translated")
+    expect(second.locator("textarea")).to_be_focused()
+    expect(second).to_be_in_viewport()
+    screenshot(page, f"editor-real-hebrew-search-{viewport}")
+
+    preview = page.context.new_page()
+    preview.set_viewport_size(VIEWPORTS[viewport])
+    preview.goto(f"{live_server}/releases/{SAMPLE.stem}/he/preview")
+    expect(preview.locator("main .untranslated").first).to_be_visible()
+    assert "\ue000" not in preview.content()
+    expect(preview.locator("main", has_text="IFOR — תרגום")).to_be_visible()
+    screenshot(preview, f"preview-real-hebrew-{viewport}")
+    preview.locator("main li", has_text="IFOR — תרגום").scroll_into_view_if_needed()
+    preview.screenshot(path=str(screenshot(preview, f"preview-real-hebrew-{viewport}-top").parent
+                                / f"preview-real-hebrew-{viewport}-ifor.png"))
