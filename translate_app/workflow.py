@@ -20,7 +20,7 @@ from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError
 from .core.states import STATES
 from .core.project import Project
-from .models import AuditLog, Comment, Publication, Release, User
+from .models import AuditLog, Comment, Proposal, Publication, Release, User
 
 
 @dataclass
@@ -110,12 +110,32 @@ def _early_conflict(path: Path, segment_id: str, version: str | None, language: 
 
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
                  segment_id: str, text: str, version: str | None) -> seg.SegmentView:
-    """Save a translation, refusing stale versions, and log it (edits are group-committed)."""
+    """Save a translation, refusing stale versions, and log it (edits are group-committed).
+
+    A change of approved text by someone who may not approve becomes a proposal
+    (see save_or_propose); the segment returned is then the unchanged one.
+    """
+    return save_or_propose(session=session, project=project, user=user, release=release, language=language,
+                           segment_id=segment_id, text=text, version=version)[0]
+
+
+def save_or_propose(*, session: Session, project: Project, user: User, release: str, language: str,
+                    segment_id: str, text: str, version: str | None) -> tuple[seg.SegmentView, Proposal | None]:
+    """Save a translation; a non-reviewer's change of approved text becomes a proposal, returned second."""
     require_translator(user, language)
     project.require(release)
     edit = {"kind": "save", "segment": segment_id, "text": text, "version": version, "by": user.name,
             "user_id": user.id}
-    return _edit(session, project, release, language, edit)
+    if not user.can_review(language):
+        edit["propose"] = True  # decided under the catalog lock, so an approval just made counts
+    try:
+        return _edit(session, project, release, language, edit), None
+    except seg.ProposalNeededError as exc:
+        from .proposals import propose
+
+        current = exc.current
+        return current, propose(session, user=user, release=release, language=language, segment=current,
+                                text=seg.clean_translation(text))
 
 
 def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -127,6 +147,11 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     self_review = bool(rel.self_review or user.is_coordinator)
     edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
             "self_review": self_review}
+    return _edit(session, project, release, language, edit)
+
+
+def submit_edit(session: Session, project: Project, release: str, language: str, edit: dict) -> seg.SegmentView:
+    """Queue an edit of one catalog (see segments.apply_edit), wait until it is written and logged."""
     return _edit(session, project, release, language, edit)
 
 
