@@ -111,14 +111,14 @@ def comment(release: str, language: str, segment_id: str):
 @bp.get("/releases/<release>/<language>/segments/<segment_id>/suggestions")
 @login_required
 def suggestions(release: str, language: str, segment_id: str):
-    """Return translation-memory matches for a segment from other releases."""
+    """Return translation-memory matches from other releases: text, score, origin, their source and its diff."""
     release, language = translator_language(release, language)
     proj = project()
     entry = seg.require_entry(proj.load_catalog(release, language), segment_id)
     from ..mt.memory import memory_matches
 
     matches = memory_matches(proj, language, entry.msgid, limit=3, exclude_release=release)
-    return jsonify([{"text": m.text, "score": m.score, "origin": m.origin} for m in matches])
+    return jsonify([m.as_suggestion(entry.msgid) for m in matches])
 
 
 @bp.post("/checks")
