@@ -77,7 +77,7 @@ def test_only_configured_providers_are_offered(tmp_path) -> None:
     assert offered(deepl_api_key="k:fx", microsoft_api_key="k") == ["memory", "deepl", "microsoft"]
     assert offered(mt_public_services=True) == ["memory", "google", "mymemory"]
     choices = {c.id: c for c in provider_choices(Settings(root=tmp_path, libretranslate_url="http://u:pw@host:5000/x/"))}
-    assert choices["libretranslate"].detail == "LibreTranslate at http://host:5000/x: sends the text to that server"
+    assert choices["libretranslate"].detail == "sends the text to the server at http://host:5000/x"
     assert "TRANSLATE_APP_DEEPL_API_KEY" in choices["deepl"].detail and not choices["deepl"].configured
     assert len(choices) == len(provider_ids())
 

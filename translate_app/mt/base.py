@@ -362,8 +362,8 @@ class Provider:
         return self.name
 
     def describe(self) -> str:
-        """Return one line on what this provider is and where the release's text goes."""
-        return f"{self.name}: sends the text to the provider's service"
+        """Return a few words, after the provider's name, on where the release's text goes."""
+        return f"sends the text to {self.name}'s service"
 
     def call_with_split(self, texts: list[str], one: Callable[[str], str]) -> list[str]:
         """Send texts packed into one request; split the batch when separators come back wrong."""

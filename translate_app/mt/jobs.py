@@ -213,7 +213,9 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
             # Finished, but not filled: say so rather than let "done" read as "translated".
             notes.append(f"{progress.no_match} segment(s) have no approved translation of the same English "
                          "text in the translation memory and stay untranslated")
-        _finish(session_factory, job_id, "done", "; ".join(notes))
+        # A run that failed every segment it sent, and filled none, failed: "done" would read as success.
+        status = "failed" if progress.failed and not progress.done else "done"
+        _finish(session_factory, job_id, status, "; ".join(notes))
         return progress
     except PretranslationFailed as exc:
         on_progress(exc.progress, force=True)

@@ -50,7 +50,7 @@ class PublicServiceProvider:
 
     def describe(self) -> str:
         """Say that the text goes to a public web service."""
-        return f"{self.name}: a public web service; sends the text over the internet"
+        return "a public web service: sends the text over the internet"
 
 
 class DeepTranslatorProvider(Provider):
@@ -251,7 +251,7 @@ class LibreTranslateProvider(DeepTranslatorProvider):
 
     def describe(self) -> str:
         """Say which server gets the text."""
-        return f"{self.where()}: sends the text to that server"
+        return f"sends the text to the server at {display_url(self.url)}"
 
     def server_languages(self) -> dict[str, set[str]]:
         """Return {code: target codes} from the server's /languages, cached for a while."""
@@ -312,7 +312,7 @@ class MemoryProvider(Provider):
 
     def describe(self) -> str:
         """Say where the memory's translations come from."""
-        return f"{self.name}: approved translations with the identical English text; no network"
+        return "approved translations of identical English text; sends nothing anywhere"
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """The memory answers in the engine's memory step; it has nothing to send."""

@@ -170,10 +170,13 @@ def pretranslate(release: str):
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job(job_id: int):
-    """Return the progress of a background job."""
+    """Return the progress of a background job to coordinators and to the person who started it."""
     from ..mt.jobs import job_progress
 
     try:
-        return jsonify(job_progress(db.session, job_id))
+        state = job_progress(db.session, job_id)
     except TranslateAppError:
         abort(404, "no such job")
+    if not current_user.is_coordinator and state["created_by_id"] != current_user.id:
+        raise workflow.PermissionDeniedError("only coordinators and the person who started a job may see it")
+    return jsonify(state)
