@@ -440,7 +440,9 @@ def without_request_text(message: str) -> str:
 
 
 def _short(exc: BaseException) -> str:
-    text = without_request_text(str(exc) or type(exc).__name__)
+    # deep-translator's errors print the value they were given, which is often the text itself.
+    message = getattr(exc, "message", None) if hasattr(exc, "val") else None
+    text = without_request_text((message if isinstance(message, str) else str(exc)) or type(exc).__name__)
     return text if len(text) < 200 else text[:200] + "…"
 
 
