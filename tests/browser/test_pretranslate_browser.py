@@ -166,3 +166,24 @@ def test_a_provider_lost_during_the_job_fails_it_readably(login, live_server, li
     expect(job.locator(".job-text")).to_have_text("Failed: 0 of 5 segments filled before it stopped.")
     expect(job.locator(".job-error")).to_contain_text(f"LibreTranslate at {origin} is unreachable (connection refused)")
     expect(job.locator(".key.failed")).to_have_text("5 failed")
+
+
+def test_a_running_job_is_followed_again_after_a_reload(login, live_server, viewport, libre) -> None:
+    from playwright.sync_api import expect
+
+    libre.latency = 2.5  # long enough to reload the page while the job runs
+    page = release_page(login, live_server, viewport)
+    start(page, "LibreTranslate", ["he"])
+    job = page.locator("#pretranslate .job")
+    expect(job.locator(".job-text")).to_have_text("Running: 0 of 5 segments handled", timeout=10_000)
+    page.reload()
+    expect(job.locator(".job-title")).to_have_text("Pre-translation: LibreTranslate → Hebrew")
+    expect(job.locator(".job-text")).to_have_text("Running: 0 of 5 segments handled")
+    expect(job.locator(".key.left")).to_have_text("5 left")
+    expect(page.locator("#pretranslate").get_by_role("button", name="Start pre-translation")).to_be_disabled()
+    screenshot(page, f"pretranslate-running-{viewport}")
+    section_shot(page, f"pretranslate-running-{viewport}")
+    expect(job.locator(".job-text")).to_have_text(
+        "Finished: all 5 segments filled. The language counts above are updated.", timeout=30_000)
+    expect(page.locator("table.langs tr[data-language=he] .legend")).to_contain_text("5 machine")
+    expect(page.locator("#pretranslate").get_by_role("button", name="Start pre-translation")).to_be_enabled()
