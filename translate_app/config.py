@@ -47,6 +47,7 @@ class Settings:
     microsoft_api_key: str | None = None
     microsoft_region: str | None = None
     mymemory_email: str | None = None
+    mt_public_services: bool = False  # Google's web page and MyMemory: they would see unpublished text
     languages: str = DEFAULT_LANGUAGES
     max_source_bytes: int = DEFAULT_MAX_BYTES
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
@@ -75,6 +76,7 @@ class Settings:
             microsoft_api_key=env("MICROSOFT_API_KEY"),
             microsoft_region=env("MICROSOFT_REGION"),
             mymemory_email=env("MYMEMORY_EMAIL"),
+            mt_public_services=env("MT_PUBLIC_SERVICES", "0") not in ("0", "false", "no"),
             languages=env("LANGUAGES", DEFAULT_LANGUAGES),
             max_source_bytes=int(env("MAX_SOURCE_BYTES", str(DEFAULT_MAX_BYTES))),
             front_matter_keys=tuple(k.strip() for k in keys.split(",")) if keys else DEFAULT_FRONT_MATTER_KEYS,

@@ -127,14 +127,14 @@ def comment(release: str, language: str, segment_id: str):
 @bp.get("/releases/<release>/<language>/segments/<segment_id>/suggestions")
 @login_required
 def suggestions(release: str, language: str, segment_id: str):
-    """Return translation-memory matches for a segment from other releases."""
+    """Return translation-memory matches from other releases: text, score, origin, their source and its diff."""
     release, language = translator_language(release, language)
     proj = project()
     entry = seg.require_entry(proj.load_catalog(release, language), segment_id)
     from ..mt.memory import memory_matches
 
     matches = memory_matches(proj, language, entry.msgid, limit=3, exclude_release=release)
-    return jsonify([{"text": m.text, "score": m.score, "origin": m.origin} for m in matches])
+    return jsonify([m.as_suggestion(entry.msgid) for m in matches])
 
 
 @bp.get("/releases/<release>/<language>/segments/<segment_id>/proposals")
@@ -230,10 +230,13 @@ def pretranslate(release: str):
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job(job_id: int):
-    """Return the progress of a background job."""
+    """Return the progress of a background job to coordinators and to the person who started it."""
     from ..mt.jobs import job_progress
 
     try:
-        return jsonify(job_progress(db.session, job_id))
+        state = job_progress(db.session, job_id)
     except TranslateAppError:
         abort(404, "no such job")
+    if not current_user.is_coordinator and state["created_by_id"] != current_user.id:
+        raise workflow.PermissionDeniedError("only coordinators and the person who started a job may see it")
+    return jsonify(state)

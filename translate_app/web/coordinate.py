@@ -154,14 +154,16 @@ def release(release: str):
         db.session.commit()
         flash("Release settings saved.", "ok")
         return redirect(url_for("coordinate.release", release=release))
-    from ..mt.jobs import provider_ids
+    from ..mt.jobs import latest_job, provider_choices
 
     progress = workflow.progress(db.session, proj, release)
+    providers = provider_choices(settings())
+    last_job = latest_job(db.session, release)
     db.session.commit()
     return render_template(
         "coordinate/release.html", release=rel, progress=progress, form=form, action=ActionForm(),
         languages_form=LanguagesForm(), language_choices=_language_choices(),
-        providers=provider_ids(), default_provider=settings().mt_provider,
+        providers=providers, default_provider=settings().mt_provider, last_job=last_job,
     )
 
 
