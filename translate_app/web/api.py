@@ -40,8 +40,10 @@ def releases():
     proj = project()
     result = []
     for name in proj.releases():
-        rel = workflow.release_record(db.session, proj, name)
         langs = current_user.visible_languages(proj.languages(name))
+        if not langs:  # nothing of it is this person's: nothing to compute or show
+            continue
+        rel = workflow.release_record(db.session, proj, name)
         progress = workflow.progress(db.session, proj, name, langs)
         result.append({
             "name": name, "title": rel.title,
