@@ -21,7 +21,6 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from translate_app.core.masking import TOKEN, mask, unmask
 
 _REFERENCE = (
     MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(deflist_plugin).use(admon_plugin)
@@ -116,8 +115,14 @@ def structure(text: str, keys: set[str] = frozenset({"title", "description", "su
         "code": code,
         "html": tags,
         "urls": urls,
-        "marker lines": Counter(m.group(0).strip() for m in MARKER_LINE.finditer(body)),
+        "marker lines": Counter(_marker(m.group(0)) for m in MARKER_LINE.finditer(body)),
     }
+
+
+def _marker(line: str) -> str:
+    """A marker line without the title a translator may change (`:::tip Title`, `!!! note "Title"`)."""
+    line = re.sub(r'"[^"]*"[ \t]*$', '""', line.strip())
+    return re.sub(r"^([ \t>]*:{3,}[ \t]*[\w-]*).*", r"\1", line)
 
 
 def _walk(children):
@@ -127,20 +132,29 @@ def _walk(children):
             yield from _walk(c.children)
 
 
+# What a pseudo-translation leaves alone: code, URLs, link labels and destinations, tags, entities,
+# footnote markers, shortcodes and Liquid, attribute lists, reference labels ([Label], [Label][], [x][label]).
+_PROTECTED = re.compile(
+    r"(`+).+?\1|<[^<>\n]*>|\]\([^)\n]*\)|\]\[[^\]\n]*\]|(?<![\]\\])!?\[[^\[\]\n]+\](?:\[\])?(?![(\[])"
+    r"|https?://\S+|&#?\w+;|\[\^[^\]\n]+\]|\{\{.*?\}\}|\{%.*?%\}|\{[:#.][^{}\n]*\}",
+    re.S,
+)
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def _change(words: str) -> str:
+    return _WORD.sub(lambda w: "Ü" + w.group(0)[::-1] + "ö", words)
 
 
 def pseudo(text: str) -> str:
     """Change every word of a segment and leave its markup, URLs and numbers alone."""
-    masked = mask(text)
-    parts = TOKEN.split(masked.text)
-    tokens = TOKEN.findall(masked.text)
-    out = []
-    for k, part in enumerate(parts):
-        out.append(_WORD.sub(lambda m: "Ü" + m.group(0)[::-1] + "ö", part))
-        if k < len(tokens):
-            out.append(f"[X{tokens[k]}X]")
-    return unmask(masked, "".join(out)).text
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        out.append(_change(text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_change(text[pos:]))
+    return "".join(out)
 
 
 def hostile(index: int) -> Callable[[str], str]:
