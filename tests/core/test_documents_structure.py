@@ -21,17 +21,19 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from translate_app.core.segmenter import _tabs_plugin  # MkDocs tabs: the admonition rule with "==="
+
 
 _REFERENCE = (
     MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(deflist_plugin).use(admon_plugin)
-    .use(container_plugin, name="any", validate=lambda params, *a: True).use(tasklists_plugin)
+    .use(container_plugin, name="any", validate=lambda params, *a: True).use(tasklists_plugin).use(_tabs_plugin)
 )
 
 _YAML_FM = re.compile(r"\A(\ufeff?)---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
 _TOML_FM = re.compile(r"\A(\ufeff?)\s*\+\+\+[ \t]*\r?\n(.*?\r?\n)?\+\+\+[ \t]*(?:\r?\n|\Z)", re.S)
 # Lines that carry meaning of their own: they must come out as they went in.
 MARKER_LINE = re.compile(
-    r"^[ \t>]*(?:\{:?[^{}\n]*\}|\{\{[<%].*[%>]\}\}|\{%.*%\}|\{\{.*\}\}|\[![A-Za-z]+\][+-]?|:{3,}.*|"
+    r"^[ \t>]*(?:\{:?[^{}\n]*\}|(?:\{\{[<%][^}]*[%>]\}\}|\{%[^%]*%\}|\{\{[^}]*\}\})(?:[ \t]*\{[{%][^}]*[}%]\}\}?)*|\[![A-Za-z]+\][+-]?|:{3,}.*|"
     r"(?:!!!|\?\?\?\+?|===)[ \t]+\S.*|(?:import|export)[ \t].*|\+\+\+|---|\[\^[^\]]+\]:)[ \t]*$",
     re.M,
 )
@@ -104,7 +106,8 @@ def structure(text: str, keys: set[str] = frozenset({"title", "description", "su
                 elif child.type == "image":
                     urls["image " + str(child.attrs.get("src"))] += 1
             continue
-        blocks.append((tok.type, tok.tag, tok.markup, tok.info.split(" ")[0] if tok.info else ""))
+        markup = tok.markup.split(" ")[0] if tok.markup.startswith("===") else tok.markup  # a tab's label
+        blocks.append((tok.type, tok.tag, markup, tok.info.split(" ")[0] if tok.info else ""))
         if tok.type in ("fence", "code_block"):
             code.append(tok.content)
         elif tok.type == "html_block":

@@ -83,7 +83,8 @@ _INLINE_SYNTAX = re.compile(r"[\[<`&]")
 
 # -- markup that is not text ------------------------------------------------------
 
-_SHORTCODE = r"(?:\{\{[<%].*?[%>]\}\}|\{%-?.*?-?%\}|\{\{.*?\}\})"
+# Inside a tag, no closing braces: {{% a %}} text {{% /a %}} is two shortcodes around text.
+_SHORTCODE = r"(?:\{\{[<%](?:[^}]|\}(?!\}))*?[%>]\}\}|\{%(?:[^%]|%(?!\}))*?%\}|\{\{(?:[^}]|\}(?!\}))*?\}\})"
 _IAL = r"(?:\{:[^{}\n]*\}|\{[#.][^{}\n]*\})"
 _ALERT = r"\[![A-Za-z]+\][+-]?"
 _MDX = (r"(?:import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?['\"][^'\"\n]+['\"];?"
@@ -109,6 +110,8 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
     """Find whole lines of markup: {line: (start, end) to blank} and container titles (line, start, end)."""
     blank: dict[int, tuple[int, int]] = {}
     titles: list[tuple[int, int, int]] = []
+    if "+-" in source or "+=" in source:
+        _grid_tables(source, lines, offsets, skip_until, blank, titles)
     if not re.search(r"[{:\[]|^(?:import|export)[ \t]", source, re.M):
         return blank, titles
     line_of = _LineIndex(offsets)
@@ -135,6 +138,31 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
                 for k in range(first + 1, n):
                     blank[k] = (0, len(lines[k].rstrip("\r\n")))
     return blank, titles
+
+
+_GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*\r?$", re.M)
+
+
+def _grid_tables(source: str, lines: list[str], offsets: list[int], skip_until: int,
+                 blank: dict[int, tuple[int, int]], titles: list[tuple[int, int, int]]) -> None:
+    """Blank pandoc grid tables (+---+ borders); a title entry of (-1, first, last) lines warns about each."""
+    line_of = _LineIndex(offsets)
+    done = -1
+    for m in _GRID_BORDER.finditer(source):
+        first = line_of(m.start())
+        if first <= done or first < skip_until:
+            continue
+        last = first
+        n = first + 1
+        while n < len(lines) and lines[n].lstrip().startswith(("|", "+")):
+            if _GRID_BORDER.match(lines[n]):
+                last = n
+            n += 1
+        if last > first:
+            for k in range(first, last + 1):
+                blank[k] = (0, len(lines[k].rstrip("\r\n")))
+            titles.append((-1, first, last))
+            done = last
 
 
 class _LineIndex:
@@ -212,6 +240,10 @@ def segment(
             view_lines[n] = _blanked(view_lines[n], a, b)
     view = "".join(view_lines)
     for n, a, b in titles:
+        if n < 0:
+            doc.warnings.append(f"{path}:{a + 1}: a grid table (lines {a + 1}-{b + 1}) is not offered for "
+                                "translation; write it as a pipe table to translate it")
+            continue
         blocks.append(Block(source[a:b], "container title", "container title", n + 1, a, b, "title",
                             newline=_newline(lines[n])))
 
@@ -261,11 +293,12 @@ def _warn_unparsed(tokens: list[Token], view_lines: list[str], warnings: list[st
             warnings.append(f"{path}:{n + 1}: lines from here on were not parsed (nested too deep?); "
                             "they are not offered for translation")
             return
-    deepest = max((tok.level for tok in tokens), default=0)
-    if deepest >= _BLOCK_PARSER.options.maxNesting:
-        line = next((t.map[0] + 1 for t in tokens if t.level >= _BLOCK_PARSER.options.maxNesting and t.map), 0)
-        warnings.append(f"{path}:{line}: blocks nested over {_BLOCK_PARSER.options.maxNesting} deep are not "
-                        "offered for translation")
+    limit = _BLOCK_PARSER.options.maxNesting
+    for tok in tokens:
+        if tok.nesting == 1 and tok.level >= limit - 1:
+            line = tok.map[0] + 1 if tok.map else 0
+            warnings.append(f"{path}:{line}: blocks nested more than {limit} deep are not offered for translation")
+            return
 
 
 class _Walker:
