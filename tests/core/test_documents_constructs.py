@@ -282,7 +282,27 @@ def test_prose_in_raw_html_is_offered_and_written_back_escaped() -> None:
     assert "<!-- a comment -->\n<script>var s = \"not prose\";</script>\n<details><summary>Mehr</summary>" in out
 
 
+def test_html_text_that_starts_with_a_marker_gets_a_character_reference() -> None:
+    source = "<div>\nPlain text\n</div>\n"
+    out = translate(source, {"Plain text": '=== "Tab" text'})
+    assert out == '<div>\n&#61;== "Tab" text\n</div>\n'
+
+
 def test_deep_nesting_is_reported_not_dropped_silently() -> None:
     source = "> " * 30 + "deep text\n\nAfter\n"
     doc = segment(source, "deep.md")
     assert doc.warnings and "deep.md:1" in doc.warnings[0]
+
+
+def test_extract_prints_what_it_left_out(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from translate_app.cli import main
+
+    monkeypatch.setenv("TRANSLATE_APP_ROOT", str(tmp_path))
+    source = tmp_path / "grid.md"
+    source.write_text("Intro\n\n+---+---+\n| a | b |\n+---+---+\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(source), "-o", str(tmp_path / "grid.pot")])
+    assert result.exit_code == 0, result.output
+    assert "1 segments" in result.stdout
+    assert "warning: " in result.stderr and "a grid table (lines 3-5) is not offered" in result.stderr

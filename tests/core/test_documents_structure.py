@@ -94,8 +94,11 @@ def html_skeleton(text: str) -> list[tuple]:
 
 
 def structure(text: str, keys: set[str] = frozenset({"title", "description", "summary", "subtitle",
-                                                     "excerpt", "abstract"})) -> dict:
-    """Describe what a translation must keep: blocks, code, HTML tags, URLs, marker lines, front matter."""
+                                                     "excerpt", "abstract"}), *, markup: bool = True) -> dict:
+    """Describe what a translation must keep: blocks, code, HTML tags, URLs, marker lines, front matter.
+
+    With markup=False, blocks are compared by kind only (a `*` bullet for a `-` one is the same list).
+    """
     kind, data, body = front_matter(text.lstrip("\ufeff"))
     blocks, code, tags, urls = [], [], [], Counter()
     for tok in _REFERENCE.parse(body):
@@ -106,8 +109,11 @@ def structure(text: str, keys: set[str] = frozenset({"title", "description", "su
                 elif child.type == "image":
                     urls["image " + str(child.attrs.get("src"))] += 1
             continue
-        markup = tok.markup.split(" ")[0] if tok.markup.startswith("===") else tok.markup  # a tab's label
-        blocks.append((tok.type, tok.tag, markup, tok.info.split(" ")[0] if tok.info else ""))
+        mark = tok.markup.split(" ")[0] if tok.markup.startswith("===") else tok.markup  # a tab's label
+        if markup:
+            blocks.append((tok.type, tok.tag, mark, tok.info.split(" ")[0] if tok.info else ""))
+        else:
+            blocks.append((tok.type, tok.tag))
         if tok.type in ("fence", "code_block"):
             code.append(tok.content)
         elif tok.type == "html_block":

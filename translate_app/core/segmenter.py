@@ -36,7 +36,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .blocks import Block, Document
 from .errors import SourceError
-from .escaping import escape_block_lines, escape_cell, flatten
+from .escaping import escape_block_lines, escape_cell, escape_line_start, flatten
 from .front_matter import TOML_FENCE, format_value, toml_fields, yaml_fields
 from .html_blocks import escape_html_text, prose_runs
 from .markdown import shared
@@ -737,7 +737,12 @@ def _format(block: Block, translation: str) -> str:
     if style == "title":
         return flatten(translation)
     if style == "html":
-        return escape_html_text(translation, block.tags)
+        text = escape_html_text(translation, block.tags)
+        marked = escape_line_start(text)
+        if marked != text:  # in HTML a backslash shows: the marker's first character becomes a reference
+            k = next(i for i, (a, b) in enumerate(zip(text, marked)) if a != b)
+            text = text[:k] + f"&#{ord(text[k])};" + text[k + 1:]
+        return text
     lines = [line.strip() for line in translation.strip().replace("\r\n", "\n").split("\n")]
     lines = escape_block_lines([line for line in lines if line])
     out = []
