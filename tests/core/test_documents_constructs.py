@@ -92,6 +92,14 @@ def test_front_matter_values_stay_valid(value: str) -> None:
 
 # -- 5. exact placement ------------------------------------------------------------------
 
+@pytest.mark.parametrize("translation", ["- x", "> x", "# x", "1. x", "```", "<div>"])
+def test_the_first_cell_of_a_row_without_pipes_is_escaped_like_a_line(translation: str) -> None:
+    source = "a | b\n--|--\nc | d\n"
+    out = translate(source, {"a": translation, "c": translation})
+    assert differences(structure(source), structure(out)) == []
+    assert shown(out).split()[: len(translation.split())] == translation.split()
+
+
 def test_a_cell_is_found_by_position_not_by_searching_the_row() -> None:
     out = translate("| `help` | help |\n|---|---|\n", {"help": "Hilfe"})
     assert out == "| `help` | Hilfe |\n|---|---|\n"
@@ -246,6 +254,22 @@ def test_task_boxes_mdx_lines_and_url_only_paragraphs_stay_out() -> None:
     assert texts(source) == ["open task", "done task"]
     out = translate(source, {"open task": "offen", "done task": "erledigt"})
     assert "- [ ] offen\n- [x] erledigt\n" in out
+
+
+def test_a_multi_line_mdx_export_stays_out() -> None:
+    source = "export const meta = {\n  title: 'Some words here',\n  tags: ['a', 'b'],\n}\n\nProse.\n"
+    assert texts(source) == ["Prose."]
+
+
+def test_cells_of_a_table_inside_a_list_or_quote_are_placed_in_their_cells() -> None:
+    source = "- | head | other |\n  |---|---|\n  | one | two |\n\n> 1. a | b\n>    --|--\n>    c | d\n"
+    doc = segment(source, "t.md")
+    assert [b.text for b in doc.blocks] == ["head", "other", "one", "two", "1. a", "b", "c", "d"]  # as markdown-it reads it
+    assert doc.warnings == []
+    for block in doc.blocks:
+        assert source[block.start : block.end] == block.text
+    out = render(doc, lambda b: b.text.upper())
+    assert differences(structure(source), structure(out)) == []
 
 
 def test_grid_tables_are_left_out_with_a_warning() -> None:

@@ -10,7 +10,7 @@ class Block:
     """One translatable piece of a document and where it sits in the source.
 
     `style` says how a translation is written back (see segmenter._format):
-    inline | heading | single-line | cell | title | image alt | html |
+    inline | heading | cell | first cell | title | quoted title | image alt | html |
     yaml-double | yaml-single | yaml-plain | yaml-literal | yaml-folded | toml-basic | toml-literal.
     """
 

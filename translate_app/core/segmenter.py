@@ -124,6 +124,14 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
             continue  # import/export lines count only at the left margin
         text_start = m.start() + len(m.group("prefix"))
         blank[n] = (text_start - offsets[n], len(lines[n].rstrip("\r\n")))
+        if m.group("mdx") is not None:
+            # An export or import whose brackets stay open goes on until they close: all of it is code.
+            depth = _depth(m.group("mdx"))
+            k = n + 1
+            while depth > 0 and k < len(lines) and lines[k].strip():
+                blank[k] = (0, len(lines[k].rstrip("\r\n")))
+                depth += _depth(lines[k])
+                k += 1
         if m.group("container") and m.group("title") and any(c.isalpha() for c in m.group("title")):
             titles.append((n, m.start("title"), m.end("title")))
         sc = m.group("sc")
@@ -163,6 +171,11 @@ def _grid_tables(source: str, lines: list[str], offsets: list[int], skip_until: 
                 blank[k] = (0, len(lines[k].rstrip("\r\n")))
             titles.append((-1, first, last))
             done = last
+
+
+def _depth(code: str) -> int:
+    """How many brackets a line of code leaves open."""
+    return sum(code.count(c) for c in "{([") - sum(code.count(c) for c in "})]")
 
 
 class _LineIndex:
@@ -540,23 +553,32 @@ class _Walker:
         if not (_translatable(tok) if self._parse_inline(tok) else _has_letters(tok.content)):
             return
         n = row_map[0]
-        span = _cell_span(self.view[n].rstrip("\r\n"), column)
-        if span is None:
+        line = self.view[n].rstrip("\r\n")
+        # The row starts after its container's prefix: quote markers, maybe a list marker.
+        for prefix in (_QUOTE_PREFIX, _ROW_PREFIX):
+            span = _cell_span(line, column, prefix)
+            if span is None:
+                continue
+            start = self.offsets[n] + span[0]
+            text = self.source[start : self.offsets[n] + span[1]]
+            if re.sub(r"\\\|", "|", text) == tok.content.strip():  # markdown-it unescapes \| in a cell
+                break
+        else:
             self.warn(n + 1, f"table cell {column} cannot be located in its row; it is not offered")
             return
-        a, b = span
-        start = self.offsets[n] + a
-        text = self.source[start : self.offsets[n] + b]
-        self.blocks.append(Block(text, "table cell", comment, n + 1, start, start + len(text), "cell"))
+        # The first cell of a row without a leading pipe starts the line: a marker there would start a block.
+        style = "cell" if "|" in line[: span[0]] else "first cell"
+        self.blocks.append(Block(text, "table cell", comment, n + 1, start, start + len(text), style))
 
 
-_ROW_PREFIX = re.compile(r"^[ \t>]*")
+_QUOTE_PREFIX = re.compile(r"^[ \t>]*")
+_ROW_PREFIX = re.compile(r"^(?:[ \t>]|(?:[-+*]|\d{1,9}[.)])(?=[ \t]))*")  # quotes, list markers
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def _cell_span(line: str, column: int) -> tuple[int, int] | None:
+def _cell_span(line: str, column: int, prefix: re.Pattern[str]) -> tuple[int, int] | None:
     """Return the span of the stripped text of a table row's cell (1-based column), as markdown-it splits it."""
-    pos = _ROW_PREFIX.match(line).end()  # type: ignore[union-attr]
+    pos = prefix.match(line).end()  # type: ignore[union-attr]
     bounds = [pos - 1] + [m.start() for m in _PIPE.finditer(line, pos)] + [len(line)]
     cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
     if cells and not line[cells[0][0] : cells[0][1]].strip() and line[pos : pos + 1] == "|":
@@ -728,6 +750,8 @@ def _format(block: Block, translation: str) -> str:
         return format_value(block, translation)
     if style == "cell":
         return escape_cell(flatten(translation))
+    if style == "first cell":
+        return escape_line_start(escape_cell(flatten(translation)))
     if style == "heading":
         return escape_block_lines([flatten(translation)], heading=True)[0]
     if style == "image alt":
