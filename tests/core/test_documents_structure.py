@@ -175,3 +175,18 @@ def hostile(index: int) -> Callable[[str], str]:
 def differences(before: dict, after: dict) -> list[str]:
     """Name the parts of two structures that differ."""
     return [name for name in before if before[name] != after[name]]
+
+
+def test_the_judge_sees_a_broken_structure() -> None:
+    source = "---\ntitle: x\nlayout: post\n---\n\nMarch 30\n\n```\ncode\n```\n\n[a](https://x.org)\n{: .note}\n"
+    assert differences(structure(source), structure(source)) == []
+    assert differences(structure(source), structure(source.replace("March 30", "30. März"))) == ["blocks"]
+    assert "front matter" in differences(structure(source), structure(source.replace("layout: post", "layout: x")))
+    assert differences(structure(source), structure(source.replace("code", "Kode"))) == ["code"]
+    assert differences(structure(source), structure(source.replace("x.org", "y.org"))) == ["urls"]
+    assert differences(structure(source), structure(source.replace("{: .note}", "{: .x}"))) == ["marker lines"]
+
+
+def test_pseudo_changes_every_word_and_keeps_markup() -> None:
+    assert pseudo("See **the** [docs](https://x.org/a) `code` [Ref][] {{< x >}}") == \
+        "ÜeeSö **Üehtö** [Üscodö](https://x.org/a) `code` [Ref][] {{< x >}}"
