@@ -61,11 +61,15 @@ def _tabs_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before("fence", "tabs", _tabs_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
 
 
-def make_parser() -> MarkdownIt:
+_PLUGINS = {"footnote": footnote_plugin, "deflist": deflist_plugin, "admon": admon_plugin, "tabs": _tabs_plugin}
+
+
+def make_parser(plugins: Iterable[str] = tuple(_PLUGINS)) -> MarkdownIt:
     """Return the parser used everywhere: CommonMark, tables, front matter, footnotes, definition lists,
     admonitions and tabs."""
-    md = (MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
-          .use(deflist_plugin).use(admon_plugin).use(_tabs_plugin))
+    md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    for name in plugins:
+        md.use(_PLUGINS[name])
     return shared(md)
 
 
@@ -75,7 +79,30 @@ _PARSER = make_parser()
 # and line breaks (see _INLINE_SYNTAX), which spares most of markdown-it's work.
 # footnote_tail would drop every footnote definition, since without the inline
 # pass no reference to them is seen; the definitions stay where they are.
-_BLOCK_PARSER = shared(make_parser().disable(["inline", "text_join", "footnote_tail"]))
+# A plugin's rule is tried on every line; a document without its marker gets a
+# parser without it (one parser per set of plugins, made when first needed).
+_BLOCK_PARSERS: dict[tuple[str, ...], MarkdownIt] = {}
+_PLUGIN_MARKERS = {
+    "footnote": re.compile(r"\[\^"),
+    "deflist": re.compile(r"^[ \t>]*[:~][ \t]", re.M),
+    "admon": re.compile(r"^[ \t>]*(?:!!!|\?\?\?)", re.M),
+    "tabs": re.compile(r"^[ \t>]*===[ \t]", re.M),
+}
+
+
+def _block_parser(text: str) -> MarkdownIt:
+    """Return the block parser with the plugins whose markers the text holds."""
+    plugins = tuple(name for name, marker in _PLUGIN_MARKERS.items() if marker.search(text))
+    parser = _BLOCK_PARSERS.get(plugins)
+    if parser is None:
+        parser = make_parser(plugins).disable(["inline", "text_join"])
+        if "footnote" in plugins:
+            parser.disable("footnote_tail")
+        parser = _BLOCK_PARSERS.setdefault(plugins, shared(parser))
+    return parser
+
+
+_BLOCK_PARSER = _block_parser("[^x]\n: x\n!!! x\n=== x")  # every plugin: what the nesting limit is read from
 # Links, images, autolinks, raw HTML, code spans and entities all need one of
 # these characters; without them an inline token's children are only text,
 # emphasis and breaks, and every letter of its content is in a text child.
@@ -268,7 +295,7 @@ def segment(
     gc.disable()
     try:
         try:
-            tokens = _BLOCK_PARSER.parse(view[1:] if view.startswith("\ufeff") else view, env)
+            tokens = _block_parser(view).parse(view[1:] if view.startswith("\ufeff") else view, env)
         except Exception as exc:  # markdown-it accepts any text; this guards its bugs
             raise SourceError(f"{path}: cannot parse Markdown: {exc}") from exc
         blocks += walker.walk(tokens)
@@ -482,22 +509,24 @@ class _Walker:
                 return
             located.append([first + k, idx, stripped, content])
         # Markup at the edges stays out of the text: task boxes, alert markers, shortcodes, attribute lists.
-        lead = _LEADING_MARKUP.match(located[0][2])
+        edited = False
+        lead = _LEADING_MARKUP.match(located[0][2]) if located[0][2][:1] in "{[" else None
         if lead and lead.end():
             located[0][1] += lead.end()
             located[0][2] = located[0][2][lead.end():]
-        trail = _TRAILING_MARKUP.search(located[-1][2])
+            edited = True
+        trail = _TRAILING_MARKUP.search(located[-1][2]) if located[-1][2].endswith("}") else None
         if trail and trail.start() < len(located[-1][2]):
             located[-1][2] = located[-1][2][: trail.start()]
-        while located and not located[0][2]:
-            located.pop(0)
-        while located and not located[-1][2]:
-            located.pop()
-        if not located:
-            return
-        content = "\n".join(x[2] for x in located)
-        if content != tok.content:
-            tok = Token("inline", "", 0, content=content)
+            edited = True
+        if edited:
+            while located and not located[0][2]:
+                located.pop(0)
+            while located and not located[-1][2]:
+                located.pop()
+            if not located:
+                return
+            tok = Token("inline", "", 0, content="\n".join(x[2] for x in located))
         if not self._parse_inline(tok):
             if not _has_letters(tok.content):
                 return
@@ -686,7 +715,7 @@ def _flatten(children: list[Token]) -> Iterable[Token]:
 
 
 def _has_letters(text: str) -> bool:
-    return any(c.isalpha() for c in text)
+    return any(map(str.isalpha, text))
 
 
 def _translatable(tok: Token) -> bool:
