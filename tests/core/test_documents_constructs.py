@@ -330,3 +330,8 @@ def test_extract_prints_what_it_left_out(tmp_path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert "1 segments" in result.stdout
     assert "warning: " in result.stderr and "a grid table (lines 3-5) is not offered" in result.stderr
+
+
+def test_documents_with_nothing_left_out_have_no_warnings() -> None:
+    assert segment("Text [a].\n\n[a]: https://example.org\n\n[b]: https://example.org/b\n").warnings == []
+    assert segment("> " * 10 + "- " * 8 + "deep but within the limit\n").warnings == []

@@ -310,7 +310,7 @@ def segment(
             continue
         kept.append(block)
     doc.blocks = kept
-    _warn_unparsed(tokens, view_lines, doc.warnings, path)
+    _warn_unparsed(tokens, doc.warnings, path)
     return doc
 
 
@@ -322,17 +322,8 @@ def _blanked(line: str, a: int, b: int) -> str:
     return line[:a] + " " * (b - a) + line[b:]
 
 
-def _warn_unparsed(tokens: list[Token], view_lines: list[str], warnings: list[str], path: str) -> None:
-    """Warn about lines no block covers: markdown-it skips what is nested too deep."""
-    end = 0
-    for tok in tokens:
-        if tok.level == 0 and tok.map:
-            end = max(end, tok.map[1])
-    for n in range(end, len(view_lines)):
-        if view_lines[n].strip().lstrip("\ufeff"):
-            warnings.append(f"{path}:{n + 1}: lines from here on were not parsed (nested too deep?); "
-                            "they are not offered for translation")
-            return
+def _warn_unparsed(tokens: list[Token], warnings: list[str], path: str) -> None:
+    """Warn about blocks markdown-it skips: whatever is nested deeper than its limit."""
     limit = _BLOCK_PARSER.options.maxNesting
     for tok in tokens:
         if tok.nesting == 1 and tok.level >= limit - 1:
