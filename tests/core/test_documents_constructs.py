@@ -334,4 +334,5 @@ def test_extract_prints_what_it_left_out(tmp_path, monkeypatch) -> None:
 
 def test_documents_with_nothing_left_out_have_no_warnings() -> None:
     assert segment("Text [a].\n\n[a]: https://example.org\n\n[b]: https://example.org/b\n").warnings == []
-    assert segment("> " * 10 + "- " * 8 + "deep but within the limit\n").warnings == []
+    assert segment("> " * 19 + "deep but within the limit\n").warnings == []
+    assert [b.text for b in segment("> " * 19 + "deep but within the limit\n").blocks] == ["deep but within the limit"]

@@ -322,11 +322,16 @@ def _blanked(line: str, a: int, b: int) -> str:
     return line[:a] + " " * (b - a) + line[b:]
 
 
+_LEAF_OPENERS = frozenset({"paragraph_open", "heading_open", "table_open", "thead_open", "tbody_open", "tr_open",
+                           "th_open", "td_open", "dt_open", "admonition_title_open"})
+
+
 def _warn_unparsed(tokens: list[Token], warnings: list[str], path: str) -> None:
     """Warn about blocks markdown-it skips: whatever is nested deeper than its limit."""
     limit = _BLOCK_PARSER.options.maxNesting
     for tok in tokens:
-        if tok.nesting == 1 and tok.level >= limit - 1:
+        # A container opened at the last level has its content tokenized past the limit: skipped.
+        if tok.nesting == 1 and tok.level >= limit - 1 and tok.type not in _LEAF_OPENERS:
             line = tok.map[0] + 1 if tok.map else 0
             warnings.append(f"{path}:{line}: blocks nested more than {limit} deep are not offered for translation")
             return
