@@ -111,7 +111,9 @@ _INLINE_SYNTAX = re.compile(r"[\[<`&]")
 # -- markup that is not text ------------------------------------------------------
 
 # Inside a tag, no closing braces: {{% a %}} text {{% /a %}} is two shortcodes around text.
-_SHORTCODE = r"(?:\{\{[<%](?:[^}]|\}(?!\}))*?[%>]\}\}|\{%(?:[^%]|%(?!\}))*?%\}|\{\{(?:[^}]|\}(?!\}))*?\}\})"
+# One line each: a tag left open never makes the search run on through the document.
+_SHORTCODE = (r"(?:\{\{[<%](?:[^}\n]|\}(?!\}))*?[%>]\}\}|\{%(?:[^%\n]|%(?!\}))*?%\}"
+              r"|\{\{(?:[^}\n]|\}(?!\}))*?\}\})")
 _IAL = r"(?:\{:[^{}\n]*\}|\{[#.][^{}\n]*\})"
 _ALERT = r"\[![A-Za-z]+\][+-]?"
 _MDX = (r"(?:import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?['\"][^'\"\n]+['\"];?"
