@@ -82,16 +82,18 @@ _PARSER = make_parser()
 # A plugin's rule is tried on every line; a document without its marker gets a
 # parser without it (one parser per set of plugins, made when first needed).
 _BLOCK_PARSERS: dict[tuple[str, ...], MarkdownIt] = {}
+# Searched in "\n" + text: a literal newline first lets the regex engine skip ahead fast.
 _PLUGIN_MARKERS = {
     "footnote": re.compile(r"\[\^"),
-    "deflist": re.compile(r"^[ \t>]*[:~][ \t]", re.M),
-    "admon": re.compile(r"^[ \t>]*(?:!!!|\?\?\?)", re.M),
-    "tabs": re.compile(r"^[ \t>]*===[ \t]", re.M),
+    "deflist": re.compile(r"\n[ \t>]*[:~][ \t]"),
+    "admon": re.compile(r"\n[ \t>]*(?:!!!|\?\?\?)"),
+    "tabs": re.compile(r"\n[ \t>]*===[ \t]"),
 }
 
 
 def _block_parser(text: str) -> MarkdownIt:
     """Return the block parser with the plugins whose markers the text holds."""
+    text = "\n" + text
     plugins = tuple(name for name, marker in _PLUGIN_MARKERS.items() if marker.search(text))
     parser = _BLOCK_PARSERS.get(plugins)
     if parser is None:
@@ -339,6 +341,12 @@ def _warn_unparsed(tokens: list[Token], warnings: list[str], path: str) -> None:
             return
 
 
+# Tokens the walk has nothing to do with (the commonest ones: checked first).
+_PASSIVE = frozenset({"paragraph_open", "paragraph_close", "heading_close", "hr", "fence", "code_block",
+                      "th_close", "td_close", "tr_close", "thead_close", "tbody_close", "table_open", "table_close",
+                      "dl_open", "dl_close", "dt_close", "admonition_title_open", "admonition_title_close"})
+
+
 class _Walker:
     """Walk markdown-it block tokens and collect translatable blocks."""
 
@@ -380,6 +388,8 @@ class _Walker:
         row_map: list[int] = [0, 0]
         for i, tok in enumerate(tokens):
             t = tok.type
+            if t in _PASSIVE:
+                continue
             if t == "front_matter":
                 self._front_matter(tok)
             elif t in ("bullet_list_open", "ordered_list_open"):
@@ -535,8 +545,11 @@ class _Walker:
             return
         if _ONLY_URL.match(tok.content.strip()):
             return
-        text, hard_break = _join_lines([x[3] if j not in (0, len(located) - 1) else x[2] + _trailing(x[3])
-                                        for j, x in enumerate(located)])
+        if len(located) == 1:
+            text, hard_break = located[0][2], "\\\n"
+        else:
+            text, hard_break = _join_lines([x[3] if j not in (0, len(located) - 1) else x[2] + _trailing(x[3])
+                                            for j, x in enumerate(located)])
         if not text:
             return
         n0, i0, s0, _ = located[0]
