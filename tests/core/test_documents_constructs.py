@@ -248,6 +248,24 @@ def test_shortcodes_whose_content_is_code_are_not_offered() -> None:
     assert texts(source) == ["Prose."]
 
 
+def test_liquid_highlight_and_comment_blocks_are_not_offered() -> None:
+    source = ("{% highlight ruby %}\ndef foo\n  puts 'some words'\nend\n{% endhighlight %}\n\n"
+              "{% comment %}\nA note for editors only.\n{% endcomment %}\n\nProse.\n")
+    assert texts(source) == ["Prose."]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (":::tip[Docusaurus title]\nBody.\n:::\n", ["Docusaurus title", "Body."]),
+    (":::{note}\n:class: dropdown\n:name: my-note\nMyST body.\n:::\n", ["MyST body."]),
+    ("::::{admonition} My title\n:class: tip\nText.\n::::\n", ["My title", "Text."]),
+])
+def test_docusaurus_and_myst_containers(source: str, expected: list[str]) -> None:
+    assert texts(source) == expected
+    out = translate(source, {t: "- " + t for t in expected})
+    assert differences(structure(source), structure(out)) == []
+    assert out.count(":::") == source.count(":::")
+
+
 def test_task_boxes_mdx_lines_and_url_only_paragraphs_stay_out() -> None:
     source = ("import Tabs from '@theme/Tabs'\nexport const x = 1\n\n- [ ] open task\n- [x] done task\n\n"
               "https://example.org/only-a-url\n\n- www.example.org/page\n")

@@ -111,7 +111,8 @@ def structure(text: str, keys: set[str] = frozenset({"title", "description", "su
             continue
         mark = tok.markup.split(" ")[0] if tok.markup.startswith("===") else tok.markup  # a tab's label
         if markup:
-            blocks.append((tok.type, tok.tag, mark, tok.info.split(" ")[0] if tok.info else ""))
+            info = re.match(r"[ \t]*(\{?[\w:+-]*\}?)", tok.info).group(1)  # a fence's language, a container's name
+            blocks.append((tok.type, tok.tag, mark, info))
         else:
             blocks.append((tok.type, tok.tag))
         if tok.type in ("fence", "code_block"):

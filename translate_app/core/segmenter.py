@@ -123,12 +123,15 @@ _MDX = (r"(?:import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?['\"][^'\"\n]+['\"];?"
 # Lines that are markup only; group "title" of a container line is text.
 _MARKUP_LINE = re.compile(
     rf"^(?P<prefix>[ \t>]*)(?:(?P<sc>{_SHORTCODE}(?:[ \t]*{_SHORTCODE})*)|{_IAL}|{_ALERT}"
-    rf"|(?P<container>:{{3,}})[ \t]*(?P<name>[\w-]*)[ \t]*(?P<title>.*?)|(?P<mdx>{_MDX}))[ \t]*\r?$",
+    rf"|(?P<container>:{{3,}})[ \t]*(?P<name>\{{[\w:-]*\}}|[\w-]*)[ \t]*(?:\[(?P<btitle>[^\]\n]*)\]|(?P<title>.*?))"
+    rf"|(?P<mdx>{_MDX}))[ \t]*\r?$",
     re.M,
 )
 # Shortcodes whose content is code, not prose: {{< highlight >}}, Docsy's {{< tab lang=… >}}.
-_CODE_SHORTCODE = re.compile(r"\{\{<\s*(highlight|tab)\b(.*?)>\}\}")
-_CLOSE_SHORTCODE = re.compile(r"\{\{<\s*/\s*(\w+)\s*>\}\}")
+# Liquid's {% highlight %} … {% endhighlight %} and {% comment %} … {% endcomment %} likewise.
+_CODE_SHORTCODE = re.compile(r"\{\{<\s*(highlight|tab)\b(.*?)>\}\}|\{%-?\s*(?P<liquid>highlight|comment)\b")
+_CLOSE_SHORTCODE = re.compile(r"\{\{<\s*/\s*(\w+)\s*>\}\}|\{%-?\s*end(?P<liquid>highlight|comment)\b")
+_DIRECTIVE_OPTION = re.compile(r"^[ \t>]*:[\w-]+:(?:[ \t].*)?\r?\n?$")
 _LEADING_MARKUP = re.compile(rf"^(?:(?:{_SHORTCODE}|{_IAL}|{_ALERT}|\[[ xX]\](?=[ \t]))[ \t]*)+")
 _TRAILING_MARKUP = re.compile(rf"(?:[ \t]*(?:{_SHORTCODE}|{_IAL}))+$")
 _QUOTED_TITLE = re.compile(r'"(?P<title>[^"\n]*)"[ \t]*\r?$')
@@ -163,16 +166,24 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
                 blank[k] = (0, len(lines[k].rstrip("\r\n")))
                 depth += _depth(lines[k])
                 k += 1
-        if m.group("container") and m.group("title") and any(c.isalpha() for c in m.group("title")):
-            titles.append((n, m.start("title"), m.end("title")))
+        if m.group("container"):
+            group = "btitle" if m.group("btitle") is not None else "title"
+            if m.group(group) and any(c.isalpha() for c in m.group(group)):
+                titles.append((n, m.start(group), m.end(group)))
+            # MyST directive options (:class: tip) under the opening line are markup too.
+            k = n + 1
+            while k < len(lines) and _DIRECTIVE_OPTION.match(lines[k]):
+                blank[k] = (0, len(lines[k].rstrip("\r\n")))
+                k += 1
         sc = m.group("sc")
         if sc:
             opening = _CODE_SHORTCODE.search(sc)
             closing = _CLOSE_SHORTCODE.search(sc)
+            name = opening and (opening.group(1) or opening.group("liquid"))
             if opening and not sc.rstrip().endswith("/>}}") and (
-                    opening.group(1) == "highlight" or "lang=" in opening.group(2)):
-                code_open.append((n, opening.group(1)))
-            elif closing and code_open and code_open[-1][1] == closing.group(1):
+                    name in ("highlight", "comment") or "lang=" in (opening.group(2) or "")):
+                code_open.append((n, name))
+            elif closing and code_open and code_open[-1][1] == (closing.group(1) or closing.group("liquid")):
                 first, _ = code_open.pop()
                 for k in range(first + 1, n):
                     blank[k] = (0, len(lines[k].rstrip("\r\n")))
