@@ -356,6 +356,87 @@ def identity_check(md: Path, work: Path) -> bool:
     return (work / "identity.out.md").read_bytes() == md.read_bytes()
 
 
+# -- quality on real documents: identity and structure, both tools ---------------------
+
+
+def real_documents() -> list[Path]:
+    """The sample release and the shared corpus's Markdown documents (md, md_pairs, md2)."""
+    files = [SAMPLE]
+    corpus = ROOT.parent / "shared" / "corpus"
+    for folder in ("md", "md_pairs", "md2"):
+        files += sorted((corpus / folder).glob("*.md"))
+    return files
+
+
+def _msgfmt_ok(path: Path) -> bool | None:
+    import shutil
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return None
+    return subprocess.run([msgfmt, "--check", "-o", os.devnull, str(path)], capture_output=True).returncode == 0
+
+
+def _translated(pot_path: Path, po_path: Path, fn) -> None:
+    po = polib.pofile(str(pot_path), wrapwidth=cat.WRAP_WIDTH)
+    for k, entry in enumerate(po):
+        entry.msgstr = fn(k, entry.msgid)
+    po.metadata["Language"] = "de"
+    po.save(str(po_path))
+
+
+def quality(md: Path, work: Path, tool: str) -> dict[str, bool | None]:
+    """Identity byte-exact, pseudo and hostile structure kept, msgfmt --check, for one tool on one document."""
+    from tests.core.test_documents_structure import differences, hostile, pseudo, structure
+
+    extract, render = (ours_extract, ours_render) if tool == "ours" else (mdpo_extract, mdpo_render)
+    w = work / f"quality-{tool}-{md.stem}"
+    w.mkdir(exist_ok=True)
+    source = md.read_bytes().decode("utf-8")
+    row: dict[str, bool | None] = {}
+    try:
+        extract(md, w / "t.pot")
+    except Exception:  # a tool that cannot read a document fails every check on it
+        return dict.fromkeys(("identity", "structure", "hostile", "msgfmt"), False)
+    row["msgfmt"] = _msgfmt_ok(w / "t.pot")
+    for name, fn in (("identity", lambda k, t: t), ("structure", lambda k, t: pseudo(t)),
+                     ("hostile", lambda k, t: hostile(k)(t))):
+        try:
+            _translated(w / "t.pot", w / f"{name}.po", fn)
+            if name == "structure" and row["msgfmt"] is not None:
+                row["msgfmt"] = row["msgfmt"] and bool(_msgfmt_ok(w / f"{name}.po"))
+            render(md, w / f"{name}.po", w / f"{name}.md")
+            out = (w / f"{name}.md").read_bytes().decode("utf-8")
+            row[name] = out == source if name == "identity" else not differences(
+                structure(source, markup=False), structure(out, markup=False))
+        except Exception:
+            row[name] = False
+    return row
+
+
+def quality_report(work: Path) -> None:
+    docs = [d for d in real_documents() if d.is_file()]
+    print(f"Real documents ({len(docs)}: the sample release and ../shared/corpus md, md_pairs, md2), "
+          "each checked with both tools in this run: identity render byte-exact; a pseudo-translation "
+          "(every word changed) and a hostile one (every segment starting with a block marker) keep the "
+          "block structure (kinds of blocks; a * bullet for a - one counts as the same), code, HTML tags, "
+          "URLs, marker lines and front matter; msgfmt --check on "
+          "template and catalog.")
+    totals = {tool: {k: 0 for k in ("identity", "structure", "hostile", "msgfmt")} for tool in ("ours", "mdpo")}
+    print(f"{'document':58}{'ours i/s/h/m':>14}{'mdpo i/s/h/m':>14}")
+    for md in docs:
+        rows = {tool: quality(md, work, tool) for tool in ("ours", "mdpo")}
+        marks = {tool: "".join("+" if rows[tool].get(k) else ("?" if rows[tool].get(k) is None else "-")
+                               for k in totals[tool]) for tool in rows}
+        for tool in rows:
+            for k in totals[tool]:
+                totals[tool][k] += bool(rows[tool].get(k))
+        print(f"{md.name[:57]:58}{marks['ours']:>14}{marks['mdpo']:>14}")
+    for tool, t in totals.items():
+        print(f"{tool}: " + ", ".join(f"{k} {v}/{len(docs)}" for k, v in t.items()))
+    print()
+
+
 def memory_child(md: Path) -> None:
     """Run in a fresh process: extract + render once, print peak memory as JSON."""
     import tracemalloc
@@ -395,6 +476,8 @@ def main() -> None:
     parser.add_argument("-n", "--repeat", type=int, default=5, help="repetitions; the best is kept")
     parser.add_argument("--keep", type=Path, help="write the generated documents here and keep them")
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quality-only", action="store_true",
+                        help="only the identity and structure counts on the real documents, both tools")
     args = parser.parse_args()
     if args.memory_child:
         memory_child(args.memory_child)
@@ -405,6 +488,11 @@ def main() -> None:
         from importlib.metadata import version
     except ImportError:
         sys.exit("mdpo is not installed: .venv/bin/pip install -e '.[bench]'")
+
+    if args.quality_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            quality_report(Path(tmp))
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -479,6 +567,8 @@ def main() -> None:
               f"tracemalloc peak {peak_mb:.1f} MB, ru_maxrss {mem['maxrss_kb'] / 1024:.1f} MB "
               f"(of which {mem['maxrss_before_kb'] / 1024:.1f} MB interpreter and imports before the run); "
               f"target < 200 MB: {'OK' if mem['maxrss_kb'] / 1024 < 200 else 'MISSED'}")
+
+        quality_report(work)
 
         same = identity_check(big, work)
         same_sample = identity_check(SAMPLE, work)

@@ -70,6 +70,8 @@ def extract(markdown: Path, output: Path) -> None:
     pot = cat.template_from_document(doc, markdown.stem)
     cat.save_atomic(pot, output)
     click.echo(f"{output}: {len(pot)} segments from {len(doc.blocks)} blocks")
+    for warning in doc.warnings:  # what was left out, never silently
+        click.echo(f"warning: {warning}", err=True)
 
 
 @main.command()

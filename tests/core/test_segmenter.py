@@ -41,7 +41,7 @@ CASES = [
     ("- one\n- **two**\n- [three](https://x.org)\n", ["one", "**two**", "[three](https://x.org)"]),
     ("> quoted *text*\n> continues\n", ["quoted *text* continues"]),
     ("```\ncode block\n```\n\n    indented code\n\nText\n", ["Text"]),
-    ("<div>raw html</div>\n\nText\n", ["Text"]),
+    ("<div>raw html</div>\n\nText\n", ["raw html", "Text"]),  # prose in raw HTML is offered (issue 10)
     ("| Name | Country |\n|---|---|\n| Peace | Italy |\n", ["Name", "Country", "Peace", "Italy"]),
     ("![A logo](logo.png) [![](b.png)](https://x.org)\n", ["A logo"]),
     ("See ![the logo](logo.png) here.\n", ["See ![the logo](logo.png) here."]),
