@@ -288,3 +288,4 @@ def run_checks(source: str, target: str, *, language: str = "",
         if result is not None:
             results.append(result)
     return results
+from . import markup_checks  # noqa: E402,F401  (registers the markup placeholder check)
