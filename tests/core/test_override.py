@@ -74,7 +74,7 @@ def test_an_override_with_a_reason_approves_and_is_recorded() -> None:
     assert after.state == "approved"
     assert after.override == {"checks": ["numbers"], "by": "bob", "reason": REASON}
     lines = po.find(SOURCE).tcomment.splitlines()
-    assert any(line.startswith("override: checks=numbers by=bob at=") for line in lines)
+    assert any(line.startswith("override: checks=numbers by=bob sha256=") for line in lines)
     reason_lines = [line for line in lines if line.startswith("override-reason: ")]
     assert len(reason_lines) > 1 and all(len("# " + line) <= 79 for line in reason_lines)  # nobody re-wraps them
     assert " ".join(line.removeprefix("override-reason: ") for line in reason_lines) == REASON

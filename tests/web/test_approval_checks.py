@@ -169,3 +169,22 @@ def test_checks_are_rate_limited_per_person_but_not_for_typing(auth, client, app
     other_auth.login("tr_fr")
     r = other_auth.api("POST", "/api/checks", {"source": RULING, "translation": "Respect 2023."})
     assert r.status_code == 200
+
+
+def test_a_language_approved_elsewhere_with_a_wrong_figure_is_not_published(auth, web_project) -> None:
+    from translate_app.core import catalog as cat
+    from translate_app.core.states import set_approved, set_translated
+
+    with cat.edit_catalog(web_project / "locales/de/LC_MESSAGES/appeal.po") as po:
+        for entry in po:
+            text = "Respektiert das Urteil von 2022." if entry.msgid == RULING else entry.msgid
+            set_translated(entry, text, by="alice")
+            set_approved(entry, by="bob")  # by hand, or by an older version of the service
+    auth.login("coord")
+    r = auth.api("POST", "/api/releases/appeal/de/publish")
+    assert r.status_code == 409
+    assert "blocking check without an override" in r.get_json()["error"] and "2023" in r.get_json()["error"]
+    r = approve(auth, segment(auth, RULING), override=REASON)
+    assert r.status_code == 200, r.get_json()
+    r = auth.api("POST", "/api/releases/appeal/de/publish")
+    assert r.status_code == 200, r.get_json()

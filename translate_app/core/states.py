@@ -6,7 +6,7 @@ msgmerge drops unknown flags. Lines this module owns start with a keyword:
     # machine: provider=libretranslate date=2026-11-26 score=87
     # translated: by=alice at=2026-11-26T10:00:00Z
     # approved: by=bob at=2026-11-26T11:00:00Z sha256=0123456789abcdef
-    # override: checks=numbers by=bob at=2026-11-26T11:00:00Z sha256=0123456789abcdef
+    # override: checks=numbers by=bob sha256=0123456789abcdef
     # override-reason: The court's ruling says 47; the source's 48 is a typo.
 
 An approval is bound to a hash of the source and the approved text, so a
@@ -160,7 +160,7 @@ def entry_override(entry: polib.POEntry) -> Override | None:
             glue = "" if m.group(1) or not reason else " "
             reason += glue + m.group(2).strip()
     checks = tuple(c for c in override.get("checks", "").split(",") if c)
-    return Override(checks=checks, by=override.get("by", ""), reason=reason, at=override.get("at", ""))
+    return Override(checks=checks, by=override.get("by", ""), reason=reason, at=fields["approved"].get("at", ""))
 
 
 def entry_state(entry: polib.POEntry) -> State:
@@ -220,7 +220,7 @@ def set_approved(entry: polib.POEntry, *, by: str, when: str | None = None,
     lines: tuple[str, ...] = ()
     if override is not None:
         checks, reason = override
-        lines = (f"override: checks={','.join(sorted(checks))} by={by} at={when} sha256={digest}",
+        lines = (f"override: checks={','.join(sorted(checks))} by={by} sha256={digest}",
                  *_reason_lines(one_line(reason)[:OVERRIDE_REASON_MAX]))
     _set_fields(entry, "approved", {"by": by, "at": when, "sha256": digest},
                 drop=("machine", "approved", "override", "override-reason"), lines=lines)
