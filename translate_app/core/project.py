@@ -261,12 +261,13 @@ def catalog_status(po: polib.POFile, language: str, extra: Iterable[Check] = ())
         if entry.obsolete or not entry.msgid:
             continue
         counts[entry_state(entry).value] += 1
-        for result in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra):
+        results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
+        for result in results:
             if result.severity == "error":
                 errors += 1
             else:
                 warnings += 1
-        blocked += [f"{entry.linenum}: {r.id}: {r.message}" for r in unoverridden_blocking(entry, language)]
+        blocked += [f"{entry.linenum}: {r.id}: {r.message}" for r in unoverridden_blocking(entry, language, results)]
     return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()), blocked)
 
 
@@ -286,10 +287,11 @@ def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
         if stale_approval(entry):
             problems.append(f"{where}: approval no longer matches the text (edited outside the service?)")
         if entry_state(entry) == State.APPROVED:
-            for result in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra):
+            results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
+            for result in results:
                 if result.severity == "error" and not result.blocking:
                     problems.append(f"{where}: approved entry fails check {result.id}: {result.message}")
-            for result in unoverridden_blocking(entry, language):
+            for result in unoverridden_blocking(entry, language, results):
                 problems.append(f"{where}: approved entry fails blocking check {result.id} without an override: "
                                 f"{result.message}")
     if source_ids is not None:

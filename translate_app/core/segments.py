@@ -237,11 +237,17 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, 
     return before, view(entry, language, extra, checks=checks)
 
 
-def unoverridden_blocking(entry: polib.POEntry, language: str = "") -> list[CheckResult]:
-    """Return the blocking checks an approved entry fails that its approval did not override."""
+def unoverridden_blocking(entry: polib.POEntry, language: str = "",
+                          results: Iterable[CheckResult] | None = None) -> list[CheckResult]:
+    """Return the blocking checks an approved entry fails that its approval did not override.
+
+    `results` are the entry's check results when the caller has them already.
+    """
     if entry_state(entry) != State.APPROVED:
         return []
-    failing = run_checks(entry.msgid, entry.msgstr, language=language, enabled=list(blocking_check_ids()))
+    if results is None:
+        results = run_checks(entry.msgid, entry.msgstr, language=language, enabled=list(blocking_check_ids()))
+    failing = [r for r in results if r.blocking]
     if not failing:
         return []
     override = entry_override(entry)
