@@ -168,3 +168,8 @@ def test_figures_links_and_urls_block_approval() -> None:
     assert "48" in result.message and "47" in result.message
     [result] = run_checks("Background", "   ", enabled=["empty"])
     assert result.severity == "error" and not result.blocking
+
+
+def test_checks_survive_text_no_file_could_hold() -> None:
+    """A lone surrogate is refused at the door; should one reach the checks, they still answer."""
+    assert [r.id for r in run_checks("See [x](https://a.org)", "Siehe \ud800 [x](https://b.org)")] == ["links"]

@@ -105,6 +105,8 @@ def _markup_cached(text: str) -> dict[str, Counter]:
 
 def _scan_markup(text: str) -> dict[str, Counter]:
     found: dict[str, Counter] = {k: Counter() for k in _MARKUP_KINDS}
+    if not text.isascii():  # the parser takes UTF-8 only: a lone surrogate (refused at the door) becomes "?"
+        text = text.encode("utf-8", "replace").decode("utf-8")
     for event in pyromark.events(text):
         if not isinstance(event, dict):  # "SoftBreak", "HardBreak", "Rule"
             continue
