@@ -161,6 +161,7 @@ def test_checks_are_rate_limited_per_person_but_not_for_typing(auth, client, app
     assert codes.count(429) >= 15 and codes[:5] == [200] * 5
     r = ask()
     assert r.status_code == 429 and "too many checks" in r.get_json()["error"]
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
     # Another person is not affected.
     other = app.test_client()
     from tests.web.conftest import Auth

@@ -154,7 +154,8 @@ def checks():
     10 times a second and 300 times a minute (per worker process; 429 beyond).
     """
     if not CHECKS_LIMIT.hit(current_user.get_id()):
-        abort(429, "too many checks at once; wait a moment")
+        wait = CHECKS_LIMIT.retry_after(current_user.get_id())
+        return jsonify({"error": f"too many checks at once; try again in {wait} s"}), 429, {"Retry-After": str(wait)}
     data = _json()
     source, target = data.get("source"), data.get("translation")
     if not isinstance(source, str) or not isinstance(target, str):

@@ -8,6 +8,8 @@ a worker; it is not an accounting.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
 import limits
@@ -34,6 +36,13 @@ class RateLimit:
         if not all(_LIMITER.test(item, self.name, key) for item in self.items):
             return False
         return all([_LIMITER.hit(item, self.name, key) for item in self.items])
+
+    def retry_after(self, user_id: object) -> int:
+        """Return the whole seconds until this user may ask again."""
+        key = str(user_id)
+        resets = [_LIMITER.get_window_stats(item, self.name, key) for item in self.items]
+        waits = [stats.reset_time - time.time() for stats in resets if stats.remaining == 0]
+        return max(1, math.ceil(max(waits, default=1)))
 
     def reset(self) -> None:
         """Forget every count of this limit (for tests)."""
