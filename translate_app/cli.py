@@ -123,15 +123,29 @@ def update(name: str | None) -> None:
 @main.command()
 @click.argument("name", required=False)
 def status(name: str | None) -> None:
-    """Show per-language counts of every state and of failing checks."""
+    """Show per-language counts of every state and of failing checks.
+
+    Exits 1 when an approved segment fails a blocking check (numbers, links)
+    without an override, listing each one.
+    """
     project = _settings().project()
+    blocked = 0
     for release in [project.require(name)] if name else project.releases():
         click.echo(f"{release}")
         header = f"  {'lang':8}" + "".join(f"{s:>14}" for s in STATES) + f"{'errors':>8}{'warnings':>10}"
         click.echo(header)
-        for st in project.status(release):
+        statuses = project.status(release)
+        for st in statuses:
             row = f"  {st.language:8}" + "".join(f"{st.counts.get(s, 0):>14}" for s in STATES)
             click.echo(row + f"{st.errors:>8}{st.warnings:>10}")
+        for st in statuses:
+            where = project.relative(project.catalog_path(release, st.language))
+            for item in st.blocked:
+                click.echo(f"approved despite a blocking check, without an override: {where}:{item}", err=True)
+            blocked += len(st.blocked)
+    if blocked:
+        click.echo(f"{blocked} approved segment(s) fail a blocking check without an override", err=True)
+        sys.exit(1)
 
 
 @main.command("compile")

@@ -139,14 +139,22 @@ def save_or_propose(*, session: Session, project: Project, user: User, release: 
 
 
 def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
-                    segment_id: str, version: str | None) -> seg.SegmentView:
-    """Approve a translation as a reviewer of the language, honouring the self-review policy."""
+                    segment_id: str, version: str | None, override: str | None = None) -> seg.SegmentView:
+    """Approve a translation as a reviewer of the language, honouring the self-review policy.
+
+    Failing blocking checks raise seg.BlockingChecksError unless `override`
+    gives the reviewer's reason, which goes into the catalog and the audit log.
+    """
     if not user.can_review(language):
         raise PermissionDeniedError(f"approving needs the reviewer role for {language}")
+    if override is not None:
+        override = seg.clean_override_reason(override)  # refused here, before queueing
     rel = release_record(session, project, release)
     self_review = bool(rel.self_review or user.is_coordinator)
     edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
             "self_review": self_review}
+    if override is not None:
+        edit["override"] = override
     return _edit(session, project, release, language, edit)
 
 
@@ -183,10 +191,12 @@ def _audit_batch(engine: Engine, release: str, language: str, batch: list[tuple[
         if "after" not in outcome or outcome["before"]["version"] == outcome["after"]["version"]:
             continue
         before, after = outcome["before"], outcome["after"]
+        override = after.get("override") if edit["kind"] == "approve" else None
         rows.append({
             "user_id": edit.get("user_id"), "release": release, "language": language, "segment_id": after["id"],
             "action": edit["kind"], "old_text": before["translation"], "new_text": after["translation"],
             "old_state": before["state"], "new_state": after["state"],
+            "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
         })
     if rows:
         with engine.begin() as conn:
@@ -221,7 +231,8 @@ def history(session: Session, release: str, language: str, segment_id: str) -> d
     return {
         "changes": [
             {"at": c.at.isoformat(), "user": c.user.name if c.user else "machine", "action": c.action,
-             "old": c.old_text, "new": c.new_text, "old_state": c.old_state, "new_state": c.new_state}
+             "old": c.old_text, "new": c.new_text, "old_state": c.old_state, "new_state": c.new_state,
+             "note": c.note or ""}
             for c in changes
         ],
         "comments": [{"at": c.at.isoformat(), "user": c.user.name, "text": c.text} for c in comments],

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from translate_app.core.checks import REGISTRY, CheckResult, run_checks
+from translate_app.core.checks import REGISTRY, CheckResult, blocking_check_ids, run_checks
 
 CASES = [
     # (check id, source, translation, passes?)
+    ("markup", "Read {{< ref 'appeal' >}} first.", "Lies zuerst {{< ref 'appeal' >}}.", True),
+    ("markup", "Read {{< ref 'appeal' >}} first.", "Lies zuerst den Aufruf.", False),
+    ("markup", "A note {: .note}", "Eine Notiz {: .hinweis}", False),
     ("empty", "Background", "Hintergrund", True),
     ("empty", "Background", "   ", False),
     ("empty", "Background", "\u00a0\n", False),
@@ -20,6 +23,12 @@ CASES = [
     ("links", "![Logo](logo.png) of the group", "![Das Logo](logo.png) der Gruppe", True),
     ("links", "![Logo](logo.png) of the group", "![Das Logo](other.png) der Gruppe", False),
     ("links", "Two [a](https://a.org) and [b](https://b.org)", "Zwei [b](https://b.org) und [a](https://a.org)", True),
+    # Written-out URLs (no Markdown link) count too; trailing punctuation is not part of them.
+    ("links", "Read it at https://ebco-beoc.org/report-2026.", "Lesen Sie ihn unter https://ebco-beoc.org/report-2026.", True),
+    ("links", "Read it at https://ebco-beoc.org/report-2026.", "Lesen Sie ihn unter https://ebco-beoc.org/report-2025.", False),
+    ("links", "Read it at https://ebco-beoc.org/report-2026.", "Lesen Sie ihn auf unserer Website.", False),
+    ("links", "Write to <press@example.org>", "Schreiben Sie an <press@example.org>", True),
+    ("links", "Write to <press@example.org>", "Schreiben Sie an <presse@example.org>", False),
 
     ("code", "Run `translate-app compile`", "Führe `translate-app compile` aus", True),
     ("code", "Run `translate-app compile`", "Führe `translate-app kompilieren` aus", False),
@@ -37,11 +46,40 @@ CASES = [
 
     ("numbers", "From 1995 to 2000 he studied", "Von 1995 bis 2000 studierte er", True),
     ("numbers", "From 1995 to 2000 he studied", "Von 1995 bis 2001 studierte er", False),
+    # The figure of issue 9: the source was corrected from 47 to 48, the translation was not.
+    ("numbers", "48 conscientious objectors were detained.", "47 Kriegsdienstverweigerer wurden festgenommen.", False),
+    ("numbers", "48 conscientious objectors were detained.", "48 Kriegsdienstverweigerer wurden festgenommen.", True),
+    ("numbers", "48 conscientious objectors were detained.", "Kriegsdienstverweigerer wurden festgenommen.", False),
+    ("numbers", "Kuzmin was detained.", "Kuzmin wurde am 4. festgenommen.", False),  # a number added
+    # Group and decimal separators differ between languages; the value is what counts.
     ("numbers", "1,000 sports tourists", "1.000 Sporttouristen", True),
+    ("numbers", "1,000 sports tourists", "1 000 touristes sportifs", True),
+    ("numbers", "1,000 sports tourists", "1\u202f000 touristes sportifs", True),
+    ("numbers", "1,000 sports tourists", "1\u00a0000 touristes sportifs", True),
+    ("numbers", "1,000 sports tourists", "1000 Sporttouristen", True),
+    ("numbers", "1,000 sports tourists", "1’000 Sporttouristen", True),
+    ("numbers", "1,000 sports tourists", "1.001 Sporttouristen", False),
+    ("numbers", "1,000 sports tourists", "100 Sporttouristen", False),
+    ("numbers", "12,500,000 euros", "12.500.000 Euro", True),
+    ("numbers", "a fine of 3.5 million", "eine Strafe von 3,5 Millionen", True),
+    ("numbers", "a fine of 3.5 million", "eine Strafe von 3,6 Millionen", False),
+    # Dates, in the order and style of each language.
+    ("numbers", "Vilnius, 4 December 2026", "Vilnius, 4. Dezember 2026", True),
+    ("numbers", "Vilnius, 4 December 2026", "Vilnius, 30. November 2026", False),
+    ("numbers", "Vilnius, 4 December 2026", "Vilnius, 4 грудня 2026 року", True),
+    ("numbers", "On December 4, 2026", "Le 4 décembre 2026", True),
     ("numbers", "On April 2nd 2026", "Am 2. April 2026", True),
+    ("numbers", "On 30.03.2026 at 10:30", "Am 30/03/2026 um 10.30 Uhr", True),
+    ("numbers", "In 2026, 150 people", "2026 kamen 150 Menschen", True),
+    ("numbers", "Articles 5, 6 and 7", "Artikel 5, 6 und 7", True),
+    ("numbers", "Articles 5, 6 and 7", "Artikel 5 und 7", False),
+    # Digits of other scripts are the same numbers.
     ("numbers", "In 2026", "في ٢٠٢٦", True),
     ("numbers", "In 2026", "في ٢٠٢٥", False),
+    ("numbers", "In 2026", "2026 में", True),
+    # Digits in URLs are not numbers of the text.
     ("numbers", "See [report](https://x.org/2024/07)", "Siehe [Bericht](https://x.org/2024/07)", True),
+    ("numbers", "See https://x.org/2024/07 now", "Siehe jetzt https://x.org/2024/07", True),
 
     ("whitespace", "Background", "Hintergrund", True),
     ("whitespace", "Background", " Hintergrund", False),
@@ -114,10 +152,27 @@ def test_a_faithful_translation_passes_every_check() -> None:
 def test_results_are_plain_data() -> None:
     [result] = run_checks("Background", "<i>Hintergrund</i>", enabled=["html"])
     assert isinstance(result, CheckResult)
-    assert result.as_dict() == {"id": "html", "name": result.name, "severity": "error", "message": result.message}
+    assert result.as_dict() == {"id": "html", "name": result.name, "severity": "error", "message": result.message,
+                                "blocking": False}
     assert "<i>" in result.message
 
 
 def test_checks_compare_canonical_unicode() -> None:
     """A decomposed é in the source and a composed one in the translation are the same text."""
     assert run_checks("The `Cafe\u0301` class", "Die Klasse `Caf\u00e9`", enabled=["code"]) == []
+
+
+def test_figures_links_and_urls_block_approval() -> None:
+    """Wrong numbers, links and URLs block an approval (unless overridden); the other checks do not."""
+    assert blocking_check_ids() == ("links", "numbers")
+    assert all(REGISTRY[cid].blocking for cid in blocking_check_ids())
+    [result] = run_checks("48 were detained.", "47 wurden festgenommen.", enabled=["numbers"])
+    assert result.blocking and result.as_dict()["blocking"] is True
+    assert "48" in result.message and "47" in result.message
+    [result] = run_checks("Background", "   ", enabled=["empty"])
+    assert result.severity == "error" and not result.blocking
+
+
+def test_checks_survive_text_no_file_could_hold() -> None:
+    """A lone surrogate is refused at the door; should one reach the checks, they still answer."""
+    assert [r.id for r in run_checks("See [x](https://a.org)", "Siehe \ud800 [x](https://b.org)")] == ["links"]

@@ -10,14 +10,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from markdown_it import MarkdownIt
+import pyromark
 
-from .markdown import shared
+# Every pattern here is linear in the text: no part can rescan what another
+# part already passed (a 1 MB adversarial draft must not pin a worker; see
+# tests/core/test_checks_linear.py). Markdown is parsed by pulldown-cmark
+# (pyromark), which is linear by design, where markdown-it-py took 20 µs a
+# character on "[" * n.
 
-_INLINE = shared(MarkdownIt("commonmark"))
-_NUMBER = re.compile(r"\d(?:[\d\u00a0\u202f.,' ]*\d)?")
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
-_HTML_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>")  # not <https://…> nor <a@b.org>
+# A number: digit groups of three after a separator (1,000 / 1.000 / 1 000),
+# or a plain run of digits; then an optional decimal part (3.5 / 3,5).
+_NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}(?:[,.'\u2019 \u00a0\u202f]\d{3})+(?!\d)|\d+)(?:[.,]\d+)?")
+_DIGITS = re.compile(r"\d+")
+_FOOTNOTE = re.compile(r"\[\^[^\]\[\s]+\]")
+_HTML_TAG = re.compile(r"<\s*(?:/\s*)?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>")  # not <https://…> nor <a@b.org>
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]*[^\s<>\".,;:!?)\]'’”]")
+#: Texts longer than this are checked without caching their results (the caches must stay small).
+_CACHED_CHARS = 4096
 _SENTENCE_END = {
     ".": ".。।۔።", "!": "!！", "?": "?？؟;;", ":": ":：", ";": ";；؛",
 }
@@ -31,18 +40,26 @@ class CheckResult:
     name: str
     severity: str  # "error" or "warning"
     message: str
+    blocking: bool = False
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, str | bool]:
         """Return the result as plain JSON-ready data."""
-        return {"id": self.id, "name": self.name, "severity": self.severity, "message": self.message}
+        return {"id": self.id, "name": self.name, "severity": self.severity, "message": self.message,
+                "blocking": self.blocking}
 
 
 class Check:
-    """A quality check: an id, a name, a severity and one function of source and target."""
+    """A quality check: an id, a name, a severity and one function of source and target.
+
+    A blocking check (wrong figures, links or URLs) stops an approval unless the
+    reviewer overrides it with a reason; an error that is not blocking (an empty
+    or broken translation) stops it without exception.
+    """
 
     id: ClassVar[str] = ""
     name: ClassVar[str] = ""
     severity: ClassVar[str] = "warning"
+    blocking: ClassVar[bool] = False
     description: ClassVar[str] = ""
 
     def check(self, source: str, target: str, *, language: str = "") -> str | None:
@@ -54,7 +71,7 @@ class Check:
         message = self.check(source, target, language=language)
         if message is None:
             return None
-        return CheckResult(self.id, self.name, self.severity, message)
+        return CheckResult(self.id, self.name, self.severity, message, self.blocking)
 
 
 REGISTRY: dict[str, type[Check]] = {}
@@ -66,21 +83,47 @@ def register(cls: type[Check]) -> type[Check]:
     return cls
 
 
-@lru_cache(maxsize=8192)
+def blocking_check_ids() -> tuple[str, ...]:
+    """Return the ids of the registered checks whose failure blocks an approval, sorted."""
+    return tuple(sorted(cid for cid, cls in REGISTRY.items() if cls.blocking))
+
+
+_MARKUP_KINDS = ("emphasis", "links", "autolinks", "urls", "code", "images")
+
+
 def _markup(text: str) -> dict[str, Counter]:
-    """Count the inline Markdown constructs a translation must keep (cached: do not mutate)."""
-    found: dict[str, Counter] = {k: Counter() for k in ("emphasis", "links", "autolinks", "code", "images")}
-    for block in _INLINE.parse(text):
-        for tok in block.children or []:
-            if tok.type in ("strong_open", "em_open"):
-                found["emphasis"][tok.type] += 1
-            elif tok.type == "link_open":
-                key = "autolinks" if tok.markup == "autolink" else "links"
-                found[key][str(tok.attrs.get("href", ""))] += 1
-            elif tok.type == "code_inline":
-                found["code"][tok.content] += 1
-            elif tok.type == "image":
-                found["images"][str(tok.attrs.get("src", ""))] += 1
+    """Count the inline Markdown constructs a translation must keep (do not mutate the result)."""
+    if len(text) <= _CACHED_CHARS:
+        return _markup_cached(text)
+    return _scan_markup(text)
+
+
+@lru_cache(maxsize=8192)
+def _markup_cached(text: str) -> dict[str, Counter]:
+    return _scan_markup(text)
+
+
+def _scan_markup(text: str) -> dict[str, Counter]:
+    found: dict[str, Counter] = {k: Counter() for k in _MARKUP_KINDS}
+    if not text.isascii():  # the parser takes UTF-8 only: a lone surrogate (refused at the door) becomes "?"
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    for event in pyromark.events(text):
+        if not isinstance(event, dict):  # "SoftBreak", "HardBreak", "Rule"
+            continue
+        if "Text" in event:
+            found["urls"].update(_BARE_URL.findall(event["Text"]))
+        elif "Code" in event:
+            found["code"][event["Code"]] += 1
+        elif "Start" in event:
+            start = event["Start"]
+            if start in ("Strong", "Emphasis"):
+                found["emphasis"][start] += 1
+            elif isinstance(start, dict) and "Link" in start:
+                link = start["Link"]
+                key = "autolinks" if link.get("link_type") in ("Autolink", "Email") else "links"
+                found[key][str(link.get("dest_url", ""))] += 1
+            elif isinstance(start, dict) and "Image" in start:
+                found["images"][str(start["Image"].get("dest_url", ""))] += 1
     return found
 
 
@@ -113,11 +156,13 @@ class LinksCheck(Check):
     id = "links"
     name = "Links and URLs"
     severity = "error"
-    description = "Every link, autolink and image of the source keeps its URL."
+    blocking = True
+    description = "Every link, autolink, image and written-out URL of the source keeps its URL."
 
     def check(self, source, target, *, language=""):
         s, t = _markup(source), _markup(target)
-        problems = [f"{kind}: {d}" for kind in ("links", "autolinks", "images") if (d := _diff(s[kind], t[kind]))]
+        problems = [f"{kind}: {d}" for kind in ("links", "autolinks", "urls", "images")
+                    if (d := _diff(s[kind], t[kind]))]
         return "; ".join(problems) or None
 
 
@@ -143,7 +188,7 @@ class EmphasisCheck(Check):
         s, t = _markup(source)["emphasis"], _markup(target)["emphasis"]
         if s == t:
             return None
-        names = {"strong_open": "bold", "em_open": "italic"}
+        names = {"Strong": "bold", "Emphasis": "italic"}
         return ", ".join(f"{names[k]}: {s[k]} in source, {t[k]} in translation" for k in names if s[k] != t[k])
 
 
@@ -160,20 +205,50 @@ class FootnoteCheck(Check):
         return _diff(markers(source), markers(target)) or None
 
 
+_SEPARATORS = str.maketrans("", "", ",.'\u2019 \u00a0\u202f")
+
+
+def _value(digits: str) -> str:
+    """Return a run of digits of any script as ASCII digits without leading zeros."""
+    if not digits.isascii():
+        digits = "".join(str(unicodedata.digit(c)) for c in digits)
+    return digits.lstrip("0") or "0"
+
+
+def _numbers(text: str) -> Counter:
+    """Count the numbers of a text by value, whatever their group and decimal separators."""
+    return Counter(_value(n.translate(_SEPARATORS)) for n in _NUMBER.findall(_strip_urls(text)))
+
+
+def _digit_runs(text: str) -> Counter:
+    """Count the runs of digits of a text by value (10:30 and 10.30 both give 10 and 30)."""
+    return Counter(_value(d) for d in _DIGITS.findall(_strip_urls(text)))
+
+
 @register
 class NumbersCheck(Check):
     id = "numbers"
     name = "Numbers"
-    severity = "warning"
-    description = "Numbers (years, dates, counts) appear in the translation too."
+    severity = "error"
+    blocking = True
+    description = ("The translation has the same numbers as the source (years, dates, counts, amounts), "
+                   "written in its own style: 1,000 = 1.000 = 1 000, 3.5 = 3,5.")
 
     def check(self, source, target, *, language=""):
-        def numbers(text: str) -> Counter:
-            text = _strip_urls(text)
-            # Compare digit values, so that Arabic-Indic ٢٠٢٦ is the same number as 2026.
-            return Counter("".join(str(unicodedata.digit(c)) for c in n if c.isdecimal())
-                           for n in _NUMBER.findall(text))
-        return _diff(numbers(source), numbers(target)) or None
+        s, t = _numbers(source), _numbers(target)
+        if s == t or _digit_runs(source) == _digit_runs(target):
+            return None
+        missing, extra = sorted((s - t).elements(), key=_order), sorted((t - s).elements(), key=_order)
+        parts = []
+        if missing:
+            parts.append("not in the translation: " + ", ".join(missing))
+        if extra:
+            parts.append("not in the source: " + ", ".join(extra))
+        return "; ".join(parts)
+
+
+def _order(value: str) -> tuple[int, str]:
+    return len(value), value
 
 
 @register
@@ -253,15 +328,31 @@ class HtmlCheck(Check):
         return None
 
 
+_LINK_DESTINATION = re.compile(r"\]\([^()]*\)")
+_URL = re.compile(r"<?https?://\S+")
+
+
 def _strip_urls(text: str) -> str:
-    text = re.sub(r"\]\([^)]*\)", "]", text)
-    return re.sub(r"<?https?://\S+", "", text)
+    """Drop link destinations and URLs, whose digits are no numbers of the text."""
+    return _URL.sub("", _LINK_DESTINATION.sub("]", text))
+
+
+def _registered_results(source: str, target: str, language: str,
+                        enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
+    """Run the registered checks; cached for texts of ordinary length, since the editor asks again."""
+    if len(source) + len(target) <= _CACHED_CHARS:
+        return _cached_results(source, target, language, enabled)
+    return _run_registered(source, target, language, enabled)
 
 
 @lru_cache(maxsize=16384)
-def _registered_results(source: str, target: str, language: str,
-                        enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
-    """Run the registered checks; cached, since the editor asks again for unchanged texts."""
+def _cached_results(source: str, target: str, language: str,
+                    enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
+    return _run_registered(source, target, language, enabled)
+
+
+def _run_registered(source: str, target: str, language: str,
+                    enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
     results = []
     for cid, cls in REGISTRY.items():
         if enabled is not None and cid not in enabled:

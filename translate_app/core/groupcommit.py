@@ -463,27 +463,32 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
             log.exception("unreadable queued edit %s of %s", stem, path)
             taken.unlink(missing_ok=True)
     results: dict[str, dict] = {}
+    written = True
     try:
         with edit_catalog(path) as po:
             for stem, edit in edits:
-                try:
-                    results[stem] = apply(po, edit)
-                except Exception:  # noqa: BLE001 - one broken edit must not sink the batch
-                    log.exception("queued edit %s of %s failed", stem, path)
-                    results[stem] = {"error": "CatalogError", "message": "the change could not be applied"}
+                results[stem] = _apply_one(apply, po, stem, edit, path)
     except Exception as exc:
-        # Nothing was written: every edit of the batch fails with the same reason.
-        if not isinstance(exc, CatalogError):
-            log.exception("writing %s failed", path)
-        message = str(exc) if isinstance(exc, CatalogError) else "the catalog could not be written"
-        error = type(exc).__name__ if isinstance(exc, CatalogError) else "CatalogError"
-        results = {stem: {"error": error, "message": message} for stem, _ in edits}
-    else:
-        if after is not None:
-            try:
-                after([(edit, results[stem]) for stem, edit in edits])
-            except Exception:  # noqa: BLE001 - the edits are stored; only their record failed
-                log.exception("recording a batch of %d edits of %s failed", len(edits), path)
+        # Nothing was written. A fault of the place (the lock, the disk) fails
+        # every edit of the batch alike; anything else came from the content
+        # of some edit, so each is tried alone and only the culprit refused.
+        if isinstance(exc, (CatalogError, OSError)) or len(edits) < 2:
+            if not isinstance(exc, CatalogError):
+                log.exception("writing %s failed", path)
+            message = (str(exc) if isinstance(exc, CatalogError)
+                       else "the catalog could not be written" if isinstance(exc, OSError) else _UNWRITABLE)
+            error = type(exc).__name__ if isinstance(exc, CatalogError) else "CatalogError"
+            results = {stem: {"error": error, "message": message} for stem, _ in edits}
+            written = False
+        else:
+            log.warning("writing a batch of %d edits of %s failed (%r); writing them one by one",
+                        len(edits), path, exc)
+            results = _apply_one_by_one(path, apply, edits)
+    if written and after is not None:
+        try:
+            after([(edit, results[stem]) for stem, edit in edits])
+        except Exception:  # noqa: BLE001 - the edits are stored; only their record failed
+            log.exception("recording a batch of %d edits of %s failed", len(edits), path)
     with local.cond:
         ours = local.waiting.keys() & results.keys()
     others = set()
@@ -499,6 +504,37 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
     others.discard(0)
     _WAKER.wake(others, qdir)
     local.deliver({stem: results[stem] for stem in ours})
+
+
+_UNWRITABLE = "the change could not be written to the catalog (it holds text a catalog cannot store)"
+
+
+def _apply_one(apply: Apply, po: polib.POFile, stem: str, edit: dict, path: Path) -> dict:
+    """Apply one edit to the parsed catalog; a bug in it fails that edit alone."""
+    try:
+        return apply(po, edit)
+    except Exception:  # noqa: BLE001 - one broken edit must not sink the batch
+        log.exception("queued edit %s of %s failed", stem, path)
+        return {"error": "CatalogError", "message": "the change could not be applied"}
+
+
+def _apply_one_by_one(path: Path, apply: Apply, edits: list[tuple[str, dict]]) -> dict[str, dict]:
+    """Apply and write each edit on its own (the caller holds the lock), after a batch could not be written.
+
+    Each write starts from the file (a failed write leaves no parsed copy
+    behind), so an edit that makes the catalog unwritable is refused alone.
+    """
+    results: dict[str, dict] = {}
+    for stem, edit in edits:
+        try:
+            with edit_catalog(path) as po:
+                results[stem] = _apply_one(apply, po, stem, edit, path)
+        except CatalogError as exc:
+            results[stem] = {"error": "CatalogError", "message": str(exc)}
+        except Exception:  # noqa: BLE001 - this edit's content, or the place; either way it alone is refused
+            log.exception("writing queued edit %s of %s failed", stem, path)
+            results[stem] = {"error": "CatalogError", "message": _UNWRITABLE}
+    return results
 
 
 def _pid_of(stem: str) -> int:

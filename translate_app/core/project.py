@@ -21,6 +21,7 @@ from .errors import (
 from .glossary import glossary_checks, glossary_path, load_glossary
 from .languages import get_language
 from .segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES, Document, read_source, segment
+from .segments import unoverridden_blocking
 from .states import STATES, State, entry_state, stale_approval
 
 _RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -44,6 +45,8 @@ class LanguageStatus:
     errors: int = 0
     warnings: int = 0
     total: int = 0
+    #: Approved entries that fail a blocking check without an override: "LINE: check: message".
+    blocked: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -266,16 +269,19 @@ def catalog_status(po: polib.POFile, language: str, extra: Iterable[Check] = ())
     """Count the states and failing checks of one catalog."""
     counts = Counter({s: 0 for s in STATES})
     errors = warnings = 0
+    blocked = []
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
         counts[entry_state(entry).value] += 1
-        for result in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra):
+        results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
+        for result in results:
             if result.severity == "error":
                 errors += 1
             else:
                 warnings += 1
-    return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()))
+        blocked += [f"{entry.linenum}: {r.id}: {r.message}" for r in unoverridden_blocking(entry, language, results)]
+    return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()), blocked)
 
 
 def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
@@ -294,9 +300,13 @@ def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
         if stale_approval(entry):
             problems.append(f"{where}: approval no longer matches the text (edited outside the service?)")
         if entry_state(entry) == State.APPROVED:
-            for result in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra):
-                if result.severity == "error":
+            results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
+            for result in results:
+                if result.severity == "error" and not result.blocking:
                     problems.append(f"{where}: approved entry fails check {result.id}: {result.message}")
+            for result in unoverridden_blocking(entry, language, results):
+                problems.append(f"{where}: approved entry fails blocking check {result.id} without an override: "
+                                f"{result.message}")
     if source_ids is not None:
         live = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
         if live != source_ids:

@@ -11,12 +11,15 @@ from datetime import date
 import polib
 
 from .catalog import entry_id, entry_version, find_entry
-from .checks import Check, run_checks
+from .checks import Check, CheckResult, blocking_check_ids, run_checks
 from .errors import (
-    CatalogBusyError, CatalogError, MalformedCatalogError, StorageError, StorageFullError,
+    CatalogBusyError, CatalogError, MalformedCatalogError, NotApprovedError, PermissionDeniedError,
+    StaleVersionError, StorageError, StorageFullError, TranslateAppError,
 )
-from .errors import NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError
-from .states import STATES, State, entry_state, review_fields, set_approved, set_translated, set_untranslated
+from .states import (
+    OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN, STATES, State, entry_override, entry_state, one_line, review_fields,
+    set_approved, set_translated, set_untranslated,
+)
 
 MAX_TRANSLATION_CHARS = 20_000
 
@@ -37,6 +40,14 @@ class ProposalNeededError(TranslateAppError):
         self.current = current
 
 
+class BlockingChecksError(TranslateAppError):
+    """An approval refused while checks fail: blocking ones without an override, or errors (a 422)."""
+
+    def __init__(self, message: str, checks: list[dict]) -> None:
+        super().__init__(message)
+        self.checks = checks
+
+
 @dataclass
 class SegmentView:
     """One segment with everything the editor and the API show about it."""
@@ -53,6 +64,7 @@ class SegmentView:
     machine: dict[str, str] | None = None
     approved_by: str | None = None
     translated_by: str | None = None
+    override: dict | None = None  # {"checks": [...], "by", "reason"}: approved despite failing blocking checks
 
     def as_api(self) -> dict:
         """Return the fields of the JSON API contract plus the helpful extras.
@@ -85,7 +97,13 @@ def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), 
         machine=fields.get("machine") if state == State.MACHINE else None,
         approved_by=fields.get("approved", {}).get("by") if state == State.APPROVED else None,
         translated_by=fields.get("translated", {}).get("by"),
+        override=_override_view(entry) if "override" in fields else None,
     )
+
+
+def _override_view(entry: polib.POEntry) -> dict | None:
+    override = entry_override(entry)
+    return override.as_dict() if override is not None else None
 
 
 def with_checks(segment: SegmentView, language: str = "", extra: Iterable[Check] = ()) -> SegmentView:
@@ -131,12 +149,27 @@ def require_current(po: polib.POFile, segment_id: str, version: str | None, *, l
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def require_unicode(text: str, what: str = "translation") -> str:
+    """Refuse text that is not made of Unicode scalar values (a lone surrogate, from a broken paste).
+
+    JSON lets "\\ud800" through; no UTF-8 file or database can store it.
+    """
+    m = _SURROGATE.search(text)
+    if m:
+        raise InvalidTranslationError(
+            f"the {what} holds an invalid character (a lone surrogate, U+{ord(m.group()):04X}) at position "
+            f"{m.start() + 1}; it usually comes from a broken copy and paste: type or paste that part again")
+    return text
 
 
 def clean_translation(text: str) -> str:
-    """Normalise a submitted translation: newlines, stray control characters, size."""
+    """Normalise a submitted translation: valid Unicode, newlines, stray control characters, size."""
     if not isinstance(text, str):
         raise InvalidTranslationError("translation must be text")
+    require_unicode(text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_TRANSLATION_CHARS:
         raise InvalidTranslationError(f"translation is longer than {MAX_TRANSLATION_CHARS} characters")
@@ -162,27 +195,75 @@ def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, b
     return before, view(entry, language, extra, checks=checks)
 
 
-def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str,
-            language: str = "", extra: Iterable[Check] = (), checks: bool = True) -> tuple[SegmentView, SegmentView]:
-    """Approve the current translation if the version matches; return (before, after).
+def clean_override_reason(reason: object) -> str:
+    """Return a reviewer's reason for an override as one line, or refuse it (too short, too long, not text)."""
+    if not isinstance(reason, str):
+        raise InvalidTranslationError("'override' must be the reason, as text")
+    require_unicode(reason, "reason")
+    if len(reason) > OVERRIDE_REASON_MAX * 4:
+        raise InvalidTranslationError(f"the reason is longer than {OVERRIDE_REASON_MAX} characters")
+    reason = one_line(reason)
+    if len(reason) < OVERRIDE_REASON_MIN:
+        raise InvalidTranslationError(
+            f"say in at least {OVERRIDE_REASON_MIN} characters why the failing checks are right to ignore")
+    if len(reason) > OVERRIDE_REASON_MAX:
+        raise InvalidTranslationError(f"the reason is longer than {OVERRIDE_REASON_MAX} characters")
+    return reason
 
-    The checks always run on the text being approved; checks=False only leaves
-    them out of the returned views.
+
+def _describe(checks: list[dict]) -> str:
+    return "; ".join(f"{c['name']}: {c['message']}" for c in checks)
+
+
+def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, override: str | None = None,
+            language: str = "", extra: Iterable[Check] = (), checks: bool = True) -> tuple[SegmentView, SegmentView]:
+    """Approve the current translation if the version matches and no check stands in the way.
+
+    Failing blocking checks (numbers, links) refuse the approval unless
+    `override` gives the reviewer's reason, which is then recorded with the
+    approval; failing error checks that are not blocking always refuse. Both
+    raise BlockingChecksError with the failing checks. The checks always run
+    on the text being approved; checks=False only leaves them out of the
+    returned views.
     """
     extra = list(extra)
+    if override is not None:
+        override = clean_override_reason(override)
     entry = require_entry(po, segment_id)
     _require_version(entry, version, language, extra, checks)
     before = view(entry, language, extra)
     if not entry.msgstr.strip():
         raise InvalidTranslationError("an empty translation cannot be approved")
-    errors = [c for c in before.checks if c["severity"] == "error"]
+    blocking = [c for c in before.checks if c.get("blocking")]
+    errors = [c for c in before.checks if c["severity"] == "error" and not c.get("blocking")]
     if errors:
-        raise InvalidTranslationError("fix the failing checks before approving: "
-                                      + "; ".join(f"{c['name']}: {c['message']}" for c in errors))
-    set_approved(entry, by=by)
+        raise BlockingChecksError("fix the failing checks before approving (they cannot be overridden): "
+                                  + _describe(errors), errors + blocking)
+    if blocking and override is None:
+        raise BlockingChecksError("the translation does not match the source: " + _describe(blocking)
+                                  + "; correct it, or approve with an override and say why", blocking)
+    set_approved(entry, by=by, override=(tuple(c["id"] for c in blocking), override) if blocking else None)
     if not checks:
         before = replace(before, checks=[])
     return before, view(entry, language, extra, checks=checks)
+
+
+def unoverridden_blocking(entry: polib.POEntry, language: str = "",
+                          results: Iterable[CheckResult] | None = None) -> list[CheckResult]:
+    """Return the blocking checks an approved entry fails that its approval did not override.
+
+    `results` are the entry's check results when the caller has them already.
+    """
+    if entry_state(entry) != State.APPROVED:
+        return []
+    if results is None:
+        results = run_checks(entry.msgid, entry.msgstr, language=language, enabled=list(blocking_check_ids()))
+    failing = [r for r in results if r.blocking]
+    if not failing:
+        return []
+    override = entry_override(entry)
+    overridden = set(override.checks) if override is not None else set()
+    return [r for r in failing if r.id not in overridden]
 
 
 def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Iterable[Check] = ()) -> dict:
@@ -192,9 +273,10 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
     results; edit_outcome adds them once the lock is let go.
 
     An edit is {"kind": "save", "segment", "text", "version", "by", "propose"?},
-    {"kind": "approve", "segment", "version", "by", "self_review"} or
+    {"kind": "approve", "segment", "version", "by", "self_review", "override"?} or
     {"kind": "accept", "segment", "version", "text", "by", "author"}; self_review
-    says whether this person may approve their own translation; propose says
+    says whether this person may approve their own translation; override is the
+    reviewer's reason to approve despite failing blocking checks; propose says
     that a change of approved text must not be stored but become a proposal
     (ProposalNeededError); accept stores a proposal's text as `author`'s and
     approves it as `by`, under the same checks as approving.
@@ -214,7 +296,7 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
                     "you translated this segment yourself; another reviewer must approve it "
                     "(a coordinator can allow self-review for this release)")
             before, after = approve(po, edit["segment"], version=edit["version"], by=edit["by"],
-                                    language=language, extra=extra, checks=False)
+                                    override=edit.get("override"), language=language, extra=extra, checks=False)
         elif edit["kind"] == "accept":
             before, after = accept_text(po, edit["segment"], edit["text"], version=edit["version"],
                                         by=edit["by"], author=edit["author"], language=language, extra=extra)
@@ -225,6 +307,8 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
         current = getattr(exc, "current", None)
         if isinstance(current, SegmentView):
             outcome["current"] = current.as_api()
+        if isinstance(exc, BlockingChecksError):
+            outcome["blocking"] = exc.checks
         return outcome
     return {"before": before.as_api(), "after": after.as_api()}
 
@@ -284,17 +368,30 @@ def edit_outcome(outcome: dict, language: str = "",
         current = outcome.get("current")
         raise ProposalNeededError(outcome["message"],
                                   current=with_checks(SegmentView(**current), language, extra) if current else None)
+    if error == BlockingChecksError.__name__:
+        raise BlockingChecksError(outcome["message"], outcome.get("blocking") or [])
     if error is not None:
         raise _EDIT_ERRORS.get(error, CatalogError)(outcome.get("message") or error)
     return SegmentView(**outcome["before"]), with_checks(SegmentView(**outcome["after"]), language, extra)
 
 
 def require_complete(po: polib.POFile) -> None:
-    """Raise NotApprovedError unless every segment is approved."""
+    """Raise NotApprovedError unless every segment is approved, none despite an unoverridden blocking check.
+
+    An approval made elsewhere (a hand edit, an older version of the service)
+    can hold a wrong figure or link; it is not published.
+    """
     c = counts(po)
     missing = sum(c.values()) - c[State.APPROVED.value]
     if missing:
         raise NotApprovedError(f"{missing} of {sum(c.values())} segments are not approved yet")
+    language = po.metadata.get("Language", "")
+    blocked = [e for e in po if not e.obsolete and e.msgid and unoverridden_blocking(e, language)]
+    if blocked:
+        first = unoverridden_blocking(blocked[0], language)[0]
+        raise NotApprovedError(
+            f"{len(blocked)} approved segment(s) fail a blocking check without an override "
+            f"(first: {blocked[0].msgid[:60]!r}: {first.name}: {first.message}); approve them again")
 
 
 def deadline_risk(counts_by_state: dict[str, int], deadline: date | None, today: date) -> str:

@@ -6,21 +6,42 @@ msgmerge drops unknown flags. Lines this module owns start with a keyword:
     # machine: provider=libretranslate date=2026-11-26 score=87
     # translated: by=alice at=2026-11-26T10:00:00Z
     # approved: by=bob at=2026-11-26T11:00:00Z sha256=0123456789abcdef
+    # override: checks=numbers by=bob sha256=0123456789abcdef
+    # override-reason: The court's ruling says 47; the source's 48 is a typo.
 
 An approval is bound to a hash of the source and the approved text, so a
-translation edited elsewhere is no longer approved.
+translation edited elsewhere is no longer approved. An approval despite a
+failing blocking check (numbers, links) carries an override: the checks, who
+and why, bound to the same hash, so it disappears with the approval when the
+text changes. The reason is one line of plain text, which msgmerge and Poedit
+keep as they keep every translator comment.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import textwrap
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 
 import polib
 
-_OWNED = re.compile(r"^(machine|translated|approved):\s*(.*)$")
+_OWNED = re.compile(r"^(machine|translated|approved|override):\s*(.*)$")
+_REASON = re.compile(r"^override-reason(\+?):\s?(.*)$")
+_KEYWORDS = ("machine", "translated", "approved", "override", "override-reason")
+# polib (and so this service) wraps comment lines longer than the catalog's
+# width at spaces: a line of nothing but our key=value pairs right after one of
+# our lines is the rest of it.
+_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score)=\S*\s*)+$")
+#: Characters of a reason per comment line: short enough that no tool wraps it (79 columns).
+_REASON_CHUNK = 56
+_NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+#: Shortest and longest reason a reviewer may give for an override (characters).
+OVERRIDE_REASON_MIN = 10
+OVERRIDE_REASON_MAX = 500
 
 
 class State(str, Enum):
@@ -54,27 +75,92 @@ def approval_hash(entry: polib.POEntry) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _pairs(text: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in text.split() if "=" in part)
+
+
+def _owned_lines(tcomment: str) -> list[tuple[str | None, str]]:
+    """Split translator comments into lines, each with the keyword it belongs to (None: a person's)."""
+    result: list[tuple[str | None, str]] = []
+    previous: str | None = None
+    for line in tcomment.splitlines():
+        keyword = _keyword(line)
+        if keyword is None and previous not in (None, "override-reason") and _CONTINUATION.match(line.strip()):
+            keyword = previous
+        result.append((keyword, line))
+        previous = keyword
+    return result
+
+
 def review_fields(entry: polib.POEntry) -> dict[str, dict[str, str]]:
     """Parse the comment lines this module owns into {keyword: {key: value}}."""
     fields: dict[str, dict[str, str]] = {}
-    for line in (entry.tcomment or "").splitlines():
+    previous: str | None = None
+    for keyword, line in _owned_lines(entry.tcomment or ""):
+        if keyword is None or keyword == "override-reason":
+            previous = None
+            continue
         m = _OWNED.match(line.strip())
         if m:
-            fields[m.group(1)] = dict(
-                part.split("=", 1) for part in m.group(2).split() if "=" in part
-            )
+            fields[keyword] = _pairs(m.group(2))
+        elif keyword == previous:  # a wrapped line's rest
+            fields[keyword].update(_pairs(line))
+        previous = keyword
     return fields
 
 
+def _keyword(line: str) -> str | None:
+    line = line.strip()
+    if _REASON.match(line):
+        return "override-reason"
+    m = _OWNED.match(line)
+    return m.group(1) if m else None
+
+
 def _set_fields(entry: polib.POEntry, keyword: str | None, values: dict[str, str] | None,
-                drop: tuple[str, ...] = ("machine", "translated", "approved")) -> None:
-    kept = [
-        line for line in (entry.tcomment or "").splitlines()
-        if not ((m := _OWNED.match(line.strip())) and m.group(1) in drop)
-    ]
+                drop: tuple[str, ...] = _KEYWORDS, lines: tuple[str, ...] = ()) -> None:
+    kept = [line for kw, line in _owned_lines(entry.tcomment or "") if kw not in drop]
     if keyword:
         kept.append(f"{keyword}: " + " ".join(f"{k}={v}" for k, v in values.items() if v not in (None, "")))
+    kept.extend(lines)
     entry.tcomment = "\n".join(kept)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's approval despite failing blocking checks: which checks, who, when and why."""
+
+    checks: tuple[str, ...]
+    by: str
+    reason: str
+    at: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the override as the segment view shows it."""
+        return {"checks": list(self.checks), "by": self.by, "reason": self.reason}
+
+
+def one_line(text: str) -> str:
+    """Return text as one line of a comment: line breaks and control characters become single spaces."""
+    return " ".join(_NOT_IN_A_LINE.sub(" ", text).split())
+
+
+def entry_override(entry: polib.POEntry) -> Override | None:
+    """Return the override of the entry's current approval, or None (none, or for another text)."""
+    fields = review_fields(entry)
+    override = fields.get("override")
+    if not override or entry_state(entry) != State.APPROVED:
+        return None
+    if override.get("sha256") != approval_hash(entry) or fields["approved"].get("sha256") != approval_hash(entry):
+        return None
+    reason = ""
+    for line in (entry.tcomment or "").splitlines():
+        m = _REASON.match(line.strip())
+        if m:
+            glue = "" if m.group(1) or not reason else " "
+            reason += glue + m.group(2).strip()
+    checks = tuple(c for c in override.get("checks", "").split(",") if c)
+    return Override(checks=checks, by=override.get("by", ""), reason=reason, at=fields["approved"].get("at", ""))
 
 
 def entry_state(entry: polib.POEntry) -> State:
@@ -121,11 +207,42 @@ def set_translated(entry: polib.POEntry, text: str, *, by: str, when: str | None
     _set_fields(entry, "translated", {"by": by, "at": when or now_iso()})
 
 
-def set_approved(entry: polib.POEntry, *, by: str, when: str | None = None) -> None:
-    """Approve the entry's current text, binding the approval to its hash."""
+def set_approved(entry: polib.POEntry, *, by: str, when: str | None = None,
+                 override: tuple[tuple[str, ...], str] | None = None) -> None:
+    """Approve the entry's current text, binding the approval to its hash.
+
+    override=(check ids, reason) records that the reviewer approved despite
+    those failing checks, and why; any earlier override goes.
+    """
     _clear_fuzzy(entry)
-    _set_fields(entry, "approved", {"by": by, "at": when or now_iso(), "sha256": approval_hash(entry)},
-                drop=("machine", "approved"))
+    when = when or now_iso()
+    digest = approval_hash(entry)
+    lines: tuple[str, ...] = ()
+    if override is not None:
+        checks, reason = override
+        lines = (f"override: checks={','.join(sorted(checks))} by={by} sha256={digest}",
+                 *_reason_lines(one_line(reason)[:OVERRIDE_REASON_MAX]))
+    _set_fields(entry, "approved", {"by": by, "at": when, "sha256": digest},
+                drop=("machine", "approved", "override", "override-reason"), lines=lines)
+
+
+def _reason_lines(reason: str) -> list[str]:
+    """Split a reason over comment lines so short that no tool re-wraps them.
+
+    `override-reason:` lines join with a space; `override-reason+:` goes on
+    a word that was too long for one line.
+    """
+    pieces: list[tuple[bool, str]] = []  # (glued to the one before, text)
+    for word in reason.split(" "):
+        parts = [word[i:i + _REASON_CHUNK] for i in range(0, len(word), _REASON_CHUNK)] or [""]
+        pieces += [(False, parts[0])] + [(True, part) for part in parts[1:]]
+    lines: list[list] = []
+    for glued, text in pieces:
+        if lines and not glued and len(lines[-1][1]) + 1 + len(text) <= _REASON_CHUNK:
+            lines[-1][1] += " " + text
+        else:
+            lines.append([glued, text])
+    return [f"override-reason{'+' if glued else ''}: {text}" for glued, text in lines]
 
 
 def set_untranslated(entry: polib.POEntry) -> None:

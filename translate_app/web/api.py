@@ -12,6 +12,7 @@ from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
+from .ratelimit import CHECKS as CHECKS_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,7 +31,22 @@ def _json() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400, "expected a JSON object")
+    _refuse_lone_surrogates(data)
     return data
+
+
+def _refuse_lone_surrogates(data: dict) -> None:
+    """Refuse text no file or database can store (JSON's "\\ud800"), at the door, naming the field."""
+    stack: list[tuple[str, object]] = [(str(key), value) for key, value in data.items()]
+    stack += [("field name", key) for key in data]
+    while stack:  # not recursive: the nesting is the client's choice
+        name, value = stack.pop()
+        if isinstance(value, str):
+            seg.require_unicode(value, name if name in ("translation", "source", "field name") else f"'{name}' field")
+        elif isinstance(value, dict):
+            stack += [(name, v) for v in value.values()] + [(name, k) for k in value]
+        elif isinstance(value, list):
+            stack += [(name, v) for v in value]
 
 
 @bp.get("/releases")
@@ -99,11 +115,19 @@ def save(release: str, language: str, segment_id: str):
 @bp.post("/releases/<release>/<language>/segments/<segment_id>/approve")
 @login_required
 def approve(release: str, language: str, segment_id: str):
-    """Approve a segment; 403 without the reviewer right, 409 when stale."""
+    """Approve a segment; 403 without the reviewer right, 409 when stale, 422 while checks fail.
+
+    Failing blocking checks (numbers, links) are approved only with
+    {"override": "reason"}, which is recorded in the catalog and the history.
+    """
     release, language = release_language(release, language)
     data = _json()
-    after = workflow.approve_segment(session=db.session, project=project(), user=current_user, release=release,
-                                     language=language, segment_id=segment_id, version=data.get("version"))
+    try:
+        after = workflow.approve_segment(session=db.session, project=project(), user=current_user, release=release,
+                                         language=language, segment_id=segment_id, version=data.get("version"),
+                                         override=data.get("override"))
+    except seg.BlockingChecksError as exc:
+        return jsonify({"error": str(exc), "blocking": exc.checks}), 422
     return jsonify(after.as_api())
 
 
@@ -186,14 +210,26 @@ def reject_proposal(release: str, language: str, proposal_id: int):
 @bp.post("/checks")
 @login_required
 def checks():
-    """Run the quality checks on a draft translation, for warnings while typing."""
+    """Run the quality checks on a draft translation, for warnings while typing.
+
+    Every text is capped at the translation limit, and each person may ask
+    10 times a second and 300 times a minute (per worker process; 429 beyond).
+    """
+    if not CHECKS_LIMIT.hit(current_user.get_id()):
+        wait = CHECKS_LIMIT.retry_after(current_user.get_id())
+        return jsonify({"error": f"too many checks at once; try again in {wait} s"}), 429, {"Retry-After": str(wait)}
     data = _json()
     source, target = data.get("source"), data.get("translation")
     if not isinstance(source, str) or not isinstance(target, str):
         abort(400, "'source' and 'translation' must be strings")
-    language = data.get("language") or ""
-    release = data.get("release")
-    extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
+    language, release = data.get("language") or "", data.get("release")
+    if not isinstance(language, str) or not (release is None or isinstance(release, str)):
+        abort(400, "'language' and 'release' must be strings")
+    for name, value in (("source", source), ("translation", target), ("language", language),
+                        ("release", release or "")):
+        if len(value) > seg.MAX_TRANSLATION_CHARS:
+            abort(400, f"'{name}' is longer than {seg.MAX_TRANSLATION_CHARS} characters")
+    extra = project().extra_checks(release) if release and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
 
 
