@@ -180,6 +180,8 @@ class AuditLog(Base):
     new_state: Mapped[str] = mapped_column(String(20), default="")
     # Why, where a person had to say so (an approval overriding a blocking check).
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The submitted edit this row logs: unique, so that replaying the audit outbox adds nothing twice.
+    edit_key: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
 
     user: Mapped[User | None] = relationship(lazy="joined")
 

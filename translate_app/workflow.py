@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from . import audit
 from .core import segments as seg
 from .core import groupcommit
 from .core.catalog import peek_cached
@@ -20,7 +21,7 @@ from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError
 from .core.states import STATES
 from .core.project import Project
-from .models import AuditLog, Comment, Proposal, Publication, Release, User
+from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
 
 
 @dataclass
@@ -173,16 +174,19 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     # connection of its own, and on SQLite a write lock held here while waiting
     # for it would deadlock both (nothing in a request writes before an edit).
     session.commit()
+    edit.setdefault("key", audit.new_edit_key())
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     _early_conflict(path, edit["segment"], edit["version"], language, extra)
     outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
-                                 after=partial(_audit_batch, session.get_bind(), release, language))
+                                 after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                                               release, language))
     return seg.edit_outcome(outcome, language, extra)[1]
 
 
-def _audit_batch(engine: Engine, release: str, language: str, batch: list[tuple[dict, dict]]) -> None:
-    """Log every edit of a batch that changed a segment, in one transaction.
+def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: str,
+                 batch: list[tuple[dict, dict]]) -> None:
+    """Log every edit of a batch that changed a segment, durably (see audit.py), before anyone is answered.
 
     Runs in the committer thread (see groupcommit), so on a connection of its own.
     """
@@ -197,10 +201,9 @@ def _audit_batch(engine: Engine, release: str, language: str, batch: list[tuple[
             "action": edit["kind"], "old_text": before["translation"], "new_text": after["translation"],
             "old_state": before["state"], "new_state": after["state"],
             "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
+            "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
         })
-    if rows:
-        with engine.begin() as conn:
-            conn.execute(insert(AuditLog.__table__), rows)  # Core: no ORM bookkeeping per row
+    audit.record(engine, outbox, rows)
 
 
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,

@@ -25,8 +25,18 @@ class Database:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["translate_app.engine"] = engine
         app.extensions["translate_app.lookup_engine"] = make_lookup_engine(engine)
-        app.extensions["translate_app.sessions"] = make_session_factory(engine)
+        sessions = make_session_factory(engine)
+        outbox = app.config["SETTINGS"].instance_dir / "audit-outbox"
+        outbox.mkdir(parents=True, exist_ok=True)
+        sessions.configure(info={"audit_outbox": outbox})  # see audit.py
+        app.extensions["translate_app.sessions"] = sessions
         app.teardown_appcontext(self._close)
+        from ..audit import replay
+
+        try:
+            replay(engine, outbox)  # audit rows a crash or a refusing database left behind
+        except Exception:  # noqa: BLE001 - the service starts anyway; the next batch retries
+            app.logger.warning("audit outbox not replayed at start", exc_info=True)
 
     @staticmethod
     def lookup_engine() -> Engine:
