@@ -35,6 +35,7 @@
     chosen = [...new Set(chosen)];
     let options = [];
     let active = -1;
+    let quiet = false;  // focus given back after removing a chip does not open the list
 
     const label = document.querySelector(`label[for="${field.id}"]`);
     if (label) { label.htmlFor = search.id; if (!label.id) label.id = `${field.id}-label`; search.setAttribute("aria-labelledby", label.id); }
@@ -59,7 +60,7 @@
         x.setAttribute("aria-hidden", "true");
         x.textContent = "×";
         button.append(text, x);
-        button.addEventListener("click", () => { toggle(code); search.focus(); });
+        button.addEventListener("click", () => { toggle(code); quiet = true; search.focus(); quiet = false; });
         li.append(button);
         return li;
       }));
@@ -148,12 +149,13 @@
       write();
       renderChips();
       const count = `${chosen.length} chosen`;
-      if (!had) search.value = "";
-      if (!listbox.hidden) open();
+      search.value = "";
+      close();  // an open list would cover the fields and buttons below
       status.textContent = `${name(code)} ${had ? "removed" : "added"}; ${count}.`;
     }
 
-    search.addEventListener("focus", open);
+    search.addEventListener("focus", () => { if (!quiet) open(); });
+    search.addEventListener("click", () => { if (listbox.hidden) open(); });
     search.addEventListener("input", open);
     search.addEventListener("blur", close);
     search.addEventListener("keydown", e => {
