@@ -269,3 +269,34 @@ def test_login_redirect_has_no_stray_question_mark(client, auth):
     token = auth.csrf("/login")
     r = client.post("/login?next=/?", data={"name": "tr_de", "password": PASSWORD, "csrf_token": token})
     assert r.headers["Location"] == "/"
+
+
+def test_a_row_sets_a_display_name_and_refuses_one_too_long(client, auth, app):
+    auth.login("coord")
+    tr_fr = _user(app, "tr_fr")
+    row = _row_form(client.get("/coordinate/users").get_data(as_text=True), tr_fr.id)
+    r = client.post(f"/coordinate/users/{tr_fr.id}", data={**row, f"u{tr_fr.id}-display_name": "  Amélie   Dubois "},
+                    follow_redirects=True)
+    assert "Amélie Dubois updated." in r.get_data(as_text=True)
+    assert "login name tr_fr" in r.get_data(as_text=True)
+    assert _user(app, "tr_fr").display_name == "Amélie Dubois"
+    r = client.post(f"/coordinate/users/{tr_fr.id}", data={**row, f"u{tr_fr.id}-display_name": "x" * 121},
+                    follow_redirects=True)
+    assert "Display name: Field cannot be longer than 120 characters." in r.get_data(as_text=True)
+    assert _user(app, "tr_fr").display_name == "Amélie Dubois"
+
+
+def test_cli_user_add_takes_a_display_name(tmp_path):
+    from click.testing import CliRunner
+
+    from translate_app.cli import main
+
+    env = {"TRANSLATE_APP_ROOT": str(tmp_path), "TRANSLATE_APP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    result = CliRunner().invoke(main, ["user", "add", "olena", "--display-name", "Olena Shevchenko", "-l",
+                                       "Ukrainian, de", "--password-stdin"], input=PASSWORD + "\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "user Olena Shevchenko (login name olena) (translator) created for Ukrainian, German" in result.output
+    result = CliRunner().invoke(main, ["user", "add", "Olena Shevchenko", "--password-stdin"], input=PASSWORD + "\n",
+                                env=env)
+    assert result.exit_code == 1
+    assert "'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . @ + - _, no spaces" in result.output

@@ -319,7 +319,11 @@ def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
-        abort(400, "invalid form")
+        if "csrf_token" in form.errors or not form.errors:
+            abort(400, "invalid form")
+        for field, errors in form.errors.items():
+            flash(f"{user.shown_name}: {form[field].label.text}: {' '.join(errors)}", "error")
+        return redirect(url_for("coordinate.users"))
     if user.id == current_user.id and (form.role.data != "coordinator" or not form.active.data):
         flash("You cannot remove your own coordinator access.", "error")
         return redirect(url_for("coordinate.users"))
