@@ -208,3 +208,20 @@ def test_forced_password_change_shows_no_navigation(person, live_server, viewpor
     expect(page.locator("header.top")).to_contain_text("Choose your own password to go on.")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     screenshot(page, f"people-forced-password-{viewport}")
+
+
+@pytest.mark.parametrize("path", ["/coordinate/users", "/coordinate/releases/appeal", "/coordinate/releases/new",
+                                  "/coordinate/"])
+def test_axe_finds_no_violation_with_the_picker_open(person, live_server, viewport, path):
+    from playwright.sync_api import expect
+
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page = person("coord")
+    page.goto(live_server + path)
+    pickers = page.locator(".language-picker")
+    if pickers.count():
+        combo = pickers.first.get_by_role("combobox")
+        combo.type("port")
+        expect(pickers.first.get_by_role("option").first).to_be_visible()
+    results = axe.Axe().run(page)
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]] == []
