@@ -122,7 +122,7 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
         session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"name:{name}"))
         session.commit()
         if not user.active:  # said only to whoever knows the password
-            raise AccountDeactivatedError("this account is deactivated; ask a coordinator to reactivate it")
+            raise AccountDeactivatedError("your account is deactivated; ask a coordinator to reactivate it")
         return user
     session.add_all([LoginAttempt(key=f"name:{name}"), LoginAttempt(key=f"addr:{address}")])
     session.commit()

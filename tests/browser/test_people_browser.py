@@ -164,7 +164,7 @@ def test_volunteers_page_after_an_invitation(person, live_server, viewport):
     expect(page.locator("li.person[data-user='tr_de'] .badge")).to_have_text("deactivated")
     other = person("tr_de", expect_home=False)
     expect(other.locator(".flash.error")).to_have_text(
-        "Your account is deactivated: this account is deactivated; ask a coordinator to reactivate it.")
+        "Your account is deactivated; ask a coordinator to reactivate it.")
     screenshot(other, f"people-deactivated-login-{viewport}")
 
 

@@ -59,7 +59,7 @@ def login():
             flash(str(exc), "error")
             return render_template("login.html", form=form), 429
         except accounts.AccountDeactivatedError as exc:
-            flash(f"Your account is deactivated: {exc}.", "error")
+            flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
             return render_template("login.html", form=form), 403
         if user is not None:
             login_user(user, remember=False)
