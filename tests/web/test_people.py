@@ -257,6 +257,7 @@ def test_forced_password_change_shows_no_navigation(client, auth, app):
 def test_favicon(client):
     r = client.get("/favicon.ico")
     assert r.status_code == 200 and r.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert r.headers["Cache-Control"] == "public, max-age=86400"
     page = client.get("/login").get_data(as_text=True)
     icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
     assert client.get(icon).status_code == 200

@@ -112,6 +112,8 @@ def change_password():
 def favicon():
     """Serve the icon that browsers ask for on pages without a <link rel="icon"> (previews, JSON)."""
     response = current_app.send_static_file("favicon.ico")
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
     response.cache_control.max_age = 86400
     return response
 

@@ -293,8 +293,8 @@ def users():
             if display:
                 link += "?" + urlencode({"name": display})
             for_languages = f" for {language_names(codes)}" if codes else ""
-            flash(f"Invitation for {display or name} (login name {name}) as {form.role.data}{for_languages} "
-                  "created; send them the link below.", "ok")
+            who = f"{display} (login name {name})" if display else name
+            flash(f"Invitation for {who} as {form.role.data}{for_languages} created; send them the link below.", "ok")
         except TranslateAppError as exc:
             db.session.rollback()
             flash(str(exc), "error")
