@@ -15,6 +15,11 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 NEW_RELEASE = "# Free the journalists\n\nThe coalition calls for the release of 3 journalists.\n"
 
 
+def assert_fits(page) -> None:
+    """Check that the page needs no sideways scrolling."""
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the screen"
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def viewport(request) -> str:
     """Run a test at desktop width and at a phone's."""
@@ -117,6 +122,7 @@ def test_language_picker_types_ahead_and_keeps_choices_after_an_error(person, li
     expect(page.locator(".kept-file")).to_have_text(
         "Your file journalists.md is kept from the last attempt; choose a file above only to replace it.")
     expect(page.locator("input[name=title]")).to_have_value("Free the journalists now")
+    assert_fits(page)
     screenshot(page, f"people-new-release-error-{viewport}")
     combo = page.get_by_role("combobox", name="Languages")
     combo.type("Ukrainian")
@@ -151,6 +157,7 @@ def test_volunteers_page_after_an_invitation(person, live_server, viewport):
         expect(page.locator(f"li.person[data-user='{name}']").get_by_label("Active")).to_be_checked()
     row = page.locator("li.person[data-user='tr_de']")
     expect(row.get_by_role("button", name="Remove German")).to_be_visible()
+    assert_fits(page)
     screenshot(page, f"people-volunteers-{viewport}")
     row.get_by_role("button", name="Save tr_de").click()
     expect(page.locator(".flash.ok")).to_have_text("tr_de updated.")
@@ -185,6 +192,7 @@ def test_release_page_before_anything_is_published(person, live_server, viewport
     combo.type("Lithuan")
     combo.press("Enter")
     expect(page.get_by_role("button", name="Remove Lithuanian")).to_be_visible()
+    assert_fits(page)
     screenshot(page, f"people-release-{viewport}")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator(".flash.ok")).to_have_text("Added Lithuanian.")
@@ -225,3 +233,26 @@ def test_axe_finds_no_violation_with_the_picker_open(person, live_server, viewpo
         expect(pickers.first.get_by_role("option").first).to_be_visible()
     results = axe.Axe().run(page)
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]] == []
+
+
+def test_overview_names_languages_and_says_the_time_zone(person, live_server, viewport):
+    from datetime import date
+
+    from playwright.sync_api import expect
+
+    page = person("tr_de")
+    page.goto(live_server + "/releases/appeal/de")
+    page.locator("li.segment textarea").first.fill("Stoppt die Abschiebung")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("li.segment").first).to_have_attribute("data-state", "translated")
+    page = person("coord")
+    page.goto(live_server + "/coordinate/releases/appeal")
+    page.fill("input[name=deadline]", date.today().isoformat())
+    page.get_by_role("button", name="Save settings").click()
+    page.goto(live_server + "/coordinate/")
+    expect(page.locator(".risk-text")).to_have_text(re.compile(r"^2 languages at risk: (German, Hebrew|Hebrew, German)$"))
+    row = page.locator("table.plain tbody tr").first
+    expect(row.locator("td").nth(2)).to_have_text("German")
+    expect(row.locator("td").nth(4)).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
+    assert_fits(page)
+    screenshot(page, f"people-overview-{viewport}")
