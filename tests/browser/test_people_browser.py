@@ -152,6 +152,7 @@ def test_volunteers_page_after_an_invitation(person, live_server, viewport):
     link = page.get_by_label(re.compile("Invitation link"))
     expect(link).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/invite/.+\?name=Olena\+Shevchenko$"))
     expect(page.locator(".invite-link")).to_contain_text("UTC")
+    invitation = link.input_value()
     # Every row shows the person's real state: everyone here is active.
     for name in ("coord", "rev_de", "tr_de", "tr2_de"):
         expect(page.locator(f"li.person[data-user='{name}']").get_by_label("Active")).to_be_checked()
@@ -173,6 +174,20 @@ def test_volunteers_page_after_an_invitation(person, live_server, viewport):
     expect(other.locator(".flash.error")).to_have_text(
         "Your account is deactivated; ask a coordinator to reactivate it.")
     screenshot(other, f"people-deactivated-login-{viewport}")
+
+    # The invited person opens the link: their name is filled in, and they can correct it.
+    invitee = page.context.browser.new_context(viewport=VIEWPORTS[viewport]).new_page()
+    invitee.goto(invitation)
+    expect(invitee.get_by_text("You were invited as translator for Ukrainian.")).to_be_visible()
+    expect(invitee.get_by_label("Your name as others see it")).to_have_value("Olena Shevchenko")
+    invitee.get_by_label("Password", exact=True).fill(PASSWORD)
+    invitee.get_by_label("Repeat the password").fill(PASSWORD)
+    assert_fits(invitee)
+    screenshot(invitee, f"people-invitation-{viewport}")
+    invitee.get_by_role("button", name="Set password and start").click()
+    expect(invitee.locator(".flash.ok")).to_have_text("Welcome, Olena Shevchenko. Your login name is olena.shevchenko.")
+    expect(invitee.locator("header .who")).to_have_text("Olena Shevchenko · translator")
+    invitee.context.close()
 
 
 def test_release_page_before_anything_is_published(person, live_server, viewport):
