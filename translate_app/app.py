@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .config import Settings
 from .core.errors import (
+    CatalogBusyError,
+    CatalogError,
     LanguageError,
+    MalformedCatalogError,
     NotApprovedError,
     PermissionDeniedError,
     ReleaseNameError,
     StaleVersionError,
+    StorageError,
+    StorageFullError,
     TranslateAppError,
     UnknownReleaseError,
 )
@@ -52,6 +59,14 @@ def create_app(config: dict | None = None) -> Flask:
         from .db import upgrade
 
         upgrade(app.config["DATABASE_URL"])
+
+    if settings.trusted_proxies:
+        # Behind N reverse proxies: the client's address, scheme and host are the
+        # ones the proxies saw (login throttling, invitation links, Secure cookies).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -101,6 +116,12 @@ _STATUS = {
     ReleaseNameError: 400,
     StaleVersionError: 409,
     NotApprovedError: 409,
+    # Faults of the server, not of the request: 5xx, so that clients and proxies retry or alert.
+    StorageFullError: 507,
+    StorageError: 503,
+    CatalogBusyError: 503,
+    MalformedCatalogError: 500,
+    CatalogError: 500,
 }
 
 
@@ -117,6 +138,15 @@ def _status_for(exc: Exception) -> int:
     return 400
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:'\"]+/)+([^\s/:'\"]+)")
+
+
+def public_message(message: str, root: Path) -> str:
+    """Say a message without the server's folders: paths in the project relative to it, others by file name."""
+    message = message.replace(str(root).rstrip("/") + "/", "")
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), message)
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -127,13 +157,16 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(TranslateAppError)
     def _domain_error(exc: TranslateAppError):
         code = _status_for(exc)
+        message = public_message(str(exc), app.config["SETTINGS"].root)
+        if code >= 500:
+            app.logger.warning("%s %s: %s", request.method, request.path, exc)
         if _wants_json():
-            body = {"error": str(exc)}
+            body = {"error": message}
             current = getattr(exc, "current", None)
             if current is not None:
                 body["current"] = current.as_api()
             return jsonify(body), code
-        return render_template("error.html", code=code, message=str(exc)), code
+        return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):

@@ -24,6 +24,14 @@ def project_root() -> Path:
     return Path(env("ROOT", os.getcwd())).resolve()
 
 
+def _count(name: str) -> int:
+    """Read a non-negative whole number setting (0 when unset)."""
+    raw = env(name, "0")
+    if not raw.isdigit():
+        raise ValueError(f"{PREFIX}{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 @dataclass
 class Settings:
     """Every setting the service reads, resolved once."""
@@ -39,10 +47,13 @@ class Settings:
     microsoft_api_key: str | None = None
     microsoft_region: str | None = None
     mymemory_email: str | None = None
+    mt_public_services: bool = False  # Google's web page and MyMemory: they would see unpublished text
     languages: str = DEFAULT_LANGUAGES
     max_source_bytes: int = DEFAULT_MAX_BYTES
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
     secure_cookies: bool = True
+    # Reverse proxies in front of the service whose X-Forwarded-* headers are believed (0: none).
+    trusted_proxies: int = 0
 
     @property
     def instance_dir(self) -> Path:
@@ -65,10 +76,12 @@ class Settings:
             microsoft_api_key=env("MICROSOFT_API_KEY"),
             microsoft_region=env("MICROSOFT_REGION"),
             mymemory_email=env("MYMEMORY_EMAIL"),
+            mt_public_services=env("MT_PUBLIC_SERVICES", "0") not in ("0", "false", "no"),
             languages=env("LANGUAGES", DEFAULT_LANGUAGES),
             max_source_bytes=int(env("MAX_SOURCE_BYTES", str(DEFAULT_MAX_BYTES))),
             front_matter_keys=tuple(k.strip() for k in keys.split(",")) if keys else DEFAULT_FRONT_MATTER_KEYS,
             secure_cookies=env("SECURE_COOKIES", "1") not in ("0", "false", "no"),
+            trusted_proxies=_count("TRUSTED_PROXIES"),
         )
 
     def resolved_database_url(self) -> str:

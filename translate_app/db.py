@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -16,8 +21,26 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _POOL = {"pool_size": 10, "max_overflow": 10}
 
 
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_parent_connections() -> None:
+    """In a forked child (gunicorn preloads the app): leave the parent's pooled connections to it."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_connections)
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine (SQLite gets WAL, a busy timeout and foreign keys); safe to use across fork()."""
+    engine = _make_engine(url)
+    _ENGINES.add(engine)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite"):
@@ -70,10 +93,51 @@ def alembic_config(url: str):
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Apply every migration up to a revision."""
+    """Apply every migration up to a revision, one process at a time.
+
+    Several processes may start at once on a fresh database (gunicorn workers
+    without preloading, a CLI command beside the server): each waits for the
+    migration lock (a PostgreSQL advisory lock, or an exclusive file lock beside
+    the SQLite file), then finds the schema up to date and does nothing.
+    """
     from alembic import command
 
-    command.upgrade(alembic_config(url), revision)
+    with _migration_lock(url):
+        command.upgrade(alembic_config(url), revision)
+
+
+# Any fixed 64-bit number, the same in every process: PostgreSQL's advisory lock key.
+_MIGRATION_LOCK_KEY = 0x7472616E736C6174
+
+
+@contextmanager
+def _migration_lock(url: str) -> Iterator[None]:
+    """Hold the database's migration lock (see upgrade)."""
+    if url.startswith(("postgresql", "postgres")):
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+                    conn.commit()
+        finally:
+            engine.dispose()
+        return
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if not database or database == ":memory:":
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def open_database(settings) -> sessionmaker[Session]:

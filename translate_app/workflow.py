@@ -17,9 +17,10 @@ from .core import segments as seg
 from .core import groupcommit
 from .core.catalog import peek_cached
 from .core.compiler import render_html, render_markdown
-from .core.errors import PermissionDeniedError, TranslateAppError
+from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError
+from .core.states import STATES
 from .core.project import Project
-from .models import AuditLog, Comment, Publication, Release, User
+from .models import AuditLog, Comment, Proposal, Publication, Release, User
 
 
 @dataclass
@@ -31,14 +32,30 @@ class LanguageProgress:
     total: int
     risk: str
     publication: str | None  # None, "current" or "stale"
+    broken: str | None = None  # why the catalog cannot be read (file:line: what), else None
 
 
 def release_record(session: Session, project: Project, name: str) -> Release:
-    """Return the database record of a release that exists on disk, creating it on first use."""
+    """Return the database record of a release that exists on disk, without writing anything.
+
+    A release registered without the service (files committed by hand, the CLI)
+    has no row yet: it gets an unsaved record with the defaults (title from the
+    document, no deadline, no self-review). GET requests use this, so they never
+    write; register_release makes the row where a change needs it.
+    """
     project.require(name)
     rel = session.scalar(select(Release).where(Release.name == name))
     if rel is None:
-        rel = Release(name=name, title=_title(project, name))
+        rel = Release(name=name, title=_title(project, name), deadline=None, self_review=False, mt_provider=None)
+    return rel
+
+
+def register_release(session: Session, project: Project, name: str, *, title: str | None = None) -> Release:
+    """Return the stored record of a release, adding it if missing (the caller commits)."""
+    project.require(name)
+    rel = session.scalar(select(Release).where(Release.name == name))
+    if rel is None:
+        rel = Release(name=name, title=(title or "").strip()[:300] or _title(project, name), self_review=False)
         session.add(rel)
         session.flush()
     return rel
@@ -62,7 +79,13 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
     for code in project.languages(name):
         if languages is not None and code not in languages:
             continue
-        po = project.load_catalog(name, code)
+        try:
+            po = project.load_catalog(name, code)
+        except MalformedCatalogError as exc:  # one language's broken file must not hide the others
+            where = str(exc).replace(str(project.root).rstrip("/") + "/", "")
+            result.append(LanguageProgress(language=code, counts={s: 0 for s in STATES}, total=0, risk="broken",
+                                           publication=None, broken=where))
+            continue
         counts = seg.counts(po)
         result.append(LanguageProgress(
             language=code, counts=counts, total=sum(counts.values()),
@@ -87,12 +110,32 @@ def _early_conflict(path: Path, segment_id: str, version: str | None, language: 
 
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
                  segment_id: str, text: str, version: str | None) -> seg.SegmentView:
-    """Save a translation, refusing stale versions, and log it (edits are group-committed)."""
+    """Save a translation, refusing stale versions, and log it (edits are group-committed).
+
+    A change of approved text by someone who may not approve becomes a proposal
+    (see save_or_propose); the segment returned is then the unchanged one.
+    """
+    return save_or_propose(session=session, project=project, user=user, release=release, language=language,
+                           segment_id=segment_id, text=text, version=version)[0]
+
+
+def save_or_propose(*, session: Session, project: Project, user: User, release: str, language: str,
+                    segment_id: str, text: str, version: str | None) -> tuple[seg.SegmentView, Proposal | None]:
+    """Save a translation; a non-reviewer's change of approved text becomes a proposal, returned second."""
     require_translator(user, language)
     project.require(release)
     edit = {"kind": "save", "segment": segment_id, "text": text, "version": version, "by": user.name,
             "user_id": user.id}
-    return _edit(session, project, release, language, edit)
+    if not user.can_review(language):
+        edit["propose"] = True  # decided under the catalog lock, so an approval just made counts
+    try:
+        return _edit(session, project, release, language, edit), None
+    except seg.ProposalNeededError as exc:
+        from .proposals import propose
+
+        current = exc.current
+        return current, propose(session, user=user, release=release, language=language, segment=current,
+                                text=seg.clean_translation(text))
 
 
 def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -101,8 +144,14 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
     if not user.can_review(language):
         raise PermissionDeniedError(f"approving needs the reviewer role for {language}")
     rel = release_record(session, project, release)
+    self_review = bool(rel.self_review or user.is_coordinator)
     edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
-            "self_review": bool(rel.self_review or user.is_coordinator)}
+            "self_review": self_review}
+    return _edit(session, project, release, language, edit)
+
+
+def submit_edit(session: Session, project: Project, release: str, language: str, edit: dict) -> seg.SegmentView:
+    """Queue an edit of one catalog (see segments.apply_edit), wait until it is written and logged."""
     return _edit(session, project, release, language, edit)
 
 
@@ -112,6 +161,10 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     Edits are group-committed: whoever applies a batch also logs all of it in
     one transaction (see _audit_batch).
     """
+    # End the request's transaction first: the committer logs the batch on a
+    # connection of its own, and on SQLite a write lock held here while waiting
+    # for it would deadlock both (nothing in a request writes before an edit).
+    session.commit()
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     _early_conflict(path, edit["segment"], edit["version"], language, extra)
@@ -197,7 +250,7 @@ def publish(*, session: Session, project: Project, user: User, release: str, lan
     """Publish a language whose every segment is approved, storing what went out."""
     if not user.is_coordinator:
         raise PermissionDeniedError("only coordinators publish")
-    release_record(session, project, release)
+    project.require(release)
     markdown, html = compiled(project, release, language)
     source = project.source_path(release).read_text(encoding="utf-8")
     pub = Publication(user_id=user.id, release=release, language=language, content_hash=_hash(markdown),

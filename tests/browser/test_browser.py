@@ -8,31 +8,40 @@ from tests.browser.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 
 def test_translate_with_keyboard_review_publish_download(login, live_server, live_project):
     page = login("tr_de")
     screenshot(page, "dashboard")
     page.click("text=German")
-    page.wait_for_selector("li.segment.current")
+    segments = page.locator("li.segment")
+    expect(segments.first.locator("textarea")).to_be_focused()
     # Three segments with the keyboard only: type, then Ctrl+Enter saves and moves on.
-    for text in ["Stoppt die Abschiebung", "Die unterzeichnenden Organisationen rufen das **Gericht** auf, [Maksim Kuzmin](https://example.org/mk) zu schützen.", "Schützt Kriegsdienstverweigerer."]:
+    texts = ["Stoppt die Abschiebung", "Die unterzeichnenden Organisationen rufen das **Gericht** auf, [Maksim Kuzmin](https://example.org/mk) zu schützen.", "Schützt Kriegsdienstverweigerer."]
+    for i, text in enumerate(texts):
+        expect(segments.nth(i).locator("textarea")).to_be_focused()
         page.keyboard.press("Control+a")
         page.keyboard.type(text)
         page.keyboard.press("Control+Enter")
-        page.wait_for_function("(t) => Array.from(document.querySelectorAll('li.segment')).some(li => li.dataset.saved === t && li.dataset.state === 'translated')", arg=text)
-    assert page.locator("li.segment.state-translated").count() == 3
+        expect(segments.nth(i).locator(".state")).to_have_text("Translated")
+        expect(segments.nth(i).locator(".status")).to_have_text("saved")
+        expect(segments.nth(i).locator("textarea")).to_have_value(text)
+    expect(segments.nth(3).locator("textarea")).to_be_focused()
+    expect(page.locator("#progress .legend")).to_contain_text("3 translated")
     screenshot(page, "editor")
     page.context.close()
 
     page = login("rev_de")
     page.goto(live_server + "/releases/appeal/de")
-    page.wait_for_selector("li.segment.current")
     segments = page.locator("li.segment")
+    expect(segments.first.locator("textarea")).to_be_visible()
     for i in range(segments.count()):
         segments.nth(i).locator("textarea").focus()
         page.keyboard.press("Alt+a")
-        page.wait_for_function("(i) => document.querySelectorAll('li.segment')[i].dataset.state === 'approved'", arg=i)
-    assert page.locator("li.segment.state-approved").count() == segments.count()
+        expect(segments.nth(i).locator(".state")).to_have_text("Approved")
+        expect(segments.nth(i).locator(".by")).to_have_text("approved by rev_de")
+    expect(page.locator("#progress .legend")).to_contain_text("5 approved")
     page.context.close()
 
     page = login("coord")
@@ -55,11 +64,12 @@ def test_hebrew_is_edited_right_to_left(login, live_server):
     assert area.evaluate("el => getComputedStyle(el).direction") == "rtl"
     area.fill("עצרו את הגירוש")
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector("li.segment.state-translated")
+    expect(page.locator("li.segment .state").first).to_have_text("Translated")
     screenshot(page, "editor-hebrew")
     preview = page.context.new_page()
     preview.goto(live_server + "/releases/appeal/he/preview")
     assert preview.locator("html").get_attribute("dir") == "rtl"
+    expect(preview.locator("main h1")).to_have_text("עצרו את הגירוש")
 
 
 def test_two_browsers_saving_one_segment_see_the_conflict(login, live_server):
@@ -67,21 +77,23 @@ def test_two_browsers_saving_one_segment_see_the_conflict(login, live_server):
     second = login("tr2_de")
     for page in (first, second):
         page.goto(live_server + "/releases/appeal/de")
-        page.wait_for_selector("li.segment.current")
+        expect(page.locator("li.segment.current")).to_be_visible()
     first.locator("li.segment textarea").first.fill("Fassung eins")
     first.keyboard.press("Control+Enter")
-    first.wait_for_selector("li.segment.state-translated")
+    expect(first.locator("li.segment .state").first).to_have_text("Translated")
     second.locator("li.segment textarea").first.fill("Fassung zwei")
     second.keyboard.press("Control+Enter")
     conflict = second.locator("li.segment .conflict").first
-    conflict.wait_for(state="visible")
-    assert "Fassung eins" in conflict.locator("pre.theirs").inner_text()
-    assert "Fassung zwei" in conflict.locator("pre.mine").inner_text()
+    expect(conflict).to_be_visible()
+    expect(conflict.locator("pre.theirs")).to_have_text("Fassung eins")
+    expect(conflict.locator("pre.mine")).to_have_text("Fassung zwei")
     screenshot(second, "conflict")
     conflict.locator("button", has_text="Keep mine").click()
-    second.wait_for_function("() => document.querySelector('li.segment').dataset.saved === 'Fassung zwei'")
+    expect(conflict).to_be_hidden()
+    expect(second.locator("li.segment .status").first).to_have_text("saved")
+    expect(second.locator("li.segment .unsaved-mark").first).to_be_hidden()
     first.reload()
-    assert first.locator("li.segment textarea").first.input_value() == "Fassung zwei"
+    expect(first.locator("li.segment textarea").first).to_have_value("Fassung zwei")
 
 
 def test_coordinator_watches_pretranslation_progress(login, live_server, live_project, libre):
@@ -94,8 +106,7 @@ def test_coordinator_watches_pretranslation_progress(login, live_server, live_pr
     form.locator("input[value=he]").check()
     form.locator("select[name=provider]").select_option("libretranslate")
     form.locator("button[type=submit]").click()
-    page.wait_for_selector("#pretranslate .job-text:has-text('done: 5 of 5 done')", timeout=30_000)
-    assert page.locator("#pretranslate progress").get_attribute("value") == "100"
+    page.wait_for_selector("#pretranslate .job-text:has-text('Finished: all 5 segments filled.')", timeout=30_000)
     assert libre.requests >= 1
     screenshot(page, "pretranslate")
     status = {s.language: s.counts for s in Project(live_project).status("appeal")}

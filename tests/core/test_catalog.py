@@ -314,7 +314,9 @@ def test_write_atomic_failing_mid_way_leaves_the_old_file(tmp_path: Path, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
-    with pytest.raises(OSError):
+    from translate_app.core.errors import StorageFullError
+
+    with pytest.raises(StorageFullError, match="disk is full"):
         atomic.write_atomic(path, b"new content that never lands\n" * 1000)
     assert path.read_bytes() == b"old content\n"
     assert leftovers(tmp_path) == []

@@ -124,21 +124,59 @@ def test_memory_answers_first_at_100_percent(project: Project, settings: Setting
                                                "score": "100"}
 
 
-def test_the_memory_provider_works_offline_with_fuzzy_matches(project: Project, settings: Settings,
-                                                              libre: FakeLibreTranslate) -> None:
-    add_release(project, "earlier", "Maksim Kuzmin is a Russian citizen.\n", ["de"])
-    add_release(project, "later", "Maksim Kuzmin is a Russian citizen!\n\nSomething else entirely.\n", ["de"])
-    with cat.edit_catalog(project.catalog_path("earlier", "de")) as po:
+def approve_all(project: Project, release: str, language: str, translations: dict[str, str]) -> None:
+    """Translate and approve entries of a catalog, so that they are in the translation memory."""
+    with cat.edit_catalog(project.catalog_path(release, language)) as po:
         for entry in po:
-            if entry.msgid:
-                set_translated(entry, "Maksim Kuzmin ist russischer Staatsbürger.", by="alice")
-                set_approved(entry, by="alice")
+            if entry.msgid in translations:
+                set_translated(entry, translations[entry.msgid], by="alice")
+                set_approved(entry, by="bob")
+
+
+# The issue's examples: a near match is a different sentence, never a translation of this one.
+NEAR_MATCHES = [
+    ("Vilnius, 30 November 2026", "Vilnius, 30. November 2026", "Vilnius, 4 December 2026"),
+    ("The coalition demanded to suspend three permits.",
+     "Die Koalition forderte, drei Genehmigungen auszusetzen.",
+     "The coalition welcomed the decision to suspend two permits."),
+    ("Maksim Kuzmin is a Russian citizen.", "Maksim Kuzmin ist russischer Staatsbürger.",
+     "Maksim Kuzmin is a Russian citizen!"),
+]
+
+
+def test_the_memory_provider_fills_only_exact_matches(project: Project, settings: Settings,
+                                                      libre: FakeLibreTranslate) -> None:
+    earlier = "\n\n".join(src for src, _, _ in NEAR_MATCHES) + "\n\nBackground\n"
+    later = "\n\n".join(new for _, _, new in NEAR_MATCHES) + "\n\nBackground\n"
+    add_release(project, "earlier", earlier, ["de"])
+    add_release(project, "later", later, ["de"])
+    approve_all(project, "earlier", "de", {src: tr for src, tr, _ in NEAR_MATCHES} | {"Background": "Hintergrund"})
+    from translate_app.mt.memory import memory_matches
+
+    for src, _, new in NEAR_MATCHES:  # they are near enough to be offered as suggestions...
+        assert memory_matches(project, "de", new)[0].source == src
     progress = run(project, settings, ["de"], release="later", provider="memory")
-    assert libre.requests == 0 and progress.from_memory == 1 and progress.no_match == 1
-    entry = entries(project, "later", "de")["Maksim Kuzmin is a Russian citizen!"]
-    assert entry_state(entry) == State.MACHINE
-    assert 75 <= int(review_fields(entry)["machine"]["score"]) < 100
-    assert entry_state(entries(project, "later", "de")["Something else entirely."]) == State.UNTRANSLATED
+    # ...but only the identical source is filled; the others stay untranslated and are counted.
+    assert libre.requests == 0
+    assert (progress.total, progress.done, progress.from_memory, progress.no_match, progress.failed) == (4, 1, 1, 3, 0)
+    found = entries(project, "later", "de")
+    assert found["Background"].msgstr == "Hintergrund"
+    assert review_fields(found["Background"])["machine"]["score"] == "100"
+    for _, translation, new in NEAR_MATCHES:
+        assert entry_state(found[new]) == State.UNTRANSLATED and found[new].msgstr == ""
+
+
+def test_with_a_provider_near_matches_are_translated_by_the_provider(project: Project, settings: Settings,
+                                                                     libre: FakeLibreTranslate) -> None:
+    add_release(project, "earlier", "\n\n".join(src for src, _, _ in NEAR_MATCHES) + "\n", ["de"])
+    add_release(project, "later", "\n\n".join(new for _, _, new in NEAR_MATCHES) + "\n", ["de"])
+    approve_all(project, "earlier", "de", {src: tr for src, tr, _ in NEAR_MATCHES})
+    progress = run(project, settings, ["de"], release="later")
+    assert progress.from_memory == 0 and progress.from_provider == 3 and progress.no_match == 0
+    for _, translation, new in NEAR_MATCHES:
+        entry = entries(project, "later", "de")[new]
+        assert entry.msgstr == expected(new, "de") != translation
+        assert review_fields(entry)["machine"]["provider"] == "libretranslate"
 
 
 def test_a_persons_work_is_never_overwritten(project: Project, settings: Settings,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from translate_app.models import Job
 from translate_app.mt.errors import JobError, UnknownProviderError, UnsupportedLanguageError
 from translate_app.mt.jobs import (
     job_progress,
+    latest_job,
     provider_ids,
     resume_pretranslation,
     start_pretranslation,
@@ -28,8 +30,9 @@ from translate_app.mt.jobs import (
 )
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-KEYS = {"id", "status", "total", "done", "failed", "requests", "error", "eta_seconds", "release",
-        "languages", "provider"}
+CHECKOUT = Path(__file__).resolve().parents[2]
+KEYS = {"id", "status", "total", "done", "no_match", "failed", "requests", "error", "eta_seconds", "release",
+        "languages", "provider", "created_by_id", "finished_at"}
 
 
 def machine_count(project: Project, language: str) -> int:
@@ -89,6 +92,40 @@ def test_a_failed_job_reports_why_and_resumes_where_it_stopped(settings: Setting
     assert resumed["requests"] == libre.requests  # both runs counted
 
 
+def test_a_memory_job_without_matches_counts_them_apart_from_done(settings: Settings, session_factory,
+                                                                  project: Project) -> None:
+    job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
+                                  languages=["de"], provider="memory", user_id=None)
+    state = wait_for_job(session_factory, job_id, timeout=30)
+    total = len([e for e in project.load_catalog(RELEASE, "de") if e.msgid])
+    assert (state["status"], state["done"], state["no_match"], state["failed"], state["total"]) == \
+        ("done", 0, total, 0, total)
+    assert f"{total} segment(s) have no approved translation of the same English text" in state["error"]
+    assert machine_count(project, "de") == 0
+    with session_factory() as session:
+        assert latest_job(session, RELEASE) == state
+        assert latest_job(session, "another-release") is None
+
+
+def test_a_provider_that_goes_away_fails_the_job_with_a_readable_error(settings: Settings, session_factory,
+                                                                       project: Project,
+                                                                       libre: FakeLibreTranslate,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATE_APP_MT_MAX_ATTEMPTS", "2")
+    start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
+                         languages=["he"], provider="libretranslate")  # the server's languages are now known
+    wait_for_job(session_factory, 1, timeout=30)
+    libre.stop()
+    job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
+                                  languages=["de"], provider="libretranslate")
+    state = wait_for_job(session_factory, job_id, timeout=30)
+    origin = libre.url.rstrip("/")
+    assert state["status"] == "failed" and state["done"] == 0 and state["failed"] == state["total"] > 0
+    assert f"LibreTranslate at {origin} is unreachable (connection refused)" in state["error"]
+    assert "q=" not in state["error"] and "ConnectionPool" not in state["error"]
+    assert "Background" not in state["error"]  # no text of the release
+
+
 def test_job_progress_of_an_unknown_job(session_factory) -> None:
     with session_factory() as session, pytest.raises(JobError, match="no job 42"):
         job_progress(session, 42)
@@ -124,7 +161,9 @@ def test_with_redis_the_job_is_queued_and_the_worker_command_runs_it(
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("TRANSLATE_APP_") or k == "TRANSLATE_APP_WORK_DIR"}
         env |= {"TRANSLATE_APP_REDIS_URL": REDIS_URL, "TRANSLATE_APP_RQ_QUEUE": queue_name,
-                "TRANSLATE_APP_MT_BACKOFF": "0.01"}
+                "TRANSLATE_APP_MT_BACKOFF": "0.01",
+                # this checkout's code, not whichever one the environment installed
+                "PYTHONPATH": os.pathsep.join([str(CHECKOUT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
         worker = subprocess.run(
             [sys.executable, "-c", "from translate_app.cli import main; main()", "worker", "--burst"],
             env=env, capture_output=True, text=True, timeout=60, cwd=str(project.root),

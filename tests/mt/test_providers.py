@@ -10,7 +10,15 @@ import requests
 from tests.libretranslate_server import FakeLibreTranslate, fake_translate
 from translate_app.config import Settings
 from translate_app.mt import transport
-from translate_app.mt.base import make_provider, parse_retry_after, provider_ids, split_packed
+from translate_app.mt.base import (
+    connection_problem,
+    make_provider,
+    parse_retry_after,
+    provider_choices,
+    provider_ids,
+    split_packed,
+    without_request_text,
+)
 from translate_app.mt.errors import (
     BadResponseError,
     ProviderAuthError,
@@ -36,6 +44,8 @@ def test_an_unknown_provider_is_refused_with_the_known_ids(tmp_path) -> None:
     ("deepl", "TRANSLATE_APP_DEEPL_API_KEY"),
     ("microsoft", "TRANSLATE_APP_MICROSOFT_API_KEY"),
     ("libretranslate", "TRANSLATE_APP_LIBRETRANSLATE_URL"),
+    ("google", "public web service .* TRANSLATE_APP_MT_PUBLIC_SERVICES=1"),
+    ("mymemory", "public web service .* TRANSLATE_APP_MT_PUBLIC_SERVICES=1"),
 ])
 def test_a_provider_missing_its_settings_says_which(tmp_path, provider: str, message: str) -> None:
     with pytest.raises(ProviderConfigError, match=message):
@@ -54,8 +64,29 @@ def test_a_provider_missing_its_settings_says_which(tmp_path, provider: str, mes
     ("deepl", "he", None),
 ])
 def test_language_codes_map_to_each_providers_own(tmp_path, provider: str, language: str, code: str | None) -> None:
-    settings = Settings(root=tmp_path, deepl_api_key="k:fx", microsoft_api_key="k")
+    settings = Settings(root=tmp_path, deepl_api_key="k:fx", microsoft_api_key="k", mt_public_services=True)
     assert make_provider(provider, settings).provider_code(language) == code
+
+
+def test_only_configured_providers_are_offered(tmp_path) -> None:
+    def offered(**settings) -> list[str]:
+        return [c.id for c in provider_choices(Settings(root=tmp_path, **settings)) if c.configured]
+
+    assert offered() == ["memory"]  # always: it sends nothing anywhere
+    assert offered(libretranslate_url="http://127.0.0.1:5000/") == ["memory", "libretranslate"]
+    assert offered(deepl_api_key="k:fx", microsoft_api_key="k") == ["memory", "deepl", "microsoft"]
+    assert offered(mt_public_services=True) == ["memory", "google", "mymemory"]
+    choices = {c.id: c for c in provider_choices(Settings(root=tmp_path, libretranslate_url="http://u:pw@host:5000/x/"))}
+    assert choices["libretranslate"].detail == "sends the text to the server at http://host:5000/x"
+    assert "TRANSLATE_APP_DEEPL_API_KEY" in choices["deepl"].detail and not choices["deepl"].configured
+    assert len(choices) == len(provider_ids())
+
+
+def test_public_services_are_enabled_by_one_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRANSLATE_APP_MT_PUBLIC_SERVICES", raising=False)
+    assert Settings.from_env().mt_public_services is False
+    monkeypatch.setenv("TRANSLATE_APP_MT_PUBLIC_SERVICES", "1")
+    assert Settings.from_env().mt_public_services is True
 
 
 def test_an_unsupported_pair_is_refused_before_any_translation(tmp_path) -> None:
@@ -159,17 +190,57 @@ def test_retry_after_is_honoured(tmp_path, libre: FakeLibreTranslate) -> None:
     assert 0.9 <= time.monotonic() - started < 5
 
 
-def test_a_refused_connection_is_a_clear_provider_error(tmp_path) -> None:
+def test_a_refused_connection_is_a_readable_error_without_the_text(tmp_path) -> None:
     server = FakeLibreTranslate().start()
     provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=server.url),
                              max_attempts=2)
     provider.check_languages("en", ["de"])  # the language table is now known
     server.stop()
-    with pytest.raises(ProviderUnavailable, match="cannot connect.*gave up after 2 attempts"):
-        provider.translate_batch(["Hello"], "en", "de")
+    origin = server.url.rstrip("/")
+    with pytest.raises(ProviderUnavailable) as info:
+        provider.translate_batch(["Secret embargoed sentence"], "en", "de")
+    assert str(info.value) == (f"LibreTranslate at {origin} is unreachable (connection refused) "
+                               "(gave up after 2 attempts)")
     fresh = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url=server.url + "v2/"))
-    with pytest.raises(ProviderUnavailable, match="does not list its languages"):
+    with pytest.raises(ProviderUnavailable) as info:
         fresh.check_languages("en", ["de"])
+    assert str(info.value) == f"LibreTranslate at {origin}/v2 is unreachable (connection refused)"
+
+
+def test_connection_problems_in_a_few_words() -> None:
+    try:
+        requests.post("http://127.0.0.1:1/translate", params={"q": "Secret embargoed sentence"}, timeout=2)
+    except requests.ConnectionError as exc:
+        assert "q=Secret" in str(exc)  # what requests says...
+        assert connection_problem(exc) == "connection refused"  # ...and what people read
+        assert "Secret" not in without_request_text(str(exc))
+        assert "HTTPConnectionPool" not in without_request_text(str(exc))
+    else:
+        pytest.fail("port 1 answered")
+    assert connection_problem(requests.ConnectionError("odd")) == "cannot connect"
+
+
+def test_client_errors_never_quote_the_text(tmp_path) -> None:
+    from deep_translator import exceptions as dt
+
+    provider = make_provider("libretranslate", Settings(root=tmp_path, libretranslate_url="http://127.0.0.1:1/"))
+    record = transport.CallRecord(timeout=(1.0, 1.0))
+    for exc in (dt.NotValidLength("Secret embargoed sentence", 0, 5000), dt.NotValidPayload("Secret embargoed sentence"),
+                dt.TranslationNotFound("Secret embargoed sentence")):
+        assert "Secret" in str(exc)  # what the client library says...
+        message = str(provider.classify(exc, record))
+        assert "Secret" not in message and message.startswith("LibreTranslate")  # ...and what people read
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("HTTPSConnectionPool(host='libre.example', port=443): Max retries exceeded with url: "
+     "/translate?q=Vilnius%2C+4+December&source=en&target=de (Caused by X)",
+     "Max retries exceeded with url: /translate (Caused by X)"),
+    ("GET https://libre.example/translate?q=secret&api_key=k failed", "GET https://libre.example/translate failed"),
+    ("HTTP 400: bad request", "HTTP 400: bad request"),
+])
+def test_without_request_text(message: str, expected: str) -> None:
+    assert without_request_text(message) == expected
 
 
 def test_deep_translator_outside_a_call_context_behaves_as_before(libre: FakeLibreTranslate) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -10,6 +11,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from .errors import StorageError, StorageFullError
+
+#: Writes are refused while the disk has less than this much room left beyond the file itself:
+#: a database, a log and the write-ahead log need room too, and a refusal loses nothing.
+MIN_FREE_BYTES = 8 * 1024 * 1024
 
 
 def _default_mode() -> int:
@@ -46,8 +53,12 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, later_m
     two quick writes of the same size could otherwise look alike.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _require_room(path.parent, len(data))
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _storage_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             # mkstemp makes the file private; keep the mode of the file it replaces.
@@ -65,9 +76,11 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, later_m
             if durable:
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _storage_error(path, exc) from exc
         raise
     if not durable:
         return
@@ -76,6 +89,27 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, later_m
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _require_room(folder: Path, size: int) -> None:
+    """Refuse a write early when the disk is nearly full (see MIN_FREE_BYTES)."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return
+    free = st.f_bavail * st.f_frsize
+    if free < size + MIN_FREE_BYTES:
+        raise OSError(errno.ENOSPC, "no space left on the disk")
+
+
+def _storage_error(path: Path, exc: OSError) -> StorageError:
+    """Turn an operating-system error of a write into a message for a person (nothing was changed)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFullError(f"{path.name}: the server's disk is full; nothing was changed. "
+                                "Tell the coordinator or the administrator.")
+    reason = {errno.EROFS: "the folder is read-only", errno.EACCES: "permission denied",
+              errno.EPERM: "permission denied", errno.ENOENT: "the folder is missing"}.get(exc.errno, exc.strerror)
+    return StorageError(f"{path.name}: the server cannot write ({reason}); nothing was changed")
 
 
 def write_scratch(path: Path | str, data: bytes) -> None:

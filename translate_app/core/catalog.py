@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from .. import __version__
 from .atomic import work_dir, write_atomic, write_scratch
-from .errors import CatalogError
+from .errors import CatalogBusyError, CatalogError, MalformedCatalogError, StorageError
 from .languages import get_language
 from .segmenter import Document
 
@@ -188,6 +188,22 @@ _PO_LINE = r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"
 _BAD_PO_LINE = re.compile(r"^(?![^\S\n]*(?:#|$|" + _PO_LINE + r"[^\S\n]*$)).+$", re.M)
 
 
+_KEYWORD_LINE = re.compile(r"^(msgid|msgstr)\b", re.M)
+
+
+def _msgid_without_msgstr(text: str) -> int | None:
+    """Return the line of the first msgid that no msgstr follows (msgfmt refuses it; polib does not)."""
+    open_line = None
+    for m in _KEYWORD_LINE.finditer(text):
+        if m.group(1) == "msgid":
+            if open_line is not None:
+                return open_line
+            open_line = text.count("\n", 0, m.start()) + 1
+        else:
+            open_line = None
+    return open_line
+
+
 def load(path: Path | str) -> polib.POFile:
     """Read a catalog, turning any parse error into a CatalogError naming file and line."""
     path = Path(path)
@@ -196,19 +212,24 @@ def load(path: Path | str) -> polib.POFile:
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read: {exc.strerror}") from exc
     if b"\x00" in raw:
-        raise CatalogError(f"{path}: binary file, not a PO catalog")
+        raise MalformedCatalogError(f"{path}: binary file, not a PO catalog")
+    if not raw.strip():
+        raise MalformedCatalogError(f"{path}: empty file, not a PO catalog (it needs at least a header entry)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"{path}:{line}: not valid UTF-8") from exc
+        raise MalformedCatalogError(f"{path}:{line}: not valid UTF-8") from exc
     # polib reads some broken lines (an unterminated string, an unquoted msgid)
     # without complaint, so every line is checked against the PO syntax first.
     lines = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     bad = _BAD_PO_LINE.search(lines)
     if bad is not None:
         number = lines.count("\n", 0, bad.start()) + 1
-        raise CatalogError(f"{path}:{number}: malformed catalog: cannot read {bad.group(0).strip()[:60]!r}")
+        raise MalformedCatalogError(f"{path}:{number}: malformed catalog: cannot read {bad.group(0).strip()[:60]!r}")
+    missing = _msgid_without_msgstr(lines)
+    if missing is not None:
+        raise MalformedCatalogError(f"{path}:{missing}: malformed catalog: msgid without msgstr")
     try:
         # From the file, not the text: polib splits a text also at U+2028 and U+0085,
         # which a translation may hold.
@@ -217,7 +238,7 @@ def load(path: Path | str) -> polib.POFile:
         message = str(exc)
         m = _SYNTAX_LINE.search(message)
         where, detail = (f"{path}:{m.group(1)}", "syntax error") if m else (str(path), message)
-        raise CatalogError(f"{where}: malformed catalog: {detail}") from exc
+        raise MalformedCatalogError(f"{where}: malformed catalog: {detail}") from exc
     # Duplicates are found here in one pass; polib's own check is quadratic and names no line.
     seen: dict[tuple[str | None, str], int] = {}
     for entry in po:
@@ -225,7 +246,7 @@ def load(path: Path | str) -> polib.POFile:
             continue
         first = seen.setdefault((entry.msgctxt, entry.msgid), entry.linenum)
         if first != entry.linenum:
-            raise CatalogError(f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
+            raise MalformedCatalogError(f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
                                f"at line {first} ({entry.msgid[:40]!r})")
     po.fpath = str(path)
     return po
@@ -314,15 +335,15 @@ def catalog_lock(path: Path | str, timeout: float = 30.0, *, wait_on: threading.
         if give_up is not None and _asks(wait_on, give_up):
             yield False
             return
-        raise CatalogError(f"{path}: locked by another task of this process for over {timeout:g} s")
+        raise CatalogBusyError(f"{path}: locked by another task of this process for over {timeout:g} s")
     try:
         if lock.depth == 0:
-            path.parent.mkdir(parents=True, exist_ok=True)
             fd = _lock_file(lock.path, max(0.0, timeout - (time.monotonic() - started)), path, wait_on, give_up)
             if fd < 0:
                 yield False
                 return
             lock.fd = fd
+            sweep_temporary_files(path)
         lock.depth += 1
         try:
             yield True
@@ -334,6 +355,31 @@ def catalog_lock(path: Path | str, timeout: float = 30.0, *, wait_on: threading.
                 lock.fd = -1
     finally:
         lock.threads.release()
+
+
+def sweep_temporary_files(path: Path | str) -> int:
+    """Remove the temporary copies a crashed writer left beside a catalog; call with its lock held.
+
+    write_atomic writes `.NAME.po.RANDOM.tmp` beside the catalog and renames it
+    into place; only the lock holder writes, so under the lock any such file is
+    the leftover of a writer killed mid-write. Returns how many were removed.
+    """
+    path = Path(path)
+    removed = 0
+    try:
+        leftovers = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
+    except OSError:
+        return 0
+    for leftover in leftovers:
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            leftover.unlink()
+            removed += 1
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """Escape the characters glob reads as patterns."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _asks(wait_on: threading.Condition | None, give_up: Callable[[], bool]) -> bool:
@@ -374,7 +420,11 @@ def _lock_file(lock_path: Path, timeout: float, catalog: Path, wait_on: threadin
     (time is up, or `give_up` says so: then -1 is returned), the helper releases
     the lock the moment it gets it.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only or missing folder: fail now, not after the lock's timeout
+        raise StorageError(f"{catalog}: cannot take the catalog's lock ({exc.strerror}); nothing was changed") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd
@@ -403,7 +453,7 @@ def _lock_file(lock_path: Path, timeout: float, catalog: Path, wait_on: threadin
             left = deadline - time.monotonic()
             if left <= 0:
                 state["abandoned"] = True
-                raise CatalogError(f"{catalog}: locked by another process for over {timeout:g} s")
+                raise CatalogBusyError(f"{catalog}: locked by another process for over {timeout:g} s")
             cond.wait(left)
         return fd
 

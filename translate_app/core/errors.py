@@ -15,6 +15,22 @@ class CatalogError(TranslateAppError):
     """A gettext catalog that cannot be read or written."""
 
 
+class MalformedCatalogError(CatalogError):
+    """A catalog file that is not valid PO (msgfmt --check would refuse it): a fault on the server side."""
+
+
+class StorageError(CatalogError):
+    """The server cannot store a change (a read-only or missing folder): nothing was changed."""
+
+
+class StorageFullError(StorageError):
+    """The disk holding the catalogs is (nearly) full: nothing was changed."""
+
+
+class CatalogBusyError(CatalogError):
+    """The catalog stayed locked too long, or a change could not be confirmed in time."""
+
+
 class LanguageError(TranslateAppError):
     """An unknown or malformed language code."""
 

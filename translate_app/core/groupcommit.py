@@ -41,7 +41,7 @@ import polib
 
 from .atomic import work_dir, write_scratch
 from .catalog import catalog_lock, edit_catalog
-from .errors import CatalogError
+from .errors import CatalogBusyError, CatalogError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,9 @@ After = Callable[[list[tuple[dict, dict]]], None]
 
 #: Results and requests left behind (a waiter that gave up, a crashed writer) go after this.
 STALE_SECONDS = 600
+#: A queued edit this old was given up by its waiter (whose timeout is far shorter), or its
+#: process crashed: it is dropped, never applied long after nobody waits for its answer.
+EDIT_EXPIRY_SECONDS = 120
 
 
 def queue_dir(path: Path) -> Path:
@@ -161,7 +164,11 @@ def submit(path: Path | str, edit: dict, apply: Apply, *, after: After | None = 
     _WAKER.listen()
     # A rename makes the request appear whole; it needs no fsync: it lives
     # only as long as its request, and a crash ends both.
-    _put(qdir / f"{name}.edit", edit)
+    try:
+        _put(qdir / f"{name}.edit", edit)
+    except OSError as exc:
+        raise StorageError(f"{path.name}: the server cannot queue the change ({exc.strerror}); "
+                           "nothing was changed") from exc
     local = _local(path, qdir)
     done = threading.Event()
     with local.cond:
@@ -244,6 +251,10 @@ def _commit(local: _Local) -> None:
             local.busy = True
         try:
             _turn(local)
+        except StorageError as exc:  # nothing can be stored now: say so at once, not after a timeout
+            log.warning("%s", exc)
+            _refuse_pending(local, exc)
+            time.sleep(0.05)
         except CatalogError as exc:  # the lock stayed taken: the waiters time out on their own
             log.warning("%s", exc)
         except Exception:  # noqa: BLE001 - keep serving; each waiter times out and withdraws
@@ -253,6 +264,22 @@ def _commit(local: _Local) -> None:
             with local.cond:
                 local.busy = False
                 local.cond.notify_all()
+
+
+def _refuse_pending(local: _Local, exc: StorageError) -> None:
+    """Answer this process's waiting edits that no holder took with the storage error; drop them from the queue."""
+    with local.cond:
+        names = local.pending()
+    refused = {}
+    for name in names:
+        try:
+            (local.qdir / f"{name}.edit").unlink()
+        except FileNotFoundError:
+            continue  # a holder has it: its answer will come
+        except OSError:
+            pass  # the queue itself is unwritable: the edit cannot be applied by anyone either
+        refused[name] = {"error": type(exc).__name__, "message": str(exc)}
+    local.deliver(refused)
 
 
 def _finish_turns(timeout: float = 10.0) -> None:
@@ -386,9 +413,9 @@ def _withdraw(path: Path, qdir: Path, name: str, timeout: float) -> dict:
         result = _take_result(qdir, name)  # a holder has it; its result may be there already
         if result is not None:
             return result
-        raise CatalogError(f"{path}: the catalog is busy and the change could not be confirmed; "
+        raise CatalogBusyError(f"{path}: the catalog is busy and the change could not be confirmed; "
                            "reload to see whether it was stored") from None
-    raise CatalogError(f"{path}: the catalog was locked for over {timeout:g} s; nothing was changed, try again")
+    raise CatalogBusyError(f"{path}: the catalog was locked for over {timeout:g} s; nothing was changed, try again")
 
 
 def _put(path: Path, data: dict) -> None:
@@ -416,7 +443,9 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
     with os.scandir(qdir) as entries:
         for entry in entries:
             stem, _, kind = entry.name.rpartition(".")
-            if kind in ("edit", "taken"):  # .taken: left by a holder that crashed; applied again
+            if kind == "edit" and _age_seconds(stem, now) > EDIT_EXPIRY_SECONDS:
+                Path(entry.path).unlink(missing_ok=True)  # nobody waits for it any more
+            elif kind in ("edit", "taken"):  # .taken: left by a holder that crashed; applied again
                 queued.append((stem, kind))
             elif _age_seconds(stem, now) > STALE_SECONDS:
                 Path(entry.path).unlink(missing_ok=True)  # an abandoned result or a crashed writer's temp file
@@ -447,7 +476,8 @@ def _apply_queue(path: Path, qdir: Path, apply: Apply, after: After | None, loca
         if not isinstance(exc, CatalogError):
             log.exception("writing %s failed", path)
         message = str(exc) if isinstance(exc, CatalogError) else "the catalog could not be written"
-        results = {stem: {"error": "CatalogError", "message": message} for stem, _ in edits}
+        error = type(exc).__name__ if isinstance(exc, CatalogError) else "CatalogError"
+        results = {stem: {"error": error, "message": message} for stem, _ in edits}
     else:
         if after is not None:
             try:

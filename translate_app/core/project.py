@@ -77,6 +77,8 @@ class Project:
         self.build_dir = self.root / "build"
         self.max_source_bytes = max_source_bytes
         self.front_matter_keys = front_matter_keys
+        # Segmented sources by path, with the file identity they were read at (see document).
+        self._documents: dict[str, tuple[tuple, Document]] = {}
 
     # -- paths ---------------------------------------------------------------
     def source_path(self, name: str) -> Path:
@@ -124,10 +126,21 @@ class Project:
         return found
 
     def document(self, name: str) -> Document:
-        """Read and segment the source of a release."""
+        """Read and segment the source of a release (kept while the file is unchanged; do not modify it)."""
         path = self.source_path(self.require(name))
+        try:
+            st = path.stat()
+            key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size, self.front_matter_keys)
+        except OSError:
+            key = None
+        cached = self._documents.get(str(path))
+        if key is not None and cached is not None and cached[0] == key:
+            return cached[1]
         text = read_source(path, max_bytes=self.max_source_bytes)
-        return segment(text, self.relative(path), front_matter_keys=self.front_matter_keys)
+        doc = segment(text, self.relative(path), front_matter_keys=self.front_matter_keys)
+        if key is not None:
+            self._documents[str(path)] = (key, doc)
+        return doc
 
     def extra_checks(self, name: str) -> list[Check]:
         """Return the checks a release adds to the registry: its glossary's, if it has one."""

@@ -12,7 +12,10 @@ import polib
 
 from .catalog import entry_id, entry_version, find_entry
 from .checks import Check, run_checks
-from .errors import CatalogError, NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError
+from .errors import (
+    CatalogBusyError, CatalogError, MalformedCatalogError, StorageError, StorageFullError,
+)
+from .errors import NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError
 from .states import STATES, State, entry_state, review_fields, set_approved, set_translated, set_untranslated
 
 MAX_TRANSLATION_CHARS = 20_000
@@ -24,6 +27,14 @@ class UnknownSegmentError(TranslateAppError):
 
 class InvalidTranslationError(TranslateAppError):
     """A translation that cannot be stored as it is."""
+
+
+class ProposalNeededError(TranslateAppError):
+    """A change to approved text by someone who may not approve it: it becomes a proposal instead."""
+
+    def __init__(self, message: str, current: object | None = None) -> None:
+        super().__init__(message)
+        self.current = current
 
 
 @dataclass
@@ -180,11 +191,17 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
     It runs under the catalog lock, so the views it returns leave out the check
     results; edit_outcome adds them once the lock is let go.
 
-    An edit is {"kind": "save", "segment", "text", "version", "by"} or
-    {"kind": "approve", "segment", "version", "by", "self_review"}; self_review
-    says whether this person may approve their own translation.
+    An edit is {"kind": "save", "segment", "text", "version", "by", "propose"?},
+    {"kind": "approve", "segment", "version", "by", "self_review"} or
+    {"kind": "accept", "segment", "version", "text", "by", "author"}; self_review
+    says whether this person may approve their own translation; propose says
+    that a change of approved text must not be stored but become a proposal
+    (ProposalNeededError); accept stores a proposal's text as `author`'s and
+    approves it as `by`, under the same checks as approving.
     """
     try:
+        if edit["kind"] == "save" and edit.get("propose"):
+            _refuse_change_of_approved(po, edit, language, extra)
         if edit["kind"] == "save":
             before, after = save(po, edit["segment"], edit["text"], version=edit["version"], by=edit["by"],
                                  language=language, extra=extra, checks=False)
@@ -198,18 +215,61 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
                     "(a coordinator can allow self-review for this release)")
             before, after = approve(po, edit["segment"], version=edit["version"], by=edit["by"],
                                     language=language, extra=extra, checks=False)
+        elif edit["kind"] == "accept":
+            before, after = accept_text(po, edit["segment"], edit["text"], version=edit["version"],
+                                        by=edit["by"], author=edit["author"], language=language, extra=extra)
         else:
             raise CatalogError(f"unknown kind of edit {edit['kind']!r}")
     except TranslateAppError as exc:
         outcome = {"error": type(exc).__name__, "message": str(exc)}
-        if isinstance(exc, StaleVersionError) and exc.current is not None:
-            outcome["current"] = exc.current.as_api()
+        current = getattr(exc, "current", None)
+        if isinstance(current, SegmentView):
+            outcome["current"] = current.as_api()
         return outcome
     return {"before": before.as_api(), "after": after.as_api()}
 
 
+def _refuse_change_of_approved(po: polib.POFile, edit: dict, language: str, extra: Iterable[Check]) -> None:
+    """Raise ProposalNeededError when a save would change approved text (stale versions answer first)."""
+    entry = require_entry(po, edit["segment"])
+    _require_version(entry, edit["version"], language, list(extra), False)
+    if entry_state(entry) != State.APPROVED:
+        return
+    text = clean_translation(edit["text"])
+    if text == entry.msgstr:
+        return
+    if not text.strip():
+        raise InvalidTranslationError("approved text cannot be emptied; ask a reviewer of the language")
+    raise ProposalNeededError("the segment is approved; your change waits for a reviewer",
+                              current=view(entry, language, extra, checks=False))
+
+
+def accept_text(po: polib.POFile, segment_id: str, text: str, *, version: str | None, by: str, author: str,
+                language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
+    """Store `author`'s text and approve it as `by`, or change nothing when approving it is refused."""
+    extra = list(extra)
+    entry = require_entry(po, segment_id)
+    _require_version(entry, version, language, extra, False)
+    text = clean_translation(text)
+    if not text.strip():
+        raise InvalidTranslationError("an empty translation cannot be approved")
+    before = view(entry, language, extra, checks=False)
+    kept = (entry.msgstr, entry.tcomment, list(entry.flags), entry.previous_msgid, entry.previous_msgctxt,
+            entry.previous_msgid_plural)
+    set_translated(entry, text, by=author)
+    try:
+        _, after = approve(po, segment_id, version=entry_version(entry), by=by, language=language, extra=extra,
+                           checks=False)
+    except TranslateAppError:
+        (entry.msgstr, entry.tcomment, entry.flags, entry.previous_msgid, entry.previous_msgctxt,
+         entry.previous_msgid_plural) = kept
+        raise
+    return before, after
+
+
 _EDIT_ERRORS = {cls.__name__: cls for cls in (UnknownSegmentError, InvalidTranslationError, PermissionDeniedError,
-                                               CatalogError)}
+                                               CatalogError, CatalogBusyError, MalformedCatalogError, StorageError,
+                                               StorageFullError)}
 
 
 def edit_outcome(outcome: dict, language: str = "",
@@ -220,6 +280,10 @@ def edit_outcome(outcome: dict, language: str = "",
         current = outcome.get("current")
         current = with_checks(SegmentView(**current), language, extra) if current else None
         raise StaleVersionError(outcome["message"], current=current)
+    if error == ProposalNeededError.__name__:
+        current = outcome.get("current")
+        raise ProposalNeededError(outcome["message"],
+                                  current=with_checks(SegmentView(**current), language, extra) if current else None)
     if error is not None:
         raise _EDIT_ERRORS.get(error, CatalogError)(outcome.get("message") or error)
     return SegmentView(**outcome["before"]), with_checks(SegmentView(**outcome["after"]), language, extra)

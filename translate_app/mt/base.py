@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import http.client
 import json
 import random
 import re
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, ClassVar, TypeVar
 
@@ -62,6 +66,31 @@ def provider_ids() -> list[str]:
     from . import providers  # noqa: F401  (registers the providers)
 
     return list(REGISTRY)
+
+
+@dataclass(frozen=True)
+class ProviderChoice:
+    """A provider as the coordinator's menu shows it: configured or not, and what that means."""
+
+    id: str
+    name: str
+    configured: bool
+    detail: str  # where the text goes when configured; the missing setting when not
+
+
+def provider_choices(settings: Any) -> list[ProviderChoice]:
+    """Return every provider with whether these settings configure it, configured ones first."""
+    choices = []
+    for provider_id in provider_ids():
+        cls = REGISTRY[provider_id]
+        try:
+            provider = cls(settings)
+        except ProviderConfigError as exc:
+            choices.append(ProviderChoice(provider_id, cls.name, False, str(exc)))
+        else:
+            choices.append(ProviderChoice(provider_id, cls.name, True, provider.describe()))
+    # The memory first (it sends nothing anywhere), then the other configured ones.
+    return sorted(choices, key=lambda c: (not c.configured, c.id != "memory"))
 
 
 def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider:
@@ -287,10 +316,13 @@ class Provider:
             return exc
         # Some clients swallow the requests error and fail later on a None response.
         wire = record.last_exception or exc
+        if isinstance(wire, requests.exceptions.ConnectTimeout):
+            return ProviderUnavailable(f"{self.where()} is unreachable (no connection within {self.timeout[0]:g} s)")
         if isinstance(wire, requests.Timeout):
-            return ProviderTimeout(f"{self.name}: no answer within {self.timeout[1]:g} s")
+            return ProviderTimeout(f"{self.where()} gave no answer within {self.timeout[1]:g} s")
         if isinstance(wire, requests.exceptions.ConnectionError):
-            return ProviderUnavailable(f"{self.name}: cannot connect: {_short(wire)}")
+            # requests' own message names the URL, and with it the text sent as `q=`.
+            return ProviderUnavailable(f"{self.where()} is unreachable ({connection_problem(wire)})")
         if isinstance(wire, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
             return BadResponseError(f"{self.name}: truncated answer: {_short(wire)}")
         if isinstance(wire, requests.exceptions.JSONDecodeError):
@@ -325,6 +357,14 @@ class Provider:
             return BadResponseError(f"{self.name}: malformed answer ({type(exc).__name__}: {_short(exc)})")
         return ProviderUnavailable(f"{self.name}: {type(exc).__name__}: {_short(exc)}")
 
+    def where(self) -> str:
+        """Return the provider as people should read it in an error: its name, and where it is reached."""
+        return self.name
+
+    def describe(self) -> str:
+        """Return a few words, after the provider's name, on where the release's text goes."""
+        return f"sends the text to {self.name}'s service"
+
     def call_with_split(self, texts: list[str], one: Callable[[str], str]) -> list[str]:
         """Send texts packed into one request; split the batch when separators come back wrong."""
         if len(texts) == 1:
@@ -357,8 +397,52 @@ def _text(value: Any) -> str:
     return value
 
 
+_CONNECTION_PROBLEMS: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (socket.gaierror, "host name not found"),
+    (ssl.SSLCertVerificationError, "its TLS certificate is not trusted"),
+    (ssl.SSLError, "TLS handshake failed"),
+    (ConnectionResetError, "connection reset"),
+    (TimeoutError, "connection timed out"),
+    (http.client.RemoteDisconnected, "it closed the connection without answering"),
+    (OSError, ""),  # filled from its strerror below
+)
+
+
+def connection_problem(exc: BaseException) -> str:
+    """Say in a few words why a connection failed, from the exceptions chained under a requests error."""
+    stack: list[BaseException] = [exc]
+    seen: set[int] = set()
+    fallback = "cannot connect"
+    while stack:
+        current = stack.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for cls, words in _CONNECTION_PROBLEMS:
+            if isinstance(current, cls) and not isinstance(current, requests.RequestException):
+                if words:
+                    return words
+                if isinstance(current, OSError) and current.strerror:
+                    fallback = current.strerror.lower()
+        nested = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        stack.extend(x for x in nested if isinstance(x, BaseException))
+    return fallback
+
+
+_URL_QUERY = re.compile(r"((?:https?://|\burl: )[^\s?'\"]*)\?[^\s'\")]*")
+_POOL = re.compile(r"HTTPS?ConnectionPool\([^)]*\):\s*")
+
+
+def without_request_text(message: str) -> str:
+    """Drop query strings (they carry the text sent, as `q=`) and connection-pool noise from a message."""
+    return _POOL.sub("", _URL_QUERY.sub(r"\1", message))
+
+
 def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    # deep-translator's errors print the value they were given, which is often the text itself.
+    message = getattr(exc, "message", None) if hasattr(exc, "val") else None
+    text = without_request_text((message if isinstance(message, str) else str(exc)) or type(exc).__name__)
     return text if len(text) < 200 else text[:200] + "…"
 
 
@@ -367,5 +451,5 @@ def _body(response: requests.Response) -> str:
         text = response.text
     except Exception:  # a truncated body can fail to decode
         return ""
-    text = " ".join(text.split())
+    text = without_request_text(" ".join(text.split()))
     return text[:160]

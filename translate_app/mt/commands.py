@@ -55,8 +55,9 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
         cancel_job(job_id)
         click.echo(f"\nstopping job {job_id}; resume it with --resume {job_id}", err=True)
         raise SystemExit(130)
-    summary = (f"job {job_id} {state['status']}: {state['done']} of {state['total']} segments done, "
-               f"{state['failed']} failed, {state['requests']} provider requests")
+    summary = (f"job {job_id} {state['status']}: {state['done']} of {state['total']} segments filled, "
+               f"{state['no_match']} without a match, {state['failed']} failed, "
+               f"{state['requests']} provider requests")
     click.echo(summary)
     if state["error"]:
         click.echo(f"{'error' if state['status'] != 'done' else 'warning'}: {state['error']}", err=True)
@@ -82,7 +83,7 @@ def _follow(session_factory: sessionmaker[Session], job_id: int,
                            show_pos=True, show_eta=True) as bar:
         while True:
             state = read()
-            position = min(state["done"] + state["failed"], max(state["total"], 1))
+            position = min(state["done"] + state["no_match"] + state["failed"], max(state["total"], 1))
             if state["total"] and bar.length != state["total"]:
                 bar.length = state["total"]
             if position > shown:

@@ -24,7 +24,7 @@ from ..core.languages import get_language
 from ..core.masking import Masked
 from ..core.project import Project
 from ..core.states import State, entry_state, set_machine
-from .base import SOURCE_LANGUAGE, Provider
+from .base import SOURCE_LANGUAGE, Provider, without_request_text
 from .cache import TranslationCache
 from .errors import JobCancelled, JobError, ProviderError
 from .memory import memory_index
@@ -46,7 +46,7 @@ class Progress:
     from_cache: int = 0
     from_provider: int = 0
     unchanged: int = 0      # nothing to translate (numbers, URLs): copied as is
-    no_match: int = 0       # memory-only jobs: no match good enough
+    no_match: int = 0       # memory-only jobs: no identical source in memory; left untranslated, not done
     kept: int = 0           # entries a person changed while the job ran: left alone
     token_problems: int = 0  # answers whose masked tokens came back wrong
     unique_texts: int = 0   # distinct (language, masked text) pairs sent or looked up
@@ -103,19 +103,19 @@ def pretranslate(
 
     masks: dict[str, Masked] = {}
     pending: dict[str, dict[str, list[Key]]] = {code: {} for code in codes}
-    min_score = 100 if provider.online else getattr(provider, "min_score", 100)
     for code, keys in targets.items():
         index = memory_index(project, code)
         ready: dict[Key, Suggestion] = {}
         for key in keys:
-            match = index.best(key[1], min_score=min_score)
+            # Only the same source text may fill a segment: a near match ("30 November" for
+            # "4 December") translates a different sentence, so it stays a suggestion in the editor.
+            match = index.exact(key[1])
             if match is not None:
                 ready[key] = Suggestion(match.text, "memory", match.score)
                 progress.from_memory += 1
                 continue
             if not provider.online:
                 progress.no_match += 1
-                progress.done += 1
                 continue
             masked = masks.get(key[1]) or masks.setdefault(key[1], provider.mask(key[1], glossary))
             if not masked.translatable:
@@ -187,9 +187,10 @@ def pretranslate(
             except Exception as exc:  # a bug in a client library: stop and say what
                 log.exception("pre-translation batch crashed")
                 progress.failed += size
-                progress.errors.append(f"{type(exc).__name__}: {exc}")
+                detail = without_request_text(f"{type(exc).__name__}: {exc}")[:300]
+                progress.errors.append(detail)
                 if failure is None:
-                    failure = ProviderError(f"{provider.name}: unexpected {type(exc).__name__}: {exc}")
+                    failure = ProviderError(f"{provider.name}: unexpected {detail}")
                     provider.stop.set()
                     for other in futures:
                         other.cancel()

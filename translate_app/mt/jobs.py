@@ -14,9 +14,11 @@ import logging
 import threading
 import time
 from dataclasses import fields, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Settings, env
@@ -24,19 +26,19 @@ from ..core.errors import TranslateAppError
 from ..core.glossary import glossary_path, load_glossary
 from ..core.languages import get_language
 from ..models import Job, utcnow
-from .base import SOURCE_LANGUAGE, make_provider, provider_ids
+from .base import SOURCE_LANGUAGE, make_provider, provider_choices, provider_ids
 from .cache import TranslationCache
 from .engine import PretranslationFailed, Progress, pretranslate
 from .errors import JobCancelled, JobError, ProviderError
 
-__all__ = ["start_pretranslation", "resume_pretranslation", "run_job", "job_progress", "provider_ids",
-           "cancel_job", "wait_for_job", "queue_name", "rq_run_job"]
+__all__ = ["start_pretranslation", "resume_pretranslation", "run_job", "job_progress", "latest_job", "provider_ids",
+           "provider_choices", "cancel_job", "wait_for_job", "queue_name", "rq_run_job"]
 
 log = logging.getLogger(__name__)
 
 FINISHED = ("done", "failed", "cancelled")
 _SHARED_SETTINGS = ("root", "database_url", "mt_provider", "libretranslate_url", "microsoft_region",
-                    "max_source_bytes", "front_matter_keys")
+                    "mt_public_services", "max_source_bytes", "front_matter_keys")
 _running: dict[int, tuple[threading.Thread, threading.Event]] = {}
 _running_lock = threading.Lock()
 
@@ -134,12 +136,13 @@ def rq_run_job(job_id: int, shared: dict[str, Any]) -> None:
     from ..db import open_database
 
     settings = Settings.from_env()
-    explicit = {f.name for f in fields(Settings) if env(f.name.upper()) is not None}
+    known = {f.name for f in fields(Settings)}
+    explicit = {name for name in known if env(name.upper()) is not None}
     if env("ROOT") is not None:
         explicit.add("root")
     updates: dict[str, Any] = {}
     for name, value in shared.items():
-        if name in explicit or value is None:
+        if name in explicit or value is None or name not in known:  # a worker of another version
             continue
         if name == "root":
             value = Path(value)
@@ -165,6 +168,7 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
             job.started_at = job.started_at or utcnow()
             job.updated_at = utcnow()
             job.failed = 0
+            job.no_match = 0
             session.commit()
     except Exception as exc:
         log.exception("cannot start job %s", job_id)
@@ -177,7 +181,8 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
     def on_progress(progress: Progress, force: bool = False) -> None:
         latest[:] = [progress]
         now = time.monotonic()
-        if not force and now - last_write[0] < 0.2 and progress.done + progress.failed < progress.total:
+        finished = progress.done + progress.no_match + progress.failed >= progress.total
+        if not force and now - last_write[0] < 0.2 and not finished:
             return
         last_write[0] = now
         with session_factory() as session:
@@ -187,6 +192,7 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
             job.total = done_before + progress.total
             job.done = done_before + progress.done
             job.failed = progress.failed
+            job.no_match = progress.no_match
             job.requests = requests_before + progress.requests
             job.updated_at = utcnow()
             session.commit()
@@ -204,10 +210,12 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
         if progress.failed:
             notes.append(f"{progress.failed} segment(s) failed: " + "; ".join(dict.fromkeys(progress.errors))[:2000])
         if progress.no_match:
-            # Done, but not filled: say so rather than let "done" read as "translated".
-            notes.append(f"{progress.no_match} segment(s) had no translation-memory match good enough "
-                         "and stay untranslated")
-        _finish(session_factory, job_id, "done", "; ".join(notes))
+            # Finished, but not filled: say so rather than let "done" read as "translated".
+            notes.append(f"{progress.no_match} segment(s) have no approved translation of the same English "
+                         "text in the translation memory and stay untranslated")
+        # A run that failed every segment it sent, and filled none, failed: "done" would read as success.
+        status = "failed" if progress.failed and not progress.done else "done"
+        _finish(session_factory, job_id, status, "; ".join(notes))
         return progress
     except PretranslationFailed as exc:
         on_progress(exc.progress, force=True)
@@ -258,12 +266,17 @@ def job_progress(session: Session, job_id: int) -> dict[str, Any]:
     if job is None:
         raise JobError(f"no job {job_id}")
     session.refresh(job)
-    eta = job.eta_seconds
+    return _as_dict(job)
+
+
+def _as_dict(job: Job) -> dict[str, Any]:
+    eta = _eta_seconds(job)
     return {
         "id": job.id,
         "status": job.status,
         "total": job.total,
         "done": job.done,
+        "no_match": job.no_match,
         "failed": job.failed,
         "requests": job.requests,
         "error": job.error,
@@ -271,7 +284,32 @@ def job_progress(session: Session, job_id: int) -> dict[str, Any]:
         "release": job.release,
         "languages": [code for code in job.languages.split(",") if code],
         "provider": job.provider,
+        "created_by_id": job.created_by_id,
+        "finished_at": _iso(job.finished_at),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def _eta_seconds(job: Job) -> float | None:
+    """Estimate the seconds left from the rate so far; segments without a match count as handled."""
+    handled = job.done + job.no_match + job.failed
+    if not job.started_at or not handled or job.status != "running":
+        return None
+    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=timezone.utc)
+    elapsed = (utcnow() - started).total_seconds()
+    return elapsed / handled * max(job.total - handled, 0)
+
+
+def latest_job(session: Session, release: str) -> dict[str, Any] | None:
+    """Return the progress of a release's most recent pre-translation job, or None."""
+    job = session.scalars(select(Job).where(Job.release == release, Job.kind == "pretranslate")
+                          .order_by(Job.id.desc()).limit(1)).first()
+    return _as_dict(job) if job is not None else None
 
 
 def wait_for_job(session_factory: sessionmaker[Session], job_id: int, timeout: float = 60.0,

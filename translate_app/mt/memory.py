@@ -20,6 +20,7 @@ from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from ..core.project import Project
 from ..core.states import State, entry_state
+from ..core.textdiff import word_diff
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ class MemoryMatch:
     def as_dict(self) -> dict[str, object]:
         """Return the match as plain JSON-ready data."""
         return {"text": self.text, "score": self.score, "origin": self.origin, "source": self.source}
+
+    def as_suggestion(self, segment_source: str) -> dict[str, object]:
+        """Return the match for the editor, with the word diff from its source to the segment's source."""
+        return {**self.as_dict(), "diff": [part.as_dict() for part in word_diff(self.source, segment_source)]}
 
 
 @dataclass
@@ -82,14 +87,6 @@ class MemoryIndex:
                 result.append(MemoryMatch(translation, points, release, source))
         result.sort(key=lambda m: -m.score)
         return result[:limit]
-
-    def best(self, text: str, *, min_score: int = 100, exclude_release: str | None = None) -> MemoryMatch | None:
-        """Return the best match at or above a score, or None."""
-        exact = self.exact(text, exclude_release=exclude_release)
-        if exact or min_score >= 100:
-            return exact
-        found = self.matches(text, limit=1, cutoff=min_score, exclude_release=exclude_release)
-        return found[0] if found else None
 
 
 _indexes: dict[tuple[str, str], tuple[tuple, MemoryIndex]] = {}

@@ -5,16 +5,52 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from babel.core import get_global
 from deep_translator import DeeplTranslator, GoogleTranslator, LibreTranslator, MicrosoftTranslator, MyMemoryTranslator
 from deep_translator.base import BaseTranslator
 from deep_translator.constants import DEEPL_LANGUAGE_TO_CODE, GOOGLE_LANGUAGES_TO_CODES, MY_MEMORY_LANGUAGES_TO_CODES
 
+import requests
+
 from ..core.languages import get_language
 from . import transport
-from .base import Provider, register
+from .base import Provider, connection_problem, register, without_request_text
 from .errors import ProviderConfigError, ProviderUnavailable, UnsupportedLanguageError
+
+
+def display_url(url: str) -> str:
+    """Return a URL as people should see it: scheme, host, port and path, no credentials or query."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port else "")
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{netloc}{path}" if parts.scheme else url.split("?", 1)[0]
+
+
+class PublicServiceProvider:
+    """A mixin for free public web services: they see the text, so they must be enabled on purpose."""
+
+    name: ClassVar[str]
+    settings: Any
+
+    def configure(self) -> None:
+        """Refuse unless public web services are enabled (TRANSLATE_APP_MT_PUBLIC_SERVICES=1)."""
+        if not getattr(self.settings, "mt_public_services", False):
+            raise ProviderConfigError(
+                f"{self.name} is a public web service that would receive the release's text; "
+                "enable public services with TRANSLATE_APP_MT_PUBLIC_SERVICES=1")
+
+    def describe(self) -> str:
+        """Say that the text goes to a public web service."""
+        return "a public web service: sends the text over the internet"
 
 
 class DeepTranslatorProvider(Provider):
@@ -53,7 +89,7 @@ class DeepTranslatorProvider(Provider):
 
 
 @register
-class GoogleProvider(DeepTranslatorProvider):
+class GoogleProvider(PublicServiceProvider, DeepTranslatorProvider):
     """Google Translate's public web page, through deep-translator; no key needed."""
 
     id = "google"
@@ -160,7 +196,7 @@ def _mymemory_code(code: str) -> str | None:
 
 
 @register
-class MyMemoryProvider(DeepTranslatorProvider):
+class MyMemoryProvider(PublicServiceProvider, DeepTranslatorProvider):
     """MyMemory's free API (an e-mail address raises its daily quota), through deep-translator."""
 
     id = "mymemory"
@@ -209,6 +245,14 @@ class LibreTranslateProvider(DeepTranslatorProvider):
         """The server decides the output; its URL keys the cache."""
         return {"url": self.url}
 
+    def where(self) -> str:
+        """Name the server by its address, without credentials or a query."""
+        return f"LibreTranslate at {display_url(self.url)}"
+
+    def describe(self) -> str:
+        """Say which server gets the text."""
+        return f"sends the text to the server at {display_url(self.url)}"
+
     def server_languages(self) -> dict[str, set[str]]:
         """Return {code: target codes} from the server's /languages, cached for a while."""
         with _libre_lock:
@@ -218,8 +262,13 @@ class LibreTranslateProvider(DeepTranslatorProvider):
         try:
             data = transport.fetch_json(self.url + "languages", timeout=(self.timeout[0], min(self.timeout[1], 10.0)))
             table = {str(item["code"]): set(map(str, item.get("targets") or [])) for item in data}
-        except Exception as exc:  # any failure means we cannot tell: say so clearly
-            raise ProviderUnavailable(f"LibreTranslate at {self.url} does not list its languages: {exc}") from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise ProviderUnavailable(f"{self.where()} is unreachable ({connection_problem(exc)})") from exc
+        except requests.Timeout as exc:
+            raise ProviderUnavailable(f"{self.where()} gave no answer within {self.timeout[1]:g} s") from exc
+        except Exception as exc:  # any other failure means we cannot tell: say so clearly
+            raise ProviderUnavailable(f"{self.where()} does not list its languages: "
+                                      f"{without_request_text(str(exc))[:200]}") from exc
         with _libre_lock:
             _libre_languages[self.url] = (time.monotonic(), table)
         return table
@@ -259,8 +308,11 @@ class MemoryProvider(Provider):
 
     id = "memory"
     name = "Translation memory"
-    online = False
-    min_score = 75  # fuzzy matches at or above this score become machine suggestions
+    online = False  # fills only segments whose source is identical to an approved one
+
+    def describe(self) -> str:
+        """Say where the memory's translations come from."""
+        return "approved translations of identical English text; sends nothing anywhere"
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
         """The memory answers in the engine's memory step; it has nothing to send."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
-from .. import workflow
+from .. import proposals, workflow
 from ..core import segments as seg
 from ..core.checks import run_checks
 from ..core.errors import TranslateAppError
@@ -49,6 +49,7 @@ def releases():
             "languages": {p.language: p.counts for p in progress},
             "risk": {p.language: p.risk for p in progress},
             "published": {p.language: p.publication for p in progress},
+            "broken": {p.language: p.broken for p in progress if p.broken},
         })
     db.session.commit()
     return jsonify(result)
@@ -61,21 +62,36 @@ def segments(release: str, language: str):
     release, language = translator_language(release, language)
     proj = project()
     po = proj.load_catalog(release, language)
-    return jsonify([s.as_api() for s in seg.views(po, language, proj.extra_checks(release))])
+    waiting = proposals.open_counts(db.session, release, language)
+    db.session.commit()
+    return jsonify([dict(s.as_api(), proposals=waiting.get(s.id, 0))
+                    for s in seg.views(po, language, proj.extra_checks(release))])
 
 
 @bp.put("/releases/<release>/<language>/segments/<segment_id>")
 @login_required
 def save(release: str, language: str, segment_id: str):
-    """Save a translation based on a version; 409 with the current segment when stale."""
+    """Save a translation based on a version; 409 with the current segment when stale.
+
+    A change to approved text by someone without the reviewer right is kept as a
+    proposal: 202 with the proposal and the (unchanged) segment.
+    """
     release, language = release_language(release, language)
     data = _json()
     text = data.get("translation")
     if not isinstance(text, str):
         abort(400, "'translation' must be a string")
-    after = workflow.save_segment(session=db.session, project=project(), user=current_user, release=release,
-                                  language=language, segment_id=segment_id, text=text, version=data.get("version"))
-    return jsonify(after.as_api())
+    after, proposal = workflow.save_or_propose(session=db.session, project=project(), user=current_user,
+                                               release=release, language=language, segment_id=segment_id,
+                                               text=text, version=data.get("version"))
+    if proposal is None:
+        return jsonify(after.as_api())
+    body = {"proposal": proposals.as_api(db.session, proposal, after, language=language,
+                                         extra=project().extra_checks(release)),
+            "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
+                            .get(after.id, 0))}
+    db.session.commit()
+    return jsonify(body), 202
 
 
 @bp.post("/releases/<release>/<language>/segments/<segment_id>/approve")
@@ -111,14 +127,58 @@ def comment(release: str, language: str, segment_id: str):
 @bp.get("/releases/<release>/<language>/segments/<segment_id>/suggestions")
 @login_required
 def suggestions(release: str, language: str, segment_id: str):
-    """Return translation-memory matches for a segment from other releases."""
+    """Return translation-memory matches from other releases: text, score, origin, their source and its diff."""
     release, language = translator_language(release, language)
     proj = project()
     entry = seg.require_entry(proj.load_catalog(release, language), segment_id)
     from ..mt.memory import memory_matches
 
     matches = memory_matches(proj, language, entry.msgid, limit=3, exclude_release=release)
-    return jsonify([{"text": m.text, "score": m.score, "origin": m.origin} for m in matches])
+    return jsonify([m.as_suggestion(entry.msgid) for m in matches])
+
+
+@bp.get("/releases/<release>/<language>/segments/<segment_id>/proposals")
+@login_required
+def segment_proposals(release: str, language: str, segment_id: str):
+    """List a segment's proposals (open first), each with its checks against the source."""
+    release, language = translator_language(release, language)
+    proj = project()
+    extra = proj.extra_checks(release)
+    current = seg.view(seg.require_entry(proj.load_catalog(release, language), segment_id), language, extra,
+                       checks=False)
+    found = proposals.for_segment(db.session, release, language, segment_id)
+    body = [proposals.as_api(db.session, p, current, language=language, extra=extra) for p in found]
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/releases/<release>/<language>/proposals/<int:proposal_id>/accept")
+@login_required
+def accept_proposal(release: str, language: str, proposal_id: int):
+    """Accept a proposal: its text becomes approved by this reviewer; 409 when the segment changed."""
+    release, language = release_language(release, language)
+    proposal, after = proposals.accept(db.session, project=project(), user=current_user, release=release,
+                                       language=language, proposal_id=proposal_id, version=_json().get("version"))
+    body = {"proposal": proposals.as_api(db.session, proposal),
+            "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
+                            .get(after.id, 0))}
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/releases/<release>/<language>/proposals/<int:proposal_id>/reject")
+@login_required
+def reject_proposal(release: str, language: str, proposal_id: int):
+    """Reject a proposal with an optional reason; the approved text stays."""
+    release, language = release_language(release, language)
+    reason = _json().get("reason", "")
+    if not isinstance(reason, str):
+        abort(400, "'reason' must be a string")
+    proposal = proposals.reject(db.session, user=current_user, release=release, language=language,
+                                proposal_id=proposal_id, reason=reason)
+    body = proposals.as_api(db.session, proposal)
+    db.session.commit()
+    return jsonify({"proposal": body})
 
 
 @bp.post("/checks")
@@ -170,10 +230,13 @@ def pretranslate(release: str):
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job(job_id: int):
-    """Return the progress of a background job."""
+    """Return the progress of a background job to coordinators and to the person who started it."""
     from ..mt.jobs import job_progress
 
     try:
-        return jsonify(job_progress(db.session, job_id))
+        state = job_progress(db.session, job_id)
     except TranslateAppError:
         abort(404, "no such job")
+    if not current_user.is_coordinator and state["created_by_id"] != current_user.id:
+        raise workflow.PermissionDeniedError("only coordinators and the person who started a job may see it")
+    return jsonify(state)

@@ -147,10 +147,10 @@ def new_release():
                 name = proj.add_release(proj.source_path(form.existing.data), codes)
             else:
                 raise TranslateAppError("upload a Markdown file or pick one from source/")
-            rel = workflow.release_record(db.session, proj, name)
+            rel = workflow.register_release(db.session, proj, name, title=form.title.data)
             rel.deadline = form.deadline.data
             if (form.title.data or "").strip():
-                rel.title = form.title.data.strip()
+                rel.title = form.title.data.strip()[:300]
             db.session.commit()
             flash(f"Release {name} added in {len(codes)} language{'s' if len(codes) != 1 else ''}: "
                   f"{language_names(codes)}.", "ok")
@@ -189,20 +189,23 @@ def release(release: str):
     rel = workflow.release_record(db.session, proj, release)
     form = ReleaseSettingsForm(obj=rel)
     if form.validate_on_submit():
+        rel = workflow.register_release(db.session, proj, release)
         rel.title = form.title.data.strip() or rel.title
         rel.deadline = form.deadline.data
         rel.self_review = form.self_review.data
         db.session.commit()
         flash("Release settings saved.", "ok")
         return redirect(url_for("coordinate.release", release=release))
-    from ..mt.jobs import provider_ids
+    from ..mt.jobs import latest_job, provider_choices
 
     progress = workflow.progress(db.session, proj, release)
+    providers = provider_choices(settings())
+    last_job = latest_job(db.session, release)
     db.session.commit()
     return render_template(
         "coordinate/release.html", release=rel, progress=progress, form=form, action=ActionForm(),
         languages_form=LanguagesForm(), any_published=any(p.publication for p in progress),
-        providers=provider_ids(), default_provider=settings().mt_provider,
+        providers=providers, default_provider=settings().mt_provider, last_job=last_job,
     )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date
 from functools import lru_cache
 
-from flask import Blueprint, render_template
+import polib
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .. import workflow
+from .. import proposals, workflow
 from ..core import segments as seg
-from ..core.compiler import render_html, render_markdown
+from ..core.compiler import render_html, render_markdown, translations
 from ..core.languages import get_language
 from ..core.markdown import shared
 from ..core.states import STATES
@@ -68,18 +71,85 @@ def editor(release: str, language: str):
     po = proj.load_catalog(release, language)
     segments = seg.views(po, language, proj.extra_checks(release))
     counts = seg.counts(po)
+    waiting = proposals.open_counts(db.session, release, language)
     db.session.commit()
     return render_template(
         "editor.html", release=rel, lang=get_language(language), segments=segments, counts=counts,
-        can_review=current_user.can_review(language),
+        can_review=current_user.can_review(language), proposals=waiting,
     )
+
+
+# Private-use characters around the source text of segments that are still untranslated: they pass
+# through Markdown rendering and HTML escaping unchanged, and cannot occur in a release (see _untranslated).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_TAG = re.compile(r"(<[^>]*>)")
+_PREVIEW_STYLE = (
+    "<style>.untranslated{background:#fff3cd;outline:1px dashed #c9a227;unicode-bidi:isolate}"
+    ".preview-note{font:14px system-ui,sans-serif;background:#f6f6f4;border-bottom:1px solid #ddd;"
+    "padding:.4rem 1rem;margin:0}</style>\n"
+    '<meta name="translate-app-preview" content="{version}">\n'
+)
+_PREVIEW_NOTE = (
+    '<p class="preview-note" dir="ltr" lang="en">Live preview: updates after every save. '
+    '<span class="untranslated" lang="en" dir="ltr">Marked text</span> is still in English.</p>\n'
+)
+
+
+def _preview_catalog(po: polib.POFile) -> polib.POFile:
+    """Return a copy of the catalog in which every untranslated segment is its source between sentinels."""
+    usable = translations(po)
+    copy = polib.POFile()
+    for entry in po:
+        if entry.obsolete or not entry.msgid or entry.msgctxt:
+            continue
+        text = usable.get(entry.msgid)
+        if text is None:
+            text = _OPEN + entry.msgid.replace(_OPEN, "").replace(_CLOSE, "") + _CLOSE
+        copy.append(polib.POEntry(msgid=entry.msgid, msgstr=text))
+    return copy
+
+
+def _mark_untranslated(page: str) -> str:
+    """Turn the sentinels into isolated left-to-right spans in text, and drop them inside tags and the head."""
+    head, sep, body = page.partition("<body>")
+    if not sep:
+        return page.replace(_OPEN, "").replace(_CLOSE, "")
+    head = head.replace(_OPEN, "").replace(_CLOSE, "")
+    parts = _TAG.split(body)
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag: sentinels in attribute values (image alt text) are just removed
+            parts[i] = part.replace(_OPEN, "").replace(_CLOSE, "")
+        else:
+            parts[i] = (part.replace(_OPEN, '<span class="untranslated" lang="en" dir="ltr">')
+                        .replace(_CLOSE, "</span>"))
+    return head + sep + "".join(parts)
+
+
+def _preview_version(release: str, language: str) -> str:
+    """Return a cheap version of what the preview shows: the source's and the catalog's file identity."""
+    proj = project()
+    parts = []
+    for path in (proj.source_path(release), proj.catalog_path(release, language)):
+        st = path.stat()
+        parts.append(f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 @bp.route("/releases/<release>/<language>/preview")
 @login_required
 def preview(release: str, language: str):
-    """Show the whole release as it would be published with today's translations."""
+    """Show the whole release with today's translations, untranslated parts marked; it follows saves."""
     release, language = translator_language(release, language)
+    version = _preview_version(release, language)
+    if request.if_none_match.contains(version):
+        return Response(status=304, headers={"ETag": f'"{version}"', "Cache-Control": "no-cache"})
     proj = project()
-    markdown = render_markdown(proj.document(release), proj.load_catalog(release, language))
-    return render_html(markdown, language)
+    po = _preview_catalog(proj.load_catalog(release, language))
+    page = _mark_untranslated(render_html(render_markdown(proj.document(release), po), language))
+    page = page.replace("</head>", _PREVIEW_STYLE.replace("{version}", version) + "</head>", 1)
+    script = f'<script src="{url_for("static", filename="editor.js")}" defer></script>\n'
+    page = page.replace("<head>", "<head>\n" + script, 1).replace("<body>", "<body>\n" + _PREVIEW_NOTE, 1)
+    response = Response(page, mimetype="text/html")
+    response.set_etag(version)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

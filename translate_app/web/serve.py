@@ -14,7 +14,10 @@ from ..core.languages import parse_language_list
 #: gunicorn settings measured best on a 2-core machine (bench/review_load.py):
 #: threads let one process's waiting saves share one turn at a catalog's lock
 #: (group commit), and keep-alive connections save a TCP handshake per request.
-GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120}
+#: preload_app: the master creates the app once (migrations run once, never in
+#: several workers at a time) and warms it up (see web/warmup.py) before forking,
+#: so a worker is ready for its first request.
+GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120, "preload_app": True}
 
 
 def prepare(settings: Settings) -> str | None:
@@ -34,6 +37,11 @@ def prepare(settings: Settings) -> str | None:
             project.add_release(project.source_path(name), parse_language_list(settings.languages))
     sessions = open_database(settings)
     with sessions() as session:
+        from .. import workflow
+
+        for name in project.releases():  # rows made here, never by a GET request
+            workflow.register_release(session, project, name)
+        session.commit()
         if session.scalar(select(func.count()).select_from(User)):
             return None
         password = secrets.token_urlsafe(12)
@@ -69,7 +77,10 @@ def run_server(*, host: str, port: int, workers: int = GUNICORN_SETTINGS["worker
 
         def load(self):
             from .. import create_app
+            from .warmup import warm_up
 
-            return create_app()
+            app = create_app()
+            warm_up(app)
+            return app
 
     _App().run()

@@ -1,10 +1,47 @@
-// The segment editor: keyboard-first saving, approving, suggestions, checks and conflicts.
+// The segment editor: keyboard-first saving, approving, suggestions, checks, proposals and conflicts.
+// Also, on the live preview page, what keeps the preview in step with saves.
 "use strict";
-(function () {
+
+(function livePreview() {
+  // The preview page carries <meta name="translate-app-preview" content=VERSION>: fetch the page again
+  // when an editor says it saved (BroadcastChannel) and every few seconds (saves by others), and swap
+  // the body's content when the version changed.
+  const meta = document.querySelector('meta[name="translate-app-preview"]');
+  if (!meta) return;
+  let version = meta.content;
+  let busy = false;
+  async function refresh() {
+    if (busy) return;
+    busy = true;
+    try {
+      const response = await fetch(location.href, {cache: "no-cache", credentials: "same-origin"});
+      if (!response.ok) return;
+      const tag = (response.headers.get("ETag") || "").replace(/^W\//, "").replace(/"/g, "");
+      if (tag && tag === version) return;
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = doc.querySelector('meta[name="translate-app-preview"]');
+      const main = doc.querySelector("main");
+      if (!fresh || !main || fresh.content === version) return;
+      version = fresh.content;
+      meta.content = version;
+      document.querySelector("main").replaceWith(document.adoptNode(main));
+      document.title = doc.title;
+    } catch (e) {
+      // offline for a moment: the next poll tries again
+    } finally {
+      busy = false;
+    }
+  }
+  if ("BroadcastChannel" in window) new BroadcastChannel("translate-app-saves").onmessage = refresh;
+  setInterval(refresh, 3000);
+})();
+
+(function editor() {
   const root = document.getElementById("editor");
   if (!root) return;
   const release = root.dataset.release;
   const language = root.dataset.language;
+  const dir = root.dataset.dir;
   const canReview = root.dataset.canReview === "true";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const base = `/api/releases/${encodeURIComponent(release)}/${encodeURIComponent(language)}`;
@@ -12,6 +49,7 @@
   const LABELS = {untranslated: "Untranslated", machine: "Machine", needs_review: "Needs review",
                   translated: "Translated", approved: "Approved"};
   const segments = Array.from(root.querySelectorAll("li.segment"));
+  const saves = "BroadcastChannel" in window ? new BroadcastChannel("translate-app-saves") : null;
   let current = null;
 
   function el(tag, attrs, text) {
@@ -19,6 +57,11 @@
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+  function button(label, cls, onClick) {
+    const b = el("button", {type: "button", class: cls || ""}, label);
+    b.addEventListener("click", onClick);
+    return b;
   }
 
   async function api(method, path, body) {
@@ -33,15 +76,77 @@
   }
 
   function textarea(li) { return li.querySelector("textarea"); }
+  function box(li, name) { return li.querySelector("." + name); }
   function setStatus(li, message, kind) {
     const s = li.querySelector(".status");
     s.textContent = message;
     s.className = "status " + (kind || "");
   }
+  function announceSave() { if (saves) saves.postMessage({release, language}); }
 
+  // ---- drafts: unsaved text is marked, kept in localStorage, and warned about before leaving ----
+  const draftKey = li => `translate-app:draft:${root.dataset.user}:${release}:${language}:${li.dataset.id}`;
+  function storage() { try { return window.localStorage; } catch (e) { return null; } }
+
+  function markDirty(li) {
+    const dirty = textarea(li).value !== li.dataset.saved;
+    li.classList.toggle("unsaved", dirty);
+    box(li, "unsaved-mark").hidden = !dirty;
+    const store = storage();
+    if (!store) return;
+    if (dirty) {
+      store.setItem(draftKey(li), JSON.stringify({text: textarea(li).value, saved: li.dataset.saved,
+                                                  version: li.dataset.version, at: Date.now()}));
+    } else {
+      store.removeItem(draftKey(li));
+    }
+  }
+
+  function restoreDrafts() {
+    const store = storage();
+    if (!store) return;
+    segments.forEach(li => {
+      let draft = null;
+      try { draft = JSON.parse(store.getItem(draftKey(li)) || "null"); } catch (e) { draft = null; }
+      if (!draft || typeof draft.text !== "string") return;
+      if (draft.text === li.dataset.saved) { store.removeItem(draftKey(li)); return; }
+      textarea(li).value = draft.text;
+      if (draft.saved !== li.dataset.saved) {
+        // Saved by someone since the draft: saving it answers with a conflict showing both texts.
+        li.dataset.version = draft.version;
+        setStatus(li, "your unsaved draft is back; the saved text changed since, so saving will compare them", "error");
+      } else {
+        setStatus(li, "your unsaved draft is back (not saved yet)", "error");
+      }
+      markDirty(li);
+      liveChecks(li);
+    });
+  }
+
+  window.addEventListener("beforeunload", e => {
+    if (segments.some(li => li.classList.contains("unsaved"))) {
+      e.preventDefault();
+      e.returnValue = "";  // some browsers need it to ask
+    }
+  });
+
+  // Replace the whole text so that the browser's undo (Ctrl+Z) brings the old text back.
+  function replaceText(li, text) {
+    const ta = textarea(li);
+    ta.focus();
+    ta.select();
+    const done = text ? document.execCommand("insertText", false, text) : document.execCommand("delete");
+    if (!done || ta.value !== text) {
+      ta.setRangeText(text, 0, ta.value.length, "end");
+      ta.dispatchEvent(new Event("input", {bubbles: true}));
+    }
+  }
+
+  // ---- checks, counts, the state of a segment ----
   function renderChecks(li, checks) {
     const ul = li.querySelector(".checks");
-    ul.replaceChildren(...checks.map(c => el("li", {class: c.severity}, `${c.name}: ${c.message}`)));
+    ul.replaceChildren(...checks.map(c => el("li", {class: c.severity + (c.blocking ? " blocking" : "")},
+                                                `${c.name}: ${c.message}${c.blocking ? " (blocks approval)" : ""}`)));
     li.dataset.checks = checks.length;
     li.dataset.errors = checks.filter(c => c.severity === "error").length;
   }
@@ -64,6 +169,13 @@
     bar.replaceChildren(...order.filter(s => counts[s]).map(s => el("span", {class: "key " + s}, `${counts[s]} ${LABELS[s].toLowerCase()}`)));
   }
 
+  function showProposalCount(li, n) {
+    li.dataset.proposals = n;
+    const badge = box(li, "proposals-count");
+    badge.textContent = `${n} proposal${n === 1 ? "" : "s"} waiting`;
+    badge.hidden = !n;
+  }
+
   function applySegment(li, seg) {
     const oldState = li.dataset.state;
     li.dataset.version = seg.version;
@@ -75,52 +187,131 @@
     badge.className = "state badge " + seg.state;
     li.querySelector(".by").textContent = seg.approved_by ? `approved by ${seg.approved_by}` :
       (seg.translated_by ? `by ${seg.translated_by}` : "");
-    renderChecks(li, seg.checks);
-    if (seg.state !== "machine") li.querySelectorAll(".provenance").forEach(p => p.remove());
+    li.querySelector('button[data-action="save"]').textContent =
+      seg.state === "approved" && !canReview ? "Propose change" : "Save";
+    renderChecks(li, seg.checks || []);
+    li.querySelectorAll(".override-reason").forEach(p => p.remove());
+    const reason = seg.override_reason || (typeof seg.override === "string" ? seg.override : "");
+    if (reason && seg.state === "approved") {
+      li.querySelector(".checks").after(el("div", {class: "override-reason"}, `Approved despite failing checks: ${reason}`));
+    }
+    if (seg.state !== "machine") {
+      li.querySelectorAll(".provenance").forEach(p => p.remove());
+      delete li.dataset.machineProvider;
+    }
     if (!seg.previous_source) li.querySelectorAll(".previous").forEach(p => p.remove());
+    if (typeof seg.proposals === "number") showProposalCount(li, seg.proposals);
+    box(li, "confirm").hidden = true;
+    delete li.dataset.confirmed;
+    markDirty(li);
     updateCounts(oldState, seg.state);
   }
 
   function showConflict(li, theirs, mine) {
-    const box = li.querySelector(".conflict");
-    box.replaceChildren(
-      el("p", {}, `Someone else saved this segment meanwhile${theirs.translated_by ? " (" + theirs.translated_by + ")" : ""}. Compare and choose:`),
+    // The badge, version and saved text become theirs; the textarea keeps mine (so it shows as unsaved).
+    applySegment(li, theirs);
+    const conflict = box(li, "conflict");
+    conflict.replaceChildren(
+      el("p", {}, `Someone else saved this segment meanwhile${theirs.translated_by ? " (" + theirs.translated_by + ")" : ""}; it is now “${LABELS[theirs.state]}”. Compare and choose:`),
       el("div", {class: "label"}, "Their text (saved):"),
-      el("pre", {class: "theirs", dir: root.dataset.dir, lang: language}, theirs.translation || "(empty)"),
+      el("pre", {class: "theirs", dir, lang: language}, theirs.translation || "(empty)"),
       el("div", {class: "label"}, "Your text (not saved):"),
-      el("pre", {class: "mine", dir: root.dataset.dir, lang: language}, mine || "(empty)"));
-    const keepMine = el("button", {type: "button"}, "Keep mine");
-    const takeTheirs = el("button", {type: "button", class: "secondary"}, "Take theirs");
-    keepMine.addEventListener("click", async () => {
-      li.dataset.version = theirs.version;
-      box.hidden = true;
-      await save(li, false);
-    });
-    takeTheirs.addEventListener("click", () => {
-      textarea(li).value = theirs.translation;
-      applySegment(li, theirs);
-      box.hidden = true;
-      setStatus(li, "took their text", "ok");
-    });
-    box.append(keepMine, takeTheirs);
-    box.hidden = false;
+      el("pre", {class: "mine", dir, lang: language}, mine || "(empty)"),
+      button("Keep mine", "", async () => {
+        conflict.hidden = true;
+        li.dataset.confirmed = "1";  // choosing "Keep mine" is the confirmation
+        await save(li, false);
+      }),
+      button("Take theirs", "secondary", () => {
+        replaceText(li, theirs.translation);
+        conflict.hidden = true;
+        setStatus(li, "took their text", "ok");
+      }));
+    conflict.hidden = false;
   }
 
-  let saving = new WeakMap();
+  // ---- confirmations before saving what a person has not looked at, or changing approved text ----
+  function needsMachineConfirmation(li, text) {
+    if (text !== li.dataset.saved) return false;
+    if (li.dataset.state === "needs_review") return true;
+    if (li.dataset.state !== "machine") return false;
+    const score = parseInt(li.dataset.machineScore || "", 10);
+    return !(score >= 100);
+  }
+
+  function askToConfirm(li, message, acceptLabel, onAccept, extra) {
+    const confirm = box(li, "confirm");
+    confirm.replaceChildren(el("p", {}, message), ...(extra || []),
+      button(acceptLabel, "", () => { confirm.hidden = true; onAccept(); }),
+      button("Cancel", "secondary", () => { confirm.hidden = true; delete li.dataset.confirmed; textarea(li).focus(); }));
+    confirm.hidden = false;
+    li.dataset.confirmed = "asked";
+  }
+
+  function confirmMachine(li, andNext) {
+    const state = li.dataset.state;
+    let message;
+    if (state === "needs_review") {
+      message = "The English source changed since this was translated. Compare the translation with the new source " +
+                "(the old source is shown on the left), then press Ctrl+Enter again or:";
+    } else {
+      const provider = li.dataset.machineProvider || "a machine";
+      const score = li.dataset.machineScore;
+      message = `This text was filled in by ${provider}${score ? ` from a ${score}% memory match (a different sentence)` : ""}` +
+                " and no person has checked it yet. Compare it with the English" +
+                (score ? " and the differences below" : "") + ", then press Ctrl+Enter again or:";
+    }
+    askToConfirm(li, message, state === "needs_review" ? "Keep this translation" : "Accept machine text",
+                 () => { li.dataset.confirmed = "1"; save(li, andNext); });
+    loadSuggestions(li, true);
+  }
+
+  function confirmApprovedChange(li, andNext) {
+    askToConfirm(li, "This segment is approved, and may already be published. Saving your change replaces the " +
+                 "approved text and sends it back for review. Press Ctrl+Enter again or:",
+                 "Change approved text", () => { li.dataset.confirmed = "1"; save(li, andNext); });
+  }
+
+  // ---- saving and approving ----
+  const saving = new WeakMap();
   async function save(li, andNext) {
     if (saving.get(li)) return false;  // a double submit waits for the first
+    const text = textarea(li).value;
+    const unchanged = text === li.dataset.saved;
+    if (unchanged && !OPEN.has(li.dataset.state)) {
+      if (andNext) goNextOpen(li);
+      return true;
+    }
+    if (unchanged && li.dataset.state === "untranslated") {
+      if (andNext) goNextOpen(li);
+      return true;
+    }
+    const confirmed = li.dataset.confirmed === "1" || li.dataset.confirmed === "asked";
+    if (needsMachineConfirmation(li, text) && !confirmed) { confirmMachine(li, andNext); return false; }
+    if (li.dataset.state === "approved" && !unchanged && canReview && !confirmed) {
+      confirmApprovedChange(li, andNext);
+      return false;
+    }
     saving.set(li, true);
     try {
-      const text = textarea(li).value;
-      if (text === li.dataset.saved && li.dataset.state !== "machine" && li.dataset.state !== "needs_review") {
-        if (andNext) goNextOpen(li);
-        return true;
-      }
+      box(li, "confirm").hidden = true;
       setStatus(li, "saving…");
       const {status, data} = await api("PUT", `/segments/${li.dataset.id}`, {translation: text, version: li.dataset.version});
+      delete li.dataset.confirmed;
       if (status === 200) {
         applySegment(li, data);
         setStatus(li, "saved", "ok");
+        announceSave();
+        if (andNext) goNextOpen(li);
+        return true;
+      }
+      if (status === 202 && data.proposal) {
+        applySegment(li, data.segment);
+        textarea(li).value = data.segment.translation;
+        markDirty(li);
+        liveChecks(li);
+        setStatus(li, "your change is waiting for a reviewer; the approved text stays until then", "ok");
+        await loadProposals(li);
         if (andNext) goNextOpen(li);
         return true;
       }
@@ -136,25 +327,118 @@
     }
   }
 
-  async function approve(li) {
+  async function approve(li, override) {
     if (!canReview) return;
-    if (textarea(li).value !== li.dataset.saved || li.dataset.state === "machine" || li.dataset.state === "needs_review") {
-      if (textarea(li).value !== li.dataset.saved && !(await save(li, false))) return;
-    }
+    if (textarea(li).value !== li.dataset.saved && !(await save(li, false))) return;
     setStatus(li, "approving…");
-    const {status, data} = await api("POST", `/segments/${li.dataset.id}/approve`, {version: li.dataset.version});
+    const body = {version: li.dataset.version};
+    if (override) body.override = override;
+    const {status, data} = await api("POST", `/segments/${li.dataset.id}/approve`, body);
     if (status === 200) {
+      box(li, "override").hidden = true;
       applySegment(li, data);
       setStatus(li, "approved", "ok");
+      announceSave();
       goNext(li, s => s.dataset.state !== "approved");
     } else if (status === 409 && data.current) {
       showConflict(li, data.current, textarea(li).value);
+    } else if (status === 422 && Array.isArray(data.blocking)) {
+      setStatus(li, "not approved: checks block it", "error");
+      showOverride(li, data);
     } else {
       setStatus(li, data.error || `error ${status}`, "error");
     }
   }
 
-  function visible(li) { return !li.hidden; }
+  function showOverride(li, data) {
+    const panel = box(li, "override");
+    const list = el("ul", {class: "blocking-checks"});
+    data.blocking.forEach(c => list.append(el("li", {class: "error"}, `${c.name}: ${c.message}`)));
+    const form = el("form", {class: "override-form"});
+    const label = el("label", {}, "Reason for approving anyway (kept in the catalog and the history)");
+    const input = el("input", {type: "text", name: "reason", required: "", maxlength: "500",
+                               "aria-label": "Reason for approving anyway"});
+    label.append(input);
+    form.append(label, el("button", {type: "submit"}, "Approve anyway"),
+                button("Cancel", "secondary", () => { panel.hidden = true; textarea(li).focus(); }));
+    form.addEventListener("submit", e => {
+      e.preventDefault();
+      if (!input.value.trim()) { input.reportValidity(); return; }
+      approve(li, input.value.trim());
+    });
+    panel.replaceChildren(el("p", {}, data.error || "These checks block approval:"), list, form);
+    panel.hidden = false;
+    input.focus();
+  }
+
+  // ---- proposals: changes to approved text waiting for a reviewer ----
+  async function loadProposals(li) {
+    const panel = box(li, "proposals-box");
+    const {status, data} = await api("GET", `/segments/${li.dataset.id}/proposals`);
+    if (status !== 200 || !Array.isArray(data)) { setStatus(li, (data && data.error) || `error ${status}`, "error"); return; }
+    const open = data.filter(p => p.status === "open");
+    showProposalCount(li, open.length);
+    const decided = data.filter(p => p.status !== "open").slice(0, 3);
+    if (!open.length && !decided.length) { panel.hidden = true; return; }
+    panel.replaceChildren(el("div", {class: "label"}, canReview ? "Proposed changes to the approved text:" :
+                                                          "Proposed changes (a reviewer accepts or rejects them):"));
+    open.forEach(p => panel.append(proposalRow(li, p)));
+    decided.forEach(p => {
+      const row = el("div", {class: "proposal decided"});
+      row.append(el("span", {class: "who"}, `${p.by} proposed`),
+                 el("span", {class: "text", dir, lang: language}, p.text),
+                 el("span", {class: "decision"}, `${p.status} by ${p.decided_by}${p.reason ? ": " + p.reason : ""}`));
+      panel.append(row);
+    });
+    panel.hidden = false;
+  }
+
+  function proposalRow(li, p) {
+    const row = el("div", {class: "proposal open"});
+    row.append(el("span", {class: "who"}, `${p.by} proposes${p.current === false ? " (made on an older text)" : ""}:`),
+               el("span", {class: "text", dir, lang: language}, p.text));
+    if (p.checks && p.checks.length) {
+      const ul = el("ul", {class: "checks"});
+      p.checks.forEach(c => ul.append(el("li", {class: c.severity}, `${c.name}: ${c.message}`)));
+      row.append(ul);
+    }
+    if (!canReview) { row.append(el("span", {class: "decision"}, "waiting for a reviewer")); return row; }
+    const reason = el("input", {type: "text", placeholder: "Reason (for rejecting)", "aria-label": "Reason for rejecting"});
+    const rejecting = el("span", {class: "rejecting"});
+    const actions = el("div", {class: "proposal-actions"});
+    row.append(actions);
+    actions.append(
+      button("Accept", "", async () => {
+        const {status, data} = await api("POST", `/proposals/${p.id}/accept`, {version: li.dataset.version});
+        if (status === 200) {
+          applySegment(li, data.segment);
+          textarea(li).value = data.segment.translation;
+          markDirty(li);
+          setStatus(li, "proposal accepted and approved", "ok");
+          announceSave();
+          await loadProposals(li);
+        } else if (status === 409 && data.current) {
+          applySegment(li, data.current);
+          textarea(li).value = data.current.translation;
+          markDirty(li);
+          setStatus(li, "the segment changed meanwhile; look at it again before accepting", "error");
+        } else if (status === 422 && Array.isArray(data.blocking)) {
+          setStatus(li, "not accepted: " + data.blocking.map(c => `${c.name}: ${c.message}`).join("; "), "error");
+        } else {
+          setStatus(li, data.error || `error ${status}`, "error");
+        }
+      }),
+      rejecting);
+    rejecting.append(reason, button("Reject", "secondary", async () => {
+      const {status, data} = await api("POST", `/proposals/${p.id}/reject`, {reason: reason.value});
+      if (status === 200) { setStatus(li, "proposal rejected", "ok"); await loadProposals(li); }
+      else setStatus(li, data.error || `error ${status}`, "error");
+    }));
+    return row;
+  }
+
+  // ---- moving between segments (only the visible ones) ----
+  function visible(li) { return !li.hidden && li.getClientRects().length > 0; }
   function goNext(li, pred) {
     const i = segments.indexOf(li);
     const next = segments.slice(i + 1).concat(segments.slice(0, i)).find(s => visible(s) && pred(s));
@@ -172,36 +456,67 @@
     current = li;
     li.classList.add("current");
     const ta = textarea(li);
-    ta.focus();
+    if (document.activeElement !== ta) ta.focus({preventScroll: true});
     li.scrollIntoView({block: "center"});
     loadSuggestions(li);
+    if (li.dataset.proposals !== "0" && !li.dataset.proposalsLoaded) {
+      li.dataset.proposalsLoaded = "1";
+      loadProposals(li);
+    }
   }
 
-  async function loadSuggestions(li) {
-    if (li.dataset.suggestionsLoaded) return;
-    li.dataset.suggestionsLoaded = "1";
-    const box = li.querySelector(".suggestions");
-    const {status, data} = await api("GET", `/segments/${li.dataset.id}/suggestions`);
-    if (status !== 200 || !Array.isArray(data) || !data.length) return;
-    box.replaceChildren(el("div", {class: "label"}, "Translation memory (Alt+M takes the first):"));
+  // ---- suggestions from the translation memory ----
+  function diffNode(diff) {
+    const span = el("span", {class: "diff", lang: "en", dir: "ltr"});
+    diff.forEach(part => {
+      const tag = part.op === "insert" ? "ins" : part.op === "delete" ? "del" : "span";
+      span.append(el(tag, {}, part.text));
+    });
+    return span;
+  }
+
+  async function loadSuggestions(li, show) {
+    if (!li.dataset.suggestionsLoaded) {
+      li.dataset.suggestionsLoaded = "1";
+      const {status, data} = await api("GET", `/segments/${li.dataset.id}/suggestions`);
+      if (status !== 200 || !Array.isArray(data)) return;
+      li._matches = data;
+      renderSuggestions(li);
+    }
+    if (show && li._matches && li._matches.length) box(li, "suggestions").hidden = false;
+  }
+
+  function renderSuggestions(li) {
+    const data = li._matches;
+    const panel = box(li, "suggestions");
+    if (!data.length) return;
+    panel.replaceChildren(el("div", {class: "label"}, "Translation memory (Alt+M takes the first):"));
     data.forEach(m => {
       const row = el("div", {class: "match"});
-      row.append(el("span", {class: "score"}, `${m.score}%`),
-                 el("span", {class: "text", dir: root.dataset.dir, lang: language}, m.text),
-                 el("span", {class: "origin"}, m.origin));
-      const use = el("button", {type: "button", class: "secondary"}, "Use");
-      use.addEventListener("click", () => { textarea(li).value = m.text; liveChecks(li); textarea(li).focus(); });
-      row.append(use);
-      box.append(row);
+      const head = el("div", {class: "match-head"});
+      head.append(el("span", {class: "score"}, `${m.score}%`),
+                  el("span", {class: "text", dir, lang: language}, m.text),
+                  el("span", {class: "origin"}, m.origin || ""),
+                  button("Use", "secondary", () => { replaceText(li, m.text); }));
+      row.append(head);
+      if (Array.isArray(m.diff) && m.diff.length && m.score < 100) {
+        const made = el("div", {class: "made-for"});
+        made.append(el("span", {class: "label"}, "Made for a different English text (struck out: only in that text; underlined: only in this segment): "),
+                    diffNode(m.diff));
+        row.append(made);
+      } else if (typeof m.source === "string" && m.source !== li.dataset.source) {
+        const made = el("div", {class: "made-for"});
+        made.append(el("span", {class: "label"}, "Made for: "), el("span", {lang: "en", dir: "ltr"}, m.source));
+        row.append(made);
+      }
+      panel.append(row);
     });
-    li._matches = data;
-    box.hidden = false;
+    panel.hidden = false;
   }
 
   function takeSuggestion(li) {
-    if (li._matches && li._matches.length) textarea(li).value = li._matches[0].text;
-    else if (li.dataset.state === "machine") textarea(li).value = li.dataset.saved;
-    liveChecks(li);
+    if (li._matches && li._matches.length) replaceText(li, li._matches[0].text);
+    else if (li.dataset.state === "machine") replaceText(li, li.dataset.saved);
   }
 
   const timers = new WeakMap();
@@ -218,12 +533,12 @@
   }
 
   async function toggleHistory(li) {
-    const box = li.querySelector(".history-box");
-    if (!box.hidden) { box.hidden = true; return; }
+    const panel = box(li, "history-box");
+    if (!panel.hidden) { panel.hidden = true; return; }
     const {status, data} = await api("GET", `/segments/${li.dataset.id}/history`);
     if (status !== 200) { setStatus(li, data.error, "error"); return; }
     const list = el("ul");
-    data.changes.forEach(c => list.append(el("li", {}, `${c.at.slice(0, 16).replace("T", " ")} ${c.user} ${c.action}: ${c.old_state} → ${c.new_state}: ${c.new}`)));
+    data.changes.forEach(c => list.append(el("li", {}, `${c.at.slice(0, 16).replace("T", " ")} ${c.user} ${c.action}: ${c.old_state} → ${c.new_state}: ${c.new}${c.note ? " (" + c.note + ")" : ""}`)));
     data.comments.forEach(c => list.append(el("li", {class: "comment"}, `${c.at.slice(0, 16).replace("T", " ")} ${c.user}: ${c.text}`)));
     if (!list.children.length) list.append(el("li", {}, "No changes or comments yet."));
     const input = el("input", {type: "text", placeholder: "Add a comment for the team and press Enter", "aria-label": "Comment"});
@@ -234,36 +549,59 @@
       if (r.status === 201) { list.prepend(el("li", {class: "comment"}, `now ${r.data.user}: ${r.data.text}`)); input.value = ""; }
       else setStatus(li, r.data.error, "error");
     });
-    box.replaceChildren(list, input);
-    box.hidden = false;
+    panel.replaceChildren(list, input);
+    panel.hidden = false;
+  }
+
+  // A textarea grows with its text, so that nothing is hidden on a narrow screen.
+  function fit(ta) {
+    ta.style.height = "auto";
+    ta.style.height = (ta.scrollHeight + 2) + "px";
   }
 
   segments.forEach(li => {
     const ta = textarea(li);
-    ta.addEventListener("focus", () => { if (current !== li) focus(li); });
-    ta.addEventListener("input", () => liveChecks(li));
+    ta.addEventListener("focus", () => { if (current !== li) focus(li); fit(ta); });
+    ta.addEventListener("input", () => {
+      fit(ta);
+      if (li.dataset.confirmed === "asked") { delete li.dataset.confirmed; box(li, "confirm").hidden = true; }
+      markDirty(li);
+      liveChecks(li);
+    });
     li.querySelectorAll("button[data-action]").forEach(b => b.addEventListener("click", () => {
       const action = b.dataset.action;
       if (action === "save") save(li, true);
       else if (action === "approve") approve(li);
-      else if (action === "copy") { ta.value = li.dataset.source; liveChecks(li); ta.focus(); }
+      else if (action === "copy") replaceText(li, li.dataset.source);
       else if (action === "history") toggleHistory(li);
     }));
   });
 
+  // The segment the keyboard acts on: the current one if visible, else the first visible one.
+  function target() {
+    if (current && visible(current)) return current;
+    const first = segments.find(visible);
+    if (first) focus(first);
+    return null;
+  }
+
   document.addEventListener("keydown", e => {
-    const li = current;
-    if (!li) return;
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.shiftKey) { e.preventDefault(); save(li, true); }
-    else if (e.altKey && !e.ctrlKey && (e.code === "KeyA")) { e.preventDefault(); approve(li); }
-    else if (e.altKey && !e.ctrlKey && (e.code === "KeyC")) { e.preventDefault(); textarea(li).value = li.dataset.source; liveChecks(li); }
-    else if (e.altKey && !e.ctrlKey && (e.code === "KeyM")) { e.preventDefault(); takeSuggestion(li); }
-    else if (e.altKey && !e.ctrlKey && (e.code === "KeyH")) { e.preventDefault(); toggleHistory(li); }
-    else if (e.altKey && e.key === "ArrowDown") { e.preventDefault(); move(li, 1); }
-    else if (e.altKey && e.key === "ArrowUp") { e.preventDefault(); move(li, -1); }
+    if (!current) return;
+    const inSegment = e.target instanceof Element && e.target.closest("li.segment");
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.shiftKey) {
+      e.preventDefault();
+      const li = target();
+      if (li) save(li, true);
+    } else if (e.altKey && !e.ctrlKey && e.key === "ArrowDown") { e.preventDefault(); if (visible(current)) move(current, 1); else target(); }
+    else if (e.altKey && !e.ctrlKey && e.key === "ArrowUp") { e.preventDefault(); if (visible(current)) move(current, -1); else target(); }
+    else if (!inSegment) return;
+    else if (e.altKey && !e.ctrlKey && e.code === "KeyA") { e.preventDefault(); approve(current); }
+    else if (e.altKey && !e.ctrlKey && e.code === "KeyC") { e.preventDefault(); replaceText(current, current.dataset.source); }
+    else if (e.altKey && !e.ctrlKey && e.code === "KeyM") { e.preventDefault(); takeSuggestion(current); }
+    else if (e.altKey && !e.ctrlKey && e.code === "KeyH") { e.preventDefault(); toggleHistory(current); }
   });
 
-  // Filters: by state, by failing check, by text in source or translation.
+  // ---- filters: by state, by failing check, by text in source or translation ----
   const fState = document.getElementById("filter-state");
   const fCheck = document.getElementById("filter-check");
   const fText = document.getElementById("filter-text");
@@ -271,23 +609,26 @@
   document.querySelector("form.filters").addEventListener("submit", e => e.preventDefault());
   function applyFilters() {
     const state = fState.value, check = fCheck.value, text = fText.value.trim().toLowerCase();
-    let shown = 0;
     segments.forEach(li => {
       let ok = true;
       if (state === "open") ok = OPEN.has(li.dataset.state);
+      else if (state === "proposals") ok = li.dataset.proposals !== "0";
       else if (state) ok = li.dataset.state === state;
       if (ok && check === "failing") ok = li.dataset.checks !== "0";
       if (ok && check === "error") ok = li.dataset.errors !== "0";
       if (ok && text) ok = li.dataset.source.toLowerCase().includes(text) || textarea(li).value.toLowerCase().includes(text);
       li.hidden = !ok;
-      if (ok) shown++;
     });
+    const shown = segments.filter(visible).length;  // what is on screen, not what the filter meant to show
     fCount.textContent = `${shown} of ${segments.length} segments`;
   }
   [fState, fCheck].forEach(f => f.addEventListener("change", applyFilters));
   fText.addEventListener("input", applyFilters);
-  applyFilters();
 
-  const first = segments.find(s => OPEN.has(s.dataset.state)) || segments[0];
+  restoreDrafts();
+  applyFilters();
+  segments.forEach(li => fit(textarea(li)));
+  window.addEventListener("resize", () => segments.forEach(li => { if (visible(li)) fit(textarea(li)); }));
+  const first = segments.find(s => visible(s) && OPEN.has(s.dataset.state)) || segments.find(visible);
   if (first) focus(first);
 })();
