@@ -31,6 +31,7 @@ def test_names_and_codes(text, codes):
     ("de,xx", "unknown language code 'xx'"),
     ("de fr zz", "unknown language 'de fr zz': separate languages with commas"),
     (" , ", "no language given"),
+    ("xx-!", "malformed language code 'xx-!' (expected e.g. de, pt_BR, zh_Hant, or a name such as German)"),
 ])
 def test_unknown_languages_are_named(text, message):
     with pytest.raises(LanguageError) as info:

@@ -90,6 +90,9 @@ def find_language(text: str) -> Language:
         return get_language(code)
     if code_error is not None and len(raw) <= 3:
         raise code_error
+    if re.search(r"[^\w\s()'’.-]|\d", raw):
+        raise LanguageError(f"malformed language code {raw!r} (expected e.g. de, pt_BR, zh_Hant, "
+                            "or a name such as German)")
     hint = difflib.get_close_matches(_fold(raw), list(_names()), n=1, cutoff=0.75)
     suggestion = f"; did you mean {get_language(_names()[hint[0]]).english_name}?" if hint else ""
     raise LanguageError(f"unknown language {raw!r}: write a name such as German or Deutsch, "
