@@ -22,6 +22,8 @@ LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 30
 _NAME = re.compile(r"^[\w.@+-]{2,80}$")
+NAME_RULE = "2-80 letters, digits or . @ + - _, no spaces"
+MAX_DISPLAY_NAME = 120
 
 
 class AccountError(TranslateAppError):
@@ -30,6 +32,34 @@ class AccountError(TranslateAppError):
 
 class TooManyAttemptsError(AccountError):
     """Too many failed logins in a short time."""
+
+
+class AccountDeactivatedError(AccountError):
+    """The right name and password of an account a coordinator deactivated."""
+
+
+def suggest_login_name(display_name: str) -> str:
+    """Turn 'Olena Shevchenko' into a login name such as 'olena.shevchenko'."""
+    name = re.sub(r"[^\w.@+-]+", ".", (display_name or "").strip().casefold()).strip(".")
+    return name[:80]
+
+
+def check_login_name(name: str) -> str:
+    """Return a valid login name, or raise AccountError saying what is allowed."""
+    if not _NAME.match(name or ""):
+        hint = suggest_login_name(name)
+        example = f" (for example {hint!r})" if _NAME.match(hint) else ""
+        raise AccountError(f"{name!r} cannot be a login name: use {NAME_RULE}{example}; "
+                           "a full name with spaces goes in the display name")
+    return name
+
+
+def clean_display_name(display_name: str | None) -> str | None:
+    """Return a display name with its spaces tidied, None when empty; refuse one too long."""
+    text = " ".join((display_name or "").split())
+    if len(text) > MAX_DISPLAY_NAME:
+        raise AccountError(f"a display name has at most {MAX_DISPLAY_NAME} characters")
+    return text or None
 
 
 def _hash_token(token: str) -> str:
@@ -55,14 +85,14 @@ def set_languages(user: User, languages: list[str]) -> None:
     user.memberships[:] = [keep.get(c) or Membership(language=c) for c in codes]
 
 
-def create_user(session: Session, *, name: str, role: str, languages: list[str], password: str | None) -> User:
+def create_user(session: Session, *, name: str, role: str, languages: list[str], password: str | None,
+                display_name: str | None = None) -> User:
     """Create a person; a None password leaves the account unusable until one is set."""
-    if not _NAME.match(name or ""):
-        raise AccountError(f"invalid user name {name!r}: 2-80 letters, digits or . @ + - _")
+    check_login_name(name)
     _check_role(role)
     if session.scalar(select(User).where(User.name == name)):
         raise AccountError(f"a user named {name!r} already exists")
-    user = User(name=name, role=role, active=True)
+    user = User(name=name, role=role, active=True, display_name=clean_display_name(display_name))
     if password is not None:
         validate_password(password)
         user.password_hash = generate_password_hash(password)
@@ -88,9 +118,11 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
         session.commit()
         raise TooManyAttemptsError("too many failed logins; wait 15 minutes and try again")
     user = session.scalar(select(User).where(User.name == name))
-    if user and user.active and user.password_hash and check_password_hash(user.password_hash, password):
+    if user and user.password_hash and check_password_hash(user.password_hash, password):
         session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"name:{name}"))
         session.commit()
+        if not user.active:  # said only to whoever knows the password
+            raise AccountDeactivatedError("your account is deactivated; ask a coordinator to reactivate it")
         return user
     session.add_all([LoginAttempt(key=f"name:{name}"), LoginAttempt(key=f"addr:{address}")])
     session.commit()
@@ -162,8 +194,7 @@ def user_for_token(engine: Engine, token: str) -> TokenUser | None:
 def create_invitation(session: Session, *, name: str, role: str, languages: list[str],
                       created_by: User | None, days: int = 7) -> str:
     """Create a one-time invitation and return its secret token."""
-    if not _NAME.match(name or ""):
-        raise AccountError(f"invalid user name {name!r}")
+    check_login_name(name)
     _check_role(role)
     codes = [get_language(c).code for c in languages]
     if session.scalar(select(User).where(User.name == name)):
@@ -189,10 +220,10 @@ def open_invitation(session: Session, token: str) -> Invitation:
     return inv
 
 
-def accept_invitation(session: Session, token: str, password: str) -> User:
-    """Create the invited person's account with their chosen password."""
+def accept_invitation(session: Session, token: str, password: str, display_name: str | None = None) -> User:
+    """Create the invited person's account with their chosen password and display name."""
     inv = open_invitation(session, token)
-    user = create_user(session, name=inv.name, role=inv.role,
+    user = create_user(session, name=inv.name, role=inv.role, display_name=display_name,
                        languages=[c for c in inv.languages.split(",") if c], password=password)
     inv.used_at = utcnow()
     session.flush()

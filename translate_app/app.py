@@ -87,6 +87,12 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
     _register_cli(app)
+    from flask_compress import Compress
+
+    from .web import assets
+
+    Compress(app)  # gzip/brotli for pages, CSS, JS and JSON of 500 bytes or more
+    assets.init_app(app)  # static URLs carry a content hash and are cached for a year
 
     @app.after_request
     def _security_headers(response):

@@ -12,7 +12,7 @@ from .config import Settings
 from .core import catalog as cat
 from .core.compiler import render_html, render_markdown
 from .core.errors import TranslateAppError
-from .core.languages import parse_language_list
+from .core.languages import language_names, parse_language_list
 from .core.segmenter import read_source, segment
 from .core.states import STATES
 
@@ -207,20 +207,24 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(["translator", "reviewer", "coordinator"]), default="translator",
               show_default=True)
-@click.option("--languages", "-l", default="", help="Comma-separated language codes.")
+@click.option("--languages", "-l", default="", help="Comma-separated language names or codes.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def user_add(name: str, role: str, languages: str, password_stdin: bool) -> None:
-    """Create a volunteer or coordinator."""
+@click.option("--display-name", default="", help='How others see the person, spaces allowed (e.g. "Olena Shevchenko").')
+def user_add(name: str, role: str, languages: str, password_stdin: bool, display_name: str) -> None:
+    """Create a volunteer or coordinator; NAME is the login name (letters, digits, . @ + - _, no spaces)."""
     from . import accounts
     from .db import open_database
 
     codes = parse_language_list(languages) if languages.strip() else []
+    accounts.check_login_name(name)  # before asking for a password
     password = _password_from(password_stdin)
     sessions = open_database(_settings())
     with sessions() as session:
-        accounts.create_user(session, name=name, role=role, languages=codes, password=password)
+        accounts.create_user(session, name=name, role=role, languages=codes, password=password,
+                             display_name=display_name)
         session.commit()
-    click.echo(f"user {name} ({role}) created" + (f" for {', '.join(codes)}" if codes else ""))
+    shown = f"{display_name} (login name {name})" if display_name.strip() else name
+    click.echo(f"user {shown} ({role}) created" + (f" for {language_names(codes)}" if codes else ""))
 
 
 @main.group()

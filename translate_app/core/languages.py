@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +14,13 @@ from babel.messages.plurals import get_plural
 from .errors import LanguageError
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$")
+
+# Offered first by the pickers: the languages coalitions most often ask for.
+COMMON_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "pt", "pt_BR", "ru", "uk", "pl", "nl", "el", "tr", "ar", "fa", "he",
+    "zh_Hans", "zh_Hant", "ja", "ko", "hi", "lt", "lv", "et", "ro", "hu", "cs", "bg", "sr", "hr", "sv",
+    "da", "fi", "nb", "ka", "hy", "az", "be", "kk",
+)
 
 
 @dataclass(frozen=True)
@@ -50,16 +59,84 @@ def get_language(code: str) -> Language:
     )
 
 
+def _fold(text: str) -> str:
+    """Lower-case a name and drop accents and extra spaces, for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """Map every folded English and native name to its code (English names win a clash)."""
+    names: dict[str, str] = {}
+    for lang in all_languages():
+        names.setdefault(_fold(lang.native_name), lang.code)
+    for lang in all_languages():
+        names[_fold(lang.english_name)] = lang.code
+    return names
+
+
+def find_language(text: str) -> Language:
+    """Return the language for a code ('de', 'pt-BR') or a name ('German', 'Deutsch', 'portuguese (brazil)')."""
+    raw = " ".join((text or "").split())
+    code_error = None
+    if _CODE.match(raw):
+        try:
+            return get_language(raw)
+        except LanguageError as exc:
+            code_error = exc  # 'Ewe' looks like a code; try it as a name
+    code = _names().get(_fold(raw))
+    if code is not None:
+        return get_language(code)
+    if code_error is not None and len(raw) <= 3:
+        raise code_error
+    if re.search(r"[^\w\s()'’.-]|\d", raw):
+        raise LanguageError(f"malformed language code {raw!r} (expected e.g. de, pt_BR, zh_Hant, "
+                            "or a name such as German)")
+    hint = difflib.get_close_matches(_fold(raw), list(_names()), n=1, cutoff=0.75)
+    suggestion = f"; did you mean {get_language(_names()[hint[0]]).english_name}?" if hint else ""
+    raise LanguageError(f"unknown language {raw!r}: write a name such as German or Deutsch, "
+                        f"or a code such as de or pt_BR{suggestion}")
+
+
 def parse_language_list(text: str) -> list[str]:
-    """Split 'de, fr,pt-BR' into normalised codes, refusing any unknown one."""
-    codes = [part for part in re.split(r"[\s,]+", text or "") if part]
+    """Turn 'German, fr, Portuguese (Brazil)' or 'de fr uk' into normalised codes, refusing any unknown one."""
+    codes = []
+    for part in re.split(r"[,;\n]+", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            codes.append(find_language(part).code)
+        except LanguageError:
+            words = part.split()
+            if len(words) < 2:
+                raise
+            try:  # 'de fr uk': codes separated by spaces
+                codes.extend(get_language(word).code for word in words)
+            except LanguageError:
+                raise LanguageError(f"unknown language {part!r}: separate languages with commas and write "
+                                    f"names such as German or codes such as de") from None
     if not codes:
         raise LanguageError("no language given")
-    return list(dict.fromkeys(get_language(c).code for c in codes))
+    return list(dict.fromkeys(codes))
 
 
-def all_languages() -> list[Language]:
-    """Return every language Babel knows, for pickers, sorted by English name."""
+def language_names(codes: list[str] | tuple[str, ...] | str) -> str:
+    """Return 'French, Ukrainian' for ['fr', 'uk'] (or 'fr,uk'), keeping unknown codes as they are."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c.strip()]
+    names = []
+    for code in codes:
+        try:
+            names.append(get_language(code).english_name)
+        except LanguageError:
+            names.append(code)
+    return ", ".join(names)
+
+
+@lru_cache(maxsize=1)
+def _all_languages() -> tuple[Language, ...]:
     from babel.localedata import locale_identifiers
 
     langs = []
@@ -70,4 +147,16 @@ def all_languages() -> list[Language]:
             langs.append(get_language(ident))
         except LanguageError:
             continue
-    return sorted(langs, key=lambda lang: lang.english_name)
+    return tuple(sorted(langs, key=lambda lang: lang.english_name))
+
+
+def all_languages() -> list[Language]:
+    """Return every language Babel knows, for pickers, sorted by English name."""
+    return list(_all_languages())
+
+
+def picker_languages() -> list[Language]:
+    """Return every language for a picker: the common ones first (in COMMON_LANGUAGES order), then by name."""
+    common = [get_language(code) for code in COMMON_LANGUAGES]
+    first = {lang.code for lang in common}
+    return common + [lang for lang in _all_languages() if lang.code not in first]

@@ -40,7 +40,7 @@ def _unauthorized():
 
     if request.path.startswith("/api/"):
         return jsonify({"error": "authentication required"}), 401
-    return redirect(url_for("auth.login", next=request.full_path))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))  # no stray "?" without a query
 
 
 def settings() -> Settings:

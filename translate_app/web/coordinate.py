@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import tempfile
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
+from markupsafe import Markup
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import accounts, workflow
 from ..core.errors import TranslateAppError
-from ..core.languages import all_languages, get_language, parse_language_list
+from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
 from ..core.segmenter import decode_source
 from ..models import ROLES, AuditLog, User
+from . import uploads
 from .access import coordinator_required, project, release_language, settings
 from .extensions import db
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
+INVITATION_DAYS = 7
 
 
 class ActionForm(FlaskForm):
@@ -34,8 +37,10 @@ class NewReleaseForm(FlaskForm):
     """Upload a Markdown file or pick one from source/, choose languages and a deadline."""
 
     upload = FileField("Markdown file", validators=[FileAllowed(["md", "markdown"], "Only Markdown (.md) files")])
+    kept = HiddenField()  # token of an upload kept from an earlier attempt (see uploads.py)
     existing = SelectField("…or a file already in source/", choices=[], validate_choice=False)
-    languages = StringField("Languages", validators=[DataRequired()])
+    title = StringField("Title", validators=[Length(max=300)])
+    languages = StringField("Languages", validators=[DataRequired("Choose at least one language.")])
     deadline = DateField("Deadline", validators=[Optional()])
 
 
@@ -50,27 +55,53 @@ class ReleaseSettingsForm(FlaskForm):
 class LanguagesForm(FlaskForm):
     """Languages to add to a release."""
 
-    languages = StringField("Languages", validators=[DataRequired()])
+    languages = StringField("Languages", validators=[DataRequired("Choose at least one language.")])
 
 
 class InviteForm(FlaskForm):
     """Invite a volunteer."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(min=2, max=80)])
+    display_name = StringField("Name as others see it", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    name = StringField("Login name", validators=[Optional(), Length(max=80)])
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
     languages = StringField("Languages", validators=[Optional()])
 
 
 class UserForm(FlaskForm):
-    """Change a volunteer's role, languages or access."""
+    """Change a volunteer's display name, role, languages or access."""
 
+    display_name = StringField("Display name", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
     languages = StringField("Languages", validators=[Optional()])
     active = BooleanField("Active")
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return [(lang.code, f"{lang.english_name} — {lang.native_name}") for lang in all_languages()]
+@bp.app_template_filter("utc")
+def utc_time(value: datetime | None) -> Markup:
+    """Show a stored time with its time zone: '2026-11-30 05:03 UTC' in a <time> element."""
+    if value is None:
+        return Markup("")
+    value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return Markup('<time datetime="{}">{} UTC</time>').format(
+        value.isoformat(timespec="seconds").replace("+00:00", "Z"), value.strftime("%Y-%m-%d %H:%M"))
+
+
+@bp.app_template_filter("language_names")
+def _language_names(codes) -> str:
+    """Show language codes ('fr,uk' or a list) as names ('French, Ukrainian')."""
+    return language_names(codes)
+
+
+@bp.get("/languages.json")
+@coordinator_required
+def languages_json():
+    """Return every language for the pickers: common ones first, then by English name."""
+    common = set(COMMON_LANGUAGES)
+    response = jsonify([{"code": lang.code, "name": lang.english_name, "native": lang.native_name,
+                         "dir": lang.direction, "common": lang.code in common} for lang in picker_languages()])
+    response.cache_control.private = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.route("/")
@@ -81,9 +112,10 @@ def overview():
     releases = [(workflow.release_record(db.session, proj, n), workflow.progress(db.session, proj, n))
                 for n in proj.releases()]
     activity = db.session.execute(
-        select(User.name, AuditLog.release, AuditLog.language, func.count(AuditLog.id), func.max(AuditLog.at))
+        select(func.coalesce(User.display_name, User.name), AuditLog.release, AuditLog.language,
+               func.count(AuditLog.id), func.max(AuditLog.at))
         .join(User, AuditLog.user_id == User.id)
-        .group_by(User.name, AuditLog.release, AuditLog.language)
+        .group_by(User.id, User.display_name, User.name, AuditLog.release, AuditLog.language)
         .order_by(func.max(AuditLog.at).desc()).limit(50)
     ).all()
     db.session.commit()
@@ -93,50 +125,60 @@ def overview():
 @bp.route("/releases/new", methods=["GET", "POST"])
 @coordinator_required
 def new_release():
-    """Add a release from an upload or from source/, with its languages and deadline."""
+    """Add a release from an upload or from source/, with its title, languages and deadline."""
     proj = project()
     form = NewReleaseForm()
-    registered = set()
-    for name in proj.releases():
-        if proj.languages(name):
-            registered.add(name)
+    registered = {name for name in proj.releases() if proj.languages(name)}
     form.existing.choices = [SelectChoice("", "—")] + [SelectChoice(n, f"source/{n}.md") for n in proj.releases()
                                                         if n not in registered]
-    if form.validate_on_submit():
-        try:
+    if request.method != "POST":
+        return render_template("coordinate/new_release.html", form=form, kept=None)
+    valid = form.validate_on_submit()
+    kept = None
+    try:
+        if "csrf_token" not in form.errors and "upload" not in form.errors:
+            kept = _kept_upload(form)
+        if valid:
             codes = parse_language_list(form.languages.data)
-            if form.upload.data:
-                name = _add_upload(form.upload.data, codes)
+            if kept is not None:
+                name = proj.add_release(kept, codes)
+                uploads.discard(settings().instance_dir, current_user.id, form.kept.data)
             elif form.existing.data:
                 name = proj.add_release(proj.source_path(form.existing.data), codes)
             else:
                 raise TranslateAppError("upload a Markdown file or pick one from source/")
-        except TranslateAppError as exc:
-            flash(str(exc), "error")
-            return render_template("coordinate/new_release.html", form=form, languages=_language_choices()), 400
-        rel = workflow.register_release(db.session, proj, name)
-        rel.deadline = form.deadline.data
-        db.session.commit()
-        flash(f"Release {name} added with {len(codes)} languages.", "ok")
-        return redirect(url_for("coordinate.release", release=name))
-    status = 400 if request.method == "POST" else 200
+            rel = workflow.register_release(db.session, proj, name, title=form.title.data)
+            rel.deadline = form.deadline.data
+            if (form.title.data or "").strip():
+                rel.title = form.title.data.strip()[:300]
+            db.session.commit()
+            flash(f"Release {name} added in {len(codes)} language{'s' if len(codes) != 1 else ''}: "
+                  f"{language_names(codes)}.", "ok")
+            return redirect(url_for("coordinate.release", release=name))
+    except TranslateAppError as exc:
+        flash(str(exc), "error")
     for errors in form.errors.values():
         for error in errors:
             flash(str(error), "error")
-    return render_template("coordinate/new_release.html", form=form, languages=_language_choices()), status
+    return render_template("coordinate/new_release.html", form=form, kept=kept.name if kept else None), 400
 
 
-def _add_upload(upload, codes: list[str]) -> str:
-    """Check an uploaded Markdown file and register it as a release."""
-    filename = Path(upload.filename or "").name
-    data = upload.read(settings().max_source_bytes + 1)
-    if len(data) > settings().max_source_bytes:
-        raise TranslateAppError(f"{filename}: larger than {settings().max_source_bytes} bytes")
-    decode_source(data, filename)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / filename
-        path.write_bytes(data)
-        return project().add_release(path, codes)
+def _kept_upload(form: NewReleaseForm) -> Path | None:
+    """Keep a newly uploaded Markdown file (or find the one kept from an earlier attempt) and return its path."""
+    root, user_id = settings().instance_dir, current_user.id
+    upload = form.upload.data
+    if upload and upload.filename:
+        filename = Path(upload.filename).name
+        stem = Path(filename).stem
+        if not stem or stem.startswith("."):
+            raise TranslateAppError(f"{filename!r}: choose a Markdown file with a name, such as statement.md")
+        data = upload.read(settings().max_source_bytes + 1)
+        if len(data) > settings().max_source_bytes:
+            raise TranslateAppError(f"{filename}: larger than {settings().max_source_bytes} bytes")
+        decode_source(data, filename)
+        uploads.discard(root, user_id, form.kept.data)
+        form.kept.data = uploads.keep(root, user_id, stem + ".md", data)  # add_release wants .md
+    return uploads.find(root, user_id, form.kept.data)
 
 
 @bp.route("/releases/<release>", methods=["GET", "POST"])
@@ -162,7 +204,7 @@ def release(release: str):
     db.session.commit()
     return render_template(
         "coordinate/release.html", release=rel, progress=progress, form=form, action=ActionForm(),
-        languages_form=LanguagesForm(), language_choices=_language_choices(),
+        languages_form=LanguagesForm(), any_published=any(p.publication for p in progress),
         providers=providers, default_provider=settings().mt_provider, last_job=last_job,
     )
 
@@ -176,7 +218,7 @@ def add_languages(release: str):
         abort(400, "choose at least one language")
     codes = parse_language_list(form.languages.data)
     project().update(project().require(release), add_languages=codes)
-    flash(f"Added {', '.join(codes)}.", "ok")
+    flash(f"Added {language_names(codes)}.", "ok")
     return redirect(url_for("coordinate.release", release=release))
 
 
@@ -226,7 +268,10 @@ def download(release: str, language: str, fmt: str):
 @coordinator_required
 def download_zip(release: str):
     """Download every published language of a release as one zip."""
-    data = workflow.published_zip(db.session, project(), project().require(release))
+    release = project().require(release)
+    if not any(workflow.latest_publication(db.session, release, code) for code in project().languages(release)):
+        abort(404, "no language of this release has been published yet")
+    data = workflow.published_zip(db.session, project(), release)
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{release}.zip"'})
 
@@ -239,40 +284,61 @@ def users():
     link = None
     if form.validate_on_submit():
         try:
-            codes = parse_language_list(form.languages.data) if form.languages.data else []
-            token = accounts.create_invitation(db.session, name=form.name.data.strip(), role=form.role.data,
-                                               languages=codes, created_by=current_user)
+            display = accounts.clean_display_name(form.display_name.data)
+            name = (form.name.data or "").strip() or accounts.suggest_login_name(display or "")
+            if not name:
+                raise TranslateAppError("give the person's name, and a login name if you want a particular one")
+            codes = parse_language_list(form.languages.data) if (form.languages.data or "").strip() else []
+            token = accounts.create_invitation(db.session, name=name, role=form.role.data,
+                                               languages=codes, created_by=current_user, days=INVITATION_DAYS)
             db.session.commit()
             link = url_for("auth.accept_invitation", token=token, _external=True)
-            flash(f"Invitation for {form.name.data} created; send them the link below.", "ok")
+            if display:
+                link += "?" + urlencode({"name": display})
+            for_languages = f" for {language_names(codes)}" if codes else ""
+            who = f"{display} (login name {name})" if display else name
+            flash(f"Invitation for {who} as {form.role.data}{for_languages} created; send them the link below.", "ok")
         except TranslateAppError as exc:
             db.session.rollback()
             flash(str(exc), "error")
+    elif form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
     people = db.session.scalars(select(User).order_by(User.name)).all()
-    forms = {u.id: UserForm(prefix=f"u{u.id}", role=u.role, languages=",".join(u.languages), active=u.active)
+    # formdata=None: each row shows the person as stored, never the fields of the invitation just posted.
+    forms = {u.id: UserForm(formdata=None, prefix=f"u{u.id}", display_name=u.display_name or "", role=u.role,
+                            languages=",".join(u.languages), active=u.active)
              for u in people}
     return render_template("coordinate/users.html", form=form, people=people, forms=forms, link=link,
-                           language_choices=_language_choices())
+                           name_rule=accounts.NAME_RULE,
+                           expires=datetime.now(timezone.utc) + timedelta(days=INVITATION_DAYS) if link else None)
 
 
 @bp.post("/users/<int:user_id>")
 @coordinator_required
 def edit_user(user_id: int):
-    """Change a volunteer's role, languages or access."""
+    """Change a volunteer's display name, role, languages or access."""
     user = db.session.get(User, user_id) or abort(404)
     form = UserForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
-        abort(400, "invalid form")
+        if "csrf_token" in form.errors or not form.errors:
+            abort(400, "invalid form")
+        for field, errors in form.errors.items():
+            flash(f"{user.shown_name}: {form[field].label.text}: {' '.join(errors)}", "error")
+        return redirect(url_for("coordinate.users"))
     if user.id == current_user.id and (form.role.data != "coordinator" or not form.active.data):
         flash("You cannot remove your own coordinator access.", "error")
         return redirect(url_for("coordinate.users"))
     try:
         accounts.set_languages(user, parse_language_list(form.languages.data) if form.languages.data else [])
+        user.display_name = accounts.clean_display_name(form.display_name.data)
     except TranslateAppError as exc:
         flash(str(exc), "error")
         return redirect(url_for("coordinate.users"))
     user.role = form.role.data
-    user.active = form.active.data
+    was_active, user.active = user.active, form.active.data
     db.session.commit()
-    flash(f"{user.name} updated.", "ok")
+    change = "" if was_active == user.active else (" and reactivated" if user.active else " and deactivated")
+    flash(f"{user.shown_name} updated{change}.", "ok")
     return redirect(url_for("coordinate.users"))
