@@ -12,13 +12,18 @@ from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
+from .openapi import MAX_ID, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+_ID = f"int(max={MAX_ID})"  # a larger id cannot exist: 404 rather than a database overflow
 
 
 @bp.before_request
 def _authenticate_then_check_csrf():
     """Answer 401 to anonymous callers first; then session callers must send the CSRF token."""
+    if request.endpoint == "api.openapi":
+        return None
     if not current_user.is_authenticated:
         return jsonify({"error": "authentication required"}), 401
     if request.method not in ("GET", "HEAD", "OPTIONS") and not uses_bearer_token():
@@ -27,10 +32,36 @@ def _authenticate_then_check_csrf():
 
 
 def _json() -> dict:
-    data = request.get_json(silent=True)
+    """Return the JSON object of the request body; 400 for anything else, nesting too deep included."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, "the JSON is nested too deeply")
     if not isinstance(data, dict):
         abort(400, "expected a JSON object")
     return data
+
+
+def _string(data: dict, name: str, default: str | None = None) -> str:
+    """Return a string field of the body; 400 when it is missing (without a default) or not a string."""
+    value = data.get(name, default)
+    if not isinstance(value, str):
+        abort(400, f"{name!r} must be a string")
+    return value
+
+
+def _version(data: dict) -> str | None:
+    """Return the optional 'version' field: a string or null; 400 otherwise."""
+    version = data.get("version")
+    if version is not None and not isinstance(version, str):
+        abort(400, "'version' must be a string or null")
+    return version
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Describe this API in OpenAPI 3.1 (no login needed)."""
+    return jsonify(openapi_document())
 
 
 @bp.get("/releases")
@@ -78,12 +109,10 @@ def save(release: str, language: str, segment_id: str):
     """
     release, language = release_language(release, language)
     data = _json()
-    text = data.get("translation")
-    if not isinstance(text, str):
-        abort(400, "'translation' must be a string")
+    text = _string(data, "translation")
     after, proposal = workflow.save_or_propose(session=db.session, project=project(), user=current_user,
                                                release=release, language=language, segment_id=segment_id,
-                                               text=text, version=data.get("version"))
+                                               text=text, version=_version(data))
     if proposal is None:
         return jsonify(after.as_api())
     body = {"proposal": proposals.as_api(db.session, proposal, after, language=language,
@@ -101,7 +130,7 @@ def approve(release: str, language: str, segment_id: str):
     release, language = release_language(release, language)
     data = _json()
     after = workflow.approve_segment(session=db.session, project=project(), user=current_user, release=release,
-                                     language=language, segment_id=segment_id, version=data.get("version"))
+                                     language=language, segment_id=segment_id, version=_version(data))
     return jsonify(after.as_api())
 
 
@@ -118,9 +147,9 @@ def history(release: str, language: str, segment_id: str):
 def comment(release: str, language: str, segment_id: str):
     """Add a comment to a segment."""
     release, language = release_language(release, language)
-    text = _json().get("text")
+    text = _string(_json(), "text")
     c = workflow.add_comment(session=db.session, project=project(), user=current_user, release=release,
-                             language=language, segment_id=segment_id, text=text if isinstance(text, str) else "")
+                             language=language, segment_id=segment_id, text=text)
     return jsonify({"at": c.at.isoformat(), "user": current_user.name, "text": c.text}), 201
 
 
@@ -152,13 +181,13 @@ def segment_proposals(release: str, language: str, segment_id: str):
     return jsonify(body)
 
 
-@bp.post("/releases/<release>/<language>/proposals/<int:proposal_id>/accept")
+@bp.post(f"/releases/<release>/<language>/proposals/<{_ID}:proposal_id>/accept")
 @login_required
 def accept_proposal(release: str, language: str, proposal_id: int):
     """Accept a proposal: its text becomes approved by this reviewer; 409 when the segment changed."""
     release, language = release_language(release, language)
     proposal, after = proposals.accept(db.session, project=project(), user=current_user, release=release,
-                                       language=language, proposal_id=proposal_id, version=_json().get("version"))
+                                       language=language, proposal_id=proposal_id, version=_version(_json()))
     body = {"proposal": proposals.as_api(db.session, proposal),
             "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
                             .get(after.id, 0))}
@@ -166,14 +195,12 @@ def accept_proposal(release: str, language: str, proposal_id: int):
     return jsonify(body)
 
 
-@bp.post("/releases/<release>/<language>/proposals/<int:proposal_id>/reject")
+@bp.post(f"/releases/<release>/<language>/proposals/<{_ID}:proposal_id>/reject")
 @login_required
 def reject_proposal(release: str, language: str, proposal_id: int):
     """Reject a proposal with an optional reason; the approved text stays."""
     release, language = release_language(release, language)
-    reason = _json().get("reason", "")
-    if not isinstance(reason, str):
-        abort(400, "'reason' must be a string")
+    reason = _string(_json(), "reason", "")
     proposal = proposals.reject(db.session, user=current_user, release=release, language=language,
                                 proposal_id=proposal_id, reason=reason)
     body = proposals.as_api(db.session, proposal)
@@ -189,7 +216,7 @@ def checks():
     source, target = data.get("source"), data.get("translation")
     if not isinstance(source, str) or not isinstance(target, str):
         abort(400, "'source' and 'translation' must be strings")
-    language = data.get("language") or ""
+    language = _string(data, "language", "")
     release = data.get("release")
     extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
@@ -218,16 +245,21 @@ def pretranslate(release: str):
     languages = data.get("languages") or proj.languages(release)
     if isinstance(languages, str):
         languages = [languages]
+    if not isinstance(languages, list) or not all(isinstance(c, str) for c in languages):
+        abort(400, "'languages' must be a language code or a list of them")
+    provider = data.get("provider") or settings().mt_provider
+    if not isinstance(provider, str):
+        abort(400, "'provider' must be a string")
     codes = [get_language(c).code for c in languages]
     from ..mt.jobs import start_pretranslation
 
     job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(current_app._get_current_object()),
                                   release=release, languages=codes,
-                                  provider=data.get("provider") or settings().mt_provider, user_id=current_user.id)
+                                  provider=provider, user_id=current_user.id)
     return jsonify({"job": job_id}), 202
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get(f"/jobs/<{_ID}:job_id>")
 @login_required
 def job(job_id: int):
     """Return the progress of a background job to coordinators and to the person who started it."""
