@@ -42,11 +42,13 @@ def _json() -> dict:
     return data
 
 
-def _string(data: dict, name: str, default: str | None = None) -> str:
-    """Return a string field of the body; 400 when it is missing (without a default) or not a string."""
+def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None) -> str:
+    """Return a string field of the body; 400 when it is missing (without a default), not a string or too long."""
     value = data.get(name, default)
     if not isinstance(value, str):
         abort(400, f"{name!r} must be a string")
+    if limit is not None and len(value) > limit:
+        abort(400, f"{name!r} is longer than {limit} characters")
     return value
 
 
@@ -213,11 +215,8 @@ def reject_proposal(release: str, language: str, proposal_id: int):
 def checks():
     """Run the quality checks on a draft translation, for warnings while typing."""
     data = _json()
-    source, target = data.get("source"), data.get("translation")
-    if not isinstance(source, str) or not isinstance(target, str):
-        abort(400, "'source' and 'translation' must be strings")
-    language = _string(data, "language", "")
-    release = data.get("release")
+    source, target = (_string(data, name, limit=seg.MAX_TRANSLATION_CHARS) for name in ("source", "translation"))
+    language, release = _string(data, "language", ""), _string(data, "release", "")
     extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
 

@@ -11,6 +11,9 @@ from ..core.states import STATES
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; larger ones cannot exist (404)
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
+# Times are ISO 8601 in UTC, written without an offset by the database layer (not RFC 3339 "date-time").
+_TIME = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", "description": "ISO 8601, UTC."}
+_NULLABLE_TIME = dict(_TIME, type=["string", "null"])
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -64,11 +67,11 @@ _SCHEMAS: dict[str, Any] = {
                    "additionalProperties": {"type": "string"}},
     }),
     "Change": _object({
-        "at": {"type": "string", "format": "date-time"}, "user": {"type": "string"}, "action": {"type": "string"},
+        "at": _TIME, "user": {"type": "string"}, "action": {"type": "string"},
         "old": _NULLABLE_STRING, "new": _NULLABLE_STRING, "old_state": _NULLABLE_STRING,
         "new_state": _NULLABLE_STRING,
     }),
-    "Comment": _object({"at": {"type": "string", "format": "date-time"}, "user": {"type": "string"},
+    "Comment": _object({"at": _TIME, "user": {"type": "string"},
                         "text": {"type": "string"}}),
     "History": _object({"changes": {"type": "array", "items": _ref("Change")},
                         "comments": {"type": "array", "items": _ref("Comment")}}),
@@ -83,9 +86,9 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"}, "segment": {"type": "string"}, "text": {"type": "string"},
             "status": {"type": "string", "enum": ["open", "accepted", "rejected", "withdrawn", "superseded"]},
-            "at": {"type": "string", "format": "date-time"}, "by": _NULLABLE_STRING,
+            "at": _TIME, "by": _NULLABLE_STRING,
             "base_version": _NULLABLE_STRING, "reason": _NULLABLE_STRING, "decided_by": _NULLABLE_STRING,
-            "decided_at": {"type": ["string", "null"], "format": "date-time"},
+            "decided_at": _NULLABLE_TIME,
             "current": {"type": "boolean", "description": "Made on the text shown now."},
             "checks": {"type": "array", "items": _ref("Check")},
         },
@@ -93,7 +96,7 @@ _SCHEMAS: dict[str, Any] = {
                      "decided_at"],
     },
     "Publication": _object({"release": {"type": "string"}, "language": {"type": "string"},
-                            "at": {"type": "string", "format": "date-time"}, "content_hash": {"type": "string"},
+                            "at": _TIME, "content_hash": {"type": "string"},
                             "by": {"type": "string"}}),
     "Job": _object({
         "id": {"type": "integer"}, "status": {"type": "string"}, "total": {"type": "integer"},
@@ -101,7 +104,7 @@ _SCHEMAS: dict[str, Any] = {
         "requests": {"type": "integer"}, "error": _NULLABLE_STRING, "eta_seconds": {"type": ["number", "null"]},
         "release": {"type": "string"}, "languages": {"type": "array", "items": {"type": "string"}},
         "provider": {"type": "string"}, "created_by_id": {"type": ["integer", "null"]},
-        "finished_at": {"type": ["string", "null"], "format": "date-time"},
+        "finished_at": _NULLABLE_TIME,
     }),
 }
 
@@ -263,7 +266,6 @@ _DOCUMENT: dict[str, Any] = {
                        "`X-CSRFToken` on every POST and PUT. Every refusal is a JSON object "
                        "`{\"error\": \"...\"}`.",
     },
-    "servers": [{"url": "/"}],
     "security": [{"bearer": []}, {"session": []}],
     "paths": _paths(),
     "components": {
