@@ -139,10 +139,11 @@ _REQUESTS: dict[str, Any] = {
     "PretranslateRequest": {
         "type": "object",
         "properties": {
-            "languages": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
-                          "description": "Language codes; all languages of the release when left out."},
-            "provider": {"type": "string", "description": "memory, libretranslate, ...; the configured one "
-                                                          "when left out."},
+            "languages": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
+                                    {"type": "null"}],
+                          "description": "Language codes; all languages of the release when null or left out."},
+            "provider": {"type": ["string", "null"], "description": "memory, libretranslate, ...; the "
+                                                                    "configured one when null or left out."},
         },
     },
 }
