@@ -214,3 +214,18 @@ def test_published_html_names_its_charset_once(app, client, auth):  # noqa: F811
         response = client.get(f"/coordinate/releases/appeal/de/published.{fmt}")
         assert response.status_code == 200
         assert response.headers["Content-Type"] == f"{mimetype}; charset=utf-8"
+
+
+def test_the_readme_table_lists_exactly_the_described_operations():
+    """README.md's API table and the OpenAPI description name the same operations."""
+    from pathlib import Path
+
+    from translate_app.web.openapi import openapi_document
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## JSON API", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `(GET|PUT|POST|DELETE|PATCH) (/api/\S+?)`", section, re.MULTILINE))
+    names = {"release": "NAME", "language": "LANG", "segment_id": "ID", "proposal_id": "PID", "job_id": "ID"}
+    described = {(method.upper(), re.sub(r"\{(\w+)\}", lambda m: names[m.group(1)], path))
+                 for path, method in described_routes(openapi_document())}
+    assert listed == described
