@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import PASSWORD, app, auth, client, database_url, web_project  # noqa: F401 (fixtures)
+from tests.web.conftest import app, auth, client, database_url, web_project  # noqa: F401 (fixtures)
 
 
 def _token(app, name: str) -> str:  # noqa: F811
