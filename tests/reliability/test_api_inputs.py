@@ -149,6 +149,23 @@ def test_non_string_fields_are_refused_with_400(app, client):  # noqa: F811
     assert next(iter(after)).msgstr == ""
 
 
+@pytest.mark.parametrize("bad", ["a\ud800b", "\udfff", "a\x00b"])
+def test_text_that_is_not_valid_unicode_or_holds_nul_is_refused_with_400(app, client, bad):  # noqa: F811
+    """A lone surrogate (a broken paste) or a NUL in a comment or reason is refused by name, not a 500."""
+    rev = _bearer(app, "rev_de")
+    segments = client.get("/api/releases/appeal/de/segments", headers=rev).get_json()
+    base = f"/api/releases/appeal/de/segments/{segments[0]['id']}"
+    _is_error(client.post(base + "/comments", json={"text": bad}, headers=rev), 400)
+    _is_error(client.post("/api/releases/appeal/de/proposals/1/reject", json={"reason": bad}, headers=rev), 400)
+    assert client.get(base + "/history", headers=rev).get_json()["comments"] == []
+    if "\x00" not in bad:
+        response = client.put(base, json={"translation": bad, "version": segments[0]["version"]}, headers=rev)
+        _is_error(response, 400)
+        assert "surrogate" in response.get_json()["error"]
+        _is_error(client.post("/api/checks", json={"source": "a", "translation": bad}, headers=rev), 400)
+    assert client.get("/api/releases/appeal/de/segments", headers=rev).get_json()[0]["translation"] == ""
+
+
 def test_the_refusals_do_not_hide_the_working_calls(app, client):  # noqa: F811
     """The same calls with good input still work: the validation refuses only what it should."""
     rev = _bearer(app, "rev_de")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
@@ -42,13 +44,24 @@ def _json() -> dict:
     return data
 
 
-def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None) -> str:
-    """Return a string field of the body; 400 when it is missing (without a default), not a string or too long."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None,
+            nul: bool = False) -> str:
+    """Return a string field of the body; 400 when it is missing (without a default), not a string, too long,
+    not valid Unicode (a lone surrogate, as a broken paste gives) or, unless nul, holding a NUL character."""
     value = data.get(name, default)
     if not isinstance(value, str):
         abort(400, f"{name!r} must be a string")
     if limit is not None and len(value) > limit:
         abort(400, f"{name!r} is longer than {limit} characters")
+    bad = _SURROGATE.search(value)
+    if bad:
+        abort(400, f"{name!r} is not valid text: a lone surrogate U+{ord(bad.group()):04X} at character "
+                   f"{bad.start() + 1} (copy the text again from its source)")
+    if not nul and "\x00" in value:
+        abort(400, f"{name!r} contains a NUL character")
     return value
 
 
@@ -111,7 +124,7 @@ def save(release: str, language: str, segment_id: str):
     """
     release, language = release_language(release, language)
     data = _json()
-    text = _string(data, "translation")
+    text = _string(data, "translation", nul=True)  # control characters are removed at the door
     after, proposal = workflow.save_or_propose(session=db.session, project=project(), user=current_user,
                                                release=release, language=language, segment_id=segment_id,
                                                text=text, version=_version(data))
@@ -215,7 +228,8 @@ def reject_proposal(release: str, language: str, proposal_id: int):
 def checks():
     """Run the quality checks on a draft translation, for warnings while typing."""
     data = _json()
-    source, target = (_string(data, name, limit=seg.MAX_TRANSLATION_CHARS) for name in ("source", "translation"))
+    source, target = (_string(data, name, limit=seg.MAX_TRANSLATION_CHARS, nul=True)
+                      for name in ("source", "translation"))
     language, release = _string(data, "language", ""), _string(data, "release", "")
     extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])

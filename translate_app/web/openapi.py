@@ -149,7 +149,8 @@ _REQUESTS: dict[str, Any] = {
 }
 
 _ERRORS = {
-    400: "The request is malformed: not a JSON object, a field of the wrong type, a bad name or text.",
+    400: "The request is malformed: not a JSON object (or nested too deeply), a field of the wrong type or too "
+         "long, text with a lone surrogate or a NUL, a bad name.",
     401: "Not logged in: send `Authorization: Bearer TOKEN` or the session cookie.",
     403: "The user may not do this (role or language), or the CSRF token of a session request is missing.",
     404: "No such release, language, segment, proposal or job.",
