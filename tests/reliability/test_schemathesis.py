@@ -106,3 +106,15 @@ def test_no_server_error_and_answers_as_described(app, user):  # noqa: F811
                 sent += _run(operation.as_strategy(generation_mode=mode, path_parameters=fixed), headers, checks)
     assert operations >= 14 and sent >= operations * MAX_EXAMPLES  # the description itself may be left out
     print(f"{user}: {sent} requests on {operations} operations in {time.monotonic() - started:.1f} s")
+
+
+def test_the_description_is_valid_openapi_3_1():
+    """The document validates against the OpenAPI 3.1 schema (as schemathesis ships it), and a broken one not."""
+    from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
+
+    from translate_app.web.openapi import openapi_document
+
+    document = openapi_document()
+    assert [str(error) for error in OPENAPI_31_VALIDATOR.iter_errors(document)] == []
+    document["paths"]["/api/checks"]["post"]["responses"]["200"]["content"] = "text"
+    assert list(OPENAPI_31_VALIDATOR.iter_errors(document))
