@@ -30,10 +30,10 @@ texts = st.lists(_characters, min_size=1, max_size=40).map("".join)
 
 
 def _source(text: str) -> str:
-    """Make a text into what the segmenter gives as a source: no control characters but tab and newline, no
-    surrounding newlines (msgfmt wants msgid and msgstr to agree on those), not blank."""
-    cleaned = seg.clean_translation(text)
-    return cleaned.strip("\n")
+    """Make a text into what the segmenter can give as a source: any characters (control characters of the
+    Markdown included) but NUL, which decode_source refuses (see below), and U+0004, gettext's context
+    separator (see below); no surrounding newlines (msgfmt wants msgid and msgstr to agree on those)."""
+    return text.replace("\x00", "").replace("\x04", "").strip("\n")
 
 
 def _msgfmt_check(path: Path) -> None:
@@ -69,6 +69,32 @@ def test_catalogs_keep_every_text_and_pass_msgfmt(tmp_path_factory, pairs):
     assert [e.msgid for e in back] == sources
     assert {e.msgid: e.msgstr for e in back if e.msgstr} == wanted
     _msgfmt_check(path)
+
+
+def test_a_markdown_source_with_nul_is_refused_at_the_door():
+    """A NUL would make a catalog that load() takes for binary: the source is refused before that."""
+    from translate_app.core.errors import SourceError
+    from translate_app.core.segmenter import decode_source
+
+    with pytest.raises(SourceError, match="NUL"):
+        decode_source(b"Para a\x00b\n", "x.md")
+
+
+@pytest.mark.xfail(strict=False, reason="U+0004 (gettext's context separator) in a Markdown source gives a catalog "
+                                        "that msgfmt --check rejects; to be refused in core/segmenter.decode_source")
+def test_a_markdown_source_with_eot_is_refused_or_gives_a_valid_catalog(tmp_path):
+    from translate_app.core.errors import SourceError
+    from translate_app.core.segmenter import decode_source
+
+    if shutil.which("msgfmt") is None:
+        pytest.skip("msgfmt is not installed")
+    try:
+        text = decode_source(b"Para a\x04b\n", "x.md")
+    except SourceError:
+        return
+    po = catalog.new_catalog(catalog.template_from_document(segment(text), "release"), "de", "release")
+    catalog.save_atomic(po, tmp_path / "de.po")
+    _msgfmt_check(tmp_path / "de.po")
 
 
 @pytest.mark.xfail(strict=False, reason="issue 11.4: lone surrogates refused at the door, being added on branch "
