@@ -125,8 +125,15 @@ _code = st.lists(_words, min_size=1, max_size=3).map(lambda lines: "```\n" + "\n
 _table = st.tuples(st.lists(_words, min_size=2, max_size=3), st.lists(_words, min_size=2, max_size=3)).map(
     lambda t: "| " + " | ".join(t[0]) + " |\n|" + "---|" * len(t[0]) + "\n| "
     + " | ".join((t[1] + [""] * 3)[: len(t[0])]) + " |")
-documents = st.lists(st.one_of(_paragraph, _heading, _bullets, _numbers, _quote, _code, _table),
-                     min_size=1, max_size=7).map(lambda blocks: "\n\n".join(blocks) + "\n")
+_nested = st.tuples(_line, st.lists(_line, min_size=1, max_size=3)).map(
+    lambda p: f"- {p[0]}\n" + "\n".join(f"  - {x}" for x in p[1]))
+_quoted_list = st.lists(_line, min_size=1, max_size=3).map(lambda items: "\n".join(f"> - {i}" for i in items))
+_hard_break = st.tuples(_line, _line).map(lambda p: f"{p[0]}  \n{p[1]}")
+_front_matter = st.tuples(_words, _words).map(lambda p: f"---\ntitle: {p[0]}\ndescription: '{p[1]}'\n---")
+_blocks = st.one_of(_paragraph, _heading, _bullets, _numbers, _quote, _code, _table, _nested, _quoted_list,
+                    _hard_break)
+documents = st.tuples(st.one_of(st.just(""), _front_matter.map(lambda f: f + "\n\n")),
+                      st.lists(_blocks, min_size=1, max_size=7)).map(lambda p: p[0] + "\n\n".join(p[1]) + "\n")
 
 
 def _structure(markdown: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -151,6 +158,15 @@ def test_an_uppercase_translation_keeps_the_block_structure(doc):
     out = render(parsed, lambda b: b.text.upper())
     assert _structure(out) == _structure(doc)
     assert [b.text for b in segment(out).blocks] == [b.text.upper() for b in parsed.blocks]
+
+
+@SETTINGS
+@given(doc=documents, extra=_words)
+def test_a_translation_with_an_inner_line_break_keeps_the_block_structure(doc, extra):
+    """A translator's newline inside a segment becomes a line break of that block, not a new block."""
+    parsed = segment(doc)
+    out = render(parsed, lambda b: b.text.upper() + "\n" + extra)
+    assert _structure(out) == _structure(doc)
 
 
 MARKERS = ["30. ", "1) ", "- ", "* ", "+ ", "> ", "# ", "### ", "    ", "```", "| ", "---\n", "<div>", "=== "]
