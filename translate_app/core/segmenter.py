@@ -257,6 +257,10 @@ def decode_source(data: bytes, name: str) -> str:
     # A byte-order mark is kept, so that rendering gives back the very same bytes.
     if not text.lstrip("\ufeff").strip():
         raise SourceError(f"{name}: empty document, nothing to translate")
+    eot = text.find("\x04")
+    if eot != -1:  # gettext's context separator: no catalog may hold it in a msgid (msgfmt --check refuses)
+        raise SourceError(f"{name}:{text.count(chr(10), 0, eot) + 1}: control character U+0004 (end of "
+                          "transmission) cannot be translated; remove it from the document")
     return text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user, login_required
 
 from ..config import Settings
@@ -31,7 +31,9 @@ def _load_user_from_token(req):
 
     # A connection of its own rather than the request's session: a script's
     # save needs nothing else from the database in this thread.
-    return user_for_token(db.lookup_engine(), header[7:].strip())
+    user = user_for_token(db.lookup_engine(), header[7:].strip())
+    g.token_user = user  # remembered: only a token that logged the caller in exempts from CSRF
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -86,5 +88,11 @@ def coordinator_required(view):
 
 
 def uses_bearer_token() -> bool:
-    """Say whether the request authenticates with an API token (no CSRF needed)."""
-    return request.headers.get("Authorization", "").startswith("Bearer ")
+    """Say whether the caller was authenticated by a valid API token (no CSRF needed).
+
+    Any `Authorization: Bearer` header is not enough: a session request carrying
+    a made-up token is still a session request and must send the CSRF token.
+    """
+    token_user = g.get("token_user")
+    return (token_user is not None and current_user.is_authenticated
+            and current_user._get_current_object() is token_user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
@@ -13,13 +15,18 @@ from ..core.languages import get_language
 from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
 from .ratelimit import CHECKS as CHECKS_LIMIT
+from .openapi import MAX_ID, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+_ID = f"int(max={MAX_ID})"  # a larger id cannot exist: 404 rather than a database overflow
 
 
 @bp.before_request
 def _authenticate_then_check_csrf():
     """Answer 401 to anonymous callers first; then session callers must send the CSRF token."""
+    if request.endpoint == "api.openapi":
+        return None
     if not current_user.is_authenticated:
         return jsonify({"error": "authentication required"}), 401
     if request.method not in ("GET", "HEAD", "OPTIONS") and not uses_bearer_token():
@@ -28,7 +35,11 @@ def _authenticate_then_check_csrf():
 
 
 def _json() -> dict:
-    data = request.get_json(silent=True)
+    """Return the JSON object of the request body; 400 for anything else, nesting too deep included."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, "the JSON is nested too deeply")
     if not isinstance(data, dict):
         abort(400, "expected a JSON object")
     _refuse_lone_surrogates(data)
@@ -47,6 +58,41 @@ def _refuse_lone_surrogates(data: dict) -> None:
             stack += [(name, v) for v in value.values()] + [(name, k) for k in value]
         elif isinstance(value, list):
             stack += [(name, v) for v in value]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None,
+            nul: bool = False) -> str:
+    """Return a string field of the body; 400 when it is missing (without a default), not a string, too long,
+    not valid Unicode (a lone surrogate, as a broken paste gives) or, unless nul, holding a NUL character."""
+    value = data.get(name, default)
+    if not isinstance(value, str):
+        abort(400, f"{name!r} must be a string")
+    if limit is not None and len(value) > limit:
+        abort(400, f"{name!r} is longer than {limit} characters")
+    bad = _SURROGATE.search(value)
+    if bad:
+        abort(400, f"{name!r} is not valid text: a lone surrogate U+{ord(bad.group()):04X} at character "
+                   f"{bad.start() + 1} (copy the text again from its source)")
+    if not nul and "\x00" in value:
+        abort(400, f"{name!r} contains a NUL character")
+    return value
+
+
+def _version(data: dict) -> str | None:
+    """Return the optional 'version' field: a string or null; 400 otherwise."""
+    version = data.get("version")
+    if version is not None and not isinstance(version, str):
+        abort(400, "'version' must be a string or null")
+    return version
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Describe this API in OpenAPI 3.1 (no login needed)."""
+    return jsonify(openapi_document())
 
 
 @bp.get("/releases")
@@ -96,12 +142,10 @@ def save(release: str, language: str, segment_id: str):
     """
     release, language = release_language(release, language)
     data = _json()
-    text = data.get("translation")
-    if not isinstance(text, str):
-        abort(400, "'translation' must be a string")
+    text = _string(data, "translation", nul=True)  # control characters are removed at the door
     after, proposal = workflow.save_or_propose(session=db.session, project=project(), user=current_user,
                                                release=release, language=language, segment_id=segment_id,
-                                               text=text, version=data.get("version"))
+                                               text=text, version=_version(data))
     if proposal is None:
         return jsonify(after.as_api())
     body = {"proposal": proposals.as_api(db.session, proposal, after, language=language,
@@ -122,10 +166,13 @@ def approve(release: str, language: str, segment_id: str):
     """
     release, language = release_language(release, language)
     data = _json()
+    override = data.get("override")
+    if override is not None and not isinstance(override, str):
+        abort(400, "'override' must be a string (the reason) or null")
     try:
         after = workflow.approve_segment(session=db.session, project=project(), user=current_user, release=release,
-                                         language=language, segment_id=segment_id, version=data.get("version"),
-                                         override=data.get("override"))
+                                         language=language, segment_id=segment_id, version=_version(data),
+                                         override=override)
     except seg.BlockingChecksError as exc:
         return jsonify({"error": str(exc), "blocking": exc.checks}), 422
     return jsonify(after.as_api())
@@ -144,9 +191,9 @@ def history(release: str, language: str, segment_id: str):
 def comment(release: str, language: str, segment_id: str):
     """Add a comment to a segment."""
     release, language = release_language(release, language)
-    text = _json().get("text")
+    text = _string(_json(), "text")
     c = workflow.add_comment(session=db.session, project=project(), user=current_user, release=release,
-                             language=language, segment_id=segment_id, text=text if isinstance(text, str) else "")
+                             language=language, segment_id=segment_id, text=text)
     return jsonify({"at": c.at.isoformat(), "user": current_user.name, "text": c.text}), 201
 
 
@@ -178,13 +225,13 @@ def segment_proposals(release: str, language: str, segment_id: str):
     return jsonify(body)
 
 
-@bp.post("/releases/<release>/<language>/proposals/<int:proposal_id>/accept")
+@bp.post(f"/releases/<release>/<language>/proposals/<{_ID}:proposal_id>/accept")
 @login_required
 def accept_proposal(release: str, language: str, proposal_id: int):
     """Accept a proposal: its text becomes approved by this reviewer; 409 when the segment changed."""
     release, language = release_language(release, language)
     proposal, after = proposals.accept(db.session, project=project(), user=current_user, release=release,
-                                       language=language, proposal_id=proposal_id, version=_json().get("version"))
+                                       language=language, proposal_id=proposal_id, version=_version(_json()))
     body = {"proposal": proposals.as_api(db.session, proposal),
             "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
                             .get(after.id, 0))}
@@ -192,14 +239,12 @@ def accept_proposal(release: str, language: str, proposal_id: int):
     return jsonify(body)
 
 
-@bp.post("/releases/<release>/<language>/proposals/<int:proposal_id>/reject")
+@bp.post(f"/releases/<release>/<language>/proposals/<{_ID}:proposal_id>/reject")
 @login_required
 def reject_proposal(release: str, language: str, proposal_id: int):
     """Reject a proposal with an optional reason; the approved text stays."""
     release, language = release_language(release, language)
-    reason = _json().get("reason", "")
-    if not isinstance(reason, str):
-        abort(400, "'reason' must be a string")
+    reason = _string(_json(), "reason", "")
     proposal = proposals.reject(db.session, user=current_user, release=release, language=language,
                                 proposal_id=proposal_id, reason=reason)
     body = proposals.as_api(db.session, proposal)
@@ -219,17 +264,10 @@ def checks():
         wait = CHECKS_LIMIT.retry_after(current_user.get_id())
         return jsonify({"error": f"too many checks at once; try again in {wait} s"}), 429, {"Retry-After": str(wait)}
     data = _json()
-    source, target = data.get("source"), data.get("translation")
-    if not isinstance(source, str) or not isinstance(target, str):
-        abort(400, "'source' and 'translation' must be strings")
-    language, release = data.get("language") or "", data.get("release")
-    if not isinstance(language, str) or not (release is None or isinstance(release, str)):
-        abort(400, "'language' and 'release' must be strings")
-    for name, value in (("source", source), ("translation", target), ("language", language),
-                        ("release", release or "")):
-        if len(value) > seg.MAX_TRANSLATION_CHARS:
-            abort(400, f"'{name}' is longer than {seg.MAX_TRANSLATION_CHARS} characters")
-    extra = project().extra_checks(release) if release and release in project().releases() else []
+    source, target = (_string(data, name, limit=seg.MAX_TRANSLATION_CHARS, nul=True)
+                      for name in ("source", "translation"))
+    language, release = _string(data, "language", ""), _string(data, "release", "")
+    extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
 
 
@@ -256,16 +294,21 @@ def pretranslate(release: str):
     languages = data.get("languages") or proj.languages(release)
     if isinstance(languages, str):
         languages = [languages]
+    if not isinstance(languages, list) or not all(isinstance(c, str) for c in languages):
+        abort(400, "'languages' must be a language code or a list of them")
+    provider = data.get("provider") or settings().mt_provider
+    if not isinstance(provider, str):
+        abort(400, "'provider' must be a string")
     codes = [get_language(c).code for c in languages]
     from ..mt.jobs import start_pretranslation
 
     job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(current_app._get_current_object()),
                                   release=release, languages=codes,
-                                  provider=data.get("provider") or settings().mt_provider, user_id=current_user.id)
+                                  provider=provider, user_id=current_user.id)
     return jsonify({"job": job_id}), 202
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get(f"/jobs/<{_ID}:job_id>")
 @login_required
 def job(job_id: int):
     """Return the progress of a background job to coordinators and to the person who started it."""

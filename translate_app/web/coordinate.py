@@ -260,7 +260,7 @@ def download(release: str, language: str, fmt: str):
         abort(404, "this language has not been published")
     body = pub.markdown if fmt == "md" else pub.html
     mimetype = "text/markdown" if fmt == "md" else "text/html"
-    return Response(body, mimetype=f"{mimetype}; charset=utf-8",
+    return Response(body, mimetype=mimetype,  # Werkzeug adds "; charset=utf-8" to text types
                     headers={"Content-Disposition": f'attachment; filename="{release}.{language}.{fmt}"'})
 
 

@@ -1,0 +1,290 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json and tested against the routes."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+from ..core.segments import MAX_TRANSLATION_CHARS
+from ..core.states import STATES
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; larger ones cannot exist (404)
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+# Times are ISO 8601 in UTC, written without an offset by the database layer (not RFC 3339 "date-time").
+_TIME = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", "description": "ISO 8601, UTC."}
+_NULLABLE_TIME = dict(_TIME, type=["string", "null"])
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "description": "Every refusal: what went wrong, in words for people. A 409 on a segment adds the "
+                       "segment as it is now.",
+        "properties": {"error": {"type": "string"}, "current": _ref("Segment")},
+        "required": ["error"],
+    },
+    "Check": _object({"id": {"type": "string"}, "name": {"type": "string"},
+                      "severity": {"type": "string", "enum": ["error", "warning"]},
+                      "message": {"type": "string"}}),
+    "Segment": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "description": "Stable id of the segment within the release."},
+            "source": {"type": "string"},
+            "translation": {"type": "string"},
+            "state": {"type": "string", "enum": list(STATES)},
+            "version": {"type": "string", "description": "Send it back with a change; a stale one answers 409."},
+            "checks": {"type": "array", "items": _ref("Check")},
+            "comment": {"type": "string", "description": "The note for translators from the source."},
+            "occurrences": {"type": "array", "items": {"type": "string"}},
+            "previous_source": _NULLABLE_STRING,
+            "machine": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
+            "approved_by": _NULLABLE_STRING,
+            "translated_by": _NULLABLE_STRING,
+            "proposals": {"type": "integer", "minimum": 0, "description": "Open proposals on the segment."},
+        },
+        "required": ["id", "source", "translation", "state", "version", "checks"],
+    },
+    "Release": _object({
+        "name": {"type": "string"},
+        "title": {"type": "string"},
+        "deadline": {"type": ["string", "null"], "format": "date"},
+        "languages": {"type": "object", "description": "Counts of segments in every state, per language.",
+                      "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
+        "risk": {"type": "object", "additionalProperties": {"type": "string"}},
+        "published": {"type": "object", "additionalProperties": {"type": ["string", "null"],
+                                                                 "enum": ["current", "stale", None]}},
+        "broken": {"type": "object", "description": "Languages whose catalog cannot be read: file:line: what.",
+                   "additionalProperties": {"type": "string"}},
+    }),
+    "Change": _object({
+        "at": _TIME, "user": {"type": "string"}, "action": {"type": "string"},
+        "old": _NULLABLE_STRING, "new": _NULLABLE_STRING, "old_state": _NULLABLE_STRING,
+        "new_state": _NULLABLE_STRING,
+    }),
+    "Comment": _object({"at": _TIME, "user": {"type": "string"},
+                        "text": {"type": "string"}}),
+    "History": _object({"changes": {"type": "array", "items": _ref("Change")},
+                        "comments": {"type": "array", "items": _ref("Comment")}}),
+    "Suggestion": _object({
+        "text": {"type": "string"}, "score": {"type": "number"},
+        "origin": {"type": "string", "description": "The release the match comes from."},
+        "source": {"type": "string"},
+        "diff": {"type": "array", "items": _object({"op": {"type": "string"}, "text": {"type": "string"}})},
+    }),
+    "Proposal": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "segment": {"type": "string"}, "text": {"type": "string"},
+            "status": {"type": "string", "enum": ["open", "accepted", "rejected", "withdrawn", "superseded"]},
+            "at": _TIME, "by": _NULLABLE_STRING,
+            "base_version": _NULLABLE_STRING, "reason": _NULLABLE_STRING, "decided_by": _NULLABLE_STRING,
+            "decided_at": _NULLABLE_TIME,
+            "current": {"type": "boolean", "description": "Made on the text shown now."},
+            "checks": {"type": "array", "items": _ref("Check")},
+        },
+        "required": ["id", "segment", "text", "status", "at", "by", "base_version", "reason", "decided_by",
+                     "decided_at"],
+    },
+    "Publication": _object({"release": {"type": "string"}, "language": {"type": "string"},
+                            "at": _TIME, "content_hash": {"type": "string"},
+                            "by": {"type": "string"}}),
+    "Job": _object({
+        "id": {"type": "integer"}, "status": {"type": "string"}, "total": {"type": "integer"},
+        "done": {"type": "integer"}, "no_match": {"type": "integer"}, "failed": {"type": "integer"},
+        "requests": {"type": "integer"}, "error": _NULLABLE_STRING, "eta_seconds": {"type": ["number", "null"]},
+        "release": {"type": "string"}, "languages": {"type": "array", "items": {"type": "string"}},
+        "provider": {"type": "string"}, "created_by_id": {"type": ["integer", "null"]},
+        "finished_at": _NULLABLE_TIME,
+    }),
+}
+
+_VERSION_BODY = {
+    "type": "object",
+    "properties": {"version": {"type": ["string", "null"],
+                               "description": "The version of the segment the change is based on, as last "
+                                              "read; another one (or none) answers 409 with `current`."}},
+    "required": ["version"],
+}
+
+_REQUESTS: dict[str, Any] = {
+    "SaveRequest": {
+        "type": "object",
+        "properties": {"translation": {"type": "string", "maxLength": MAX_TRANSLATION_CHARS},
+                       "version": _VERSION_BODY["properties"]["version"]},
+        "required": ["translation", "version"],
+    },
+    "VersionRequest": _VERSION_BODY,
+    "CommentRequest": {"type": "object", "properties": {"text": {"type": "string", "minLength": 1,
+                                                                 "maxLength": 4000}},
+                       "required": ["text"]},
+    "RejectRequest": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 4000}}},
+    "ChecksRequest": {
+        "type": "object",
+        "properties": {"source": {"type": "string", "maxLength": MAX_TRANSLATION_CHARS},
+                       "translation": {"type": "string", "maxLength": MAX_TRANSLATION_CHARS},
+                       "language": {"type": "string", "description": "Language code, for its plural rules."},
+                       "release": {"type": "string", "description": "Adds the release's own checks."}},
+        "required": ["source", "translation"],
+    },
+    "PretranslateRequest": {
+        "type": "object",
+        "properties": {
+            "languages": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
+                                    {"type": "null"}],
+                          "description": "Language codes; all languages of the release when null or left out."},
+            "provider": {"type": ["string", "null"], "description": "memory, libretranslate, ...; the "
+                                                                    "configured one when null or left out."},
+        },
+    },
+}
+
+_ERRORS = {
+    400: "The request is malformed: not a JSON object (or nested too deeply), a field of the wrong type or too "
+         "long, text with a lone surrogate or a NUL, a bad name.",
+    401: "Not logged in: send `Authorization: Bearer TOKEN` or the session cookie.",
+    403: "The user may not do this (role or language), or the CSRF token of a session request is missing.",
+    404: "No such release, language, segment, proposal or job.",
+    409: "The segment changed since the version sent (the answer has `current`), or the state forbids it.",
+    413: "The request body is too large.",
+    429: "Too many requests: wait and try again.",
+    503: "The catalog or its folder cannot be written now (busy or unwritable); nothing was changed.",
+    507: "The disk is full; nothing was changed.",
+}
+
+_PARAMETERS: dict[str, Any] = {
+    "release": {"name": "release", "in": "path", "required": True, "schema": {"type": "string"},
+                "description": "Release name, as in `source/NAME.md`.", "example": "appeal"},
+    "language": {"name": "language", "in": "path", "required": True, "schema": {"type": "string"},
+                 "description": "Language code (gettext or BCP 47).", "example": "de"},
+    "segment_id": {"name": "segment_id", "in": "path", "required": True, "schema": {"type": "string"}},
+    "proposal_id": {"name": "proposal_id", "in": "path", "required": True,
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+    "job_id": {"name": "job_id", "in": "path", "required": True,
+               "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+}
+
+
+def _operation(summary: str, *, params: list[str], ok: dict[int, tuple[str, Any]], errors: list[int],
+               body: str | None = None, public: bool = False) -> dict[str, Any]:
+    """Describe one operation: its parameters, body, answers and refusals."""
+    op: dict[str, Any] = {"summary": summary, "responses": {}}
+    if params:
+        op["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    for code, (description, schema) in ok.items():
+        op["responses"][str(code)] = {"description": description,
+                                      "content": {"application/json": {"schema": schema}}}
+    for code in ([] if public else [401]) + errors + ([413] if body else []):
+        op["responses"][str(code)] = {"$ref": f"#/components/responses/E{code}"}
+    if public:
+        op["security"] = []
+    return op
+
+
+_SEGMENT = "/api/releases/{release}/{language}/segments/{segment_id}"
+_PROPOSAL = "/api/releases/{release}/{language}/proposals/{proposal_id}"
+_WRITE_ERRORS = [400, 403, 404, 409, 503, 507]
+_RL = ["release", "language"]
+_RLS = ["release", "language", "segment_id"]
+_RLP = ["release", "language", "proposal_id"]
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/api/openapi.json": {"get": _operation(
+            "This description (no login needed).", params=[], public=True, errors=[],
+            ok={200: ("The OpenAPI document.", {"type": "object"})})},
+        "/api/releases": {"get": _operation(
+            "List releases with per-language counts of every state, risk, publication and broken catalogs; "
+            "only the languages the caller may see.", params=[], errors=[400],
+            ok={200: ("The releases.", {"type": "array", "items": _ref("Release")})})},
+        "/api/releases/{release}/{language}/segments": {"get": _operation(
+            "List a language's segments.", params=_RL, errors=[400, 403, 404],
+            ok={200: ("The segments.", {"type": "array", "items": _ref("Segment")})})},
+        _SEGMENT: {"put": _operation(
+            "Save a translation based on a version; a change to approved text by someone without the reviewer "
+            "right becomes a proposal (202).", params=_RLS, errors=_WRITE_ERRORS, body="SaveRequest",
+            ok={200: ("Saved.", _ref("Segment")),
+                202: ("Kept as a proposal; the segment is unchanged.",
+                      _object({"proposal": _ref("Proposal"), "segment": _ref("Segment")}))})},
+        _SEGMENT + "/approve": {"post": _operation(
+            "Approve a segment (reviewers of the language).", params=_RLS, errors=_WRITE_ERRORS,
+            body="VersionRequest", ok={200: ("Approved.", _ref("Segment"))})},
+        _SEGMENT + "/history": {"get": _operation(
+            "The changes and comments of a segment, newest first.", params=_RLS, errors=[400, 403, 404],
+            ok={200: ("The history.", _ref("History"))})},
+        _SEGMENT + "/comments": {"post": _operation(
+            "Add a comment for the language's volunteers.", params=_RLS, errors=[400, 403, 404, 503],
+            body="CommentRequest", ok={201: ("The comment.", _ref("Comment"))})},
+        _SEGMENT + "/suggestions": {"get": _operation(
+            "Translation-memory matches from other releases, with the word diff of their source.",
+            params=_RLS, errors=[400, 403, 404],
+            ok={200: ("The matches, best first.", {"type": "array", "items": _ref("Suggestion")})})},
+        _SEGMENT + "/proposals": {"get": _operation(
+            "A segment's proposals, open first, each with its checks.", params=_RLS, errors=[400, 403, 404],
+            ok={200: ("The proposals.", {"type": "array", "items": _ref("Proposal")})})},
+        _PROPOSAL + "/accept": {"post": _operation(
+            "Accept a proposal: its text becomes approved by this reviewer.", params=_RLP, errors=_WRITE_ERRORS,
+            body="VersionRequest",
+            ok={200: ("Accepted.", _object({"proposal": _ref("Proposal"), "segment": _ref("Segment")}))})},
+        _PROPOSAL + "/reject": {"post": _operation(
+            "Reject a proposal with an optional reason; the approved text stays.", params=_RLP,
+            errors=[400, 403, 404, 409, 503], body="RejectRequest",
+            ok={200: ("Rejected.", _object({"proposal": _ref("Proposal")}))})},
+        "/api/checks": {"post": _operation(
+            "Run the quality checks on a draft translation.", params=[], errors=[400, 404, 429],
+            body="ChecksRequest", ok={200: ("The failed checks.", {"type": "array", "items": _ref("Check")})})},
+        "/api/releases/{release}/{language}/publish": {"post": _operation(
+            "Publish a language whose every segment is approved (coordinators).", params=_RL,
+            errors=_WRITE_ERRORS, ok={200: ("Published.", _ref("Publication"))})},
+        "/api/releases/{release}/pretranslate": {"post": _operation(
+            "Start machine pre-translation (coordinators); follow the job with GET /api/jobs/{job_id}.",
+            params=["release"], errors=[400, 403, 404, 409, 429, 503], body="PretranslateRequest",
+            ok={202: ("Started.", _object({"job": {"type": "integer"}}))})},
+        "/api/jobs/{job_id}": {"get": _operation(
+            "The progress of a background job (coordinators and the person who started it).",
+            params=["job_id"], errors=[403, 404], ok={200: ("The job.", _ref("Job"))})},
+    }
+
+
+_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "translate-app JSON API",
+        "version": "1",
+        "description": "Scripts authenticate with `Authorization: Bearer TOKEN` (`translate-app token create "
+                       "NAME`); the browser pages use the session cookie and must send the CSRF token in "
+                       "`X-CSRFToken` on every POST and PUT. Every refusal is a JSON object "
+                       "`{\"error\": \"...\"}`.",
+    },
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": _paths(),
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "An API token."},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "The browser session; POST and PUT also need the X-CSRFToken header."},
+        },
+        "parameters": _PARAMETERS,
+        "schemas": {**_SCHEMAS, **_REQUESTS},
+        "responses": {f"E{code}": {"description": text,
+                                   "content": {"application/json": {"schema": _ref("Error")}}}
+                      for code, text in _ERRORS.items()},
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return a fresh copy of the OpenAPI document."""
+    return deepcopy(_DOCUMENT)
