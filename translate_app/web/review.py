@@ -79,9 +79,12 @@ def editor(release: str, language: str):
     )
 
 
-# Private-use characters around the source text of segments that are still untranslated: they pass
-# through Markdown rendering and HTML escaping unchanged, and cannot occur in a release (see _untranslated).
-_OPEN, _CLOSE = "\ue000", "\ue001"
+# Characters around the source text of segments that are still untranslated: they pass through
+# Markdown rendering and HTML escaping unchanged, and are removed from the source first (see
+# _preview_catalog). They are symbols (Unicode category So), which CommonMark counts as punctuation,
+# so that emphasis at a segment's edge still opens and closes as in the source (`risk.**` closes
+# before a symbol, not before a letter-like private-use character).
+_OPEN, _CLOSE = "\u2e50", "\u2e51"
 _TAG = re.compile(r"(<[^>]*>)")
 _PREVIEW_STYLE = (
     "<style>.untranslated{background:#fff3cd;outline:1px dashed #c9a227;unicode-bidi:isolate}"
