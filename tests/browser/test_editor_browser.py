@@ -290,27 +290,17 @@ def test_reviewer_confirms_before_changing_approved_text(open_editor, live_proje
 
 
 def test_blocking_checks_offer_approve_anyway_with_a_reason(open_editor, live_project, viewport):
+    """A wrong year blocks approval (the real server's 422); approving anyway needs a reason, which is recorded."""
     page = open_editor("coord")  # a coordinator may approve their own translation
     sent = []
-    blocking = {"error": "checks block approval", "blocking": [
-        {"id": "numbers", "name": "Numbers", "severity": "error", "blocking": True,
-         "message": "the source has 2023, the translation has 2022"}]}
-
-    def fake_until_override(route):
-        body = json.loads(route.request.post_data or "{}")
-        sent.append(body)
-        if "override" not in body:  # the contract of the blocking checks (served by another branch)
-            route.fulfill(status=422, content_type="application/json", body=json.dumps(blocking))
-        else:
-            route.continue_()
-
-    page.route(re.compile(r".*/segments/[^/]+/approve$"), fake_until_override)
+    page.on("request", lambda r: sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/approve") else None)
     ruling = segment(page, RULING)
     ruling.locator("textarea").fill("Respektiert das Urteil von 2022.")
     page.keyboard.press("Alt+a")
     override = ruling.locator(".override")
     expect(override).to_be_visible()
-    expect(override).to_contain_text("Numbers: the source has 2023, the translation has 2022")
+    expect(override).to_contain_text("2023")
+    expect(override).to_contain_text("2022")
     expect(ruling.locator(".state")).to_have_text("Translated")
     screenshot(page, f"editor-blocking-{viewport}")
     override.locator("button", has_text="Approve anyway").click()  # the reason is required
@@ -319,7 +309,17 @@ def test_blocking_checks_offer_approve_anyway_with_a_reason(open_editor, live_pr
     override.locator("input[name=reason]").fill("The court corrected the year")
     override.locator("button", has_text="Approve anyway").click()
     expect(override).to_be_hidden()
+    expect(ruling.locator(".state")).to_have_text("Approved")
     assert sent[-1]["override"] == "The court corrected the year"
+    reason = ruling.locator(".override-reason")  # the overridden segment shows why, also after a reload
+    expect(reason).to_have_text("Approved by coord despite failing checks (numbers): The court corrected the year")
+    page.reload()
+    expect(segment(page, RULING).locator(".override-reason")).to_have_text(
+        "Approved by coord despite failing checks (numbers): The court corrected the year")
+    from translate_app.core.project import Project
+
+    catalog = Project(live_project).catalog_path("appeal", "de").read_text(encoding="utf-8")
+    assert "override" in catalog and "The court corrected the year" in catalog.replace("\n#. ", " ")
 
 
 def test_conflict_badge_shows_their_state(login, live_server, viewport):

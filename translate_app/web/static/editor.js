@@ -191,9 +191,10 @@
       seg.state === "approved" && !canReview ? "Propose change" : "Save";
     renderChecks(li, seg.checks || []);
     li.querySelectorAll(".override-reason").forEach(p => p.remove());
-    const reason = seg.override_reason || (typeof seg.override === "string" ? seg.override : "");
-    if (reason && seg.state === "approved") {
-      li.querySelector(".checks").after(el("div", {class: "override-reason"}, `Approved despite failing checks: ${reason}`));
+    const override = seg.override;  // {checks, by, reason} while an approval overrides failing checks
+    if (override && override.reason && seg.state === "approved") {
+      li.querySelector(".checks").after(el("div", {class: "override-reason"},
+        `Approved by ${override.by} despite failing checks (${(override.checks || []).join(", ")}): ${override.reason}`));
     }
     if (seg.state !== "machine") {
       li.querySelectorAll(".provenance").forEach(p => p.remove());
