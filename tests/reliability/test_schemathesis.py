@@ -31,20 +31,6 @@ MAX_EXAMPLES = 15  # per operation, mode, user and way of drawing path parameter
 CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-@pytest.fixture(autouse=True)
-def _jobs_end_before_the_database(request):
-    """Let pre-translation jobs started by a test end before its database is dropped."""
-    if "app" in request.fixturenames:
-        request.getfixturevalue("app")  # set up first, so torn down after the jobs ended
-    yield
-    from translate_app.mt import jobs
-
-    with jobs._running_lock:
-        threads = [thread for thread, _ in jobs._running.values()]
-    for thread in threads:
-        thread.join(timeout=30)
-
-
 def _token(flask_app, name: str) -> str:
     from translate_app import accounts
     from translate_app.models import User
