@@ -221,6 +221,12 @@ def add_comment(*, session: Session, project: Project, user: User, release: str,
     return comment
 
 
+def shown_names(session: Session) -> dict[str, str]:
+    """Map login names (as catalogs record them) to the names people chose to be shown by."""
+    return {name: shown for name, shown in session.execute(
+        select(User.name, User.display_name).where(User.display_name.is_not(None))) if shown}
+
+
 def history(session: Session, release: str, language: str, segment_id: str) -> dict[str, list[dict]]:
     """Return the changes and comments of one segment, newest first."""
     changes = session.scalars(
@@ -233,12 +239,12 @@ def history(session: Session, release: str, language: str, segment_id: str) -> d
     ).all()
     return {
         "changes": [
-            {"at": c.at.isoformat(), "user": c.user.name if c.user else "machine", "action": c.action,
+            {"at": c.at.isoformat(), "user": c.user.shown_name if c.user else "machine", "action": c.action,
              "old": c.old_text, "new": c.new_text, "old_state": c.old_state, "new_state": c.new_state,
              "note": c.note or ""}
             for c in changes
         ],
-        "comments": [{"at": c.at.isoformat(), "user": c.user.name, "text": c.text} for c in comments],
+        "comments": [{"at": c.at.isoformat(), "user": c.user.shown_name, "text": c.text} for c in comments],
     }
 
 

@@ -72,10 +72,11 @@ def editor(release: str, language: str):
     segments = seg.views(po, language, proj.extra_checks(release))
     counts = seg.counts(po)
     waiting = proposals.open_counts(db.session, release, language)
+    names = workflow.shown_names(db.session)
     db.session.commit()
     return render_template(
         "editor.html", release=rel, lang=get_language(language), segments=segments, counts=counts,
-        can_review=current_user.can_review(language), proposals=waiting,
+        can_review=current_user.can_review(language), proposals=waiting, names=names,
     )
 
 

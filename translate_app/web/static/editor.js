@@ -43,6 +43,8 @@
   const language = root.dataset.language;
   const dir = root.dataset.dir;
   const canReview = root.dataset.canReview === "true";
+  const NAMES = JSON.parse(root.dataset.names || "{}");  // login name -> the name a person chose to be shown by
+  const shown = name => NAMES[name] || name;
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const base = `/api/releases/${encodeURIComponent(release)}/${encodeURIComponent(language)}`;
   const OPEN = new Set(["untranslated", "machine", "needs_review"]);
@@ -185,8 +187,8 @@
     const badge = li.querySelector(".state");
     badge.textContent = LABELS[seg.state];
     badge.className = "state badge " + seg.state;
-    li.querySelector(".by").textContent = seg.approved_by ? `approved by ${seg.approved_by}` :
-      (seg.translated_by ? `by ${seg.translated_by}` : "");
+    li.querySelector(".by").textContent = seg.approved_by ? `approved by ${shown(seg.approved_by)}` :
+      (seg.translated_by ? `by ${shown(seg.translated_by)}` : "");
     li.querySelector('button[data-action="save"]').textContent =
       seg.state === "approved" && !canReview ? "Propose change" : "Save";
     renderChecks(li, seg.checks || []);
@@ -213,7 +215,7 @@
     applySegment(li, theirs);
     const conflict = box(li, "conflict");
     conflict.replaceChildren(
-      el("p", {}, `Someone else saved this segment meanwhile${theirs.translated_by ? " (" + theirs.translated_by + ")" : ""}; it is now “${LABELS[theirs.state]}”. Compare and choose:`),
+      el("p", {}, `Someone else saved this segment meanwhile${theirs.translated_by ? " (" + shown(theirs.translated_by) + ")" : ""}; it is now “${LABELS[theirs.state]}”. Compare and choose:`),
       el("div", {class: "label"}, "Their text (saved):"),
       el("pre", {class: "theirs", dir, lang: language}, theirs.translation || "(empty)"),
       el("div", {class: "label"}, "Your text (not saved):"),
