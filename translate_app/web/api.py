@@ -266,7 +266,7 @@ def checks():
     data = _json()
     source, target = (_string(data, name, limit=seg.MAX_TRANSLATION_CHARS, nul=True)
                       for name in ("source", "translation"))
-    language, release = _string(data, "language", ""), _string(data, "release", "")
+    language, release = (_string(data, name, "", limit=seg.MAX_TRANSLATION_CHARS) for name in ("language", "release"))
     extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
 
