@@ -102,11 +102,13 @@ def require_translator(user: User, language: str) -> None:
         raise PermissionDeniedError(f"you are not a translator of {language}")
 
 
-def _early_conflict(path: Path, segment_id: str, version: str | None, language: str, extra: list) -> None:
+def _early_conflict(path: Path, edit: dict, language: str, extra: list) -> None:
     """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
     cached = peek_cached(path)
     if cached is not None:
-        seg.require_current(cached, segment_id, version, language=language, extra=extra)
+        seg.require_current(cached, edit["segment"], edit["version"], language=language, extra=extra,
+                            by=edit["by"], text=edit.get("text") if edit["kind"] == "save" else None,
+                            approving=edit["kind"] == "approve")
 
 
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -177,7 +179,7 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     edit.setdefault("key", audit.new_edit_key())
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    _early_conflict(path, edit["segment"], edit["version"], language, extra)
+    _early_conflict(path, edit, language, extra)
     outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
                                  after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
                                                release, language))
@@ -190,9 +192,13 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
 
     Runs in the committer thread (see groupcommit), so on a connection of its own.
     """
-    rows = []
+    rows, replayed = [], []
     for edit, outcome in batch:
-        if "after" not in outcome or outcome["before"]["version"] == outcome["after"]["version"]:
+        if "after" not in outcome:
+            continue
+        if outcome["before"]["version"] == outcome["after"]["version"]:
+            if edit["kind"] in ("save", "approve"):
+                replayed.append((edit, outcome["after"]))
             continue
         before, after = outcome["before"], outcome["after"]
         override = after.get("override") if edit["kind"] == "approve" else None
@@ -203,7 +209,52 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
             "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
         })
+    if replayed:
+        rows += _unlogged_replays(engine, outbox, release, language, replayed)
     audit.record(engine, outbox, rows)
+
+
+def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, language: str,
+                      replayed: list[tuple[dict, dict]]) -> list[dict]:
+    """Return audit rows for re-applied edits whose first application was stored but never logged.
+
+    A save answered as already stored (seg.already_saved) was written before a
+    crash; if the process died before its audit row reached the outbox, this
+    answer is the first acknowledgement and must bring the row. It is missing
+    when, among the newest rows of the segment that still show its text, none
+    is this person's of this kind. Rows waiting in the outbox go in first.
+    """
+    if outbox is not None:
+        audit.replay(engine, outbox)
+    rows = []
+    with Session(engine) as session:
+        for edit, after in replayed:
+            logged = session.execute(
+                select(AuditLog.action, AuditLog.user_id, AuditLog.new_text, AuditLog.new_state)
+                .where(AuditLog.release == release, AuditLog.language == language,
+                       AuditLog.segment_id == after["id"])
+                .order_by(AuditLog.id.desc()).limit(50)).all()
+            previous, found = None, False
+            for action, user_id, new_text, new_state in logged:
+                if new_text != after["translation"]:
+                    previous = (new_text, new_state)
+                    break
+                if action == edit["kind"] and user_id == edit.get("user_id"):
+                    found = True
+                    break
+            if found:
+                continue
+            old_text, old_state = previous or ("", "untranslated")
+            if edit["kind"] == "approve":
+                old_text, old_state = after["translation"], "translated"
+            rows.append({
+                "user_id": edit.get("user_id"), "release": release, "language": language,
+                "segment_id": after["id"], "action": edit["kind"], "old_text": old_text,
+                "new_text": after["translation"], "old_state": old_state, "new_state": after["state"],
+                "note": "logged when the change was confirmed again after an interruption",
+                "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
+            })
+    return rows
 
 
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,

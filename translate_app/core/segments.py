@@ -143,9 +143,39 @@ def _require_version(entry: polib.POEntry, version: str | None, language: str, e
 
 
 def require_current(po: polib.POFile, segment_id: str, version: str | None, *, language: str = "",
-                    extra: Iterable[Check] = ()) -> None:
-    """Refuse a stale version early, from an unlocked read: a stale version stays stale."""
-    _require_version(require_entry(po, segment_id), version, language, list(extra))
+                    extra: Iterable[Check] = (), by: str | None = None, text: str | None = None,
+                    approving: bool = False) -> None:
+    """Refuse a stale version early, from an unlocked read: a stale version stays stale.
+
+    With `by` and the `text` of a save (or `approving`), a stale version whose
+    entry already holds exactly that from that person is let through: the
+    edit is answered under the lock, as a success (see already_saved).
+    """
+    entry = require_entry(po, segment_id)
+    if by is not None and (text is not None and already_saved(entry, text, by)
+                           or approving and already_approved(entry, by)):
+        return
+    _require_version(entry, version, language, list(extra))
+
+
+def already_saved(entry: polib.POEntry, text: object, by: str) -> bool:
+    """Say whether the entry holds exactly this text, saved by this person: a re-applied save.
+
+    A client whose request was cut off by a crash after its save was stored
+    sends it again with the old version; that is its own text, not someone
+    else's, and is answered as a success (without a second change).
+    """
+    try:
+        text = clean_translation(text)
+    except InvalidTranslationError:
+        return False
+    return (bool(text.strip()) and text == entry.msgstr and entry_state(entry) in (State.TRANSLATED, State.APPROVED)
+            and review_fields(entry).get("translated", {}).get("by") == by)
+
+
+def already_approved(entry: polib.POEntry, by: str) -> bool:
+    """Say whether the entry is approved, by this person, for its current text: a re-applied approval."""
+    return entry_state(entry) == State.APPROVED and review_fields(entry).get("approved", {}).get("by") == by
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
@@ -186,6 +216,9 @@ def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, b
     extra = list(extra)
     text = clean_translation(text)
     entry = require_entry(po, segment_id)
+    if version != entry_version(entry) and already_saved(entry, text, by):
+        same = view(entry, language, extra, checks=checks)
+        return same, same
     _require_version(entry, version, language, extra, checks)
     before = view(entry, language, extra, checks=checks)
     if not text.strip():
@@ -230,6 +263,9 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, 
     if override is not None:
         override = clean_override_reason(override)
     entry = require_entry(po, segment_id)
+    if version != entry_version(entry) and already_approved(entry, by):
+        same = view(entry, language, extra, checks=checks)
+        return same, same
     _require_version(entry, version, language, extra, checks)
     before = view(entry, language, extra)
     if not entry.msgstr.strip():
@@ -316,6 +352,8 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
 def _refuse_change_of_approved(po: polib.POFile, edit: dict, language: str, extra: Iterable[Check]) -> None:
     """Raise ProposalNeededError when a save would change approved text (stale versions answer first)."""
     entry = require_entry(po, edit["segment"])
+    if edit["version"] != entry_version(entry) and already_saved(entry, edit["text"], edit["by"]):
+        return  # a re-applied save of this person's own text: save answers it as a success
     _require_version(entry, edit["version"], language, list(extra), False)
     if entry_state(entry) != State.APPROVED:
         return
