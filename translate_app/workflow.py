@@ -72,10 +72,15 @@ def _title(project: Project, name: str) -> str:
 
 def progress(session: Session, project: Project, name: str, languages: list[str] | None = None,
              today: date | None = None) -> list[LanguageProgress]:
-    """Return per-language counts, deadline risk and publication state of a release."""
+    """Return per-language counts, deadline risk and publication state of the languages asked for (None: all).
+
+    Only the catalogs of those languages are read, and the source document only
+    when one of them has a publication to compare (Project.document keeps it
+    while the file is unchanged): a big release costs nothing to a caller who
+    does not work on it.
+    """
     rel = release_record(session, project, name)
     today = today or date.today()
-    doc = project.document(name)  # parsed once, for every language's publication check
     result = []
     for code in project.languages(name):
         if languages is not None and code not in languages:
@@ -91,7 +96,7 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
         result.append(LanguageProgress(
             language=code, counts=counts, total=sum(counts.values()),
             risk=seg.deadline_risk(counts, rel.deadline, today),
-            publication=publication_state(session, project, name, code, po=po, doc=doc),
+            publication=publication_state(session, project, name, code, po=po),
         ))
     return result
 
