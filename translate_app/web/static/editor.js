@@ -661,4 +661,8 @@
   const first = (wanted && segments.includes(wanted) && visible(wanted) ? wanted : null) ||
     segments.find(s => visible(s) && OPEN.has(s.dataset.state)) || segments.find(visible);
   if (first) focus(first);
+  if (first && first === wanted) {
+    // The browser scrolls to the #seg- fragment once the page has loaded, which can take the focus away.
+    window.addEventListener("load", () => { if (document.activeElement !== textarea(first)) focus(first); });
+  }
 })();
