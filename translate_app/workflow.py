@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ from .core.errors import MalformedCatalogError, PermissionDeniedError, Translate
 from .core.states import STATES
 from .core.project import Project
 from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -215,7 +218,11 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
         })
     if replayed:
-        rows += _unlogged_replays(engine, outbox, release, language, replayed)
+        try:
+            rows += _unlogged_replays(engine, outbox, release, language, replayed)
+        except Exception:  # noqa: BLE001 - the database cannot say: log them (at least once) rather than lose one
+            log.warning("could not look up the audit rows of re-applied edits; logging them again", exc_info=True)
+            rows += [_replay_row(edit, after, release, language, None) for edit, after in replayed]
     audit.record(engine, outbox, rows)
 
 
@@ -247,19 +254,23 @@ def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, languag
                 if action == edit["kind"] and user_id == edit.get("user_id"):
                     found = True
                     break
-            if found:
-                continue
-            old_text, old_state = previous or ("", "untranslated")
-            if edit["kind"] == "approve":
-                old_text, old_state = after["translation"], "translated"
-            rows.append({
-                "user_id": edit.get("user_id"), "release": release, "language": language,
-                "segment_id": after["id"], "action": edit["kind"], "old_text": old_text,
-                "new_text": after["translation"], "old_state": old_state, "new_state": after["state"],
-                "note": "logged when the change was confirmed again after an interruption",
-                "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
-            })
+            if not found:
+                rows.append(_replay_row(edit, after, release, language, previous or ("", "untranslated")))
     return rows
+
+
+def _replay_row(edit: dict, after: dict, release: str, language: str, previous: tuple[str, str] | None) -> dict:
+    """Return the audit row of a re-applied edit; previous is (text, state) before it, when known."""
+    old_text, old_state = previous or ("", "")
+    if edit["kind"] == "approve":
+        old_text, old_state = after["translation"], "translated"
+    return {
+        "user_id": edit.get("user_id"), "release": release, "language": language,
+        "segment_id": after["id"], "action": edit["kind"], "old_text": old_text,
+        "new_text": after["translation"], "old_state": old_state or "unknown", "new_state": after["state"],
+        "note": "logged when the change was confirmed again after an interruption",
+        "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
+    }
 
 
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,

@@ -45,6 +45,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 SECONDS = float(os.environ.get("TRANSLATE_APP_CRASH_SECONDS", "14"))
 CLIENTS = 6
 WORKERS = 3
+MIN_WORKER_KILLS = 4
 
 pytestmark = pytest.mark.skipif(not shutil.which("msgfmt"), reason="msgfmt (gettext) is not installed")
 
@@ -201,7 +202,8 @@ def _run(tmp_path: Path, database_url: str, fault) -> tuple:
     ledger, stop = Ledger(), threading.Event()
     target = Target("127.0.0.1", server.port)
     clients = [threading.Thread(target=client_loop, args=(ledger, i, target, tokens[i], RELEASE, LANG, initial, stop,
-                                                          CLIENTS)) for i in range(CLIENTS)]
+                                                          CLIENTS), kwargs={"retry_for": 120.0})
+               for i in range(CLIENTS)]
     for t in clients:
         t.start()
     try:
@@ -228,7 +230,9 @@ def test_sigkill_of_workers_and_of_the_whole_server_loses_no_acknowledged_save(t
         faults = {"worker SIGKILL": 0, "server SIGKILL": 0}
         started = time.monotonic()
         whole_at = [started + SECONDS / 3, started + 2 * SECONDS / 3]
-        while time.monotonic() - started < SECONDS:
+        # Restarts take their time on a busy machine: go on until enough workers were killed too.
+        while (time.monotonic() - started < SECONDS or faults["worker SIGKILL"] < MIN_WORKER_KILLS) \
+                and time.monotonic() - started < 4 * SECONDS:
             time.sleep(rng.uniform(0.8, 1.8))
             if whole_at and time.monotonic() >= whole_at[0]:
                 whole_at.pop(0)
@@ -250,7 +254,7 @@ def test_sigkill_of_workers_and_of_the_whole_server_loses_no_acknowledged_save(t
           f"{verdict.figures()}")
     assert not problems, "\n".join(problems[:30])
     assert verdict.acknowledged > 50, verdict.figures()  # the load really ran
-    assert faults["worker SIGKILL"] >= 3 and faults["server SIGKILL"] == 2
+    assert faults["worker SIGKILL"] >= MIN_WORKER_KILLS and faults["server SIGKILL"] == 2
     assert verdict.stored == verdict.acknowledged == verdict.audited
 
 

@@ -124,3 +124,28 @@ def test_a_resent_approval_through_the_api_is_a_success(app) -> None:
     assert again.get_json()["state"] == "approved"
     other = client.post(url + "/approve", headers=_token(app, "rev2_de"), json={"version": saved["version"]})
     assert other.status_code == 409
+
+
+def test_when_the_audit_lookup_fails_the_retry_is_still_logged(app, monkeypatch) -> None:
+    """The database fails the look-up of a re-applied save's row: it is logged anyway (at least once)."""
+    from translate_app import workflow
+    from translate_app.web.extensions import Database
+
+    headers = _token(app, "tr_de")
+    client = app.test_client()
+    segment = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()[0]
+    url = f"/api/releases/appeal/de/segments/{segment['id']}"
+    body = {"translation": "Stoppt die Abschiebung", "version": segment["version"]}
+    assert client.put(url, headers=headers, json=body).status_code == 200
+    with Database.factory(app)() as session:
+        session.execute(delete(AuditLog))
+        session.commit()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("connection terminated (test)")
+
+    monkeypatch.setattr(workflow, "_unlogged_replays", refuse)
+    assert client.put(url, headers=headers, json=body).status_code == 200
+    with Database.factory(app)() as session:
+        rows = session.execute(select(AuditLog.action, AuditLog.new_text)).all()
+    assert rows == [("save", "Stoppt die Abschiebung")]
