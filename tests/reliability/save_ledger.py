@@ -131,8 +131,8 @@ class Verdict:
 
     def figures(self) -> str:
         return (f"acknowledged {self.acknowledged}, stored {self.stored} (of which superseded {self.superseded}), "
-                f"audited {self.audited}, refused {self.refused}, re-sent after a lost answer and answered 200 "
-                f"{self.cut_off_then_200}")
+                f"audited {self.audited} (extra rows {self.audit_duplicates}), refused {self.refused}, "
+                f"re-sent after a lost answer and answered 200 {self.cut_off_then_200}")
 
 
 def verify(ledger: Ledger, initial: dict[str, str], final: dict[str, tuple[str, str]],

@@ -219,6 +219,11 @@ def _run(tmp_path: Path, database_url: str, fault) -> tuple:
     final, audit_rows = _final_state(root, database_url)
     verdict = verify(ledger, initial, final, audit_rows)
     problems = check_catalogs(root / "locales") + verdict.problems + ledger.errors
+    from translate_app.config import Settings
+
+    waiting = list((Settings(root=root, database_url=database_url).instance_dir / "audit-outbox").glob("*.json"))
+    if waiting:
+        problems.append(f"audit rows still waiting in the outbox after a start: {[p.name for p in waiting]}")
     return verdict, faults, problems, server
 
 
