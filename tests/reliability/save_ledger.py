@@ -93,7 +93,8 @@ def client_loop(ledger: Ledger, idx: int, target: Target, token: str, release: s
                 conn = None
             if status == 200:
                 answer = json.loads(raw)
-                attempt.outcome, attempt.version, attempt.answered_text = "ack", answer["version"], answer["translation"]
+                attempt.outcome = "ack"
+                attempt.version, attempt.answered_text = answer["version"], answer["translation"]
                 known[sid] = answer["version"]
             elif status == 409:
                 current = (json.loads(raw) or {}).get("current") or {}

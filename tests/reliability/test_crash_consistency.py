@@ -74,7 +74,8 @@ class Server:
 
     def __init__(self, root: Path, database_url: str, log: Path) -> None:
         self.root, self.port, self.log = root, _free_port(), log
-        self.env = {**os.environ, "TRANSLATE_APP_ROOT": str(root), "TRANSLATE_APP_SECRET_KEY": "crash-" + uuid.uuid4().hex,
+        self.env = {**os.environ, "TRANSLATE_APP_ROOT": str(root),
+                    "TRANSLATE_APP_SECRET_KEY": "crash-" + uuid.uuid4().hex,
                     "TRANSLATE_APP_DATABASE_URL": database_url, "TRANSLATE_APP_SECURE_COOKIES": "0"}
         self.proc: subprocess.Popen | None = None
         self.starts = 0
