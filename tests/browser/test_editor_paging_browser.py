@@ -130,4 +130,8 @@ def test_ctrl_enter_when_no_open_segment_is_left_says_so(big_editor, live_projec
     page.wait_for_url("**nothing_open=1**")
     expect(page.locator("#nothing-open")).to_have_text("No more open segments in this release.")
     expect(row(page, 2).locator(".state")).to_have_text("Translated")
+    expect(row(page, 2).locator(".status")).to_have_text("no more open segments in this release")
+    expect(row(page, 2).locator(".status")).to_be_in_viewport()
+    expect(row(page, 2).locator("textarea")).to_be_focused()
     screenshot(page, f"editor-paging-none-open-{viewport}")
+    screen(page, f"editor-paging-none-open-screen-{viewport}")

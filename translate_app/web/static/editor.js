@@ -661,6 +661,9 @@
   const first = (wanted && segments.includes(wanted) && visible(wanted) ? wanted : null) ||
     segments.find(s => visible(s) && OPEN.has(s.dataset.state)) || segments.find(visible);
   if (first) focus(first);
+  if (first && new URLSearchParams(location.search).has("nothing_open")) {
+    setStatus(first, "no more open segments in this release", "ok");  // beside the segment, where the eyes are
+  }
   if (first && first === wanted) {
     // The browser scrolls to the #seg- fragment once the page has loaded, which can take the focus away.
     window.addEventListener("load", () => { if (document.activeElement !== textarea(first)) focus(first); });
