@@ -217,6 +217,16 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
             "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
         })
+    # A retry can share the batch with its own first request (still queued when its worker was killed),
+    # and a re-applied request with its retry: one row for them all.
+    logged = {(r["segment_id"], r["action"], r["new_text"], r["user_id"]) for r in rows}
+    unique = []
+    for edit, after in replayed:
+        key = (after["id"], edit["kind"], after["translation"], edit.get("user_id"))
+        if key not in logged:
+            logged.add(key)
+            unique.append((edit, after))
+    replayed = unique
     if replayed:
         try:
             rows += _unlogged_replays(engine, outbox, release, language, replayed)

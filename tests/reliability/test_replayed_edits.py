@@ -149,3 +149,25 @@ def test_when_the_audit_lookup_fails_the_retry_is_still_logged(app, monkeypatch)
     with Database.factory(app)() as session:
         rows = session.execute(select(AuditLog.action, AuditLog.new_text)).all()
     assert rows == [("save", "Stoppt die Abschiebung")]
+
+
+def test_a_retry_in_the_same_batch_as_its_first_request_is_logged_once(app) -> None:
+    """The killed worker's request was still queued; the retry joined it in one batch: one audit row."""
+    from translate_app import workflow
+    from translate_app.models import User
+    from translate_app.web.extensions import Database
+
+    engine = app.extensions["translate_app.engine"]
+    with Database.factory(app)() as session:
+        user_id = session.scalar(select(User.id).where(User.name == "tr_de"))
+    before = {"id": "s1", "translation": "", "state": "untranslated", "version": "v0"}
+    after = {"id": "s1", "translation": "Stoppt die Abschiebung", "state": "translated", "version": "v1"}
+    first = {"kind": "save", "segment": "s1", "by": "tr_de", "user_id": user_id, "key": "k-first"}
+    retry = {**first, "key": "k-retry"}
+    again = {**first, "key": "k-again"}
+    workflow._audit_batch(engine, None, "appeal", "de", [(first, {"before": before, "after": after}),
+                                                        (retry, {"before": after, "after": after}),
+                                                        (again, {"before": after, "after": after})])
+    with Database.factory(app)() as session:
+        rows = session.execute(select(AuditLog.edit_key, AuditLog.old_text, AuditLog.new_text)).all()
+    assert rows == [("k-first", "", "Stoppt die Abschiebung")]
