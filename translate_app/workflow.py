@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ from .core.errors import MalformedCatalogError, PermissionDeniedError, Translate
 from .core.states import STATES
 from .core.project import Project
 from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,10 +75,15 @@ def _title(project: Project, name: str) -> str:
 
 def progress(session: Session, project: Project, name: str, languages: list[str] | None = None,
              today: date | None = None) -> list[LanguageProgress]:
-    """Return per-language counts, deadline risk and publication state of a release."""
+    """Return per-language counts, deadline risk and publication state of the languages asked for (None: all).
+
+    Only the catalogs of those languages are read, and the source document only
+    when one of them has a publication to compare (Project.document keeps it
+    while the file is unchanged): a big release costs nothing to a caller who
+    does not work on it.
+    """
     rel = release_record(session, project, name)
     today = today or date.today()
-    doc = project.document(name)  # parsed once, for every language's publication check
     result = []
     for code in project.languages(name):
         if languages is not None and code not in languages:
@@ -91,7 +99,7 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
         result.append(LanguageProgress(
             language=code, counts=counts, total=sum(counts.values()),
             risk=seg.deadline_risk(counts, rel.deadline, today),
-            publication=publication_state(session, project, name, code, po=po, doc=doc),
+            publication=publication_state(session, project, name, code, po=po),
         ))
     return result
 
@@ -102,11 +110,13 @@ def require_translator(user: User, language: str) -> None:
         raise PermissionDeniedError(f"you are not a translator of {language}")
 
 
-def _early_conflict(path: Path, segment_id: str, version: str | None, language: str, extra: list) -> None:
+def _early_conflict(path: Path, edit: dict, language: str, extra: list) -> None:
     """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
     cached = peek_cached(path)
     if cached is not None:
-        seg.require_current(cached, segment_id, version, language=language, extra=extra)
+        seg.require_current(cached, edit["segment"], edit["version"], language=language, extra=extra,
+                            by=edit["by"], text=edit.get("text") if edit["kind"] == "save" else None,
+                            approving=edit["kind"] == "approve")
 
 
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -177,7 +187,7 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     edit.setdefault("key", audit.new_edit_key())
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    _early_conflict(path, edit["segment"], edit["version"], language, extra)
+    _early_conflict(path, edit, language, extra)
     outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
                                  after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
                                                release, language))
@@ -190,9 +200,13 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
 
     Runs in the committer thread (see groupcommit), so on a connection of its own.
     """
-    rows = []
+    rows, replayed = [], []
     for edit, outcome in batch:
-        if "after" not in outcome or outcome["before"]["version"] == outcome["after"]["version"]:
+        if "after" not in outcome:
+            continue
+        if outcome["before"]["version"] == outcome["after"]["version"]:
+            if edit["kind"] in ("save", "approve"):
+                replayed.append((edit, outcome["after"]))
             continue
         before, after = outcome["before"], outcome["after"]
         override = after.get("override") if edit["kind"] == "approve" else None
@@ -203,7 +217,70 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
             "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
         })
+    # A retry can share the batch with its own first request (still queued when its worker was killed),
+    # and a re-applied request with its retry: one row for them all.
+    logged = {(r["segment_id"], r["action"], r["new_text"], r["user_id"]) for r in rows}
+    unique = []
+    for edit, after in replayed:
+        key = (after["id"], edit["kind"], after["translation"], edit.get("user_id"))
+        if key not in logged:
+            logged.add(key)
+            unique.append((edit, after))
+    replayed = unique
+    if replayed:
+        try:
+            rows += _unlogged_replays(engine, outbox, release, language, replayed)
+        except Exception:  # noqa: BLE001 - the database cannot say: log them (at least once) rather than lose one
+            log.warning("could not look up the audit rows of re-applied edits; logging them again", exc_info=True)
+            rows += [_replay_row(edit, after, release, language, None) for edit, after in replayed]
     audit.record(engine, outbox, rows)
+
+
+def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, language: str,
+                      replayed: list[tuple[dict, dict]]) -> list[dict]:
+    """Return audit rows for re-applied edits whose first application was stored but never logged.
+
+    A save answered as already stored (seg.already_saved) was written before a
+    crash; if the process died before its audit row reached the outbox, this
+    answer is the first acknowledgement and must bring the row. It is missing
+    when, among the newest rows of the segment that still show its text, none
+    is this person's of this kind. Rows waiting in the outbox go in first.
+    """
+    if outbox is not None:
+        audit.replay(engine, outbox)
+    rows = []
+    with Session(engine) as session:
+        for edit, after in replayed:
+            logged = session.execute(
+                select(AuditLog.action, AuditLog.user_id, AuditLog.new_text, AuditLog.new_state)
+                .where(AuditLog.release == release, AuditLog.language == language,
+                       AuditLog.segment_id == after["id"])
+                .order_by(AuditLog.id.desc()).limit(50)).all()
+            previous, found = None, False
+            for action, user_id, new_text, new_state in logged:
+                if new_text != after["translation"]:
+                    previous = (new_text, new_state)
+                    break
+                if action == edit["kind"] and user_id == edit.get("user_id"):
+                    found = True
+                    break
+            if not found:
+                rows.append(_replay_row(edit, after, release, language, previous or ("", "untranslated")))
+    return rows
+
+
+def _replay_row(edit: dict, after: dict, release: str, language: str, previous: tuple[str, str] | None) -> dict:
+    """Return the audit row of a re-applied edit; previous is (text, state) before it, when known."""
+    old_text, old_state = previous or ("", "")
+    if edit["kind"] == "approve":
+        old_text, old_state = after["translation"], "translated"
+    return {
+        "user_id": edit.get("user_id"), "release": release, "language": language,
+        "segment_id": after["id"], "action": edit["kind"], "old_text": old_text,
+        "new_text": after["translation"], "old_state": old_state or "unknown", "new_state": after["state"],
+        "note": "logged when the change was confirmed again after an interruption",
+        "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
+    }
 
 
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,

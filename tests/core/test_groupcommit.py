@@ -422,7 +422,8 @@ def test_the_turn_uses_the_latest_submits_callbacks_not_those_it_began_waiting_f
 # -- crash safety ------------------------------------------------------------------
 
 
-def test_an_edit_left_by_a_crashed_holder_is_answered_with_a_conflict(path: Path) -> None:
+def test_an_edit_left_by_a_crashed_holder_is_answered_as_the_success_it_was(path: Path) -> None:
+    """Applied again, the edit finds its own text by its own author: a success, not 'someone else's' (11.9)."""
     (sid, v0, _), (other, v_o, _) = live(path)[:2]
     crashed_edit = save(sid, v0, "Schon gespeichert", by="carol")
     # The crashed holder had written the catalog ...
@@ -440,9 +441,9 @@ def test_an_edit_left_by_a_crashed_holder_is_answered_with_a_conflict(path: Path
     # our answer comes first; the committer then leaves the other process's answer
     wait_for(lambda: queue_files(path) == [f"{name}.done"], "the crashed holder's edit answered")
     left = json.loads((gc.queue_dir(path) / f"{name}.done").read_text())
-    assert left["error"] == "StaleVersionError"
-    assert left["current"]["translation"] == "Schon gespeichert"
-    assert left["current"]["version"] == stored.version
+    assert "error" not in left, left
+    assert left["after"]["translation"] == "Schon gespeichert"
+    assert left["after"]["version"] == left["before"]["version"] == stored.version  # nothing changed, nothing logged
     again = entry(path, sid)
     assert again.msgstr == "Schon gespeichert"
     assert cat.entry_version(again) == stored.version and again.tcomment == tcomment  # not rewritten

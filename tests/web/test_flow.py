@@ -95,10 +95,13 @@ def test_stale_version_is_a_conflict_not_an_overwrite(client, auth):
     body = r2.get_json()
     assert body["current"]["translation"] == "Erste Fassung" and "error" in body
     assert segments(auth)[1]["translation"] == "Erste Fassung"
-    # Same request twice (a double submit) with the fresh version: the second is a harmless conflict.
+    # Same request twice (a double submit, or a retry after a lost answer): the second is answered as the
+    # success it was, with the stored segment, not as a conflict with the person's own text (issue 11.9).
     v = body["current"]["version"]
-    assert auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Dritte", "version": v}).status_code == 200
-    assert auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Dritte", "version": v}).status_code == 409
+    first = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Dritte", "version": v})
+    assert first.status_code == 200
+    again = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Dritte", "version": v})
+    assert again.status_code == 200 and again.get_json()["version"] == first.get_json()["version"]
 
 
 def test_script_in_a_translation_is_shown_as_text(client, auth):

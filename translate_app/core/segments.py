@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -143,9 +144,39 @@ def _require_version(entry: polib.POEntry, version: str | None, language: str, e
 
 
 def require_current(po: polib.POFile, segment_id: str, version: str | None, *, language: str = "",
-                    extra: Iterable[Check] = ()) -> None:
-    """Refuse a stale version early, from an unlocked read: a stale version stays stale."""
-    _require_version(require_entry(po, segment_id), version, language, list(extra))
+                    extra: Iterable[Check] = (), by: str | None = None, text: str | None = None,
+                    approving: bool = False) -> None:
+    """Refuse a stale version early, from an unlocked read: a stale version stays stale.
+
+    With `by` and the `text` of a save (or `approving`), a stale version whose
+    entry already holds exactly that from that person is let through: the
+    edit is answered under the lock, as a success (see already_saved).
+    """
+    entry = require_entry(po, segment_id)
+    if by is not None and (text is not None and already_saved(entry, text, by)
+                           or approving and already_approved(entry, by)):
+        return
+    _require_version(entry, version, language, list(extra))
+
+
+def already_saved(entry: polib.POEntry, text: object, by: str) -> bool:
+    """Say whether the entry holds exactly this text, saved by this person: a re-applied save.
+
+    A client whose request was cut off by a crash after its save was stored
+    sends it again with the old version; that is its own text, not someone
+    else's, and is answered as a success (without a second change).
+    """
+    try:
+        text = clean_translation(text)
+    except InvalidTranslationError:
+        return False
+    return (bool(text.strip()) and text == entry.msgstr and entry_state(entry) in (State.TRANSLATED, State.APPROVED)
+            and review_fields(entry).get("translated", {}).get("by") == by)
+
+
+def already_approved(entry: polib.POEntry, by: str) -> bool:
+    """Say whether the entry is approved, by this person, for its current text: a re-applied approval."""
+    return entry_state(entry) == State.APPROVED and review_fields(entry).get("approved", {}).get("by") == by
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
@@ -186,6 +217,9 @@ def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, b
     extra = list(extra)
     text = clean_translation(text)
     entry = require_entry(po, segment_id)
+    if version != entry_version(entry) and already_saved(entry, text, by):
+        same = view(entry, language, extra, checks=checks)
+        return same, same
     _require_version(entry, version, language, extra, checks)
     before = view(entry, language, extra, checks=checks)
     if not text.strip():
@@ -230,6 +264,9 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, 
     if override is not None:
         override = clean_override_reason(override)
     entry = require_entry(po, segment_id)
+    if version != entry_version(entry) and already_approved(entry, by):
+        same = view(entry, language, extra, checks=checks)
+        return same, same
     _require_version(entry, version, language, extra, checks)
     before = view(entry, language, extra)
     if not entry.msgstr.strip():
@@ -316,6 +353,8 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
 def _refuse_change_of_approved(po: polib.POFile, edit: dict, language: str, extra: Iterable[Check]) -> None:
     """Raise ProposalNeededError when a save would change approved text (stale versions answer first)."""
     entry = require_entry(po, edit["segment"])
+    if edit["version"] != entry_version(entry) and already_saved(entry, edit["text"], edit["by"]):
+        return  # a re-applied save of this person's own text: save answers it as a success
     _require_version(entry, edit["version"], language, list(extra), False)
     if entry_state(entry) != State.APPROVED:
         return
@@ -409,3 +448,104 @@ def deadline_risk(counts_by_state: dict[str, int], deadline: date | None, today:
     if days == 0 and done < 1 or days <= 1 and done < 0.5 or days <= 3 and done < 0.25:
         return "at risk"
     return "ok"
+
+
+# -- the editor's pages: a big release is shown a page at a time, filtered on the server --
+
+#: Segments per editor page; a release this size or smaller is one page, filtered in the browser.
+PAGE_SIZE = 200
+OPEN_STATES = frozenset({State.UNTRANSLATED.value, State.MACHINE.value, State.NEEDS_REVIEW.value})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the editor shows: a state ('open', 'proposals' or a state), failing checks, a text to find."""
+
+    state: str = ""
+    check: str = ""  # "", "failing" or "error"
+    text: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.state or self.check or self.text)
+
+
+@dataclass
+class EditorPage:
+    """One page of segments: (number in the release, entry) pairs, and where the page is."""
+
+    rows: list[tuple[int, polib.POEntry]]
+    page: int
+    total: int  # live segments in the release
+    matching: int | None  # segments matching the filters (None: not counted, with a check filter)
+    has_next: bool
+
+    @property
+    def pages(self) -> int | None:
+        """Return the number of pages, or None when the matching segments were not all counted."""
+        if self.matching is None:
+            return None
+        return max(1, -(-self.matching // PAGE_SIZE))
+
+
+def _matching(po: polib.POFile, filters: Filters, proposals: dict[str, int], language: str,
+              extra: list[Check]) -> Iterable[tuple[int, polib.POEntry]]:
+    """Yield (number, entry) of the live entries that match the filters, in document order (checks run lazily)."""
+    text = filters.text.lower()
+    number = 0
+    for entry in po:
+        if entry.obsolete or not entry.msgid:
+            continue
+        number += 1
+        if filters.state:
+            if filters.state == "proposals":
+                if not proposals.get(entry_id(entry)):
+                    continue
+            elif filters.state == "open":
+                if entry_state(entry).value not in OPEN_STATES:
+                    continue
+            elif entry_state(entry).value != filters.state:
+                continue
+        if text and text not in entry.msgid.lower() and text not in entry.msgstr.lower():
+            continue
+        if filters.check:
+            results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
+            if not any(filters.check == "failing" or r.severity == "error" for r in results):
+                continue
+        yield number, entry
+
+
+def editor_page(po: polib.POFile, filters: Filters, page: int, *, proposals: dict[str, int] | None = None,
+                language: str = "", extra: Iterable[Check] = ()) -> EditorPage:
+    """Return one page of the segments matching the filters (page 1 is the first; past the end: the last)."""
+    extra, proposals = list(extra), proposals or {}
+    total = sum(1 for e in po if not e.obsolete and e.msgid)
+    page = max(1, page)
+    found = _matching(po, filters, proposals, language, extra)
+    if filters.check:  # checks cost: look only as far as this page and one more
+        rows = list(itertools.islice(found, (page - 1) * PAGE_SIZE, page * PAGE_SIZE + 1))
+        has_next = len(rows) > PAGE_SIZE
+        return EditorPage(rows[:PAGE_SIZE], page, total, None, has_next)
+    every = list(found)
+    last = max(1, -(-len(every) // PAGE_SIZE))
+    page = min(page, last)
+    return EditorPage(every[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page, total, len(every), page < last)
+
+
+def next_open_position(po: polib.POFile, filters: Filters, after_id: str, *, proposals: dict[str, int] | None = None,
+                       language: str = "", extra: Iterable[Check] = ()) -> tuple[int, str] | None:
+    """Return (page, id) of the next open segment matching the filters after `after_id`, wrapping; None if none."""
+    first: tuple[int, str] | None = None
+    passed = False
+    for k, (_number, entry) in enumerate(_matching(po, filters, proposals or {}, language, list(extra))):
+        sid = entry_id(entry)
+        if sid == after_id:
+            passed = True
+            continue
+        if entry_state(entry).value not in OPEN_STATES:
+            continue
+        here = (k // PAGE_SIZE + 1, sid)
+        if passed:
+            return here
+        if first is None:
+            first = here
+    return first

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 import polib
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -64,20 +64,65 @@ def dashboard():
 @bp.route("/releases/<release>/<language>")
 @login_required
 def editor(release: str, language: str):
-    """Show the editor for one release and one language."""
+    """Show the editor for one release and one language; a big release a page at a time.
+
+    A release of up to seg.PAGE_SIZE segments is one page, filtered in the
+    browser. A bigger one is paged and filtered here (?page=, ?state=, ?check=,
+    ?q=), so that the page stays small; ?next_open_after=ID goes to the page of
+    the next open segment (Ctrl+Enter past the end of a page).
+    """
     release, language = translator_language(release, language)
     proj = project()
     rel = workflow.release_record(db.session, proj, release)
     po = proj.load_catalog(release, language)
-    segments = seg.views(po, language, proj.extra_checks(release))
-    counts = seg.counts(po)
+    extra = proj.extra_checks(release)
     waiting = proposals.open_counts(db.session, release, language)
     names = workflow.shown_names(db.session)
     db.session.commit()
+    filters = _filters()
+    counts = seg.counts(po)
+    paged = sum(counts.values()) > seg.PAGE_SIZE
+    if paged and request.args.get("next_open_after"):
+        found = seg.next_open_position(po, filters, request.args["next_open_after"], proposals=waiting,
+                                       language=language, extra=extra)
+        if found is None:
+            return redirect(_page_url(release, language, filters, _page_arg(), nothing_open=1)
+                            + f"#seg-{request.args['next_open_after']}")
+        return redirect(_page_url(release, language, filters, found[0]) + f"#seg-{found[1]}")
+    page = seg.editor_page(po, filters if paged else seg.Filters(), _page_arg() if paged else 1,
+                           proposals=waiting, language=language, extra=extra)
+    rows = [(number, seg.view(entry, language, extra)) for number, entry in page.rows]
     return render_template(
-        "editor.html", release=rel, lang=get_language(language), segments=segments, counts=counts,
-        can_review=current_user.can_review(language), proposals=waiting, names=names,
+        "editor.html", release=rel, lang=get_language(language), rows=rows, counts=counts,
+        can_review=current_user.can_review(language), proposals=waiting, paged=paged, page=page, filters=filters,
+        nothing_open=bool(request.args.get("nothing_open")),
+        page_url=lambda n: _page_url(release, language, filters, n), names=names,
     )
+
+
+def _page_arg() -> int:
+    try:
+        return min(max(1, int(request.args.get("page", "1"))), 10**6)
+    except ValueError:
+        return 1
+
+
+def _filters() -> seg.Filters:
+    """Read the editor's filters from the query string; unknown values mean no filter."""
+    state = request.args.get("state", "")
+    check = request.args.get("check", "")
+    return seg.Filters(
+        state=state if state in ("open", "proposals", *STATES) else "",
+        check=check if check in ("failing", "error") else "",
+        text=request.args.get("q", "").strip()[:200],
+    )
+
+
+def _page_url(release: str, language: str, filters: seg.Filters, page: int, **more) -> str:
+    args = {k: v for k, v in (("state", filters.state), ("check", filters.check), ("q", filters.text)) if v}
+    if page > 1:
+        args["page"] = page
+    return url_for("review.editor", release=release, language=language, **args, **more)
 
 
 # Characters around the source text of segments that are still untranslated: they pass through

@@ -45,6 +45,9 @@
   const canReview = root.dataset.canReview === "true";
   const NAMES = JSON.parse(root.dataset.names || "{}");  // login name -> the name a person chose to be shown by
   const shown = name => NAMES[name] || name;
+  // A big release comes a page at a time, filtered on the server (see review.editor): filters then load
+  // a page, and Ctrl+Enter past the last open segment of the page asks the server for the next one.
+  const paged = root.dataset.paged === "true";
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const base = `/api/releases/${encodeURIComponent(release)}/${encodeURIComponent(language)}`;
   const OPEN = new Set(["untranslated", "machine", "needs_review"]);
@@ -153,13 +156,17 @@
     li.dataset.errors = checks.filter(c => c.severity === "error").length;
   }
 
+  // The counts of the whole release (not only this page), kept up to date with every change of state.
+  const counts = (() => {
+    try { return JSON.parse(document.getElementById("progress").dataset.counts || "{}"); } catch (e) { return {}; }
+  })();
   function updateCounts(oldState, newState) {
     if (oldState === newState) return;
+    counts[oldState] = Math.max(0, (counts[oldState] || 0) - 1);
+    counts[newState] = (counts[newState] || 0) + 1;
     const bar = document.querySelector("#progress .legend");
     if (!bar) return;
-    const counts = {};
-    segments.forEach(s => { counts[s.dataset.state] = (counts[s.dataset.state] || 0) + 1; });
-    const total = segments.length;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0) || 1;
     const progress = document.querySelector("#progress .progress");
     const order = ["approved", "translated", "needs_review", "machine", "untranslated"];
     progress.replaceChildren(...order.filter(s => counts[s]).map(s => {
@@ -442,12 +449,24 @@
 
   // ---- moving between segments (only the visible ones) ----
   function visible(li) { return !li.hidden && li.getClientRects().length > 0; }
-  function goNext(li, pred) {
+  function goNext(li, pred, acrossPages) {
     const i = segments.indexOf(li);
-    const next = segments.slice(i + 1).concat(segments.slice(0, i)).find(s => visible(s) && pred(s));
-    if (next) focus(next); else setStatus(li, "no more segments to do here", "ok");
+    const after = segments.slice(i + 1).find(s => visible(s) && pred(s));
+    if (after) { focus(after); return; }
+    if (paged && acrossPages) {  // the next open segment may be on a later page (or, wrapping, an earlier one)
+      setStatus(li, "opening the page of the next open segment…", "ok");
+      const url = new URL(location.href);
+      url.searchParams.set("next_open_after", li.dataset.id);
+      url.searchParams.delete("nothing_open");
+      url.hash = "";
+      location.assign(url.toString());
+      return;
+    }
+    const before = segments.slice(0, i).find(s => visible(s) && pred(s));
+    if (before) focus(before);
+    else setStatus(li, paged ? "no more segments to do on this page" : "no more segments to do here", "ok");
   }
-  function goNextOpen(li) { goNext(li, s => OPEN.has(s.dataset.state)); }
+  function goNextOpen(li) { goNext(li, s => OPEN.has(s.dataset.state), true); }
   function move(li, step) {
     let i = segments.indexOf(li) + step;
     while (i >= 0 && i < segments.length && !visible(segments[i])) i += step;
@@ -609,8 +628,15 @@
   const fCheck = document.getElementById("filter-check");
   const fText = document.getElementById("filter-text");
   const fCount = document.getElementById("filter-count");
-  document.querySelector("form.filters").addEventListener("submit", e => e.preventDefault());
+  const filterForm = document.querySelector("form.filters");
+  if (paged) {
+    // Filtering happens on the server: a changed filter loads its first page (the form's own submit).
+    [fState, fCheck].forEach(f => f.addEventListener("change", () => filterForm.requestSubmit()));
+  } else {
+    filterForm.addEventListener("submit", e => e.preventDefault());
+  }
   function applyFilters() {
+    if (paged) return;  // the server filtered this page; the count says what it holds
     const state = fState.value, check = fCheck.value, text = fText.value.trim().toLowerCase();
     segments.forEach(li => {
       let ok = true;
@@ -625,13 +651,24 @@
     const shown = segments.filter(visible).length;  // what is on screen, not what the filter meant to show
     fCount.textContent = `${shown} of ${segments.length} segments`;
   }
-  [fState, fCheck].forEach(f => f.addEventListener("change", applyFilters));
-  fText.addEventListener("input", applyFilters);
+  if (!paged) {
+    [fState, fCheck].forEach(f => f.addEventListener("change", applyFilters));
+    fText.addEventListener("input", applyFilters);
+  }
 
   restoreDrafts();
   applyFilters();
   segments.forEach(li => fit(textarea(li)));
   window.addEventListener("resize", () => segments.forEach(li => { if (visible(li)) fit(textarea(li)); }));
-  const first = segments.find(s => visible(s) && OPEN.has(s.dataset.state)) || segments.find(visible);
+  const wanted = location.hash.startsWith("#seg-") ? document.getElementById(location.hash.slice(1)) : null;
+  const first = (wanted && segments.includes(wanted) && visible(wanted) ? wanted : null) ||
+    segments.find(s => visible(s) && OPEN.has(s.dataset.state)) || segments.find(visible);
   if (first) focus(first);
+  if (first && new URLSearchParams(location.search).has("nothing_open")) {
+    setStatus(first, "no more open segments in this release", "ok");  // beside the segment, where the eyes are
+  }
+  if (first && first === wanted) {
+    // The browser scrolls to the #seg- fragment once the page has loaded, which can take the focus away.
+    window.addEventListener("load", () => { if (document.activeElement !== textarea(first)) focus(first); });
+  }
 })();
