@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core.segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
+from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 
 PREFIX = "TRANSLATE_APP_"
 DEFAULT_LANGUAGES = "de,fr,it,el,tr,ru,uk,lt,nl,ko,he,es"

@@ -35,6 +35,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .blocks import Block, Document
+from .defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 from .errors import SourceError
 from .escaping import escape_block_lines, escape_cell, escape_line_start, flatten
 from .front_matter import TOML_FENCE, format_value, toml_fields, yaml_fields
@@ -43,8 +44,6 @@ from .markdown import shared
 
 __all__ = ["Block", "Document", "decode_source", "make_parser", "read_source", "render", "segment"]
 
-DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary", "subtitle", "excerpt", "abstract")
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 _HARD_BREAK_SPACES = re.compile(r" {2,}$")
 

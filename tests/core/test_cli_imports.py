@@ -1,0 +1,85 @@
+"""The core commands start light: run as whole processes, they import nothing of the web, database or network."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+
+RELEASE = SAMPLE.stem
+HEAVY = ("flask", "sqlalchemy", "requests", "deep_translator", "werkzeug", "gunicorn", "psycopg", "psycopg2",
+         "alembic", "redis", "rq", "urllib3")
+
+# What the console script does, plus a record of every module loaded when the process ends.
+RUNNER = """\
+import atexit, json, sys
+record = sys.argv.pop(1)
+atexit.register(lambda: open(record, "w").write(json.dumps(
+    {"modules": sorted(sys.modules), "package": sys.modules["translate_app"].__file__})))
+from translate_app.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a copy of the sample release with its twelve catalogs."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "source").mkdir()
+    shutil.copy(SAMPLE, root / "source" / SAMPLE.name)
+    shutil.copytree(ROOT / "locales", root / "locales")
+    return root
+
+
+def run_command(project: Path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run `translate-app ARGS` in a new process in the project; return it and the modules it had loaded."""
+    record = project / "modules.json"
+    record.unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_APP_ROOT": str(project)}
+    proc = subprocess.run([sys.executable, "-c", RUNNER, str(record), *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+    loaded = json.loads(record.read_text())
+    assert Path(loaded["package"]).resolve().parent.parent == ROOT  # this checkout's translate_app
+    return proc, set(loaded["modules"])
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+@pytest.mark.parametrize("args", [
+    ("extract", f"source/{RELEASE}.md", "-o", "out/x.pot"),
+    ("render", f"source/{RELEASE}.md", f"locales/de/LC_MESSAGES/{RELEASE}.po", "-o", "out/de.md"),
+    ("status",),
+    ("compile", "--check"),
+], ids=lambda a: " ".join(a[:2]) if a[0] == "compile" else a[0])
+def test_core_command_imports_no_web_database_or_network(project: Path, args: tuple[str, ...]) -> None:
+    (project / "out").mkdir(exist_ok=True)
+    proc, modules = run_command(project, *args)
+    assert proc.returncode == 0, proc.stderr
+    assert "translate_app.cli" in modules and "translate_app.core.segmenter" in modules  # it did run
+    assert heavy(modules) == []
+    assert not any(m.startswith(("translate_app.mt", "translate_app.web", "translate_app.db", "translate_app.app",
+                                 "translate_app.models")) for m in modules), sorted(modules)
+    if args[0] == "extract":
+        assert "70 segments" in proc.stdout and (project / "out" / "x.pot").stat().st_size > 0
+    if args[0] == "compile":
+        assert "catalogs OK" in proc.stdout
+
+
+def test_commands_that_need_the_database_or_network_still_load_them(project: Path) -> None:
+    proc, modules = run_command(project, "--help")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("extract", "render", "status", "compile", "pretranslate", "worker", "db", "user", "token"):
+        assert f"  {name} " in proc.stdout, proc.stdout
+    proc, modules = run_command(project, "pretranslate", "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "--lang" in proc.stdout
+    assert "translate_app.mt.commands" in modules
