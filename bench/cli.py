@@ -10,7 +10,8 @@ the way the `translate-app` console script starts it (the entry point is read
 from pyproject.toml, and this checkout's translate_app is the one imported),
 in rounds: every round runs every command once, so that a busy machine slows
 them alike. Reported: the median wall time of --runs rounds, the peak resident
-memory of the process, and the ratio to the baseline:
+memory of the process, its median CPU time (user + system: what a busy machine
+disturbs least), and the ratio of the medians to the baseline:
 
 * `extract`, `render`, `status`, `compile --check` against `md2po FILE -s -p OUT.po`
   (mdpo's extraction of the same file into a catalog);
@@ -61,8 +62,8 @@ def make_project(tmp: Path) -> Path:
     return project
 
 
-def run_measured(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, bytes]:
-    """Run a process to its end; return wall seconds, its own peak RSS in MB, exit code and stderr."""
+def run_measured(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int, bytes]:
+    """Run a process to its end; return wall seconds, CPU seconds, its own peak RSS in MB, exit code and stderr."""
     err_file = tempfile.TemporaryFile()
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err_file)
@@ -70,7 +71,7 @@ def run_measured(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     err_file.seek(0)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode, err_file.read()
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, err_file.read()
 
 
 def imported_modules(importtime_stderr: str) -> list[str]:
@@ -109,22 +110,24 @@ def main() -> int:
             "compile --check": [*app, "compile", "--check"],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
         peaks: dict[str, float] = {name: 0.0 for name in commands}
         failed = False
         for name, argv in commands.items():  # one unmeasured round: byte-compiled files, page cache
-            _, _, rc, err = run_measured(argv, project, env)
+            _, _, _, rc, err = run_measured(argv, project, env)
             if rc != 0:
                 print(f"{name}: exit {rc}\n{err.decode(errors='replace')}", file=sys.stderr)
                 failed = True
         for _ in range(args.runs):
             for name, argv in commands.items():
-                elapsed, peak, _, _ = run_measured(argv, project, env)
+                elapsed, cpu_seconds, peak, _, _ = run_measured(argv, project, env)
                 times[name].append(elapsed)
+                cpu[name].append(cpu_seconds)
                 peaks[name] = max(peaks[name], peak)
 
         median = {name: statistics.median(values) for name, values in times.items()}
         print(f"whole processes, median of {args.runs} (interleaved rounds), peak RSS; python {sys.version.split()[0]}")
-        print(f"{'command':18}{'median ms':>10}{'min ms':>8}{'peak MB':>9}  ratio")
+        print(f"{'command':18}{'median ms':>10}{'min ms':>8}{'cpu ms':>8}{'peak MB':>9}  ratio of medians")
         for name in commands:
             ratio = ""
             if name not in ("md2po", "msgfmt loop"):
@@ -134,7 +137,8 @@ def main() -> int:
                 if name == "compile --check":
                     r2 = median[name] / median["msgfmt loop"]
                     ratio += f", {r2:.2f}x msgfmt loop ({'ok' if r2 <= TARGET_MSGFMT else 'OVER'})"
-            print(f"{name:18}{median[name] * 1000:>10.1f}{min(times[name]) * 1000:>8.1f}{peaks[name]:>9.1f}  {ratio}")
+            print(f"{name:18}{median[name] * 1000:>10.1f}{min(times[name]) * 1000:>8.1f}"
+                  f"{statistics.median(cpu[name]) * 1000:>8.1f}{peaks[name]:>9.1f}  {ratio}")
         print(f"targets: at most {TARGET_MDPO}x md2po (stretch {STRETCH_MDPO}x); compile --check at most "
               f"{TARGET_MSGFMT}x the msgfmt loop over {len(catalogs)} catalogs")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +94,8 @@ class Settings:
         """Return the secret key, generating one into the instance folder on first use."""
         if self.secret_key:
             return self.secret_key
+        import secrets  # the command line never needs it
+
         self.instance_dir.mkdir(parents=True, exist_ok=True)
         path = self.instance_dir / "secret_key"
         if not path.exists():

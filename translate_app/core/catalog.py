@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
-from rapidfuzz import fuzz, process
 
 from .. import __version__
 from .atomic import work_dir, write_atomic, write_scratch
@@ -145,6 +144,8 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
 
     # Fuzzy matching against every translated entry, as msgmerge does: one
     # that kept its exact match may still lend its translation to a near copy.
+    from rapidfuzz import fuzz, process  # only merging needs it
+
     candidates = {key: e for key, e in old_live.items() if e.msgstr.strip()}
     choices = {key: e.msgid for key, e in candidates.items()}
     for _, entry in fresh:

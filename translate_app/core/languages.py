@@ -6,12 +6,13 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from .errors import LanguageError
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$")
 
@@ -25,13 +26,43 @@ COMMON_LANGUAGES = (
 
 @dataclass(frozen=True)
 class Language:
-    """What the service needs to know about one target language."""
+    """What the service needs to know about one target language.
+
+    Only the code is checked when it is made; the names, plural forms and
+    direction are read from Babel's CLDR data when first asked for (loading a
+    locale's data costs milliseconds, and `status` or `compile --check` need
+    none of it).
+    """
 
     code: str
-    english_name: str
-    native_name: str
-    plural_forms: str
-    direction: str  # "ltr" or "rtl"
+
+    @cached_property
+    def _locale(self) -> Locale:
+        from babel import Locale
+
+        return Locale.parse(self.code)
+
+    @cached_property
+    def english_name(self) -> str:
+        """Return the name in English, e.g. 'German'."""
+        return self._locale.english_name or self.code
+
+    @cached_property
+    def native_name(self) -> str:
+        """Return the name in the language itself, e.g. 'Deutsch'."""
+        return self._locale.display_name or self.code
+
+    @cached_property
+    def plural_forms(self) -> str:
+        """Return the gettext Plural-Forms header value."""
+        from babel.messages.plurals import get_plural
+
+        return get_plural(self._locale).plural_forms
+
+    @cached_property
+    def direction(self) -> str:
+        """Return "ltr" or "rtl"."""
+        return self._locale.text_direction
 
     @property
     def is_rtl(self) -> bool:
@@ -45,18 +76,15 @@ def get_language(code: str) -> Language:
     raw = (code or "").strip()
     if not _CODE.match(raw):
         raise LanguageError(f"malformed language code {code!r} (expected e.g. de, pt_BR, zh_Hant)")
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(raw.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as exc:
         raise LanguageError(f"unknown language code {code!r}") from exc
-    plural = get_plural(locale)
-    return Language(
-        code=str(locale),
-        english_name=locale.english_name or str(locale),
-        native_name=locale.display_name or str(locale),
-        plural_forms=plural.plural_forms,
-        direction=locale.text_direction,
-    )
+    language = Language(code=str(locale))
+    language.__dict__["_locale"] = locale  # what the lazy attributes read
+    return language
 
 
 def _fold(text: str) -> str:
