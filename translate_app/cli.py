@@ -97,13 +97,16 @@ def main() -> None:
 def extract(markdown: Path, output: Path) -> None:
     """Segment any Markdown file into a gettext template."""
     from .core import catalog as cat
+    from .core.atomic import write_atomic
     from .core.segmenter import read_source, segment
 
     settings = _settings()
     text = read_source(markdown, max_bytes=settings.max_source_bytes)
     doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
     pot = cat.template_from_document(doc, markdown.stem)
-    cat.save_atomic(pot, output)
+    # Atomic like every write, without the fsyncs: the template is rebuilt from the source by running
+    # this again (as render's outputs are); a release's own template is written durably by add-release.
+    write_atomic(output, cat.serialise(pot).encode("utf-8"), durable=False, later_mtime=True)
     click.echo(f"{output}: {len(pot)} segments from {len(doc.blocks)} blocks")
     for warning in doc.warnings:  # what was left out, never silently
         click.echo(f"warning: {warning}", err=True)

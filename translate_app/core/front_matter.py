@@ -122,6 +122,8 @@ def format_value(block: Block, translation: str) -> str:
     if style == "yaml-single":
         return "'" + flat.replace("'", "''") + "'"
     if style == "yaml-plain":
+        import yaml
+
         try:
             if yaml.safe_load(f"k: {flat}") == {"k": flat} and "\n" not in flat:
                 return flat

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -121,6 +120,8 @@ def find_language(text: str) -> Language:
     if re.search(r"[^\w\s()'’.-]|\d", raw):
         raise LanguageError(f"malformed language code {raw!r} (expected e.g. de, pt_BR, zh_Hant, "
                             "or a name such as German)")
+    import difflib  # only a misspelt name needs it
+
     hint = difflib.get_close_matches(_fold(raw), list(_names()), n=1, cutoff=0.75)
     suggestion = f"; did you mean {get_language(_names()[hint[0]]).english_name}?" if hint else ""
     raise LanguageError(f"unknown language {raw!r}: write a name such as German or Deutsch, "
