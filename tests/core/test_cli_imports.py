@@ -83,3 +83,28 @@ def test_commands_that_need_the_database_or_network_still_load_them(project: Pat
     assert proc.returncode == 0, proc.stderr
     assert "--lang" in proc.stdout
     assert "translate_app.mt.commands" in modules
+
+
+def test_the_language_list_leaves_babels_locale_data_out_of_the_process() -> None:
+    """Listing every language (what web workers warm up) must not keep ~200 MB of CLDR data in the process."""
+    code = (
+        "import json, sys, tracemalloc\n"
+        "tracemalloc.start()\n"
+        "from translate_app.core.languages import all_languages, picker_languages\n"
+        "langs = all_languages()\n"
+        "picker = picker_languages()\n"
+        "by_code = {lang.code: lang for lang in langs}\n"
+        "print(json.dumps({'count': len(langs), 'peak_mb': tracemalloc.get_traced_memory()[1] / 2**20,\n"
+        "                  'de': by_code['de'].native_name, 'he': by_code['he'].direction,\n"
+        "                  'uk': by_code['uk'].english_name, 'first': [l.code for l in picker[:3]],\n"
+        "                  'de_plural': by_code['de'].plural_forms}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    assert found["count"] > 700
+    assert (found["de"], found["he"], found["uk"]) == ("Deutsch", "rtl", "Ukrainian")
+    assert found["first"] == ["en", "de", "fr"]
+    assert found["de_plural"] == "nplurals=2; plural=(n != 1);"
+    assert found["peak_mb"] < 40, found  # in the process itself: reading all the data here costs ~200 MB

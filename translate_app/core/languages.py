@@ -164,18 +164,57 @@ def language_names(codes: list[str] | tuple[str, ...] | str) -> str:
     return ", ".join(names)
 
 
-@lru_cache(maxsize=1)
-def _all_languages() -> tuple[Language, ...]:
+def _scan() -> list[tuple[str, str, str, str]]:
+    """Return code, English name, native name and direction of every language Babel knows.
+
+    This reads every locale's CLDR data (about 200 MB, which Babel keeps), so
+    _all_languages runs it in a child process when it can.
+    """
     from babel.localedata import locale_identifiers
 
-    langs = []
+    rows = []
     for ident in locale_identifiers():
         if "_" in ident and ident.count("_") > 1:
             continue
         try:
-            langs.append(get_language(ident))
+            lang = get_language(ident)
         except LanguageError:
             continue
+        rows.append((lang.code, lang.english_name, lang.native_name, lang.direction))
+    return rows
+
+
+def _scan_in_child() -> list[tuple[str, str, str, str]] | None:
+    """Run _scan in a fresh Python process and return its rows, or None if that cannot be done."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not sys.executable:
+        return None
+    package_parent = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    code = "import json, sys; from translate_app.core.languages import _scan; json.dump(_scan(), sys.stdout)"
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300, check=True)
+        rows = json.loads(proc.stdout)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return [tuple(row) for row in rows]
+
+
+@lru_cache(maxsize=1)
+def _all_languages() -> tuple[Language, ...]:
+    # The names of all ~1000 languages are a few hundred kB; the CLDR data they
+    # are read from is ~200 MB that Babel would keep for good (in every web
+    # worker), so it is read in a child process that then exits.
+    langs = []
+    for code, english, native, direction in _scan_in_child() or _scan():
+        lang = Language(code)
+        lang.__dict__.update(english_name=english, native_name=native, direction=direction)
+        langs.append(lang)
     return tuple(sorted(langs, key=lambda lang: lang.english_name))
 
 
@@ -186,6 +225,7 @@ def all_languages() -> list[Language]:
 
 def picker_languages() -> list[Language]:
     """Return every language for a picker: the common ones first (in COMMON_LANGUAGES order), then by name."""
-    common = [get_language(code) for code in COMMON_LANGUAGES]
+    known = {lang.code: lang for lang in _all_languages()}
+    common = [known.get(code) or get_language(code) for code in COMMON_LANGUAGES]
     first = {lang.code for lang in common}
     return common + [lang for lang in _all_languages() if lang.code not in first]
