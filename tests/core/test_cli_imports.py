@@ -110,3 +110,20 @@ def test_the_language_list_leaves_babels_locale_data_out_of_the_process() -> Non
     assert found["first"] == ["en", "de", "fr"]
     assert found["de_plural"] == "nplurals=2; plural=(n != 1);"
     assert found["peak_mb"] < 40, found  # in the process itself: reading all the data here costs ~200 MB
+
+
+def test_flask_app_offers_every_command_including_the_lazy_ones(tmp_path: Path) -> None:
+    """`flask --app wsgi COMMAND` reaches the commands cli.py imports only when they are used."""
+    code = (
+        "import json\n"
+        "from translate_app import create_app\n"
+        "app = create_app()\n"
+        "print(json.dumps(sorted(app.cli.commands)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_APP_ROOT": str(tmp_path),
+           "TRANSLATE_APP_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "TRANSLATE_APP_SECRET_KEY": "x" * 32}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    commands = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert {"extract", "render", "status", "compile", "pretranslate", "worker", "db", "user", "token"} <= commands
