@@ -187,8 +187,8 @@ def _register_errors(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     """Make every translate-app command reachable as `flask --app wsgi ...`."""
-    from .cli import main
+    from .cli import all_commands
 
-    for name, command in main.commands.items():
+    for name, command in all_commands().items():
         if name not in app.cli.commands:
             app.cli.add_command(command, name)

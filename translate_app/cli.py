@@ -1,20 +1,30 @@
-"""The translate-app command line (also reachable as `flask --app wsgi ...`)."""
+"""The translate-app command line (also reachable as `flask --app wsgi ...`).
+
+It starts light: this module imports only click and the settings, and each
+command imports what it uses when it runs, so that `extract`, `render`,
+`status` and `compile --check` (what CI runs on every push) load neither the
+web nor the database nor the network stacks (tests/core/test_cli_imports.py).
+Commands defined elsewhere are named in `_LAZY_COMMANDS` and imported when
+they are called or listed.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
 from .config import Settings
-from .core import catalog as cat
-from .core.compiler import render_html, render_markdown
 from .core.errors import TranslateAppError
-from .core.languages import language_names, parse_language_list
-from .core.segmenter import read_source, segment
-from .core.states import STATES
+
+# Commands defined in other modules, imported only when used: name -> "module:attribute".
+_LAZY_COMMANDS = {
+    "pretranslate": "translate_app.mt.commands:pretranslate",
+    "worker": "translate_app.mt.commands:worker",
+}
 
 
 class CommandError(click.ClickException):
@@ -52,7 +62,29 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-@click.group()
+class _LazyGroup(click.Group):
+    """The top-level group: commands of `_LAZY_COMMANDS` are imported when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _LAZY_COMMANDS:
+            module, attribute = _LAZY_COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            _report_domain_errors(command)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+
+def all_commands() -> dict[str, click.Command]:
+    """Return every command by name, importing the lazy ones (for `flask --app wsgi ...`)."""
+    for name in _LAZY_COMMANDS:
+        main.get_command(click.Context(main), name)
+    return dict(main.commands)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(package_name="translate-app")
 def main() -> None:
     """Translate press releases with gettext catalogs, machines and volunteers."""
@@ -64,11 +96,17 @@ def main() -> None:
               help="Template (.pot) to write.")
 def extract(markdown: Path, output: Path) -> None:
     """Segment any Markdown file into a gettext template."""
+    from .core import catalog as cat
+    from .core.atomic import write_atomic
+    from .core.segmenter import read_source, segment
+
     settings = _settings()
     text = read_source(markdown, max_bytes=settings.max_source_bytes)
     doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
     pot = cat.template_from_document(doc, markdown.stem)
-    cat.save_atomic(pot, output)
+    # Atomic like every write, without the fsyncs: the template is rebuilt from the source by running
+    # this again (as render's outputs are); a release's own template is written durably by add-release.
+    write_atomic(output, cat.serialise(pot).encode("utf-8"), durable=False, later_mtime=True)
     click.echo(f"{output}: {len(pot)} segments from {len(doc.blocks)} blocks")
     for warning in doc.warnings:  # what was left out, never silently
         click.echo(f"warning: {warning}", err=True)
@@ -83,7 +121,10 @@ def extract(markdown: Path, output: Path) -> None:
 @click.option("--only-approved", is_flag=True, help="Refuse unless every segment is approved.")
 def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None, only_approved: bool) -> None:
     """Write the document with the catalog's translations filled in."""
+    from .core import catalog as cat
     from .core.atomic import write_atomic
+    from .core.compiler import render_html, render_markdown
+    from .core.segmenter import read_source, segment
 
     settings = _settings()
     text = read_source(markdown, max_bytes=settings.max_source_bytes)
@@ -102,6 +143,8 @@ def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None
 @click.option("--languages", "-l", required=True, help="Comma-separated language codes, e.g. de,fr,uk.")
 def add_release(source: Path, languages: str) -> None:
     """Register a release and create its template and catalogs."""
+    from .core.languages import parse_language_list
+
     project = _settings().project()
     codes = parse_language_list(languages)
     name = project.add_release(source, codes)
@@ -112,6 +155,8 @@ def add_release(source: Path, languages: str) -> None:
 @click.argument("name", required=False)
 def update(name: str | None) -> None:
     """Re-extract after the source changed and merge into every language."""
+    from .core.states import STATES
+
     project = _settings().project()
     for release in [project.require(name)] if name else project.releases():
         changes = project.update(release)
@@ -128,6 +173,8 @@ def status(name: str | None) -> None:
     Exits 1 when an approved segment fails a blocking check (numbers, links)
     without an override, listing each one.
     """
+    from .core.states import STATES
+
     project = _settings().project()
     blocked = 0
     for release in [project.require(name)] if name else project.releases():
@@ -213,6 +260,7 @@ def user() -> None:
 def user_add(name: str, role: str, languages: str, password_stdin: bool, display_name: str) -> None:
     """Create a volunteer or coordinator; NAME is the login name (letters, digits, . @ + - _, no spaces)."""
     from . import accounts
+    from .core.languages import language_names, parse_language_list
     from .db import open_database
 
     codes = parse_language_list(languages) if languages.strip() else []
@@ -250,8 +298,6 @@ def token_create(name: str) -> None:
         value = accounts.create_token(session, found)
         session.commit()
     click.echo(value)
-from .mt.commands import pretranslate, worker  # noqa: E402
 
-main.add_command(pretranslate)
-main.add_command(worker)
+
 _report_domain_errors(main)

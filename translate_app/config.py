@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .core.segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
+from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 
 PREFIX = "TRANSLATE_APP_"
 DEFAULT_LANGUAGES = "de,fr,it,el,tr,ru,uk,lt,nl,ko,he,es"
@@ -95,6 +94,8 @@ class Settings:
         """Return the secret key, generating one into the instance folder on first use."""
         if self.secret_key:
             return self.secret_key
+        import secrets  # the command line never needs it
+
         self.instance_dir.mkdir(parents=True, exist_ok=True)
         path = self.instance_dir / "secret_key"
         if not path.exists():

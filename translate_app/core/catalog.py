@@ -15,13 +15,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
-from rapidfuzz import fuzz, process
 
 from .. import __version__
 from .atomic import work_dir, write_atomic, write_scratch
 from .errors import CatalogBusyError, CatalogError, MalformedCatalogError, StorageError
 from .languages import get_language
-from .segmenter import Document
+from .blocks import Document
 
 WRAP_WIDTH = 79
 FUZZY_CUTOFF = 60.0
@@ -145,6 +144,8 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
 
     # Fuzzy matching against every translated entry, as msgmerge does: one
     # that kept its exact match may still lend its translation to a near copy.
+    from rapidfuzz import fuzz, process  # only merging needs it
+
     candidates = {key: e for key, e in old_live.items() if e.msgstr.strip()}
     choices = {key: e.msgid for key, e in candidates.items()}
     for _, entry in fresh:
@@ -193,15 +194,15 @@ _KEYWORD_LINE = re.compile(r"^(msgid|msgstr)\b", re.M)
 
 def _msgid_without_msgstr(text: str) -> int | None:
     """Return the line of the first msgid that no msgstr follows (msgfmt refuses it; polib does not)."""
-    open_line = None
+    open_at = None  # where the msgid waiting for its msgstr starts; its line is counted only if returned
     for m in _KEYWORD_LINE.finditer(text):
         if m.group(1) == "msgid":
-            if open_line is not None:
-                return open_line
-            open_line = text.count("\n", 0, m.start()) + 1
+            if open_at is not None:
+                break
+            open_at = m.start()
         else:
-            open_line = None
-    return open_line
+            open_at = None
+    return None if open_at is None else text.count("\n", 0, open_at) + 1
 
 
 def load(path: Path | str) -> polib.POFile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,16 @@ from .markdown import shared
 from .segmenter import Block, Document, render
 from .states import State, entry_state
 
-# Raw HTML is off: any markup in a translation is shown as text, never run.
-_HTML = shared(MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin))
+
+@functools.cache
+def _html_parser() -> MarkdownIt:
+    """Return the parser of render_html, made when first needed (`compile --check` renders nothing).
+
+    Raw HTML is off: any markup in a translation is shown as text, never run. Two
+    threads asking at once may each make one; either is complete (see shared).
+    """
+    return shared(MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin))
+
 
 PAGE_STYLE = """
 body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1d1d1f;background:#fff}
@@ -71,6 +80,7 @@ def render_markdown(doc: Document, po: polib.POFile, *, only_approved: bool = Fa
 def render_html(markdown_text: str, language: str, *, title: str | None = None) -> str:
     """Return a standalone HTML page of a Markdown release, escaped, with lang and dir."""
     lang = get_language(language)
+    _HTML = _html_parser()
     tokens = _HTML.parse(markdown_text.lstrip("\ufeff"))
     if title is None:
         title = _title(tokens)

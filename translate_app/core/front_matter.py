@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
-
-import yaml
 
 from .blocks import Block
 
@@ -33,6 +30,8 @@ def yaml_fields(body: str, base: int, first_line: int, keys: set[str], newline: 
 
     `base` is the offset of the body in the document, `first_line` its line number (1-based).
     """
+    import yaml  # only documents with YAML front matter need it
+
     try:
         node = yaml.compose(body)
     except yaml.YAMLError as exc:
@@ -73,6 +72,8 @@ def yaml_fields(body: str, base: int, first_line: int, keys: set[str], newline: 
 def toml_fields(lines: list[str], offsets: list[int], first: int, last: int, keys: set[str],
                 newline: str) -> list[Block]:
     """Return the translatable string fields of the top-level table of TOML front matter (lines first..last)."""
+    import tomllib  # only documents with TOML front matter need it
+
     blocks = []
     for n in range(first, last):
         line = lines[n].rstrip("\r\n")
@@ -121,6 +122,8 @@ def format_value(block: Block, translation: str) -> str:
     if style == "yaml-single":
         return "'" + flat.replace("'", "''") + "'"
     if style == "yaml-plain":
+        import yaml
+
         try:
             if yaml.safe_load(f"k: {flat}") == {"k": flat} and "\n" not in flat:
                 return flat

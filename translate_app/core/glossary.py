@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .checks import Check
 from .errors import TranslateAppError
 
@@ -104,6 +102,8 @@ def load_glossary(path: Path | str) -> Glossary:
 
 def parse_glossary(text: str, name: str = "glossary") -> Glossary:
     """Parse the YAML text of a glossary, naming the file in every error."""
+    import yaml  # only releases with a glossary need it
+
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from .errors import LanguageError
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$")
 
@@ -25,13 +25,43 @@ COMMON_LANGUAGES = (
 
 @dataclass(frozen=True)
 class Language:
-    """What the service needs to know about one target language."""
+    """What the service needs to know about one target language.
+
+    Only the code is checked when it is made; the names, plural forms and
+    direction are read from Babel's CLDR data when first asked for (loading a
+    locale's data costs milliseconds, and `status` or `compile --check` need
+    none of it).
+    """
 
     code: str
-    english_name: str
-    native_name: str
-    plural_forms: str
-    direction: str  # "ltr" or "rtl"
+
+    @cached_property
+    def _locale(self) -> Locale:
+        from babel import Locale
+
+        return Locale.parse(self.code)
+
+    @cached_property
+    def english_name(self) -> str:
+        """Return the name in English, e.g. 'German'."""
+        return self._locale.english_name or self.code
+
+    @cached_property
+    def native_name(self) -> str:
+        """Return the name in the language itself, e.g. 'Deutsch'."""
+        return self._locale.display_name or self.code
+
+    @cached_property
+    def plural_forms(self) -> str:
+        """Return the gettext Plural-Forms header value."""
+        from babel.messages.plurals import get_plural
+
+        return get_plural(self._locale).plural_forms
+
+    @cached_property
+    def direction(self) -> str:
+        """Return "ltr" or "rtl"."""
+        return self._locale.text_direction
 
     @property
     def is_rtl(self) -> bool:
@@ -45,18 +75,15 @@ def get_language(code: str) -> Language:
     raw = (code or "").strip()
     if not _CODE.match(raw):
         raise LanguageError(f"malformed language code {code!r} (expected e.g. de, pt_BR, zh_Hant)")
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(raw.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as exc:
         raise LanguageError(f"unknown language code {code!r}") from exc
-    plural = get_plural(locale)
-    return Language(
-        code=str(locale),
-        english_name=locale.english_name or str(locale),
-        native_name=locale.display_name or str(locale),
-        plural_forms=plural.plural_forms,
-        direction=locale.text_direction,
-    )
+    language = Language(code=str(locale))
+    language.__dict__["_locale"] = locale  # what the lazy attributes read
+    return language
 
 
 def _fold(text: str) -> str:
@@ -93,6 +120,8 @@ def find_language(text: str) -> Language:
     if re.search(r"[^\w\s()'’.-]|\d", raw):
         raise LanguageError(f"malformed language code {raw!r} (expected e.g. de, pt_BR, zh_Hant, "
                             "or a name such as German)")
+    import difflib  # only a misspelt name needs it
+
     hint = difflib.get_close_matches(_fold(raw), list(_names()), n=1, cutoff=0.75)
     suggestion = f"; did you mean {get_language(_names()[hint[0]]).english_name}?" if hint else ""
     raise LanguageError(f"unknown language {raw!r}: write a name such as German or Deutsch, "
@@ -135,18 +164,57 @@ def language_names(codes: list[str] | tuple[str, ...] | str) -> str:
     return ", ".join(names)
 
 
-@lru_cache(maxsize=1)
-def _all_languages() -> tuple[Language, ...]:
+def _scan() -> list[tuple[str, str, str, str]]:
+    """Return code, English name, native name and direction of every language Babel knows.
+
+    This reads every locale's CLDR data (about 200 MB, which Babel keeps), so
+    _all_languages runs it in a child process when it can.
+    """
     from babel.localedata import locale_identifiers
 
-    langs = []
+    rows = []
     for ident in locale_identifiers():
         if "_" in ident and ident.count("_") > 1:
             continue
         try:
-            langs.append(get_language(ident))
+            lang = get_language(ident)
         except LanguageError:
             continue
+        rows.append((lang.code, lang.english_name, lang.native_name, lang.direction))
+    return rows
+
+
+def _scan_in_child() -> list[tuple[str, str, str, str]] | None:
+    """Run _scan in a fresh Python process and return its rows, or None if that cannot be done."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not sys.executable:
+        return None
+    package_parent = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))}
+    code = "import json, sys; from translate_app.core.languages import _scan; json.dump(_scan(), sys.stdout)"
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300, check=True)
+        rows = json.loads(proc.stdout)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    return [tuple(row) for row in rows]
+
+
+@lru_cache(maxsize=1)
+def _all_languages() -> tuple[Language, ...]:
+    # The names of all ~1000 languages are a few hundred kB; the CLDR data they
+    # are read from is ~200 MB that Babel would keep for good (in every web
+    # worker), so it is read in a child process that then exits.
+    langs = []
+    for code, english, native, direction in _scan_in_child() or _scan():
+        lang = Language(code)
+        lang.__dict__.update(english_name=english, native_name=native, direction=direction)
+        langs.append(lang)
     return tuple(sorted(langs, key=lambda lang: lang.english_name))
 
 
@@ -157,6 +225,7 @@ def all_languages() -> list[Language]:
 
 def picker_languages() -> list[Language]:
     """Return every language for a picker: the common ones first (in COMMON_LANGUAGES order), then by name."""
-    common = [get_language(code) for code in COMMON_LANGUAGES]
+    known = {lang.code: lang for lang in _all_languages()}
+    common = [known.get(code) or get_language(code) for code in COMMON_LANGUAGES]
     first = {lang.code for lang in common}
     return common + [lang for lang in _all_languages() if lang.code not in first]

@@ -14,13 +14,13 @@ import polib
 from . import catalog as cat
 from .atomic import write_atomic
 from .checks import Check, run_checks
-from .compiler import render_html, render_markdown, unapproved, write_mo
 from .errors import (
     CatalogError, LanguageError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError,
 )
 from .glossary import glossary_checks, glossary_path, load_glossary
 from .languages import get_language
-from .segmenter import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES, Document, read_source, segment
+from .blocks import Document
+from .defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 from .segments import unoverridden_blocking
 from .states import STATES, State, entry_state, stale_approval
 
@@ -130,6 +130,8 @@ class Project:
 
     def document(self, name: str) -> Document:
         """Read and segment the source of a release (kept while the file is unchanged; do not modify it)."""
+        from .segmenter import read_source, segment  # markdown-it: only what reads a source needs it
+
         path = self.source_path(self.require(name))
         try:
             st = path.stat()
@@ -163,6 +165,8 @@ class Project:
         name = validate_release_name(source_file.stem)
         if source_file.suffix.lower() != ".md":
             raise SourceError(f"{source_file}: a release source must be a .md file")
+        from .segmenter import read_source, segment
+
         codes = [get_language(code).code for code in languages]
         text = read_source(source_file, max_bytes=self.max_source_bytes)
         segment(text, str(source_file), front_matter_keys=self.front_matter_keys)  # refuse before copying
@@ -216,6 +220,8 @@ class Project:
 
     def compile(self, *, check: bool = False, names: list[str] | None = None) -> CompileReport:
         """Write .mo files and approved releases; with check, write nothing and only report."""
+        from .compiler import render_html, render_markdown, unapproved, write_mo
+
         report = CompileReport()
         for name in names or self.releases():
             try:

@@ -35,6 +35,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .blocks import Block, Document
+from .defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 from .errors import SourceError
 from .escaping import escape_block_lines, escape_cell, escape_line_start, flatten
 from .front_matter import TOML_FENCE, format_value, toml_fields, yaml_fields
@@ -43,8 +44,6 @@ from .markdown import shared
 
 __all__ = ["Block", "Document", "decode_source", "make_parser", "read_source", "render", "segment"]
 
-DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary", "subtitle", "excerpt", "abstract")
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 _HARD_BREAK_SPACES = re.compile(r" {2,}$")
 
@@ -104,7 +103,6 @@ def _block_parser(text: str) -> MarkdownIt:
     return parser
 
 
-_BLOCK_PARSER = _block_parser("[^x]\n: x\n!!! x\n=== x")  # every plugin: what the nesting limit is read from
 # Links, images, autolinks, raw HTML, code spans and entities all need one of
 # these characters; without them an inline token's children are only text,
 # emphasis and breaks, and every letter of its content is in a text child.
@@ -347,7 +345,7 @@ _LEAF_OPENERS = frozenset({"paragraph_open", "heading_open", "table_open", "thea
 
 def _warn_unparsed(tokens: list[Token], warnings: list[str], path: str) -> None:
     """Warn about blocks markdown-it skips: whatever is nested deeper than its limit."""
-    limit = _BLOCK_PARSER.options.maxNesting
+    limit = _PARSER.options.maxNesting  # every parser of make_parser() has the preset's limit
     for tok in tokens:
         # A container opened at the last level has its content tokenized past the limit: skipped.
         if tok.nesting == 1 and tok.level >= limit - 1 and tok.type not in _LEAF_OPENERS:
