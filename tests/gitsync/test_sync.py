@@ -1,0 +1,206 @@
+"""The sync loop against a real bare remote and clones: commits, pulls, merges, pushes, failures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polib
+from sqlalchemy import select
+
+from translate_app.core import catalog as cat
+from translate_app.core.states import State, entry_state
+from translate_app.models import Proposal
+
+from .conftest import RELEASE, git
+
+CATALOG_DE = "locales/de/LC_MESSAGES/appeal.po"
+
+
+def remote_log(remote: Path, fmt: str = "%s") -> list[str]:
+    """Return the remote branch's commits, newest first, in a git log format."""
+    return git(remote, "log", f"--format={fmt}%x00", "main").split("\x00\n")[:-1]
+
+
+def test_saves_become_commits_with_trailers_and_no_email(make_instance, remote: Path) -> None:
+    """One commit per release and language, naming both and the count, crediting people by name only."""
+    service = make_instance()
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    service.save("olena", "de", "Signed on", "Unterzeichnet am 30. März 2026.")
+    service.save("taras", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
+    service.save("taras", "fr", "Stop the", "Arrêtez l'expulsion")
+
+    report = service.sync()
+
+    assert report.error is None and report.pushed
+    subjects = remote_log(remote)
+    assert subjects[:2] == ["appeal: French (fr), 1 segment", "appeal: German (de), 3 segments"]
+    body = remote_log(remote, "%B")[1]
+    olena, taras = service.users["olena"], service.users["taras"]
+    assert f"Co-authored-by: Olena Shevchenko <{olena}+olena@users.noreply.example.org>" in body
+    assert f"Co-authored-by: taras <{taras}+taras@users.noreply.example.org>" in body
+    assert "Release: appeal" in body and "Language: de" in body and "Segments: 3" in body
+    # The service commits; no address but the no-reply ones appears anywhere in the new history.
+    assert remote_log(remote, "%cn <%ce>")[0] == "translate-app <translate-app@users.noreply.example.org>"
+    new_history = git(remote, "log", "--format=%an %ae %cn %ce %B", "main~2..main")
+    assert set(re.findall(r"[\w.+-]+@[\w.-]+", new_history)) <= {
+        f"{olena}+olena@users.noreply.example.org", f"{taras}+taras@users.noreply.example.org",
+        "translate-app@users.noreply.example.org"}
+    pushed = git(remote, "show", f"main:{CATALOG_DE}")
+    assert 'msgstr "Stoppt die Abschiebung"' in pushed
+    header = pushed.split("\n\n")[0]
+    assert "@" not in header
+    # Nothing left to commit: a second sync makes no commit.
+    assert service.sync().commits == []
+    assert len(remote_log(remote)) == 3
+
+
+def test_source_change_pushed_elsewhere_is_merged_into_every_language(make_instance, other_clone: Path,
+                                                                      remote: Path) -> None:
+    """A changed source is pulled and merged into every catalog (msgmerge semantics), then pushed."""
+    service = make_instance()
+    service.save("olena", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
+    service.save("taras", "fr", "Protect", "Protégez les objecteurs.")
+    assert service.sync().pushed
+    git(other_clone, "pull", "-q")
+    changed = RELEASE.replace("Protect conscientious objectors.", "Protect all conscientious objectors.")
+    changed += "\nA new closing sentence.\n"
+    (other_clone / "source" / "appeal.md").write_text(changed, encoding="utf-8")
+    git(other_clone, "commit", "-qam", "Edit the release")
+    git(other_clone, "push", "-q")
+
+    report = service.sync()
+
+    assert report.error is None, report.error
+    assert report.updated_releases == ["appeal"]
+    for language, old_text in (("de", "Schützt Kriegsdienstverweigerer."), ("fr", "Protégez les objecteurs.")):
+        entry = service.entry(language, "Protect all")
+        assert entry.msgstr == old_text and entry_state(entry) == State.NEEDS_REVIEW
+        assert entry.previous_msgid == "Protect conscientious objectors."
+        assert service.entry(language, "A new closing").msgstr == ""
+    pushed = git(remote, "show", f"main:{CATALOG_DE}")
+    assert 'msgid "A new closing sentence."' in pushed
+    # One changed and one new segment: the old entry goes, two come.
+    assert remote_log(remote)[:3] == ["appeal: source and template (1 file)", "appeal: French (fr), 3 segments",
+                                      "appeal: German (de), 3 segments"]
+
+
+def test_poedit_edit_in_the_remote_is_read_back_with_its_state(make_instance, other_clone: Path) -> None:
+    """An approved text edited outside (re-wrapped, header stamped) is taken and drops to translated."""
+    service = make_instance()
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    service.save("olena", "de", "Signed on", "Unterzeichnet am 30. März 2026.")
+    service.approve("taras", "de", "Stop the")
+    service.approve("taras", "de", "Signed on")
+    assert service.sync().pushed
+    git(other_clone, "pull", "-q")
+    path = other_clone / CATALOG_DE
+    po = polib.pofile(str(path), wrapwidth=30)  # Poedit's own wrapping
+    po.metadata["Last-Translator"] = "Partner <partner@example.org>"
+    po.metadata["X-Generator"] = "Poedit 3.4"
+    next(e for e in po if e.msgid.startswith("Stop the")).msgstr = "Stoppt die Abschiebung jetzt"
+    po.save(str(path))
+    git(other_clone, "commit", "-qam", "Poedit")
+    git(other_clone, "push", "-q")
+
+    report = service.sync()
+
+    assert report.error is None and report.conflicts == 0
+    edited = service.entry("de", "Stop the")
+    assert edited.msgstr == "Stoppt die Abschiebung jetzt"
+    assert entry_state(edited) == State.TRANSLATED  # the approval's hash no longer matches
+    assert entry_state(service.entry("de", "Signed on")) == State.APPROVED
+    text = (service.root / CATALOG_DE).read_text(encoding="utf-8")
+    assert "partner@example.org" not in text and "@" not in text.split("\n\n")[0]
+
+
+def test_conflicting_edit_on_both_sides_keeps_both_texts(make_instance, other_clone: Path, remote: Path) -> None:
+    """Ours stays in the catalog; theirs becomes an open proposal saying it came from a git merge."""
+    service = make_instance()
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    assert service.sync().pushed
+    git(other_clone, "pull", "-q")
+    path = other_clone / CATALOG_DE
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgid.startswith("Stop the")).msgstr = "Die Abschiebung stoppen"
+    next(e for e in po if e.msgid.startswith("Signed on")).msgstr = "Unterzeichnet am 30. März"
+    po.save(str(path))
+    git(other_clone, "commit", "-qam", "Partner's edit")
+    git(other_clone, "push", "-q")
+    service.save("taras", "de", "Stop the", "Stoppt sofort die Abschiebung")
+
+    report = service.sync()
+
+    assert report.error is None and report.conflicts == 1 and report.pushed
+    assert service.entry("de", "Stop the").msgstr == "Stoppt sofort die Abschiebung"
+    assert service.entry("de", "Signed on").msgstr == "Unterzeichnet am 30. März"  # only they changed it
+    with service.sessions() as session:
+        proposals = session.scalars(select(Proposal)).all()
+        assert [(p.text, p.status) for p in proposals] == [("Die Abschiebung stoppen", "open")]
+        assert proposals[0].reason.startswith("git merge")
+    pushed = git(remote, "show", f"main:{CATALOG_DE}")
+    assert "Stoppt sofort die Abschiebung" in pushed and "Unterzeichnet am 30. März" in pushed
+    assert service.sync().conflicts == 0  # recorded once, not again on the next sync
+    with service.sessions() as session:
+        assert len(session.scalars(select(Proposal)).all()) == 1
+
+
+def test_push_to_a_remote_that_is_gone_is_retried_and_loses_nothing(make_instance, remote: Path) -> None:
+    """While the remote is away, saves go on and commits wait; the next sync pushes them all."""
+    from translate_app.gitsync.state import SyncState
+
+    service = make_instance()
+    away = remote.with_name("away.git")
+    remote.rename(away)
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    report = service.sync()
+    assert report.error and not report.pushed
+    assert report.commits == ["appeal: German (de), 1 segment"]  # committed here, waiting
+    state = SyncState(service.settings.instance_dir).load()
+    assert state["last_error"] == report.error and state["failures"] == 1 and state["next_retry_at"]
+    service.save("taras", "de", "Signed on", "Unterzeichnet am 30. März 2026.")  # saving goes on
+    assert service.sync().error
+    assert SyncState(service.settings.instance_dir).load()["failures"] == 2
+    away.rename(remote)
+
+    report = service.sync()
+
+    assert report.error is None and report.pushed
+    pushed = git(remote, "show", f"main:{CATALOG_DE}")
+    assert "Stoppt die Abschiebung" in pushed and "Unterzeichnet am 30. März 2026." in pushed
+    state = SyncState(service.settings.instance_dir).load()
+    assert state["last_error"] is None and state["failures"] == 0
+
+
+def test_two_instances_against_one_remote_lose_and_duplicate_nothing(make_instance, remote: Path) -> None:
+    """Each instance's saves arrive once in the remote and in the other instance."""
+    a, b = make_instance("a"), make_instance("b")
+    a.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    b.save("taras", "de", "Signed on", "Unterzeichnet am 30. März 2026.")
+    b.save("taras", "fr", "Stop the", "Arrêtez l'expulsion")
+    assert a.sync().pushed
+    assert b.sync().pushed  # rejected first? no: it pulls, merges, then pushes
+    assert a.sync().error is None
+    for instance in (a, b):
+        assert instance.entry("de", "Stop the").msgstr == "Stoppt die Abschiebung"
+        assert instance.entry("de", "Signed on").msgstr == "Unterzeichnet am 30. März 2026."
+        assert instance.entry("fr", "Stop the").msgstr == "Arrêtez l'expulsion"
+        with instance.sessions() as session:
+            assert session.scalars(select(Proposal)).all() == []
+    assert (a.root / CATALOG_DE).read_bytes() == (b.root / CATALOG_DE).read_bytes()
+    subjects = remote_log(remote)
+    assert subjects.count("appeal: German (de), 1 segment") == 2  # one from each, none twice
+    assert subjects.count("appeal: French (fr), 1 segment") == 1
+    assert git(a.root, "status", "--porcelain", "--", "locales", "source") == ""
+    assert git(b.root, "rev-parse", "HEAD") == git(remote, "rev-parse", "main")
+
+
+def test_sync_of_a_folder_that_is_not_a_clone_says_so(tmp_path: Path) -> None:
+    """A project folder without git gets a clear error, recorded, and nothing changes."""
+    from translate_app.config import Settings
+    from translate_app.gitsync.service import GitSync
+
+    (tmp_path / "source").mkdir()
+    report = GitSync(Settings(root=tmp_path)).sync()
+    assert report.error and "not a git clone" in report.error
