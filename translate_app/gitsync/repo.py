@@ -9,6 +9,7 @@ are never written to the repository's configuration or to disk.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,8 +87,7 @@ class Repo:
             raise GitError("git is not installed") from exc
         if check and proc.returncode != 0:
             err = proc.stderr.decode("utf-8", "replace").strip()
-            last = [line for line in err.splitlines() if line.strip()]
-            raise GitError(f"git {args[0]}: {last[-1] if last else f'exit code {proc.returncode}'}", stderr=err)
+            raise GitError(f"git {args[0]}: {reason(err, proc.returncode)}", stderr=err)
         return proc.stdout
 
     def text(self, *args: str, **kwargs) -> str:
@@ -222,8 +222,18 @@ class Repo:
             return True, ""
         if "[rejected]" in out or "non-fast-forward" in out or "fetch first" in out:
             raise PushRejectedError("the remote branch moved on; pull first")
-        last = [line for line in out.splitlines() if line.strip() and not line.startswith(("To ", "Done"))]
-        return False, last[-1].strip() if last else f"exit code {proc.returncode}"
+        return False, reason(out, proc.returncode)
+
+
+_USERINFO = re.compile(r"(://)[^/@\s]+@")
+
+
+def reason(output: str, code: int) -> str:
+    """Return the line of git's output that says why it failed, without credentials in URLs."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    line = fatal[0].split(":", 1)[1].strip() if fatal else (lines[-1] if lines else f"exit code {code}")
+    return _USERINFO.sub(r"\1***@", line)
 
 
 class PushRejectedError(GitError):
