@@ -52,9 +52,10 @@ from .state import SyncState
 
 log = logging.getLogger(__name__)
 
-_CATALOG = re.compile(r"^locales/([^/]+)/LC_MESSAGES/([^/]+)\.po$")
-_TEMPLATE = re.compile(r"^locales/templates/([^/]+)\.pot$")
-_SOURCE = re.compile(r"^source/([^/]+?)(?:\.glossary)?\.(md|yml)$")
+# Hidden files (locks, temporary files, working folders) are never anybody's content.
+_CATALOG = re.compile(r"^locales/([^/.][^/]*)/LC_MESSAGES/([^/.][^/]*)\.po$")
+_TEMPLATE = re.compile(r"^locales/templates/([^/.][^/]*)\.pot$")
+_SOURCE = re.compile(r"^source/([^/.][^/]*?)(?:\.glossary)?\.(md|yml)$")
 PATHSPECS = ("source", "locales")
 #: Audit actions that do not change a catalog (so credit nobody in a commit).
 _NOT_EDITS = ("propose", "reject proposal", "git conflict")
