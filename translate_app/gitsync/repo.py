@@ -187,9 +187,17 @@ class Repo:
         self.run("read-tree", "HEAD")
 
     def commit_index(self, message: str) -> str:
-        """Commit what the index holds as the service and return the new commit."""
-        self.run("commit", "-q", "--no-verify", "--allow-empty-message", "-F", "-", input=message.encode("utf-8"))
-        return self.rev("HEAD") or ""
+        """Commit what the index holds as the service on the current branch and return the new commit.
+
+        Plumbing rather than `git commit`: no hooks, no status scan of the
+        working tree, which a save may be changing meanwhile.
+        """
+        tree = self.text("write-tree")
+        head = self.rev("HEAD")
+        parents = ["-p", head] if head else []
+        commit = self.text("commit-tree", tree, *parents, "-F", "-", input=message.encode("utf-8"))
+        self.run("update-ref", "-m", "translate-app sync: commit", "HEAD", commit, *([head] if head else []))
+        return commit
 
     def commit_merge(self, message: str, other: str) -> str:
         """Commit the index as a merge of HEAD and another commit, moving the current branch to it."""

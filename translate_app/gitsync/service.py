@@ -186,12 +186,11 @@ class GitSync:
         snapshot = self._max_audit_id()
         subjects: list[str] = []
         other: dict[str, list[str]] = defaultdict(list)
+        credits = dict(self.state.load().get("audit_ids", {}))
         for rel in self.repo.dirty_paths(*PATHSPECS):
             m = _CATALOG.match(rel)
             if m:
-                subject = self._commit_catalog(rel, m.group(2), m.group(1), why)
-                if subject:
-                    subjects.append(subject)
+                subjects.append(self._commit_catalog(rel, m.group(2), m.group(1), why, credits))
                 continue
             name = self._release_of(rel)
             if name is not None:
@@ -203,8 +202,11 @@ class GitSync:
             subject = f"{name}: source and template ({len(paths)} file{'s' if len(paths) != 1 else ''})"
             self.repo.commit_index(subject + "\n\nChanged in translate-app.\n")
             subjects.append(subject)
+        # Written once per run: a crash before this line credits someone twice, never nobody.
+        changes: dict = {"audit_ids": credits}
         if snapshot is not None:
-            self.state.update(counted_audit_id=snapshot)
+            changes["counted_audit_id"] = snapshot
+        self.state.update(**changes)
         return subjects
 
     @staticmethod
@@ -215,16 +217,24 @@ class GitSync:
                 return m.group(1)
         return None
 
-    def _commit_catalog(self, rel: str, release: str, language: str, why: str) -> str | None:
+    def _commit_catalog(self, rel: str, release: str, language: str, why: str, credits: dict[str, int]) -> str:
         path = self.project.root / rel
         with cat.catalog_lock(path):
             content = path.read_bytes() if path.is_file() else None
             credited_to = self._max_audit_id(release, language)
-        old = self._parse(self.repo.show("HEAD", rel), rel)
-        new = self._parse(content, rel)
-        count = pomerge.changed_segments(old, new) if new is not None else len(old or [])
+        try:
+            old = self._parse(self.repo.show("HEAD", rel), rel)
+        except TranslateAppError:
+            old = None
+        try:
+            new = self._parse(content, rel)
+        except TranslateAppError:
+            new = None  # committed as it is (the truth is the file); counted as all changed
+            count = len(old or []) or 1
+        else:
+            count = pomerge.changed_segments(old, new) if new is not None else len(old or [])
         key = f"{release}/{language}"
-        credited = self.state.load().get("audit_ids", {}).get(key, 0)
+        credited = credits.get(key, 0)
         people = self._volunteers(release, language, credited, credited_to) if credited_to else []
         try:
             lang_name = get_language(language).english_name
@@ -234,7 +244,7 @@ class GitSync:
         body = [subject, ""]
         if why:
             body.append(f"Catalog updated {why} (msgmerge semantics).")
-        elif new is None:
+        elif content is None:
             body.append("Catalog removed in translate-app.")
         else:
             body.append(f"{count} segment{'s' if count != 1 else ''} translated or reviewed in translate-app.")
@@ -246,9 +256,7 @@ class GitSync:
         self.repo.stage(rel, content)
         self.repo.commit_index("\n".join(body) + "\n")
         if credited_to:
-            data = self.state.load()
-            data.setdefault("audit_ids", {})[key] = max(credited_to, credited)
-            self.state.save(data)
+            credits[key] = max(credited_to, credited)
         return subject
 
     # -- the database: who changed what ------------------------------------------

@@ -87,6 +87,18 @@ def _status_helper():
     return {"git_sync_status": sync_status}
 
 
+def _source_text(release: str, language: str, segment_id: str) -> str:
+    """Return the source text of a segment, or "" when it is gone."""
+    from ..core.catalog import find_entry
+    from ..core.errors import TranslateAppError
+
+    try:
+        entry = find_entry(settings().project().load_catalog(release, language), segment_id)
+    except TranslateAppError:
+        return ""
+    return entry.msgid if entry is not None else ""
+
+
 def sync_status() -> dict | None:
     """Return what the coordinator's page shows about git, or None when the folder is not a clone."""
     sched = scheduler()
@@ -100,7 +112,9 @@ def sync_status() -> dict | None:
     except GitError as exc:
         remote, branch, ahead = None, None, ""
         state.setdefault("last_error", str(exc))
-    conflicts = merge_conflicts(db.session, limit=50)
+    conflicts = [{"release": p.release, "language": p.language, "text": p.text, "at": p.at,
+                  "source": _source_text(p.release, p.language, p.segment_id)}
+                 for p in merge_conflicts(db.session, limit=50)]
     db.session.commit()
     return {
         "automatic": settings().git_sync, "remote": remote, "branch": branch, "state": state,
