@@ -108,3 +108,17 @@ def test_git_error_lines_name_the_reason_without_credentials() -> None:
     out = ("remote: Invalid username or password.\n"
            "fatal: Authentication failed for 'https://bot:ghp_token123@forge.example/org/site.git/'\n")
     assert reason(out, 128) == "Authentication failed for 'https://***@forge.example/org/site.git/'"
+
+
+def test_counting_changed_entries_by_text_agrees_with_parsing() -> None:
+    """The fast count over texts gives the parsed count, and ignores another tool's wrapping."""
+    long = "word " * 40
+    old = catalog(a="A", b=long.strip())
+    new = catalog(a="A2", b=long.strip(), c="C")
+    new.append(polib.POEntry(msgid="d", msgstr="", msgctxt="ctx"))
+    assert pomerge.count_changed(str(old), str(new)) == pomerge.changed_segments(old, new) == 3
+    rewrapped = catalog(a="A", b=long.strip())
+    rewrapped.wrapwidth = 30
+    rewrapped[0].occurrences = [("source/x.md", "3")]
+    assert pomerge.count_changed(str(old), str(rewrapped)) == 0
+    assert pomerge.count_changed(None, str(new)) == 4

@@ -204,3 +204,38 @@ def test_sync_of_a_folder_that_is_not_a_clone_says_so(tmp_path: Path) -> None:
     (tmp_path / "source").mkdir()
     report = GitSync(Settings(root=tmp_path)).sync()
     assert report.error and "not a git clone" in report.error
+
+
+def test_squash_merged_translation_branch_is_rebuilt_not_rebased(make_instance, other_clone: Path,
+                                                                   remote: Path) -> None:
+    """After a squash merge, changes made since are neither conflicts nor a replay of the merged work."""
+    service = make_instance(git_push="pull-request", git_translation_branch="translate-app/translations")
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    service.save("olena", "de", "Signed on", "Unterzeichnet am 30. März 2026.")
+    report = service.sync()
+    assert report.pushed and report.error is None
+    assert git(remote, "rev-parse", "main") != git(remote, "rev-parse", "translate-app/translations")
+    # The organisation squash-merges the pull request and deletes the branch.
+    git(other_clone, "fetch", "-q")
+    git(other_clone, "merge", "-q", "--squash", "origin/translate-app/translations")
+    git(other_clone, "commit", "-qm", "Translations (#1)")
+    git(other_clone, "push", "-q", "origin", "main", ":translate-app/translations")
+    # Meanwhile volunteers went on: one of the merged entries changed again, one new.
+    service.save("taras", "de", "Stop the", "Stoppt sofort die Abschiebung")
+    service.save("taras", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
+
+    report = service.sync()
+
+    assert report.error is None and report.rebuilt and report.pushed
+    assert report.conflicts == 0
+    with service.sessions() as session:
+        assert session.scalars(select(Proposal)).all() == []
+    assert service.entry("de", "Stop the").msgstr == "Stoppt sofort die Abschiebung"
+    # The new translation branch starts from the squash commit and holds only the new work.
+    branch = "translate-app/translations"
+    assert git(remote, "merge-base", "--is-ancestor", "main", branch) == ""
+    assert git(remote, "log", "--format=%s", f"main..{branch}").split("\n")[:-1] == [
+        "appeal: German (de), 2 segments"]
+    diff = git(remote, "diff", "main", branch)
+    assert "+msgstr \"Stoppt sofort die Abschiebung\"" in diff and "Schützt" in diff
+    assert "Unterzeichnet" not in diff  # merged already: not proposed again

@@ -137,3 +137,41 @@ def changed_segments(old: polib.POFile | None, new: polib.POFile) -> int:
     after = {_key(e): entry_version(e) for e in new if not e.obsolete and e.msgid}
     changed = sum(1 for key, version in after.items() if before.get(key) != version)
     return changed + sum(1 for key in before if key not in after)
+
+
+_CONTINUATION = re.compile(r'"[ \t]*\r?\n[ \t]*"')
+_SKIP_LINE = re.compile(r"^#[:.]")  # occurrences and extracted comments come from the source, not people
+
+
+def _entry_blocks(text: str) -> dict[str, str]:
+    """Split a catalog's text into its live entries: {msgctxt and msgid as written: the rest}, unwrapped."""
+    blocks: dict[str, str] = {}
+    for block in re.split(r"\n[ \t]*\n", _CONTINUATION.sub("", text.replace("\r\n", "\n"))):
+        lines: list[str] = []
+        for line in block.strip("\n").split("\n"):
+            if not line or _SKIP_LINE.match(line):
+                continue
+            if line.startswith("# ") and lines and lines[-1].startswith("# "):
+                lines[-1] += " " + line[2:]  # a translator comment wrapped by a tool
+            else:
+                lines.append(line)
+        if not lines or any(line.startswith("#~") for line in lines):
+            continue
+        key = "\n".join(line for line in lines if line.startswith(("msgctxt", "msgid ")))
+        if key in ('msgid ""', ""):
+            continue  # the header
+        blocks[key] = "\n".join(lines)
+    return blocks
+
+
+def count_changed(old_text: str | None, new_text: str) -> int:
+    """Count live entries added, changed or removed between two catalog texts, without parsing them.
+
+    Fast enough for every commit: string continuation lines are joined (so a
+    tool's wrapping counts as no change), occurrences and extracted comments
+    are left out, as are the header and obsolete entries.
+    """
+    before = _entry_blocks(old_text or "")
+    after = _entry_blocks(new_text)
+    changed = sum(1 for key, block in after.items() if before.get(key) != block)
+    return changed + sum(1 for key in before if key not in after)

@@ -186,18 +186,19 @@ class Repo:
         """Make the index match HEAD again (the working files are not touched)."""
         self.run("read-tree", "HEAD")
 
-    def commit_index(self, message: str) -> str:
-        """Commit what the index holds as the service on the current branch and return the new commit.
+    def commit_index(self, message: str, parent: str | None) -> str:
+        """Make a commit of what the index holds, as the service, on `parent`; no branch moves (see move_head).
 
         Plumbing rather than `git commit`: no hooks, no status scan of the
         working tree, which a save may be changing meanwhile.
         """
         tree = self.text("write-tree")
-        head = self.rev("HEAD")
-        parents = ["-p", head] if head else []
-        commit = self.text("commit-tree", tree, *parents, "-F", "-", input=message.encode("utf-8"))
-        self.run("update-ref", "-m", "translate-app sync: commit", "HEAD", commit, *([head] if head else []))
-        return commit
+        parents = ["-p", parent] if parent else []
+        return self.text("commit-tree", tree, *parents, "-F", "-", input=message.encode("utf-8"))
+
+    def move_head(self, commit: str, expected: str | None, why: str) -> None:
+        """Move the current branch to a commit, if it is still at `expected`."""
+        self.run("update-ref", "-m", f"translate-app sync: {why}", "HEAD", commit, *([expected] if expected else []))
 
     def commit_merge(self, message: str, other: str) -> str:
         """Commit the index as a merge of HEAD and another commit, moving the current branch to it."""
@@ -212,23 +213,34 @@ class Repo:
         head = self.rev("HEAD")
         self.run("update-ref", "-m", "translate-app sync: fast-forward", "HEAD", other, head)
 
-    def fetch(self, remote: str, branch: str) -> str | None:
+    def fetch(self, remote: str, branch: str, *, missing_ok: bool = False) -> str | None:
         """Fetch a branch of a remote into its remote-tracking ref and return its commit (None: no such branch)."""
         tracking = f"refs/remotes/{remote}/{branch}"
+        if missing_ok:
+            listed = self.text("ls-remote", "--heads", remote, f"refs/heads/{branch}", network=True)
+            if not listed:
+                self.run("update-ref", "-d", tracking, check=False)
+                return None
         self.run("fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{tracking}", network=True)
         return self.rev(tracking)
 
-    def push(self, remote: str, branch: str) -> tuple[bool, str]:
-        """Push HEAD to a remote branch; return (pushed, git's message) and tell a rejection from a failure."""
+    def push(self, remote: str, branch: str, *, lease: str | None = None) -> tuple[bool, str]:
+        """Push HEAD to a remote branch; return (pushed, git's message) and tell a rejection from a failure.
+
+        With `lease` (the commit the remote branch is expected at, "" for none),
+        the branch is replaced even if HEAD does not descend from it, unless
+        someone moved it meanwhile (a rejection then).
+        """
+        helper = ["-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}"] \
+            if self.credentials.secret else []
+        force = [f"--force-with-lease=refs/heads/{branch}:{lease}"] if lease is not None else []
         proc = subprocess.run(
-            ["git", "-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}",
-             "push", "--porcelain", remote, f"HEAD:refs/heads/{branch}"] if self.credentials.secret else
-            ["git", "push", "--porcelain", remote, f"HEAD:refs/heads/{branch}"],
+            ["git", *helper, "push", "--porcelain", *force, remote, f"HEAD:refs/heads/{branch}"],
             cwd=self.root, capture_output=True, env=self._env(), timeout=GIT_TIMEOUT)
         out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
         if proc.returncode == 0:
             return True, ""
-        if "[rejected]" in out or "non-fast-forward" in out or "fetch first" in out:
+        if "[rejected]" in out or "non-fast-forward" in out or "fetch first" in out or "stale info" in out:
             raise PushRejectedError("the remote branch moved on; pull first")
         return False, reason(out, proc.returncode)
 

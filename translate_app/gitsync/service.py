@@ -76,6 +76,7 @@ class SyncReport:
     conflicts: int = 0
     updated_releases: list[str] = field(default_factory=list)
     pushed: bool = False
+    rebuilt: bool = False  # the translation branch was squash-merged and rebuilt on the branch
     error: str | None = None
     busy: bool = False  # another sync of this instance was running
 
@@ -88,6 +89,8 @@ class SyncReport:
             out.append(f"pulled {self.pulled[:10]}: {self.merged_files} file(s) merged, "
                        f"{self.conflicts} entr{'y' if self.conflicts == 1 else 'ies'} changed on both sides")
         out += [f"updated from the changed source: {name}" for name in self.updated_releases]
+        if self.rebuilt:
+            out.append("the translation branch was merged: rebuilt on the current branch")
         if self.pushed:
             out.append("pushed")
         if self.error:
@@ -142,11 +145,14 @@ class GitSync:
         report.commits += self.commit_pending()
         if not pull:
             return
+        if self.settings.git_push == "pull-request":
+            self._sync_translation_branch(report, remote, branch, push=push)
+            return
         for _ in range(PUSH_ROUNDS):
             theirs = self.repo.fetch(remote, branch)
             if theirs is not None:
                 self.merge_remote(theirs, report)
-                report.commits += self.commit_pending(why="from the changed source")
+                report.commits += self.commit_pending(why=set(report.updated_releases))
             if not push:
                 return
             head = self.repo.rev("HEAD")
@@ -164,6 +170,109 @@ class GitSync:
         raise GitError(f"push to {remote}/{branch} rejected {PUSH_ROUNDS} times (the branch keeps moving); "
                        "retried later")
 
+    # -- pull-request mode: a translation branch, rebuilt when it was squash-merged ---------------
+    def _sync_translation_branch(self, report: SyncReport, remote: str, branch: str, *, push: bool) -> None:
+        """Pull the branch, push our work to the translation branch for a pull request.
+
+        When the organisation merged the translation branch by squashing (or
+        rebasing) it, the branch's commits are not in its history, so git's
+        merge base would be older than our pushed work and every entry we
+        changed again since would look changed on both sides. So when the
+        branch holds exactly what we last pushed, our commits since that push
+        are replayed on top of it (by plumbing; the working files are
+        untouched) and the translation branch is rebuilt from there.
+        """
+        target = self.settings.git_translation_branch
+        for _ in range(PUSH_ROUNDS):
+            theirs = self.repo.fetch(remote, branch)
+            state = self.state.load()
+            pushed = state.get("translation_pushed")
+            if theirs is not None and pushed and self.repo.rev(pushed) and not self.repo.is_ancestor(pushed, theirs) \
+                    and self._absorbed(state.get("translation_files", {}), theirs):
+                self.rebuild_on(theirs, pushed)
+                report.rebuilt = True
+            if theirs is not None:
+                self.merge_remote(theirs, report)
+            tip = self.repo.fetch(remote, target, missing_ok=True)
+            if tip is not None and not self.repo.is_ancestor(tip, self.repo.rev("HEAD") or tip) \
+                    and (theirs is None or not self.repo.is_ancestor(tip, theirs)) and tip != pushed:
+                self.merge_remote(tip, report)  # someone added commits to the translation branch
+            report.commits += self.commit_pending(why=set(report.updated_releases))
+            if not push:
+                return
+            head = self.repo.rev("HEAD")
+            if theirs is not None and self.repo.text("rev-parse", f"{head}^{{tree}}") == \
+                    self.repo.text("rev-parse", f"{theirs}^{{tree}}"):
+                return  # nothing the branch lacks: no pull request needed
+            if head == tip:
+                return
+            try:
+                ok, message = self.repo.push(remote, target, lease=tip or "")
+            except PushRejectedError:
+                continue
+            if not ok:
+                raise GitError(f"push to {remote}/{target} failed: {message}; the commits wait here and "
+                               "the push is retried")
+            base = self.repo.merge_base(head, theirs) if theirs else None
+            files = {rel: self.repo.text("rev-parse", f"{head}:{rel}")
+                     for rel in self.repo.changed_paths(base, head)} if base else {}
+            self.state.update(translation_pushed=head, translation_files=files)
+            report.pushed = True
+            return
+        raise GitError(f"push to {remote}/{target} rejected {PUSH_ROUNDS} times; retried later")
+
+    def _absorbed(self, files: dict[str, str], commit: str) -> bool:
+        """Say whether a commit holds every file exactly as we last pushed it (a squash or rebase merge)."""
+        if not files:
+            return False
+        for rel, blob in files.items():
+            if self.repo.text("rev-parse", "-q", "--verify", f"{commit}:{rel}", check=False) != blob:
+                return False
+        return True
+
+    def rebuild_on(self, new_base: str, pushed: str) -> None:
+        """Replay our commits made since `pushed` on top of `new_base` and move the branch there."""
+        old_head = self.repo.rev("HEAD")
+        # Ours since the push; not the branch's own commits that came in through earlier merges.
+        commits = self.repo.text("rev-list", "--reverse", "--no-merges", old_head, f"^{pushed}",
+                                 f"^{new_base}").split()
+        self.repo.run("read-tree", new_base)
+        tip = new_base
+        for commit in commits:
+            for rel in self.repo.changed_paths(f"{commit}^", commit):
+                self.repo.stage(rel, self.repo.show(commit, rel))
+            tree = self.repo.text("write-tree")
+            message = self.repo.run("log", "-1", "--format=%B", commit)
+            tip = self.repo.text("commit-tree", tree, "-p", tip, "-F", "-", input=message)
+        self.repo.run("update-ref", "-m", "translate-app sync: rebuild on the squash-merged branch", "HEAD", tip,
+                      old_head)
+        self.repo.reset_index()
+        self._update_working(old_head, tip)
+
+    def _update_working(self, old: str, new: str) -> None:
+        """Bring the working files from commit `old` to commit `new`, keeping changes saved since `old`."""
+        for rel in self.repo.changed_paths(old, new):
+            old_b, new_b = self.repo.show(old, rel), self.repo.show(new, rel)
+            path = self.project.root / rel
+            if _CATALOG.match(rel):
+                with cat.catalog_lock(path):
+                    local_b = path.read_bytes() if path.is_file() else None
+                    result, _ = self._merge_bytes(old_b, local_b, new_b, rel)
+                    self._write(path, local_b, result)
+            else:
+                local_b = path.read_bytes() if path.is_file() else None
+                if local_b == old_b:
+                    self._write(path, local_b, new_b)
+
+    @staticmethod
+    def _write(path: Path, before: bytes | None, after: bytes | None) -> None:
+        if after == before:
+            return
+        if after is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_atomic(path, after, later_mtime=True)
+
     def _record(self, report: SyncReport) -> None:
         data = self.state.load()
         now = time.time()
@@ -180,17 +289,20 @@ class GitSync:
         self.state.save(data)
 
     # -- 1. commit ---------------------------------------------------------------
-    def commit_pending(self, *, why: str = "") -> list[str]:
+    def commit_pending(self, *, why: set[str] | None = None) -> list[str]:
         """Commit every changed file of source/ and locales/: one commit per catalog, one per release's other files."""
         self.repo.reset_index()
         snapshot = self._max_audit_id()
         subjects: list[str] = []
         other: dict[str, list[str]] = defaultdict(list)
         credits = dict(self.state.load().get("audit_ids", {}))
+        start = head = self.repo.rev("HEAD")
         for rel in self.repo.dirty_paths(*PATHSPECS):
             m = _CATALOG.match(rel)
             if m:
-                subjects.append(self._commit_catalog(rel, m.group(2), m.group(1), why, credits))
+                subject, head = self._commit_catalog(rel, m.group(2), m.group(1), m.group(2) in (why or ()),
+                                                     credits, head)
+                subjects.append(subject)
                 continue
             name = self._release_of(rel)
             if name is not None:
@@ -200,8 +312,10 @@ class GitSync:
                 path = self.project.root / rel
                 self.repo.stage(rel, path.read_bytes() if path.is_file() else None)
             subject = f"{name}: source and template ({len(paths)} file{'s' if len(paths) != 1 else ''})"
-            self.repo.commit_index(subject + "\n\nChanged in translate-app.\n")
+            head = self.repo.commit_index(subject + "\n\nChanged in translate-app.\n", head)
             subjects.append(subject)
+        if head != start:
+            self.repo.move_head(head, start, "commit")
         # Written once per run: a crash before this line credits someone twice, never nobody.
         changes: dict = {"audit_ids": credits}
         if snapshot is not None:
@@ -217,22 +331,18 @@ class GitSync:
                 return m.group(1)
         return None
 
-    def _commit_catalog(self, rel: str, release: str, language: str, why: str, credits: dict[str, int]) -> str:
+    def _commit_catalog(self, rel: str, release: str, language: str, updated: bool, credits: dict[str, int],
+                        head: str | None) -> tuple[str, str]:
         path = self.project.root / rel
         with cat.catalog_lock(path):
             content = path.read_bytes() if path.is_file() else None
             credited_to = self._max_audit_id(release, language)
-        try:
-            old = self._parse(self.repo.show("HEAD", rel), rel)
-        except TranslateAppError:
-            old = None
-        try:
-            new = self._parse(content, rel)
-        except TranslateAppError:
-            new = None  # committed as it is (the truth is the file); counted as all changed
-            count = len(old or []) or 1
+        old = self.repo.show(head, rel)
+        if content is None:
+            count = pomerge.count_changed(None, old.decode("utf-8", "replace")) if old else 0
         else:
-            count = pomerge.changed_segments(old, new) if new is not None else len(old or [])
+            count = pomerge.count_changed(old.decode("utf-8", "replace") if old else None,
+                                          content.decode("utf-8", "replace"))
         key = f"{release}/{language}"
         credited = credits.get(key, 0)
         people = self._volunteers(release, language, credited, credited_to) if credited_to else []
@@ -242,22 +352,23 @@ class GitSync:
             lang_name = language
         subject = f"{release}: {lang_name} ({language}), {count} segment{'s' if count != 1 else ''}"
         body = [subject, ""]
-        if why:
-            body.append(f"Catalog updated {why} (msgmerge semantics).")
-        elif content is None:
+        if content is None:
             body.append("Catalog removed in translate-app.")
         else:
-            body.append(f"{count} segment{'s' if count != 1 else ''} translated or reviewed in translate-app.")
+            if updated:
+                body.append("Catalog updated from the changed source (msgmerge semantics).")
+            if people or not updated:
+                body.append("Translated or reviewed in translate-app.")
         body += [f"Release: {release}", f"Language: {language}", f"Segments: {count}"]
         if people:
             body.append("")
             body += [f"Co-authored-by: {trailer_name(u.shown_name)} "
                      f"<{noreply_address(u, self.settings.git_noreply_domain)}>" for u in people]
         self.repo.stage(rel, content)
-        self.repo.commit_index("\n".join(body) + "\n")
+        commit = self.repo.commit_index("\n".join(body) + "\n", head)
         if credited_to:
             credits[key] = max(credited_to, credited)
-        return subject
+        return subject, commit
 
     # -- the database: who changed what ------------------------------------------
     def _session(self) -> Session | None:
