@@ -10,7 +10,9 @@ All in a temporary folder with real git (a bare remote and clones):
    merges the template into the 40 catalogs and commits them. GNU `msgmerge
    --previous` merges the same new template into the same 40 catalogs (the
    service's copies from before the pull) in the same run. The ratio compares
-   the whole sync (git included) and the merge into the catalogs alone.
+   the whole sync (git included) and the merge into the catalogs alone. The
+   machine may be shared: the three are alternated, repeated (`--repeats`),
+   and the best of each is compared.
 2. **commit 1,000 saved segments in batches**: 1,000 saves through the
    service's save path (group commit, audit log), 25 per language, with a
    commit run after every 100 saves, as the batching rule would (N = 100).
@@ -117,42 +119,51 @@ def push_source_change(tmp: Path, bare: Path, segments: int, changed: int, added
     git(other, "push", "-q")
 
 
-def bench_merge(tmp: Path, bare: Path, codes: list[str], segments: int) -> dict:
+def bench_merge(tmp: Path, bare: Path, codes: list[str], segments: int, repeats: int) -> dict:
+    """Time the sync of a changed source, the merge alone and msgmerge, alternated, `repeats` times each."""
+    import statistics
+
     from translate_app.gitsync.service import GitSync
 
-    settings, sessions = clone_instance(tmp, bare, "merge")
-    project = settings.project()
+    clones = [clone_instance(tmp, bare, f"merge{i}") for i in range(repeats)]  # each pulls the same change
+    project = clones[0][0].project()
     before = tmp / "before"
-    for code in codes:  # the service's catalogs before the pull, for msgmerge
+    for code in codes:  # the service's catalogs before the pull, for msgmerge and the merge alone
         (before / code).mkdir(parents=True)
         shutil.copy(project.catalog_path("bench", code), before / code / "bench.po")
     push_source_change(tmp, bare, segments, changed=20, added=10, tag="merge")
-    service = GitSync(settings, sessions)
-    start = time.perf_counter()
-    report = service.sync(push=False)
-    sync_seconds = time.perf_counter() - start
-    assert report.error is None and report.updated_releases == ["bench"], report.lines()
-
-    # The merge into the catalogs alone, as Project.update does it (same inputs again).
-    for code in codes:
-        shutil.copy(before / code / "bench.po", project.catalog_path("bench", code))
-    start = time.perf_counter()
-    project.update("bench")
-    update_seconds = time.perf_counter() - start
-
-    # GNU msgmerge over the same 40 catalogs and the same new template.
-    pot = project.template_path("bench")
     out = tmp / "msgmerge-out"
     out.mkdir()
-    start = time.perf_counter()
-    for code in codes:
-        subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(out / f"{code}.po"),
-                        str(before / code / "bench.po"), str(pot)], check=True)
-    msgmerge_seconds = time.perf_counter() - start
-    return {"languages": len(codes), "segments": segments, "sync_seconds": round(sync_seconds, 3),
-            "merge_into_catalogs_seconds": round(update_seconds, 3), "msgmerge_seconds": round(msgmerge_seconds, 3),
-            "sync_vs_msgmerge": round(sync_seconds / msgmerge_seconds, 2),
-            "merge_vs_msgmerge": round(update_seconds / msgmerge_seconds, 2), "commits": len(report.commits)}
+    times: dict[str, list[float]] = {"sync": [], "merge": [], "msgmerge": []}
+    commits = 0
+    for settings, sessions in clones:
+        start = time.perf_counter()
+        report = GitSync(settings, sessions).sync(push=False)
+        times["sync"].append(time.perf_counter() - start)
+        assert report.error is None and report.updated_releases == ["bench"], report.lines()
+        commits = len(report.commits)
+        pot = settings.project().template_path("bench")
+
+        start = time.perf_counter()  # GNU msgmerge over the same catalogs and the same new template
+        for code in codes:
+            subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(out / f"{code}.po"),
+                            str(before / code / "bench.po"), str(pot)], check=True)
+        times["msgmerge"].append(time.perf_counter() - start)
+
+        scratch = settings.project()  # the merge into the catalogs alone, as Project.update does it
+        for code in codes:
+            shutil.copy(before / code / "bench.po", scratch.catalog_path("bench", code))
+        start = time.perf_counter()
+        scratch.update("bench")
+        times["merge"].append(time.perf_counter() - start)
+    best = {k: min(v) for k, v in times.items()}
+    median = {k: statistics.median(v) for k, v in times.items()}
+    return {"languages": len(codes), "segments": segments, "repeats": repeats, "commits": commits,
+            "sync_seconds": round(best["sync"], 3), "merge_into_catalogs_seconds": round(best["merge"], 3),
+            "msgmerge_seconds": round(best["msgmerge"], 3),
+            "sync_vs_msgmerge": round(best["sync"] / best["msgmerge"], 2),
+            "merge_vs_msgmerge": round(best["merge"] / best["msgmerge"], 2),
+            "median_seconds": {k: round(v, 3) for k, v in median.items()}}
 
 
 def bench_commits(tmp: Path, bare: Path, codes: list[str], saves: int, batch: int) -> dict:
@@ -230,6 +241,7 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=200)
     parser.add_argument("--saves", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=3, help="runs of the merge comparison (best is shown)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if shutil.which("msgmerge") is None:
@@ -241,14 +253,15 @@ def main() -> None:
             os.environ.setdefault(f"GIT_{name}_NAME", "Bench")
             os.environ.setdefault(f"GIT_{name}_EMAIL", "bench@example.org")
         bare, codes = build(tmp, args.languages, args.segments)
-        results = {"merge": bench_merge(tmp, bare, codes, args.segments),
+        results = {"merge": bench_merge(tmp, bare, codes, args.segments, args.repeats),
                    "commits": bench_commits(tmp, bare, codes, args.saves, args.batch),
                    "webhook": bench_webhook(tmp, bare, codes, args.segments)}
     if args.json:
         print(json.dumps(results, indent=1))
         return
     m, c, w = results["merge"], results["commits"], results["webhook"]
-    print(f"pull + merge a changed source into {m['languages']} languages of {m['segments']} segments:")
+    print(f"pull + merge a changed source into {m['languages']} languages of {m['segments']} segments "
+          f"(best of {m['repeats']}, alternated; medians {m['median_seconds']}):")
     print(f"  whole sync (fetch, merge, update, {m['commits']} commits): {m['sync_seconds']:.2f} s")
     print(f"  merge into the catalogs alone:                          {m['merge_into_catalogs_seconds']:.2f} s")
     print(f"  GNU msgmerge --previous, same {m['languages']} catalogs:              {m['msgmerge_seconds']:.2f} s")

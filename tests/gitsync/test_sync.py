@@ -239,3 +239,44 @@ def test_squash_merged_translation_branch_is_rebuilt_not_rebased(make_instance, 
     diff = git(remote, "diff", "main", branch)
     assert "+msgstr \"Stoppt sofort die Abschiebung\"" in diff and "Schützt" in diff
     assert "Unterzeichnet" not in diff  # merged already: not proposed again
+
+
+def test_saving_goes_on_during_a_sync(make_instance, other_clone: Path, remote: Path) -> None:
+    """Saves made while a sync pulls, merges and pushes all land, none waits long, the next sync pushes the last."""
+    import threading
+    import time as clock
+
+    service = make_instance()
+    git(other_clone, "pull", "-q")
+    (other_clone / "source" / "appeal.md").write_text(RELEASE + "\nA new closing sentence.\n", encoding="utf-8")
+    git(other_clone, "commit", "-qam", "Edit the release")
+    git(other_clone, "push", "-q")
+    stop = threading.Event()
+    saved: list[str] = []
+    slowest = [0.0]
+
+    def keep_saving() -> None:
+        n = 0
+        while not stop.is_set():
+            text = f"Unterzeichnet, Fassung {n}"
+            start = clock.perf_counter()
+            service.save("olena", "de", "Signed on", text)
+            slowest[0] = max(slowest[0], clock.perf_counter() - start)
+            saved.append(text)
+            n += 1
+
+    saver = threading.Thread(target=keep_saving)
+    saver.start()
+    try:
+        clock.sleep(0.2)
+        report = service.sync()
+        clock.sleep(0.2)
+    finally:
+        stop.set()
+        saver.join()
+    assert report.error is None and report.updated_releases == ["appeal"]
+    assert len(saved) >= 5 and slowest[0] < 2.0
+    assert service.entry("de", "Signed on").msgstr == saved[-1]  # the last save is what the catalog holds
+    assert service.entry("de", "A new closing").msgstr == ""  # and the merge of the source is there too
+    assert service.sync().error is None
+    assert f'msgstr "{saved[-1]}"' in git(remote, "show", f"main:{CATALOG_DE}")
