@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,6 +196,58 @@ class Repo:
         tree = self.text("write-tree")
         parents = ["-p", parent] if parent else []
         return self.text("commit-tree", tree, *parents, "-F", "-", input=message.encode("utf-8"))
+
+    def show_many(self, rev: str | None, paths: list[str]) -> dict[str, bytes | None]:
+        """Return several files' content at a commit with one `git cat-file --batch` (None: not there)."""
+        if rev is None or not paths:
+            return {path: None for path in paths}
+        out = self.run("cat-file", "--batch", input="".join(f"{rev}:{p}\n" for p in paths).encode("utf-8"))
+        result: dict[str, bytes | None] = {}
+        pos = 0
+        for path in paths:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                result[path] = out[pos:pos + size]
+                pos += size + 1
+            else:
+                result[path] = None  # "missing", or not a file
+        return result
+
+    def commit_files(self, parent: str | None, commits: list[tuple[str, dict[str, bytes | None]]]) -> str:
+        """Make a chain of commits on `parent` with `git fast-import`, each setting some files; return the last.
+
+        One process for any number of commits; the index, the working files
+        and the branch are not touched (see move_head).
+        """
+        ref = "refs/translate-app/commit"
+        self.run("update-ref", "-d", ref, check=False)
+        when = f"{int(time.time())} +0000"
+        who = f"{self.identity.name} <{self.identity.email}>"
+        stream = bytearray()
+        for i, (message, files) in enumerate(commits):
+            data = message.encode("utf-8")
+            stream += f"commit {ref}\nauthor {who} {when}\ncommitter {who} {when}\ndata {len(data)}\n".encode()
+            stream += data + b"\n"
+            if i == 0 and parent:
+                stream += f"from {parent}\n".encode()
+            for path, content in files.items():
+                if any(c in path for c in '"\n\\') or path.startswith(" "):
+                    raise GitError(f"{path!r}: a file name fast-import cannot take as it is")
+                if content is None:
+                    stream += f"D {path}\n".encode("utf-8")
+                else:
+                    stream += f"M 100644 inline {path}\ndata {len(content)}\n".encode("utf-8") + content + b"\n"
+            stream += b"\n"
+        stream += b"done\n"
+        self.run("fast-import", "--quiet", "--done", input=bytes(stream))
+        tip = self.rev(ref)
+        self.run("update-ref", "-d", ref)
+        if tip is None:
+            raise GitError("fast-import made no commit")
+        return tip
 
     def move_head(self, commit: str, expected: str | None, why: str) -> None:
         """Move the current branch to a commit, if it is still at `expected`."""

@@ -296,26 +296,32 @@ class GitSync:
         subjects: list[str] = []
         other: dict[str, list[str]] = defaultdict(list)
         credits = dict(self.state.load().get("audit_ids", {}))
-        start = head = self.repo.rev("HEAD")
-        for rel in self.repo.dirty_paths(*PATHSPECS):
+        start = self.repo.rev("HEAD")
+        dirty = self.repo.dirty_paths(*PATHSPECS)
+        committed = self.repo.show_many(start, [rel for rel in dirty if _CATALOG.match(rel)])
+        commits: list[tuple[str, dict[str, bytes | None]]] = []
+        for rel in dirty:
             m = _CATALOG.match(rel)
             if m:
-                subject, head = self._commit_catalog(rel, m.group(2), m.group(1), m.group(2) in (why or ()),
-                                                     credits, head)
-                subjects.append(subject)
+                message, content = self._catalog_commit(rel, m.group(2), m.group(1), m.group(2) in (why or ()),
+                                                        credits, committed.get(rel))
+                commits.append((message, {rel: content}))
                 continue
             name = self._release_of(rel)
             if name is not None:
                 other[name].append(rel)
         for name, paths in sorted(other.items()):
+            files = {}
             for rel in paths:
                 path = self.project.root / rel
-                self.repo.stage(rel, path.read_bytes() if path.is_file() else None)
+                files[rel] = path.read_bytes() if path.is_file() else None
             subject = f"{name}: source and template ({len(paths)} file{'s' if len(paths) != 1 else ''})"
-            head = self.repo.commit_index(subject + "\n\nChanged in translate-app.\n", head)
-            subjects.append(subject)
-        if head != start:
+            commits.append((subject + "\n\nChanged in translate-app.\n", files))
+        if commits:
+            head = self.repo.commit_files(start, commits)
             self.repo.move_head(head, start, "commit")
+            self.repo.reset_index()
+            subjects = [message.split("\n", 1)[0] for message, _ in commits]
         # Written once per run: a crash before this line credits someone twice, never nobody.
         changes: dict = {"audit_ids": credits}
         if snapshot is not None:
@@ -331,13 +337,13 @@ class GitSync:
                 return m.group(1)
         return None
 
-    def _commit_catalog(self, rel: str, release: str, language: str, updated: bool, credits: dict[str, int],
-                        head: str | None) -> tuple[str, str]:
+    def _catalog_commit(self, rel: str, release: str, language: str, updated: bool, credits: dict[str, int],
+                        old: bytes | None) -> tuple[str, bytes | None]:
+        """Return the message and content of the commit of one catalog, read under its lock."""
         path = self.project.root / rel
         with cat.catalog_lock(path):
             content = path.read_bytes() if path.is_file() else None
             credited_to = self._max_audit_id(release, language)
-        old = self.repo.show(head, rel)
         if content is None:
             count = pomerge.count_changed(None, old.decode("utf-8", "replace")) if old else 0
         else:
@@ -364,11 +370,9 @@ class GitSync:
             body.append("")
             body += [f"Co-authored-by: {trailer_name(u.shown_name)} "
                      f"<{noreply_address(u, self.settings.git_noreply_domain)}>" for u in people]
-        self.repo.stage(rel, content)
-        commit = self.repo.commit_index("\n".join(body) + "\n", head)
         if credited_to:
             credits[key] = max(credited_to, credited)
-        return subject, commit
+        return "\n".join(body) + "\n", content
 
     # -- the database: who changed what ------------------------------------------
     def _session(self) -> Session | None:
