@@ -208,12 +208,12 @@ class Repo:
             end = out.index(b"\n", pos)
             header = out[pos:end].split()
             pos = end + 1
-            if len(header) == 3 and header[1] == b"blob":
+            result[path] = None  # "missing", or not a file
+            if len(header) == 3:
                 size = int(header[2])
-                result[path] = out[pos:pos + size]
+                if header[1] == b"blob":
+                    result[path] = out[pos:pos + size]
                 pos += size + 1
-            else:
-                result[path] = None  # "missing", or not a file
         return result
 
     def commit_files(self, parent: str | None, commits: list[tuple[str, dict[str, bytes | None]]]) -> str:

@@ -430,13 +430,15 @@ class GitSync:
         changed = self.repo.changed_paths(base, theirs)
         sources: set[str] = set()
         file_conflicts: list[str] = []
+        contents = [self.repo.show_many(rev, changed) for rev in (base, head, theirs)]  # three git calls in all
         for rel in changed:
+            versions = tuple(c[rel] for c in contents)
             m = _CATALOG.match(rel)
             if m:
-                report.conflicts += self._merge_catalog(rel, m.group(2), m.group(1), base, head, theirs,
+                report.conflicts += self._merge_catalog(rel, m.group(2), m.group(1), versions, theirs,
                                                         file_conflicts)
             else:
-                if self._merge_file(rel, base, head, theirs, file_conflicts) and rel.startswith("source/") \
+                if self._merge_file(rel, versions, theirs, file_conflicts) and rel.startswith("source/") \
                         and rel.endswith(".md") and "/" not in rel[len("source/"):]:
                     sources.add(rel[len("source/"):-3])
             report.merged_files += 1
@@ -460,10 +462,10 @@ class GitSync:
                 file_conflicts.append(f"source/{name}.md: not merged into the catalogs: {exc}")
                 report.error = f"source/{name}.md: {exc}"
 
-    def _merge_catalog(self, rel: str, release: str, language: str, base: str | None, head: str, theirs: str,
+    def _merge_catalog(self, rel: str, release: str, language: str, versions: tuple[bytes | None, ...], theirs: str,
                        file_conflicts: list[str]) -> int:
         """Merge one catalog three ways; stage the merge of HEAD, write the merge of the working file."""
-        base_b, head_b, theirs_b = (self.repo.show(rev, rel) for rev in (base, head, theirs))
+        base_b, head_b, theirs_b = versions
         path = self.project.root / rel
         try:
             with cat.catalog_lock(path):
@@ -501,9 +503,10 @@ class GitSync:
         result = pomerge.merge(self._parse(base_b, rel), self._parse(ours_b, rel), self._parse(theirs_b, rel))
         return cat.serialise(result.po).encode("utf-8"), result.conflicts
 
-    def _merge_file(self, rel: str, base: str | None, head: str, theirs: str, file_conflicts: list[str]) -> bool:
+    def _merge_file(self, rel: str, versions: tuple[bytes | None, ...], theirs: str,
+                    file_conflicts: list[str]) -> bool:
         """Take a non-catalog file the remote changed, unless we changed it too; say whether it changed here."""
-        base_b, head_b, theirs_b = (self.repo.show(rev, rel) for rev in (base, head, theirs))
+        base_b, head_b, theirs_b = versions
         path = self.project.root / rel
         local_b = path.read_bytes() if path.is_file() else None
         if head_b == theirs_b:
