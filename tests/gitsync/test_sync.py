@@ -280,3 +280,22 @@ def test_saving_goes_on_during_a_sync(make_instance, other_clone: Path, remote: 
     assert service.entry("de", "A new closing").msgstr == ""  # and the merge of the source is there too
     assert service.sync().error is None
     assert f'msgstr "{saved[-1]}"' in git(remote, "show", f"main:{CATALOG_DE}")
+
+
+def test_scheduler_commits_after_n_changes_and_not_before(make_instance, remote: Path) -> None:
+    """With automatic sync on, the second of two changes (N = 2) makes the scheduler sync; one does not."""
+    import time as clock
+
+    from translate_app.gitsync.scheduler import SyncScheduler
+
+    service = make_instance(git_sync=True, git_commit_after_changes=2, git_commit_after_quiet_minutes=60,
+                            git_pull_minutes=60)
+    scheduler = SyncScheduler(service.settings, service.sessions)
+    scheduler.sync.state.update(last_sync_epoch=clock.time())  # just pulled
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    assert scheduler.run_if_due() is None
+    service.save("taras", "de", "Signed on", "Unterzeichnet.")
+    report = scheduler.run_if_due()
+    assert report is not None and report.pushed and report.commits == ["appeal: German (de), 2 segments"]
+    assert scheduler.run_if_due() is None  # counted: nothing waits any more
+    assert remote_log(remote)[0] == "appeal: German (de), 2 segments"
