@@ -122,3 +122,32 @@ def test_counting_changed_entries_by_text_agrees_with_parsing() -> None:
     rewrapped[0].occurrences = [("source/x.md", "3")]
     assert pomerge.count_changed(str(old), str(rewrapped)) == 0
     assert pomerge.count_changed(None, str(new)) == 4
+
+
+def test_catalog_syntax_check_is_linear_in_the_catalog() -> None:
+    """Finding a msgid without msgstr in a large catalog (every sync re-reads all of them) takes linear time."""
+    from translate_app.core.catalog import _msgid_without_msgstr
+
+    entries = "".join(f'#: source/x.md:{i}\nmsgid "Paragraph {i} {"x" * 60}"\nmsgstr ""\n\n' for i in range(20000))
+    start = time.perf_counter()
+    assert _msgid_without_msgstr(entries) is None
+    assert _msgid_without_msgstr(entries + 'msgid "no msgstr"\n') == entries.count("\n") + 1
+    assert time.perf_counter() - start < 1.0
+
+
+def test_update_reads_each_catalog_once(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Merging a changed source into every language parses each catalog once, unless a save came between."""
+    from translate_app.core import catalog as cat
+    from translate_app.core.project import Project
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "r.md").write_text("# Title\n\nOne paragraph.\n", encoding="utf-8")
+    project = Project(tmp_path)
+    project.add_release(tmp_path / "source" / "r.md", ["de", "fr", "uk"])
+    (tmp_path / "source" / "r.md").write_text("# Title\n\nOne paragraph, changed.\n", encoding="utf-8")
+    loads = []
+    real = cat.load
+    monkeypatch.setattr(cat, "load", lambda path: loads.append(str(path)) or real(path))
+    project.update("r")
+    catalogs = [p for p in loads if p.endswith(".po")]
+    assert sorted(catalogs) == sorted(str(project.catalog_path("r", c)) for c in ("de", "fr", "uk"))

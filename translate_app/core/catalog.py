@@ -194,11 +194,14 @@ _KEYWORD_LINE = re.compile(r"^(msgid|msgstr)\b", re.M)
 def _msgid_without_msgstr(text: str) -> int | None:
     """Return the line of the first msgid that no msgstr follows (msgfmt refuses it; polib does not)."""
     open_line = None
+    line, counted_to = 1, 0  # lines are counted on from the last msgid, not from the start each time
     for m in _KEYWORD_LINE.finditer(text):
         if m.group(1) == "msgid":
             if open_line is not None:
                 return open_line
-            open_line = text.count("\n", 0, m.start()) + 1
+            line += text.count("\n", counted_to, m.start())
+            counted_to = m.start()
+            open_line = line
         else:
             open_line = None
     return open_line
