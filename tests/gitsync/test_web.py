@@ -161,3 +161,19 @@ def test_coordinator_page_shows_state_error_and_conflicts(app, service, remote: 
     assert "failing" in section and "does not appear to be a git repository" in section
     assert "&lt;b&gt;Abschiebung&lt;/b&gt; stoppen" in section and "<b>Abschiebung</b>" not in section
     assert "commits not yet pushed" in section or "commit not yet pushed" in section
+
+
+def test_served_app_starts_its_scheduler_on_the_first_request(service) -> None:
+    """With automatic sync on, a (non-test) app runs the scheduler thread from its first request."""
+    from translate_app import create_app
+    from translate_app.web.extensions import Database
+
+    service.settings.git_sync = True
+    app = create_app({"SETTINGS": service.settings})
+    try:
+        assert "translate_app.git_scheduler" not in app.extensions  # nothing runs in the factory (pre-fork)
+        app.test_client().get("/login")
+        assert app.extensions["translate_app.git_scheduler"].alive()
+    finally:
+        app.extensions["translate_app.git_scheduler"].stop()
+        Database.dispose(app)

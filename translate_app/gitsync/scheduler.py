@@ -70,9 +70,13 @@ class SyncScheduler:
         self.start()
         self._wake.set()
 
+    def alive(self) -> bool:
+        """Say whether this process's thread runs (a forked process has none)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
-        """Start the thread once."""
-        if self._thread is None or not self._thread.is_alive():
+        """Start the thread once per process."""
+        if not self.alive():
             self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="git sync", daemon=True)
             self._thread.start()

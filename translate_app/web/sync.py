@@ -27,14 +27,23 @@ def scheduler(app: Flask | None = None) -> SyncScheduler:
     return found
 
 
-@bp.record_once
-def _start(state) -> None:
-    """Start the scheduler in a served app whose project folder syncs (not under tests)."""
-    app = state.app
-    if app.config["SETTINGS"].git_sync and not app.testing:
-        sched = scheduler(app)
-        if sched.sync.repo.is_clone():
-            sched.start()
+@bp.before_app_request
+def _start() -> None:
+    """Start this process's scheduler thread on its first request, when automatic sync is on (not under tests).
+
+    On the first request rather than in the factory: a server that preloads the
+    app forks its workers after the factory ran, and threads do not survive a fork.
+    """
+    app = current_app
+    if not app.config["SETTINGS"].git_sync or app.testing:
+        return
+    sched = scheduler()
+    if sched.alive() or app.extensions.get("translate_app.git_not_a_clone"):
+        return
+    if sched.sync.repo.is_clone():
+        sched.start()
+    else:
+        app.extensions["translate_app.git_not_a_clone"] = True  # asked once, not on every request
 
 
 @bp.route("/coordinate/sync", methods=["POST"])
