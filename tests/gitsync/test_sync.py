@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import polib
 from sqlalchemy import select
 
-from translate_app.core import catalog as cat
 from translate_app.core.states import State, entry_state
 from translate_app.models import Proposal
 

@@ -187,16 +187,6 @@ class Repo:
         """Make the index match HEAD again (the working files are not touched)."""
         self.run("read-tree", "HEAD")
 
-    def commit_index(self, message: str, parent: str | None) -> str:
-        """Make a commit of what the index holds, as the service, on `parent`; no branch moves (see move_head).
-
-        Plumbing rather than `git commit`: no hooks, no status scan of the
-        working tree, which a save may be changing meanwhile.
-        """
-        tree = self.text("write-tree")
-        parents = ["-p", parent] if parent else []
-        return self.text("commit-tree", tree, *parents, "-F", "-", input=message.encode("utf-8"))
-
     def show_many(self, rev: str | None, paths: list[str]) -> dict[str, bytes | None]:
         """Return several files' content at a commit with one `git cat-file --batch` (None: not there)."""
         if rev is None or not paths:
