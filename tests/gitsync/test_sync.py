@@ -297,3 +297,46 @@ def test_scheduler_commits_after_n_changes_and_not_before(make_instance, remote:
     assert report is not None and report.pushed and report.commits == ["appeal: German (de), 2 segments"]
     assert scheduler.run_if_due() is None  # counted: nothing waits any more
     assert remote_log(remote)[0] == "appeal: German (de), 2 segments"
+
+
+def test_a_catalog_added_in_the_repository_comes_without_email_addresses(make_instance, other_clone: Path,
+                                                                          remote: Path) -> None:
+    """A language a partner added with Poedit (its header names them with an address) is read back without it."""
+    service = make_instance()
+    git(other_clone, "pull", "-q")
+    de = polib.pofile(str(other_clone / CATALOG_DE))
+    de.metadata.update({"Language": "uk", "Last-Translator": "Partner <partner@example.org>",
+                        "Language-Team": "Ukrainian <uk@li.example.org>"})
+    uk = other_clone / "locales/uk/LC_MESSAGES/appeal.po"
+    uk.parent.mkdir(parents=True)
+    de.save(str(uk))
+    git(other_clone, "add", "locales")
+    git(other_clone, "commit", "-qm", "Ukrainian")
+    git(other_clone, "push", "-q")
+
+    report = service.sync()
+
+    assert report.error is None and report.pushed
+    local = (service.root / "locales/uk/LC_MESSAGES/appeal.po").read_text(encoding="utf-8")
+    header = local.split("\n\n")[0]
+    assert "@" not in header and "Last-Translator: Partner" in header
+    assert "@" not in git(remote, "show", "main:locales/uk/LC_MESSAGES/appeal.po").split("\n\n")[0]
+
+
+def test_an_unexpected_failure_is_recorded_for_a_retry(make_instance, monkeypatch) -> None:
+    """A bug in the merge does not escape the sync: it is recorded, backed off and shown, and commits stay."""
+    from translate_app.gitsync.service import GitSync
+    from translate_app.gitsync.state import SyncState
+
+    service = make_instance()
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+
+    def broken(self, theirs, report):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(GitSync, "merge_remote", broken)
+    report = service.sync()
+    assert report.error == "unexpected error: ValueError: a bug"
+    assert report.commits == ["appeal: German (de), 1 segment"]
+    state = SyncState(service.settings.instance_dir).load()
+    assert state["failures"] == 1 and state["next_retry_at"]

@@ -137,6 +137,9 @@ class GitSync:
                 report.error = str(exc)
             except OSError as exc:
                 report.error = f"{exc.strerror or exc}"
+            except Exception as exc:  # noqa: BLE001 - recorded and retried with backoff like any failure
+                log.exception("git sync failed")
+                report.error = f"unexpected error: {type(exc).__name__}: {exc}"
             self._record(report)
         return report
 
