@@ -151,3 +151,18 @@ def test_update_reads_each_catalog_once(tmp_path, monkeypatch: pytest.MonkeyPatc
     project.update("r")
     catalogs = [p for p in loads if p.endswith(".po")]
     assert sorted(catalogs) == sorted(str(project.catalog_path("r", c)) for c in ("de", "fr", "uk"))
+
+
+def test_our_newer_text_follows_their_msgmerge_to_the_changed_msgid() -> None:
+    """They updated the catalog to a changed source; our new translation of the old msgid moves along, fuzzy."""
+    base = catalog(a="A", b="B")
+    theirs = catalog(b="B")
+    theirs.remove(next(e for e in theirs if e.msgid == "a"))
+    moved = polib.POEntry(msgid="a, changed", msgstr="A", flags=["fuzzy"], previous_msgid="a")
+    theirs.insert(1, moved)
+    theirs.append(polib.POEntry(msgid="a", msgstr="A", obsolete=True))
+    result = pomerge.merge(base, catalog(a="A, better", b="B"), theirs)
+    live = {e.msgid: e for e in result.po if not e.obsolete}
+    assert "a" not in live and live["a, changed"].msgstr == "A, better"
+    assert "fuzzy" in live["a, changed"].flags and live["a, changed"].previous_msgid == "a"
+    assert not result.conflicts

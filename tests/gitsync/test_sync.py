@@ -340,3 +340,27 @@ def test_an_unexpected_failure_is_recorded_for_a_retry(make_instance, monkeypatc
     assert report.commits == ["appeal: German (de), 1 segment"]
     state = SyncState(service.settings.instance_dir).load()
     assert state["failures"] == 1 and state["next_retry_at"]
+
+
+def test_source_changed_and_catalogs_updated_elsewhere_keep_our_newer_text(make_instance, other_clone: Path) -> None:
+    """Their CI re-extracted (msgmerge) after changing the source; our newer text follows to the changed msgid."""
+    from translate_app.core.project import Project
+
+    service = make_instance()
+    service.save("olena", "de", "Protect", "Schützt Verweigerer.")
+    assert service.sync().pushed
+    git(other_clone, "pull", "-q")
+    changed = RELEASE.replace("Protect conscientious objectors.", "Protect all conscientious objectors.")
+    (other_clone / "source" / "appeal.md").write_text(changed, encoding="utf-8")
+    Project(other_clone).update("appeal")
+    git(other_clone, "commit", "-qam", "Edit the release and update the catalogs")
+    git(other_clone, "push", "-q")
+    service.save("taras", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
+
+    report = service.sync()
+
+    assert report.error is None and report.conflicts == 0
+    entry = service.entry("de", "Protect all")
+    assert entry.msgstr == "Schützt Kriegsdienstverweigerer." and entry_state(entry) == State.NEEDS_REVIEW
+    text = (service.root / CATALOG_DE).read_text(encoding="utf-8")
+    assert text.count('msgid "Protect conscientious objectors."') <= 1  # no duplicate obsolete copies

@@ -17,7 +17,9 @@ Per entry:
   there, e.g. an approval of the old text): the side with the new text wins,
   since the other side's state was about a text that is gone;
 - added on one side: kept; removed on one side and unchanged on the other:
-  removed; removed on one side and changed on the other: kept (nothing lost).
+  removed; removed on one side and changed on the other: kept (nothing lost),
+  except when their msgmerge moved the old translation to a changed msgid
+  (fuzzy, previous msgid): our newer text goes there, still fuzzy.
 
 The header is ours (theirs for a catalog new to us), without e-mail addresses.
 """
@@ -96,12 +98,22 @@ def merge(base: polib.POFile | None, ours: polib.POFile, theirs: polib.POFile) -
     result.metadata = dict(ours.metadata)
     scrub_emails(result)
     merged = MergeResult(result)
+    # Their msgmerge (a changed source) moved an entry's translation to a new msgid, fuzzy,
+    # with the old msgid as previous: our newer text of the old msgid goes there too.
+    moved = {(e.previous_msgctxt, e.previous_msgid): key for key, e in t.items()
+             if e.previous_msgid and "fuzzy" in e.flags and not e.obsolete and key not in o}
+    carried: dict[Key, polib.POEntry] = {}
     for key, mine in o.items():
         old, other = b.get(key), t.get(key)
         chosen = mine
         if other is None:
             if old is not None and _content(mine) == _content(old):
                 merged.removed += 1  # they removed it and we did not touch it
+                continue
+            target = moved.get((mine.msgctxt, mine.msgid)) if not mine.obsolete and old is not None else None
+            if target is not None and translation_text(t[target]) == translation_text(old):
+                carried[target] = copy.deepcopy(t[target])
+                carried[target].msgstr = mine.msgstr  # still fuzzy: the source changed under it
                 continue
         elif _content(other) != _content(mine) and _content(other) != _content(old):
             if old is None or _content(mine) == _content(old):
@@ -123,10 +135,12 @@ def merge(base: polib.POFile | None, ours: polib.POFile, theirs: polib.POFile) -
     for key, other in t.items():
         if key in o:
             continue
+        if other.obsolete and (False, other.msgctxt, other.msgid) in o:
+            continue  # live here: never also an obsolete copy of it
         old = b.get(key)
         if old is not None and _content(other) == _content(old):
             continue  # we removed it and they did not touch it
-        result.append(copy.deepcopy(other))
+        result.append(carried.get(key) or copy.deepcopy(other))
         merged.added += 1
     return merged
 
