@@ -177,3 +177,26 @@ def test_served_app_starts_its_scheduler_on_the_first_request(service) -> None:
     finally:
         app.extensions["translate_app.git_scheduler"].stop()
         Database.dispose(app)
+
+
+def test_page_in_pull_request_mode_counts_what_the_translation_branch_lacks(make_instance) -> None:
+    """Pushed to the translation branch means pushed, though the main branch does not have it yet."""
+    from translate_app import create_app
+    from translate_app.web.extensions import Database
+
+    service = make_instance(git_push="pull-request")
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    assert service.sync().pushed
+    app = create_app({"SETTINGS": service.settings, "TESTING": True})
+    try:
+        client = app.test_client()
+        _login(client, "coord")
+        section = client.get("/coordinate/").get_data(as_text=True).split('id="git-sync"')[1]
+        assert "pushes to translate-app/translations for a pull request" in section
+        assert "in sync" in section and "not yet pushed" not in section
+        service.save("olena", "de", "Signed on", "Unterzeichnet.")
+        service.sync(push=False)
+        section = client.get("/coordinate/").get_data(as_text=True).split('id="git-sync"')[1]
+        assert "1 commit not yet pushed" in section
+    finally:
+        Database.dispose(app)

@@ -117,7 +117,10 @@ def sync_status() -> dict | None:
     state = service.state.load()
     try:
         remote, branch = service.repo.upstream(settings().git_remote, settings().git_branch)
-        ahead = service.repo.text("rev-list", "--count", f"refs/remotes/{remote}/{branch}..HEAD", check=False)
+        target = settings().git_translation_branch if settings().git_push == "pull-request" else branch
+        pushed = f"refs/remotes/{remote}/{target}" if service.repo.rev(f"refs/remotes/{remote}/{target}") \
+            else f"refs/remotes/{remote}/{branch}"
+        ahead = service.repo.text("rev-list", "--count", f"{pushed}..HEAD", check=False)
     except GitError as exc:
         remote, branch, ahead = None, None, ""
         state.setdefault("last_error", str(exc))
@@ -129,5 +132,5 @@ def sync_status() -> dict | None:
         "automatic": settings().git_sync, "remote": remote, "branch": branch, "state": state,
         "pending": service.pending_changes()["changes"], "unpushed": int(ahead) if ahead.isdigit() else None,
         "running": sched.running or bool(state.get("requested")), "conflicts": conflicts,
-        "push": settings().git_push,
+        "push": settings().git_push, "translation_branch": settings().git_translation_branch,
     }
