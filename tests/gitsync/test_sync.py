@@ -364,3 +364,29 @@ def test_source_changed_and_catalogs_updated_elsewhere_keep_our_newer_text(make_
     assert entry.msgstr == "Schützt Kriegsdienstverweigerer." and entry_state(entry) == State.NEEDS_REVIEW
     text = (service.root / CATALOG_DE).read_text(encoding="utf-8")
     assert text.count('msgid "Protect conscientious objectors."') <= 1  # no duplicate obsolete copies
+
+
+def test_rebuild_keeps_changes_the_branch_got_after_the_squash(make_instance, other_clone: Path, remote: Path) -> None:
+    """A partner's later edit of a catalog we changed again is merged into the rebuild, never overwritten."""
+    service = make_instance(git_push="pull-request")
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")  # the pull request holds German only
+    assert service.sync().pushed
+    git(other_clone, "fetch", "-q")
+    git(other_clone, "merge", "-q", "--squash", "origin/translate-app/translations")
+    git(other_clone, "commit", "-qm", "Translations (#1)")
+    path = other_clone / "locales/fr/LC_MESSAGES/appeal.po"
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgid.startswith("Signed on")).msgstr = "Signé le 30 mars 2026."
+    po.save(str(path))
+    git(other_clone, "commit", "-qam", "A French fix on main")
+    git(other_clone, "push", "-q", "origin", "main")
+    service.save("taras", "fr", "Protect", "Protégez les objecteurs.")
+    service.save("taras", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
+
+    report = service.sync()
+
+    assert report.error is None and report.rebuilt and report.pushed and report.conflicts == 0
+    text = (service.root / "locales/fr/LC_MESSAGES/appeal.po").read_text(encoding="utf-8")
+    assert "Signé le 30 mars 2026." in text and "Protégez les objecteurs." in text
+    branch = git(remote, "show", "translate-app/translations:locales/fr/LC_MESSAGES/appeal.po")
+    assert "Signé le 30 mars 2026." in branch and "Protégez les objecteurs." in branch

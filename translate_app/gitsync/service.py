@@ -192,7 +192,7 @@ class GitSync:
             pushed = state.get("translation_pushed")
             if theirs is not None and pushed and self.repo.rev(pushed) and not self.repo.is_ancestor(pushed, theirs) \
                     and self._absorbed(state.get("translation_files", {}), theirs):
-                self.rebuild_on(theirs, pushed)
+                self.rebuild_on(theirs, pushed, report)
                 report.rebuilt = True
             if theirs is not None:
                 self.merge_remote(theirs, report)
@@ -233,8 +233,13 @@ class GitSync:
                 return False
         return True
 
-    def rebuild_on(self, new_base: str, pushed: str) -> None:
-        """Replay our commits made since `pushed` on top of `new_base` and move the branch there."""
+    def rebuild_on(self, new_base: str, pushed: str, report: SyncReport) -> None:
+        """Replay our commits made since `pushed` on top of `new_base` and move the branch there.
+
+        Each commit's change is merged into what the branch holds by then, file
+        by file (catalogs entry by entry): the branch may have other changes to
+        the same files, made after the merge of the pull request, and they stay.
+        """
         old_head = self.repo.rev("HEAD")
         # Ours since the push; not the branch's own commits that came in through earlier merges.
         commits = self.repo.text("rev-list", "--reverse", "--no-merges", old_head, f"^{pushed}",
@@ -242,9 +247,22 @@ class GitSync:
         self.repo.run("read-tree", new_base)
         tip = new_base
         for commit in commits:
-            for rel in self.repo.changed_paths(f"{commit}^", commit):
-                self.repo.stage(rel, self.repo.show(commit, rel))
+            changed = self.repo.changed_paths(f"{commit}^", commit)
+            before, mine, there = (self.repo.show_many(rev, changed) for rev in (f"{commit}^", commit, tip))
+            for rel in changed:
+                if there[rel] == before[rel] or there[rel] == mine[rel]:
+                    result = mine[rel]
+                elif m := _CATALOG.match(rel):
+                    result, conflicts = self._merge_bytes(before[rel], mine[rel], there[rel], rel)
+                    if conflicts:
+                        self._keep_their_side(m.group(2), m.group(1), conflicts, result, rel, new_base)
+                        report.conflicts += len(conflicts)
+                else:
+                    result = there[rel]  # changed there too: theirs stays, ours is in the old commit
+                self.repo.stage(rel, result)
             tree = self.repo.text("write-tree")
+            if tree == self.repo.text("rev-parse", f"{tip}^{{tree}}"):
+                continue  # already in the branch
             message = self.repo.run("log", "-1", "--format=%B", commit)
             tip = self.repo.text("commit-tree", tree, "-p", tip, "-F", "-", input=message)
         self.repo.run("update-ref", "-m", "translate-app sync: rebuild on the squash-merged branch", "HEAD", tip,
