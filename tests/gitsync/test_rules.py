@@ -166,3 +166,18 @@ def test_our_newer_text_follows_their_msgmerge_to_the_changed_msgid() -> None:
     assert "a" not in live and live["a, changed"].msgstr == "A, better"
     assert "fuzzy" in live["a, changed"].flags and live["a, changed"].previous_msgid == "a"
     assert not result.conflicts
+
+
+@pytest.mark.parametrize("login, display, name, address", [
+    ("olena", "Olena Shevchenko", "Olena Shevchenko", "7+olena@users.noreply.example.org"),
+    ("olena@example.org", None, "olena", "7+olena-example.org@users.noreply.example.org"),
+    ("x", "Evil <a@b.c>\nCo-authored-by: z", "Evil a Co-authored-by: z", "7+x@users.noreply.example.org"),
+])
+def test_credits_never_carry_an_email(login: str, display: str | None, name: str, address: str) -> None:
+    """A login name that is an e-mail address, or a display name with one, is credited without it."""
+    from translate_app.gitsync.service import noreply_address, trailer_name
+    from translate_app.models import User
+
+    user = User(id=7, name=login, display_name=display)
+    assert trailer_name(user.shown_name) == name
+    assert noreply_address(user, "users.noreply.example.org") == address

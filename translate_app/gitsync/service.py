@@ -105,7 +105,11 @@ def noreply_address(user: User, domain: str) -> str:
 
 
 def trailer_name(name: str) -> str:
-    """Return a name that fits in a trailer: one line, no angle brackets."""
+    """Return a name that fits in a trailer: one line, no angle brackets, no e-mail domain.
+
+    Login names may be e-mail addresses: what follows an @ is dropped.
+    """
+    name = re.sub(r"<?([^\s<>@]*)@[^\s>]*>?", r"\1", name)
     return " ".join(re.sub(r"[<>\x00-\x1f\x7f]", " ", name).split()) or "volunteer"
 
 
