@@ -200,3 +200,27 @@ def test_page_in_pull_request_mode_counts_what_the_translation_branch_lacks(make
         assert "1 commit not yet pushed" in section
     finally:
         Database.dispose(app)
+
+
+def test_the_repository_text_is_a_proposal_in_the_segment_history(app, service, other_clone: Path) -> None:
+    """A reviewer sees the repository's text of an entry changed on both sides among the segment's proposals."""
+    from translate_app.core.catalog import entry_id
+
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    assert service.sync().pushed
+    git(other_clone, "pull", "-q")
+    path = other_clone / "locales/de/LC_MESSAGES/appeal.po"
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgid.startswith("Stop the")).msgstr = "Die Abschiebung stoppen"
+    po.save(str(path))
+    git(other_clone, "commit", "-qam", "Partner")
+    git(other_clone, "push", "-q")
+    service.save("taras", "de", "Stop the", "Stoppt sofort die Abschiebung")
+    assert service.sync().conflicts == 1
+    client = app.test_client()
+    _login(client, "olena")
+    segment = entry_id(service.entry("de", "Stop the"))
+    found = client.get(f"/api/releases/appeal/de/segments/{segment}/proposals").get_json()
+    proposals = found["proposals"] if isinstance(found, dict) else found
+    assert [(p["by"], p["text"], p["status"]) for p in proposals] == [
+        ("the repository (git merge)", "Die Abschiebung stoppen", "open")]
