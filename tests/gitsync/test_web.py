@@ -224,3 +224,18 @@ def test_the_repository_text_is_a_proposal_in_the_segment_history(app, service, 
     proposals = found["proposals"] if isinstance(found, dict) else found
     assert [(p["by"], p["text"], p["status"]) for p in proposals] == [
         ("the repository (git merge)", "Die Abschiebung stoppen", "open")]
+
+
+def test_publishing_asks_for_a_sync_and_a_refused_publish_does_not(app, service) -> None:
+    """With automatic sync on, a successful publish requests a sync; one refused (not all approved) does not."""
+    app.extensions["translate_app.git_scheduler"] = _NoThread(app)
+    service.settings.git_sync = True
+    client = app.test_client()
+    token = _login(client, "coord")
+    assert client.post("/coordinate/releases/appeal/de/publish", data={"csrf_token": token}).status_code == 302
+    assert _requested(service) is None  # refused: nothing approved yet
+    for start in ("Stop the", "The undersigned", "Protect", "Respect", "Signed on"):
+        service.save("olena", "de", start, f"DE: {service.entry('de', start).msgid}")
+        service.approve("taras", "de", start)
+    assert client.post("/coordinate/releases/appeal/de/publish", data={"csrf_token": token}).status_code == 302
+    assert _requested(service) == "publish"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 
 from ..gitsync.repo import GitError
@@ -87,7 +87,9 @@ def _after_publish(response):
     """Ask for a sync after a successful publish, when the settings say so."""
     if (request.endpoint == "coordinate.publish" and request.method == "POST" and response.status_code < 400
             and settings().git_commit_on_publish and settings().git_sync):
-        scheduler().request("publish")
+        flashes = session.get("_flashes") or []  # the view says how it went in its flash, not its status
+        if flashes and flashes[-1][0] == "ok":
+            scheduler().request("publish")
     return response
 
 
