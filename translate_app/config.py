@@ -92,8 +92,8 @@ class Settings:
     git_sync: bool = False  # the background scheduler and the webhook; `translate-app sync` works regardless
     git_remote: str | None = None  # default: the current branch's upstream remote
     git_branch: str | None = None  # default: the upstream branch, else the current one
-    git_push: str = "branch"  # "branch": to the branch; "pull-request": to git_translation_branch; "none"
-    git_translation_branch: str = "translate-app/translations"
+    git_push: str = "branch"  # "branch": to the branch; "pull-request": a branch per release; "none"
+    git_translation_branch_prefix: str = "translate-app/"  # + the release's name
     git_commit_after_changes: int = 20
     git_commit_after_quiet_minutes: float = 5.0
     git_pull_minutes: float = 10.0
@@ -136,7 +136,7 @@ class Settings:
             git_remote=env("GIT_REMOTE"),
             git_branch=env("GIT_BRANCH"),
             git_push=_choice("GIT_PUSH", ("branch", "pull-request", "none"), "branch"),
-            git_translation_branch=env("GIT_TRANSLATION_BRANCH", "translate-app/translations"),
+            git_translation_branch_prefix=env("GIT_TRANSLATION_BRANCH_PREFIX", "translate-app/"),
             git_commit_after_changes=_count("GIT_COMMIT_AFTER_CHANGES") or 20,
             git_commit_after_quiet_minutes=_minutes("GIT_COMMIT_AFTER_QUIET_MINUTES", 5.0),
             git_pull_minutes=_minutes("GIT_PULL_MINUTES", 10.0),

@@ -84,24 +84,24 @@ class Instance:
 
         return GitSync(self.settings, self.sessions).sync(**kwargs)
 
-    def entry(self, language: str, msgid_start: str) -> polib.POEntry:
+    def entry(self, language: str, msgid_start: str, release: str = "appeal") -> polib.POEntry:
         """Return the catalog entry whose source starts with the given text."""
         from translate_app.core import catalog as cat
 
-        po = cat.load(self.settings.project().catalog_path("appeal", language))
+        po = cat.load(self.settings.project().catalog_path(release, language))
         return next(e for e in po if e.msgid.startswith(msgid_start) and not e.obsolete)
 
-    def save(self, user: str, language: str, msgid_start: str, text: str):
+    def save(self, user: str, language: str, msgid_start: str, text: str, release: str = "appeal"):
         """Save a translation in the service, as the editor does."""
         from translate_app import workflow
         from translate_app.core.catalog import entry_id, entry_version
         from translate_app.models import User
 
-        entry = self.entry(language, msgid_start)
+        entry = self.entry(language, msgid_start, release)
         with self.sessions() as session:
             person = session.get(User, self.users[user])
             return workflow.save_segment(session=session, project=self.settings.project(), user=person,
-                                         release="appeal", language=language, segment_id=entry_id(entry),
+                                         release=release, language=language, segment_id=entry_id(entry),
                                          text=text, version=entry_version(entry))
 
     def approve(self, user: str, language: str, msgid_start: str):

@@ -207,17 +207,17 @@ def test_sync_of_a_folder_that_is_not_a_clone_says_so(tmp_path: Path) -> None:
 def test_squash_merged_translation_branch_is_rebuilt_not_rebased(make_instance, other_clone: Path,
                                                                    remote: Path) -> None:
     """After a squash merge, changes made since are neither conflicts nor a replay of the merged work."""
-    service = make_instance(git_push="pull-request", git_translation_branch="translate-app/translations")
+    service = make_instance(git_push="pull-request")
     service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
     service.save("olena", "de", "Signed on", "Unterzeichnet am 30. März 2026.")
     report = service.sync()
     assert report.pushed and report.error is None
-    assert git(remote, "rev-parse", "main") != git(remote, "rev-parse", "translate-app/translations")
+    assert git(remote, "rev-parse", "main") != git(remote, "rev-parse", "translate-app/appeal")
     # The organisation squash-merges the pull request and deletes the branch.
     git(other_clone, "fetch", "-q")
-    git(other_clone, "merge", "-q", "--squash", "origin/translate-app/translations")
+    git(other_clone, "merge", "-q", "--squash", "origin/translate-app/appeal")
     git(other_clone, "commit", "-qm", "Translations (#1)")
-    git(other_clone, "push", "-q", "origin", "main", ":translate-app/translations")
+    git(other_clone, "push", "-q", "origin", "main", ":translate-app/appeal")
     # Meanwhile volunteers went on: one of the merged entries changed again, one new.
     service.save("taras", "de", "Stop the", "Stoppt sofort die Abschiebung")
     service.save("taras", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
@@ -230,10 +230,13 @@ def test_squash_merged_translation_branch_is_rebuilt_not_rebased(make_instance, 
         assert session.scalars(select(Proposal)).all() == []
     assert service.entry("de", "Stop the").msgstr == "Stoppt sofort die Abschiebung"
     # The new translation branch starts from the squash commit and holds only the new work.
-    branch = "translate-app/translations"
+    branch = "translate-app/appeal"
     assert git(remote, "merge-base", "--is-ancestor", "main", branch) == ""
     assert git(remote, "log", "--format=%s", f"main..{branch}").split("\n")[:-1] == [
-        "appeal: German (de), 2 segments"]
+        "appeal: translations from translate-app"]
+    body = git(remote, "log", "-1", "--format=%B", branch)
+    assert "- appeal: German (de), 2 segments" in body and body.count("- appeal:") == 1
+    assert f"Co-authored-by: taras <{service.users['taras']}+taras@" in body and "Olena" not in body
     diff = git(remote, "diff", "main", branch)
     assert "+msgstr \"Stoppt sofort die Abschiebung\"" in diff and "Schützt" in diff
     assert "Unterzeichnet" not in diff  # merged already: not proposed again
@@ -372,7 +375,7 @@ def test_rebuild_keeps_changes_the_branch_got_after_the_squash(make_instance, ot
     service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")  # the pull request holds German only
     assert service.sync().pushed
     git(other_clone, "fetch", "-q")
-    git(other_clone, "merge", "-q", "--squash", "origin/translate-app/translations")
+    git(other_clone, "merge", "-q", "--squash", "origin/translate-app/appeal")
     git(other_clone, "commit", "-qm", "Translations (#1)")
     path = other_clone / "locales/fr/LC_MESSAGES/appeal.po"
     po = polib.pofile(str(path))
@@ -388,5 +391,34 @@ def test_rebuild_keeps_changes_the_branch_got_after_the_squash(make_instance, ot
     assert report.error is None and report.rebuilt and report.pushed and report.conflicts == 0
     text = (service.root / "locales/fr/LC_MESSAGES/appeal.po").read_text(encoding="utf-8")
     assert "Signé le 30 mars 2026." in text and "Protégez les objecteurs." in text
-    branch = git(remote, "show", "translate-app/translations:locales/fr/LC_MESSAGES/appeal.po")
+    branch = git(remote, "show", "translate-app/appeal:locales/fr/LC_MESSAGES/appeal.po")
     assert "Signé le 30 mars 2026." in branch and "Protégez les objecteurs." in branch
+
+
+def test_each_release_gets_a_translation_branch_of_its_own(make_instance, other_clone: Path, remote: Path) -> None:
+    """In pull-request mode the work on two releases goes to two branches, each with its own files only."""
+    from translate_app.core.project import Project
+
+    git(other_clone, "pull", "-q")
+    (other_clone / "source" / "second.md").write_text("# Another release\n\nOne more paragraph.\n", encoding="utf-8")
+    Project(other_clone).add_release(other_clone / "source" / "second.md", ["de"])
+    git(other_clone, "add", "-A")
+    git(other_clone, "commit", "-qm", "Add the release second")
+    git(other_clone, "push", "-q")
+    service = make_instance(git_push="pull-request")
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    service.save("taras", "de", "One more", "Noch ein Absatz.", release="second")
+
+    report = service.sync()
+
+    assert report.error is None and report.pushed
+    assert git(remote, "rev-parse", "main") == git(other_clone, "rev-parse", "HEAD")  # main untouched
+    for release, text in (("appeal", "Stoppt die Abschiebung"), ("second", "Noch ein Absatz.")):
+        branch = f"translate-app/{release}"
+        assert git(remote, "diff", "--name-only", "main", branch).split() == [
+            f"locales/de/LC_MESSAGES/{release}.po"]
+        assert text in git(remote, "show", f"{branch}:locales/de/LC_MESSAGES/{release}.po")
+    # Nothing new: the next sync pushes nothing and changes no branch.
+    before = git(remote, "rev-parse", "translate-app/appeal", "translate-app/second")
+    assert service.sync().error is None
+    assert git(remote, "rev-parse", "translate-app/appeal", "translate-app/second") == before

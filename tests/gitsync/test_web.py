@@ -192,7 +192,7 @@ def test_page_in_pull_request_mode_counts_what_the_translation_branch_lacks(make
         client = app.test_client()
         _login(client, "coord")
         section = client.get("/coordinate/").get_data(as_text=True).split('id="git-sync"')[1]
-        assert "pushes to translate-app/translations for a pull request" in section
+        assert "pushes each release to translate-app/RELEASE for a pull request" in section
         assert "in sync" in section and "not yet pushed" not in section
         service.save("olena", "de", "Signed on", "Unterzeichnet.")
         service.sync(push=False)

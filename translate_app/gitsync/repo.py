@@ -267,8 +267,8 @@ class Repo:
         self.run("fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch}:{tracking}", network=True)
         return self.rev(tracking)
 
-    def push(self, remote: str, branch: str, *, lease: str | None = None) -> tuple[bool, str]:
-        """Push HEAD to a remote branch; return (pushed, git's message) and tell a rejection from a failure.
+    def push(self, remote: str, branch: str, *, lease: str | None = None, source: str = "HEAD") -> tuple[bool, str]:
+        """Push HEAD (or `source`) to a remote branch; return (pushed, git's message); a rejection raises.
 
         With `lease` (the commit the remote branch is expected at, "" for none),
         the branch is replaced even if HEAD does not descend from it, unless
@@ -278,7 +278,7 @@ class Repo:
             if self.credentials.secret else []
         force = [f"--force-with-lease=refs/heads/{branch}:{lease}"] if lease is not None else []
         proc = subprocess.run(
-            ["git", *helper, "push", "--porcelain", *force, remote, f"HEAD:refs/heads/{branch}"],
+            ["git", *helper, "push", "--porcelain", *force, remote, f"{source}:refs/heads/{branch}"],
             cwd=self.root, capture_output=True, env=self._env(), timeout=GIT_TIMEOUT)
         out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
         if proc.returncode == 0:

@@ -179,54 +179,99 @@ class GitSync:
 
     # -- pull-request mode: a translation branch, rebuilt when it was squash-merged ---------------
     def _sync_translation_branch(self, report: SyncReport, remote: str, branch: str, *, push: bool) -> None:
-        """Pull the branch, push our work to the translation branch for a pull request.
+        """Pull the branch; push each release's work to a translation branch of its own, for a pull request.
 
-        When the organisation merged the translation branch by squashing (or
-        rebasing) it, the branch's commits are not in its history, so git's
-        merge base would be older than our pushed work and every entry we
+        A release's translation branch is made afresh on each push: the current
+        branch plus that release's files as they are here, in one commit naming
+        the work and its volunteers. It is never rebased, so a squash merge of
+        an earlier one does not get in its way.
+
+        The clone's own branch still has the commits the squash left out, so
+        git's merge base would be older than the merged work and every entry
         changed again since would look changed on both sides. So when the
-        branch holds exactly what we last pushed, our commits since that push
-        are replayed on top of it (by plumbing; the working files are
-        untouched) and the translation branch is rebuilt from there.
+        branch holds exactly what was last pushed for a release, the clone's
+        commits that the branch lacks are replayed on top of it (by plumbing;
+        the working files keep their saves) before merging.
         """
-        target = self.settings.git_translation_branch
         for _ in range(PUSH_ROUNDS):
             theirs = self.repo.fetch(remote, branch)
-            state = self.state.load()
-            pushed = state.get("translation_pushed")
-            if theirs is not None and pushed and self.repo.rev(pushed) and not self.repo.is_ancestor(pushed, theirs) \
-                    and self._absorbed(state.get("translation_files", {}), theirs):
-                self.rebuild_on(theirs, pushed, report)
-                report.rebuilt = True
+            pushed: dict[str, dict] = dict(self.state.load().get("translation_branches", {}))
             if theirs is not None:
+                absorbed = [name for name, info in pushed.items()
+                            if self.repo.rev(info.get("commit", "")) and not self.repo.is_ancestor(info["commit"], theirs)
+                            and self._absorbed(info.get("files", {}), theirs)]
+                if absorbed:
+                    self.rebuild_on(theirs, pushed[absorbed[0]]["commit"], report)
+                    report.rebuilt = True
+                    for name in absorbed:
+                        pushed.pop(name)
                 self.merge_remote(theirs, report)
-            tip = self.repo.fetch(remote, target, missing_ok=True)
-            if tip is not None and not self.repo.is_ancestor(tip, self.repo.rev("HEAD") or tip) \
-                    and (theirs is None or not self.repo.is_ancestor(tip, theirs)) and tip != pushed:
-                self.merge_remote(tip, report)  # someone added commits to the translation branch
+            tips = {}
+            for name, info in pushed.items():  # someone added commits to one of our translation branches
+                tip = tips[name] = self.repo.fetch(remote, self._branch_name(name), missing_ok=True)
+                if tip is not None and tip != info.get("commit") and not self.repo.is_ancestor(tip, self.repo.rev("HEAD")):
+                    ours = info.get("commit")
+                    self.merge_remote(tip, report, base=ours if ours and self.repo.is_ancestor(ours, tip) else None)
             report.commits += self.commit_pending(why=set(report.updated_releases))
+            self.state.update(translation_branches=pushed)
             if not push:
                 return
-            head = self.repo.rev("HEAD")
-            if theirs is not None and self.repo.text("rev-parse", f"{head}^{{tree}}") == \
-                    self.repo.text("rev-parse", f"{theirs}^{{tree}}"):
-                return  # nothing the branch lacks: no pull request needed
-            if head == tip:
-                return
             try:
-                ok, message = self.repo.push(remote, target, lease=tip or "")
+                self._push_release_branches(remote, theirs, pushed, tips, report)
             except PushRejectedError:
                 continue
-            if not ok:
-                raise GitError(f"push to {remote}/{target} failed: {message}; the commits wait here and "
-                               "the push is retried")
-            base = self.repo.merge_base(head, theirs) if theirs else None
-            files = {rel: self.repo.text("rev-parse", f"{head}:{rel}")
-                     for rel in self.repo.changed_paths(base, head)} if base else {}
-            self.state.update(translation_pushed=head, translation_files=files)
-            report.pushed = True
             return
-        raise GitError(f"push to {remote}/{target} rejected {PUSH_ROUNDS} times; retried later")
+        raise GitError(f"push to the translation branches of {remote} rejected {PUSH_ROUNDS} times; retried later")
+
+    def _branch_name(self, release: str) -> str:
+        return f"{self.settings.git_translation_branch_prefix}{release}"
+
+    def _push_release_branches(self, remote: str, theirs: str | None, pushed: dict[str, dict],
+                               tips: dict[str, str | None], report: SyncReport) -> None:
+        """Make and push the translation branch of every release whose files differ from the branch's."""
+        head = self.repo.rev("HEAD")
+        by_release: dict[str, list[str]] = defaultdict(list)
+        for rel in self.repo.changed_paths(theirs, head, *PATHSPECS):
+            name = self._release_of(rel) or (m.group(2) if (m := _CATALOG.match(rel)) else None)
+            if name is not None:
+                by_release[name].append(rel)
+        failures = []
+        for name, paths in sorted(by_release.items()):
+            target = self._branch_name(name)
+            tip = tips[name] if name in tips else self.repo.fetch(remote, target, missing_ok=True)
+            contents = self.repo.show_many(head, paths)
+            commit = self.repo.commit_files(theirs, [(self._branch_message(name, theirs, head, paths), contents)])
+            if tip is not None and self.repo.text("rev-parse", f"{tip}^{{tree}}") == \
+                    self.repo.text("rev-parse", f"{commit}^{{tree}}"):
+                continue  # the branch already holds exactly this
+            ok, message = self.repo.push(remote, target, lease=tip or "", source=commit)
+            if not ok:
+                failures.append(f"{target}: {message}")
+                continue
+            pushed[name] = {"commit": commit, "files": {rel: self.repo.text("rev-parse", f"{commit}:{rel}")
+                                                         for rel, data in contents.items() if data is not None}}
+            self.state.update(translation_branches=pushed)
+            report.pushed = True
+        if failures:
+            raise GitError(f"push to {remote} failed: {'; '.join(failures)}; the commits wait here and the push "
+                           "is retried")
+
+    def _branch_message(self, name: str, theirs: str | None, head: str, paths: list[str]) -> str:
+        """Describe a release's translation branch: the commits it gathers and everyone they credit."""
+        since = [f"{theirs}..{head}"] if theirs else [head]
+        log_text = self.repo.run("log", "--no-merges", "--format=%B%x00", *since, "--", *paths).decode("utf-8")
+        subjects, trailers = [], []
+        for body in log_text.split("\x00"):
+            lines = [line for line in body.strip().splitlines()]
+            if not lines:
+                continue
+            subjects.append(lines[0])
+            trailers += [line for line in lines if line.startswith("Co-authored-by: ")]
+        message = f"{name}: translations from translate-app\n\n"
+        message += "".join(f"- {subject}\n" for subject in reversed(subjects))
+        if trailers:
+            message += "\n" + "".join(f"{line}\n" for line in dict.fromkeys(trailers))
+        return message
 
     def _absorbed(self, files: dict[str, str], commit: str) -> bool:
         """Say whether a commit holds every file exactly as we last pushed it (a squash or rebase merge)."""
@@ -311,6 +356,8 @@ class GitSync:
             head = self.repo.rev("HEAD")
             if head:
                 data["last_synced"] = head
+                if report.pushed:
+                    data["last_pushed"] = head
         self.state.save(data)
 
     # -- 1. commit ---------------------------------------------------------------
@@ -443,14 +490,17 @@ class GitSync:
         return {"changes": count or 0, "latest": latest}
 
     # -- 2. pull and merge ---------------------------------------------------------
-    def merge_remote(self, theirs: str, report: SyncReport) -> None:
-        """Merge a fetched remote commit into HEAD and the working files, file by file, entry by entry."""
+    def merge_remote(self, theirs: str, report: SyncReport, *, base: str | None = None) -> None:
+        """Merge a fetched remote commit into HEAD and the working files, file by file, entry by entry.
+
+        `base` is the last synchronised version; by default git's merge base.
+        """
         head = self.repo.rev("HEAD")
         if head is None:
             raise NotAGitCloneError(f"{self.project.root}: the branch has no commit yet")
         if self.repo.is_ancestor(theirs, head):
             return
-        base = self.repo.merge_base(head, theirs)
+        base = base or self.repo.merge_base(head, theirs)
         self.repo.reset_index()
         changed = self.repo.changed_paths(base, theirs)
         sources: set[str] = set()

@@ -119,10 +119,11 @@ def sync_status() -> dict | None:
     state = service.state.load()
     try:
         remote, branch = service.repo.upstream(settings().git_remote, settings().git_branch)
-        target = settings().git_translation_branch if settings().git_push == "pull-request" else branch
-        pushed = f"refs/remotes/{remote}/{target}" if service.repo.rev(f"refs/remotes/{remote}/{target}") \
-            else f"refs/remotes/{remote}/{branch}"
-        ahead = service.repo.text("rev-list", "--count", f"{pushed}..HEAD", check=False)
+        if settings().git_push == "pull-request":  # pushed to the translation branches, not to the branch
+            pushed = state.get("last_pushed") or f"refs/remotes/{remote}/{branch}"
+        else:
+            pushed = f"refs/remotes/{remote}/{branch}"
+        ahead = service.repo.text("rev-list", "--count", "--no-merges", f"{pushed}..HEAD", check=False)
     except GitError as exc:
         remote, branch, ahead = None, None, ""
         state.setdefault("last_error", str(exc))
@@ -134,5 +135,5 @@ def sync_status() -> dict | None:
         "automatic": settings().git_sync, "remote": remote, "branch": branch, "state": state,
         "pending": service.pending_changes()["changes"], "unpushed": int(ahead) if ahead.isdigit() else None,
         "running": sched.running or bool(state.get("requested")), "conflicts": conflicts,
-        "push": settings().git_push, "translation_branch": settings().git_translation_branch,
+        "push": settings().git_push, "translation_prefix": settings().git_translation_branch_prefix,
     }
