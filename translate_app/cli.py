@@ -286,7 +286,8 @@ def sync_status() -> None:
     service = GitSync(settings, open_database(settings))
     state = service.state.load()
     pending = service.pending_changes()
-    click.echo(f"last sync: {state.get('last_sync_at') or 'never'}; last success: {state.get('last_success_at') or 'never'}")
+    click.echo(f"last sync: {state.get('last_sync_at') or 'never'}; "
+               f"last success: {state.get('last_success_at') or 'never'}")
     click.echo(f"changes waiting for a commit: {pending['changes']}")
     if state.get("last_error"):
         click.echo(f"last error ({state.get('last_error_at')}): {state['last_error']}; "

@@ -198,7 +198,8 @@ class GitSync:
             pushed: dict[str, dict] = dict(self.state.load().get("translation_branches", {}))
             if theirs is not None:
                 absorbed = [name for name, info in pushed.items()
-                            if self.repo.rev(info.get("commit", "")) and not self.repo.is_ancestor(info["commit"], theirs)
+                            if self.repo.rev(info.get("commit", ""))
+                            and not self.repo.is_ancestor(info["commit"], theirs)
                             and self._absorbed(info.get("files", {}), theirs)]
                 if absorbed:
                     self.rebuild_on(theirs, pushed[absorbed[0]]["commit"], report)
@@ -209,7 +210,8 @@ class GitSync:
             tips = {}
             for name, info in pushed.items():  # someone added commits to one of our translation branches
                 tip = tips[name] = self.repo.fetch(remote, self._branch_name(name), missing_ok=True)
-                if tip is not None and tip != info.get("commit") and not self.repo.is_ancestor(tip, self.repo.rev("HEAD")):
+                if tip is not None and tip != info.get("commit") \
+                        and not self.repo.is_ancestor(tip, self.repo.rev("HEAD")):
                     ours = info.get("commit")
                     self.merge_remote(tip, report, base=ours if ours and self.repo.is_ancestor(ours, tip) else None)
             report.commits += self.commit_pending(why=set(report.updated_releases))
