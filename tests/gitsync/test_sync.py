@@ -422,3 +422,28 @@ def test_each_release_gets_a_translation_branch_of_its_own(make_instance, other_
     before = git(remote, "rev-parse", "translate-app/appeal", "translate-app/second")
     assert service.sync().error is None
     assert git(remote, "rev-parse", "translate-app/appeal", "translate-app/second") == before
+
+
+def test_commits_added_to_a_translation_branch_are_merged_without_false_conflicts(make_instance, other_clone: Path,
+                                                                                   remote: Path) -> None:
+    """A reviewer's fix pushed onto the release's branch comes back; our text changed again since stays, alone."""
+    service = make_instance(git_push="pull-request")
+    service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
+    assert service.sync().pushed
+    git(other_clone, "fetch", "-q")
+    git(other_clone, "checkout", "-q", "-b", "review", "origin/translate-app/appeal")
+    path = other_clone / CATALOG_DE
+    po = polib.pofile(str(path))
+    next(e for e in po if e.msgid.startswith("Signed on")).msgstr = "Unterzeichnet am 30. März 2026."
+    po.save(str(path))
+    git(other_clone, "commit", "-qam", "Review fix")
+    git(other_clone, "push", "-q", "origin", "review:translate-app/appeal")
+    service.save("olena", "de", "Stop the", "Stoppt sofort die Abschiebung")
+
+    report = service.sync()
+
+    assert report.error is None and report.pushed and report.conflicts == 0
+    assert service.entry("de", "Signed on").msgstr == "Unterzeichnet am 30. März 2026."
+    assert service.entry("de", "Stop the").msgstr == "Stoppt sofort die Abschiebung"
+    branch = git(remote, "show", f"translate-app/appeal:{CATALOG_DE}")
+    assert "Unterzeichnet am 30. März 2026." in branch and "Stoppt sofort die Abschiebung" in branch
