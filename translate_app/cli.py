@@ -301,3 +301,68 @@ def token_create(name: str) -> None:
 
 
 _report_domain_errors(main)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--no-push", is_flag=True, help="Commit and pull, but do not push.")
+@click.option("--no-pull", is_flag=True, help="Only commit the pending changes.")
+@click.pass_context
+def sync(ctx: click.Context, no_push: bool, no_pull: bool) -> None:
+    """Commit pending catalog changes, pull and merge, push (the project folder is a git clone)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .db import open_database
+    from .gitsync.service import GitSync
+
+    settings = _settings()
+    report = GitSync(settings, open_database(settings)).sync(pull=not no_pull, push=False if no_push else None)
+    for line in report.lines():
+        click.echo(line, err=line.startswith("error:"))
+    if report.error or report.busy:
+        sys.exit(1)
+
+
+@sync.command("status")
+def sync_status() -> None:
+    """Show the last sync, its error, the backoff and the changes waiting for a commit."""
+    from .db import open_database
+    from .gitsync.service import GitSync
+
+    settings = _settings()
+    service = GitSync(settings, open_database(settings))
+    state = service.state.load()
+    pending = service.pending_changes()
+    click.echo(f"last sync: {state.get('last_sync_at') or 'never'}; "
+               f"last success: {state.get('last_success_at') or 'never'}")
+    click.echo(f"changes waiting for a commit: {pending['changes']}")
+    if state.get("last_error"):
+        click.echo(f"last error ({state.get('last_error_at')}): {state['last_error']}; "
+                   f"{state.get('failures', 0)} failure(s) in a row")
+
+
+@main.group()
+def index() -> None:
+    """Manage what the database derives from the catalogs."""
+
+
+@index.command("rebuild")
+def index_rebuild() -> None:
+    """Rebuild the translation-memory table from the catalogs alone (approved translations of every release)."""
+    from .db import open_database
+    from .gitsync.index import rebuild
+
+    settings = _settings()
+    with open_database(settings)() as session:
+        report = rebuild(session, settings.project())
+    per_language = ", ".join(f"{code} {n}" for code, n in sorted(report.entries.items())) or "none"
+    click.echo(f"translation memory: {sum(report.entries.values())} approved translations from "
+               f"{report.catalogs} catalogs ({per_language})")
+    click.echo("states: " + ", ".join(f"{report.states[s]} {s}" for s in STATES))
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+_report_domain_errors(sync)
+_report_domain_errors(index)

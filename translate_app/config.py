@@ -31,6 +31,40 @@ def _count(name: str) -> int:
     return int(raw)
 
 
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Read a setting that must be one of a few words."""
+    raw = env(name, default)
+    if raw not in choices:
+        raise ValueError(f"{PREFIX}{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
+def _minutes(name: str, default: float) -> float:
+    """Read a positive number of minutes."""
+    raw = env(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ValueError(f"{PREFIX}{name} must be a number of minutes above 0, not {raw!r}")
+    return value
+
+
+def _secret(name: str) -> str | None:
+    """Read a secret from NAME, or from the file NAME_FILE names (never written anywhere)."""
+    value = env(name)
+    if value:
+        return value
+    path = env(f"{name}_FILE")
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    except OSError as exc:
+        raise ValueError(f"{PREFIX}{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+
+
 @dataclass
 class Settings:
     """Every setting the service reads, resolved once."""
@@ -53,6 +87,22 @@ class Settings:
     secure_cookies: bool = True
     # Reverse proxies in front of the service whose X-Forwarded-* headers are believed (0: none).
     trusted_proxies: int = 0
+    # Git (see gitsync/): sync the project folder, a clone of the organisation's repository.
+    git_sync: bool = False  # the background scheduler and the webhook; `translate-app sync` works regardless
+    git_remote: str | None = None  # default: the current branch's upstream remote
+    git_branch: str | None = None  # default: the upstream branch, else the current one
+    git_push: str = "branch"  # "branch": to the branch; "pull-request": a branch per release; "none"
+    git_translation_branch_prefix: str = "translate-app/"  # + the release's name
+    git_commit_after_changes: int = 20
+    git_commit_after_quiet_minutes: float = 5.0
+    git_pull_minutes: float = 10.0
+    git_commit_on_publish: bool = True
+    git_noreply_domain: str = "users.noreply.invalid"
+    git_committer_name: str = "translate-app"
+    git_committer_email: str | None = None  # default: translate-app@ the no-reply domain
+    git_username: str | None = None
+    git_password: str | None = None  # a token for HTTPS remotes, from the environment or a file; never stored
+    git_webhook_secret: str | None = None
 
     @property
     def instance_dir(self) -> Path:
@@ -81,6 +131,21 @@ class Settings:
             front_matter_keys=tuple(k.strip() for k in keys.split(",")) if keys else DEFAULT_FRONT_MATTER_KEYS,
             secure_cookies=env("SECURE_COOKIES", "1") not in ("0", "false", "no"),
             trusted_proxies=_count("TRUSTED_PROXIES"),
+            git_sync=env("GIT_SYNC", "0") not in ("0", "false", "no"),
+            git_remote=env("GIT_REMOTE"),
+            git_branch=env("GIT_BRANCH"),
+            git_push=_choice("GIT_PUSH", ("branch", "pull-request", "none"), "branch"),
+            git_translation_branch_prefix=env("GIT_TRANSLATION_BRANCH_PREFIX", "translate-app/"),
+            git_commit_after_changes=_count("GIT_COMMIT_AFTER_CHANGES") or 20,
+            git_commit_after_quiet_minutes=_minutes("GIT_COMMIT_AFTER_QUIET_MINUTES", 5.0),
+            git_pull_minutes=_minutes("GIT_PULL_MINUTES", 10.0),
+            git_commit_on_publish=env("GIT_COMMIT_ON_PUBLISH", "1") not in ("0", "false", "no"),
+            git_noreply_domain=env("GIT_NOREPLY_DOMAIN", "users.noreply.invalid"),
+            git_committer_name=env("GIT_COMMITTER_NAME", "translate-app"),
+            git_committer_email=env("GIT_COMMITTER_EMAIL"),
+            git_username=env("GIT_USERNAME"),
+            git_password=_secret("GIT_PASSWORD"),
+            git_webhook_secret=_secret("GIT_WEBHOOK_SECRET"),
         )
 
     def resolved_database_url(self) -> str:

@@ -73,7 +73,9 @@ def as_api(session: Session, proposal: Proposal, segment: seg.SegmentView | None
     decided_by = session.get(User, proposal.decided_by_id) if proposal.decided_by_id else None
     data = {
         "id": proposal.id, "segment": proposal.segment_id, "text": proposal.text, "status": proposal.status,
-        "at": proposal.at.isoformat(), "by": proposal.user.shown_name if proposal.user else None,
+        "at": proposal.at.isoformat(),
+        "by": proposal.user.shown_name if proposal.user else  # a git merge keeps the repository's text (gitsync)
+        ("the repository (git merge)" if proposal.reason.startswith("git merge") else None),
         "base_version": proposal.base_version, "reason": proposal.reason,
         "decided_by": decided_by.shown_name if decided_by else None,
         "decided_at": proposal.decided_at.isoformat() if proposal.decided_at else None,

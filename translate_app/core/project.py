@@ -184,8 +184,10 @@ class Project:
         doc = self.document(name)
         existing = self.languages(name)
         languages = list(dict.fromkeys(existing + list(add_languages or [])))
+        checked = {}  # refuse a malformed catalog before writing anything; reused below while unchanged
         for code in existing:
-            cat.load(self.catalog_path(name, code))  # refuse a malformed catalog before writing anything
+            path = self.catalog_path(name, code)
+            checked[code] = (cat._stat_key(path), cat.load(path))
         template = cat.template_from_document(doc, name)
         pot_path = self.template_path(name)
         old = cat.load(pot_path) if pot_path.is_file() else None
@@ -198,7 +200,9 @@ class Project:
             path = self.catalog_path(name, code)
             with cat.catalog_lock(path):
                 if path.is_file():
-                    po = cat.load(path)
+                    key, po = checked.get(code, (None, None))
+                    if po is None or key is None or cat._stat_key(path) != key:
+                        po = cat.load(path)  # changed since the check (a save): read again under the lock
                     merged = cat.merge(po, template)
                 else:
                     po = None

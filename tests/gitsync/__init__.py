@@ -1,0 +1,1 @@
+"""Tests of the git sync against real repositories in temporary folders."""

@@ -1,0 +1,1 @@
+"""Git: the project folder as a working copy of the organisation's repository (see service.py)."""
