@@ -15,7 +15,7 @@ For each database (SQLite, then PostgreSQL in a fresh schema dropped afterwards)
   the JSON API for D seconds, each with the version it last saw (no conflicts);
 * phase "burst": the same, while L clients log in over and over (GET /login for
   the CSRF token, POST /login with the right password, a fresh cookie jar
-  each time).
+  each time; an answer 429 or 503 is followed by the wait its Retry-After asks).
 
 Printed per phase: saves per second, save latency p50/p99/max, failed saves,
 and for the burst the logins per second, their p50/p99 and every status seen.
@@ -216,6 +216,8 @@ def login_loop(base: str, name: str, stop: threading.Event, phase: Phase) -> Non
                 continue
             phase.logins.append(time.perf_counter() - t0)
             phase.login_status[str(r.status_code)] += 1
+            if r.status_code in (429, 503):  # as a person would: wait as asked, then try again
+                stop.wait(float(r.headers.get("Retry-After", "1")))
 
 
 def run_phase(base: str, tokens: list[str], slices: list[list[str]], versions: list[dict[str, str]],

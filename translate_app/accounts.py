@@ -6,6 +6,9 @@ import hashlib
 import math
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -32,6 +35,14 @@ class TooManyAttemptsError(AccountError):
     """Too many failed logins in a short time: wait `retry_after` seconds."""
 
     def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LoginBusyError(AccountError):
+    """Too many logins at this moment in this process: try again in `retry_after` seconds (503)."""
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
@@ -237,6 +248,43 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
     if not user.active:  # said only to whoever knows the password
         raise AccountDeactivatedError("your account is deactivated; ask a coordinator to reactivate it")
     return user
+
+
+class LoginGate:
+    """Lets a few logins of this process check passwords at once; a few more wait, the rest are turned away.
+
+    A password check is ~0.1 s of CPU (scrypt). Forty people logging in at once
+    would otherwise take every thread of every worker and both cores, and every
+    save would queue behind them. With the gate a worker spends at most
+    `at_once` threads on hashing and `waiting` more on logins that wait their
+    turn (at most `wait_seconds`); other logins get LoginBusyError (503 with
+    Retry-After) at once, without touching the database.
+    """
+
+    def __init__(self, at_once: int = 1, waiting: int = 3, wait_seconds: float = 5.0) -> None:
+        self._slots = threading.BoundedSemaphore(at_once)
+        self._admitted = threading.BoundedSemaphore(at_once + waiting)
+        self.wait_seconds = wait_seconds
+
+    @contextmanager
+    def enter(self) -> Iterator[None]:
+        """Hold a place for one login attempt, or raise LoginBusyError."""
+        busy = LoginBusyError("many people are logging in right now; try again in a few seconds")
+        if not self._admitted.acquire(blocking=False):
+            raise busy
+        try:
+            if not self._slots.acquire(timeout=self.wait_seconds):
+                raise busy
+            try:
+                yield
+            finally:
+                self._slots.release()
+        finally:
+            self._admitted.release()
+
+
+#: The gate of the web login form (one per process: each gunicorn worker has its own).
+LOGIN_GATE = LoginGate()
 
 
 def _duration(seconds: int) -> str:

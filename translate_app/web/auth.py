@@ -65,8 +65,12 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session, name=form.name.data.strip(), password=form.password.data,
-                                         address=request.remote_addr or "?")
+            with accounts.LOGIN_GATE.enter():
+                user = accounts.authenticate(db.session, name=form.name.data.strip(), password=form.password.data,
+                                             address=request.remote_addr or "?")
+        except accounts.LoginBusyError as exc:
+            flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
+            return render_template("login.html", form=form), 503, {"Retry-After": str(exc.retry_after)}
         except accounts.TooManyAttemptsError as exc:
             flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
             return render_template("login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
