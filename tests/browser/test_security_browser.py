@@ -75,15 +75,17 @@ def test_a_person_creates_and_revokes_an_api_token(person, live_server, viewport
     expect(page.get_by_text("Copy it now: it is shown only once.")).to_be_visible()
     value = page.locator("#new-token").input_value()
     assert value.startswith("ta_")
-    row = page.locator("tr", has_text="my import script")
+    row = page.locator(".token-list li", has_text="my import script")
     expect(row).to_be_visible()
     expect(row).to_contain_text("never")  # not used yet
     r = page.request.get(live_server + "/api/releases", headers={"Authorization": f"Bearer {value}"})
     assert r.status == 200
+    expect(page.get_by_label("What it is for")).to_have_value("")  # ready for the next one
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "wider than the screen"
     screenshot(page, f"tokens-created-{viewport}")
     row.get_by_role("button", name="Revoke").click()
     expect(page.get_by_text("revoked: it no longer works")).to_be_visible()
-    expect(page.locator("tr", has_text="my import script")).to_be_hidden()
+    expect(page.locator(".token-list li", has_text="my import script")).to_be_hidden()
     expect(page.locator("#new-token")).to_be_hidden()
     screenshot(page, f"tokens-revoked-{viewport}")
 

@@ -175,6 +175,7 @@ def tokens():
                                         label=form.label.data or "")
         db.session.commit()
         flash("Token created. Copy it now: it is shown only once.", "ok")
+        form = TokenForm(formdata=None)  # an empty form for the next one
     elif form.errors:
         if "csrf_token" in form.errors:
             abort(400, "The form expired or was sent twice; reload the page and try again.")
