@@ -72,7 +72,7 @@ def login():
             flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
             return render_template("login.html", form=form), 503, {"Retry-After": str(exc.retry_after)}
         except accounts.TooManyAttemptsError as exc:
-            flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
+            flash(str(exc), "error")
             return render_template("login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
         except accounts.AccountDeactivatedError as exc:
             flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
