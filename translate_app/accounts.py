@@ -434,8 +434,10 @@ def create_invitation(session: Session, *, name: str, role: str, languages: list
 def open_invitation(session: Session, token: str) -> Invitation:
     """Return an unused, unexpired invitation for a token, or raise AccountError."""
     inv = session.scalar(select(Invitation).where(Invitation.token_hash == _hash_token(token)))
-    if inv is None or inv.used_at is not None:
+    if inv is None:
         raise AccountError("this invitation link is not valid or was already used")
+    if inv.used_at is not None:
+        raise InvitationUsedError("this invitation link was already used; log in with its name instead")
     expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=timezone.utc)
     if expires < datetime.now(timezone.utc):
         raise AccountError("this invitation link has expired; ask your coordinator for a new one")

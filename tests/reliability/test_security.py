@@ -173,6 +173,8 @@ def test_parallel_acceptances_of_one_invitation_have_one_winner(app, client, aut
     for t in threads:
         t.join()
     assert sorted(statuses) == [302, 409, 409, 409], statuses
+    late = app.test_client().get(path)  # and whoever comes later
+    assert late.status_code == 409 and "already used" in late.get_data(as_text=True)
     with Database.factory(app)() as session:
         assert len(session.scalars(select(User).where(User.name == "new_one")).all()) == 1
 

@@ -131,8 +131,11 @@ def check_session():
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    """Let an invited volunteer choose a password and log in."""
-    invitation = accounts.open_invitation(db.session, token)
+    """Let an invited volunteer choose a password and log in (409 once someone has accepted the invitation)."""
+    try:
+        invitation = accounts.open_invitation(db.session, token)
+    except accounts.InvitationUsedError as exc:
+        abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
     # The coordinator's spelling of the name rides in the link (?name=...); the person may correct it.
     form = InvitationForm(data={"display_name": request.args.get("name", "")[:accounts.MAX_DISPLAY_NAME]})
     if form.validate_on_submit():
