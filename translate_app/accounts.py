@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Engine, bindparam, delete, func, select
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, bindparam, delete, func, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core.errors import TranslateAppError
 from .core.languages import get_language
-from .models import ROLES, ApiToken, Invitation, LoginAttempt, Membership, Permissions, User, utcnow
+from .models import ROLES, ApiToken, Invitation, LoginAttempt, Membership, Permissions, User, as_utc, utcnow
 
 MIN_PASSWORD = 10
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 30
 _NAME = re.compile(r"^[\w.@+-]{2,80}$")
 NAME_RULE = "2-80 letters, digits or . @ + - _, no spaces"
 MAX_DISPLAY_NAME = 120
@@ -31,7 +32,23 @@ class AccountError(TranslateAppError):
 
 
 class TooManyAttemptsError(AccountError):
-    """Too many failed logins in a short time."""
+    """Too many failed logins in a short time: wait `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LoginBusyError(AccountError):
+    """Too many logins at this moment in this process: try again in `retry_after` seconds (503)."""
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class InvitationUsedError(AccountError):
+    """An invitation accepted by someone else a moment ago (409)."""
 
 
 class AccountDeactivatedError(AccountError):
@@ -102,39 +119,225 @@ def create_user(session: Session, *, name: str, role: str, languages: list[str],
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Hash and store a new password."""
+def set_password(user: User, password: str, *, keep_session: bool = False) -> None:
+    """Hash and store a new password; end the person's other sessions and revoke their API tokens.
+
+    The hash is made before anything is written, so no write transaction waits
+    for it. A script's token was given for the old password: whoever changes a
+    password because it leaked wants the tokens gone too (new ones are one
+    command or one click away).
+    """
     validate_password(password)
-    user.password_hash = generate_password_hash(password)
+    hashed = generate_password_hash(password)
+    user.password_hash = hashed
+    end_sessions(user)
+    session = object_session(user)
+    if session is not None and user.id is not None:
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id),
+                        execution_options={"synchronize_session": False})
+
+
+def end_sessions(user: User) -> None:
+    """End every browser session of a person (they are checked on each request)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+# -- login throttling ------------------------------------------------------------
+#
+# Every attempt is written (in a short transaction of its own) BEFORE the password
+# is checked, and only then are the other attempts counted: of any number of
+# parallel guesses, the k-th to be stored sees at least k-1 others, so no more
+# than the free allowance get their password checked (on SQLite and PostgreSQL
+# alike, without locks). A refused attempt removes its row again, a successful
+# one removes its row and the person's own failures from that address.
+#
+# Failures do not lock anyone out: after the free allowance each further attempt
+# must wait a delay that doubles with every failure (1 s, 2 s, 4 s ... at most
+# 15 minutes), counted from the latest one. The server never sleeps: an early
+# attempt is answered 429 with Retry-After at once.
+#
+# An address a person logged in from (within KNOWN_ADDRESS_FOR) is "theirs":
+# attempts for that name from it count only against that name and address,
+# so strangers guessing someone's password slow down the strangers, not the
+# owner at their usual address. Attempts from any other address count against
+# the name and against the address; behind reverse proxies the address is the
+# client's as the configured number of trusted proxies reports it
+# (Settings.trusted_proxies).
+
+FREE_FAILURES_PER_NAME = 5
+FREE_FAILURES_PER_ADDRESS = 30
+FIRST_DELAY = 1.0  # seconds, doubled with every further failure
+MAX_DELAY = 15 * 60.0
+ATTEMPTS_KEPT = timedelta(hours=24)
+KNOWN_ADDRESS_FOR = timedelta(days=60)
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """Return the hash checked for unknown names: the same work as for a real one."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    return _DUMMY_HASH[0]
+
+
+def delay_after(failures: int, free: int) -> float:
+    """Return the seconds to wait after `failures` recent failures with `free` of them allowed."""
+    if failures < free:
+        return 0.0
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free, 30))
+
+
+def _key(kind: str, *parts: str) -> str:
+    return (kind + ":" + "|".join(parts))[:200]
+
+
+def _retry_after(session: Session, key: str, own: list[int], free: int, now: datetime) -> float:
+    """Return how long an attempt must still wait because of the other recent attempts on a key (0: none)."""
+    count, last = session.execute(
+        select(func.count(), func.max(LoginAttempt.at))
+        .where(LoginAttempt.key == key, LoginAttempt.at >= now - ATTEMPTS_KEPT, LoginAttempt.id.not_in(own))
+    ).one()
+    wait = delay_after(count, free)
+    if not wait or last is None:
+        return 0.0
+    return max(0.0, (as_utc(last) + timedelta(seconds=wait) - now).total_seconds())
 
 
 def authenticate(session: Session, *, name: str, password: str, address: str) -> User | None:
-    """Return the user for a name and password, counting failures to slow guessing down."""
-    since = utcnow() - LOGIN_WINDOW
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
-    by_name = session.scalar(select(func.count()).where(LoginAttempt.key == f"name:{name}", LoginAttempt.at >= since))
-    by_addr = session.scalar(select(func.count()).where(LoginAttempt.key == f"addr:{address}", LoginAttempt.at >= since))
-    if by_name >= MAX_FAILURES_PER_NAME or by_addr >= MAX_FAILURES_PER_ADDRESS:
-        session.commit()
-        raise TooManyAttemptsError("too many failed logins; wait 15 minutes and try again")
-    user = session.scalar(select(User).where(User.name == name))
-    if user and user.password_hash and check_password_hash(user.password_hash, password):
-        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"name:{name}"))
-        session.commit()
-        if not user.active:  # said only to whoever knows the password
-            raise AccountDeactivatedError("your account is deactivated; ask a coordinator to reactivate it")
-        return user
-    session.add_all([LoginAttempt(key=f"name:{name}"), LoginAttempt(key=f"addr:{address}")])
+    """Return the user for a name and password, slowing guessing down (see above).
+
+    Raises TooManyAttemptsError (with `retry_after` in seconds) when an attempt
+    comes too early; never holds a write transaction while a password is hashed.
+    """
+    now = utcnow()
+    known = session.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.key == _key("ok", name, address), LoginAttempt.at >= now - KNOWN_ADDRESS_FOR).limit(1))
+    limits = ([(_key("pair", name, address), FREE_FAILURES_PER_NAME)] if known else
+              [(_key("name", name), FREE_FAILURES_PER_NAME), (_key("addr", address), FREE_FAILURES_PER_ADDRESS)])
     session.commit()
-    return None
+    # 1. Store this attempt (a short write transaction).
+    session.execute(delete(LoginAttempt).where(
+        LoginAttempt.at < now - ATTEMPTS_KEPT, ~LoginAttempt.key.startswith("ok:")))
+    rows = [LoginAttempt(key=key, at=now) for key, _free in limits]
+    session.add_all(rows)
+    session.commit()
+    own = [row.id for row in rows]
+    # 2. Count the others (reads only).
+    wait = max(_retry_after(session, key, own, free, now) for key, free in limits)
+    found = session.execute(select(User.id, User.password_hash).where(User.name == name)).first()
+    session.commit()
+    if wait > 0:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own)))
+        session.commit()
+        seconds = math.ceil(wait)
+        raise TooManyAttemptsError(f"too many failed logins; try again in {_duration(seconds)}",
+                                   retry_after=seconds)
+    # 3. Check the password outside any transaction; an unknown name costs the same work.
+    stored = found.password_hash if found is not None and found.password_hash else _dummy_hash()
+    ok = check_password_hash(stored, password) and found is not None and bool(found.password_hash)
+    if not ok:
+        return None  # the attempt rows stay: they are the failure
+    # 4. Success: forget this attempt and the owner's own failures here; remember the address.
+    session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own) | LoginAttempt.key.in_(
+        [_key("pair", name, address), _key("ok", name, address)])))
+    session.add(LoginAttempt(key=_key("ok", name, address), at=now))
+    session.commit()
+    user = session.get(User, found.id)
+    if user is None:
+        return None
+    if not user.active:  # said only to whoever knows the password
+        raise AccountDeactivatedError("your account is deactivated; ask a coordinator to reactivate it")
+    return user
 
 
-def create_token(session: Session, user: User) -> str:
-    """Create an API token for a person and return it; only its hash is kept."""
+class LoginGate:
+    """Lets a few logins of this process check passwords at once; a few more wait, the rest are turned away.
+
+    A password check is ~0.1 s of CPU (scrypt). Forty people logging in at once
+    would otherwise take every thread of every worker and both cores, and every
+    save would queue behind them. With the gate a worker spends at most
+    `at_once` threads on hashing and `waiting` more on logins that wait their
+    turn (at most `wait_seconds`); other logins get LoginBusyError (503 with
+    Retry-After) at once, without touching the database.
+    """
+
+    def __init__(self, at_once: int = 1, waiting: int = 3, wait_seconds: float = 5.0) -> None:
+        self._slots = threading.BoundedSemaphore(at_once)
+        self._admitted = threading.BoundedSemaphore(at_once + waiting)
+        self.wait_seconds = wait_seconds
+
+    @contextmanager
+    def enter(self) -> Iterator[None]:
+        """Hold a place for one login attempt, or raise LoginBusyError."""
+        busy = LoginBusyError("many people are logging in right now; try again in a few seconds")
+        if not self._admitted.acquire(blocking=False):
+            raise busy
+        try:
+            if not self._slots.acquire(timeout=self.wait_seconds):
+                raise busy
+            try:
+                yield
+            finally:
+                self._slots.release()
+        finally:
+            self._admitted.release()
+
+
+#: The gate of the web login form (one per process: each gunicorn worker has its own).
+LOGIN_GATE = LoginGate()
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes"
+
+
+MAX_TOKEN_DAYS = 3650
+MAX_TOKEN_LABEL = 80
+
+
+def create_token(session: Session, user: User, *, expires_in_days: int | None = None, label: str = "") -> str:
+    """Create an API token for a person and return it; only its hash is kept.
+
+    `expires_in_days`: None for a token without expiry, else 1 to MAX_TOKEN_DAYS.
+    """
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise AccountError(f"a token expires in 1 to {MAX_TOKEN_DAYS} days")
+    label = " ".join((label or "").split())
+    if len(label) > MAX_TOKEN_LABEL:
+        raise AccountError(f"a token's label has at most {MAX_TOKEN_LABEL} characters")
     token = "ta_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token)))
+    expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days is not None else None
+    session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), expires_at=expires, label=label))
     session.flush()
     return token
+
+
+def tokens_of(session: Session, user: User | None = None) -> list[ApiToken]:
+    """Return the API tokens of a person (None: of everyone), newest first."""
+    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if user is not None:
+        query = query.where(ApiToken.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def revoke_token(session: Session, token_id: int, *, by: Permissions | None = None) -> ApiToken:
+    """Revoke (delete) one token; `by`, when given, must own it or coordinate. Unknown or not theirs: AccountError."""
+    found = session.get(ApiToken, token_id)
+    if found is None or (by is not None and not by.is_coordinator and found.user_id != int(by.get_id())):
+        raise AccountError(f"no API token {token_id}")
+    session.delete(found)
+    session.flush()
+    return found
+
+
+def revoke_tokens_of(session: Session, user: User) -> int:
+    """Revoke every token of a person; return how many there were."""
+    result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id),
+                             execution_options={"synchronize_session": False})
+    return result.rowcount or 0
 
 
 @dataclass(frozen=True)
@@ -160,11 +363,26 @@ class TokenUser(Permissions):
 # One query on the connection, without ORM objects: a script's request pays
 # for it every time, and loading a User with its memberships cost twice as much.
 _USER_FOR_TOKEN = (
-    select(User.id, User.name, User.role, User.active, User.must_change_password, Membership.language)
+    select(User.id, User.name, User.role, User.active, User.must_change_password, Membership.language,
+           ApiToken.expires_at, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
+
+
+# "Last used" is written at most this often per token: a write on every request would make every
+# script's save wait for SQLite's write lock twice.
+TOKEN_USE_PRECISION = timedelta(minutes=5)
+
+
+def _note_token_use(engine: Engine, token_hash: str, now: datetime) -> None:
+    """Record when a token was used (best effort: a busy database skips it)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(ApiToken).where(ApiToken.token_hash == token_hash).values(last_used_at=now))
+    except DBAPIError:
+        pass
 
 
 def user_for_token(engine: Engine, token: str) -> TokenUser | None:
@@ -185,7 +403,11 @@ def user_for_token(engine: Engine, token: str) -> TokenUser | None:
                 raise
     if not rows or not rows[0].active:
         return None
-    first = rows[0]
+    first, now = rows[0], utcnow()
+    if first.expires_at is not None and as_utc(first.expires_at) <= now:
+        return None
+    if first.last_used_at is None or as_utc(first.last_used_at) < now - TOKEN_USE_PRECISION:
+        _note_token_use(engine, params["token_hash"], now)
     return TokenUser(id=first.id, name=first.name, role=first.role, active=True,
                      must_change_password=bool(first.must_change_password),
                      languages=tuple(sorted(r.language for r in rows if r.language)))
@@ -212,8 +434,10 @@ def create_invitation(session: Session, *, name: str, role: str, languages: list
 def open_invitation(session: Session, token: str) -> Invitation:
     """Return an unused, unexpired invitation for a token, or raise AccountError."""
     inv = session.scalar(select(Invitation).where(Invitation.token_hash == _hash_token(token)))
-    if inv is None or inv.used_at is not None:
+    if inv is None:
         raise AccountError("this invitation link is not valid or was already used")
+    if inv.used_at is not None:
+        raise InvitationUsedError("this invitation link was already used; log in with its name instead")
     expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=timezone.utc)
     if expires < datetime.now(timezone.utc):
         raise AccountError("this invitation link has expired; ask your coordinator for a new one")
@@ -221,10 +445,32 @@ def open_invitation(session: Session, token: str) -> Invitation:
 
 
 def accept_invitation(session: Session, token: str, password: str, display_name: str | None = None) -> User:
-    """Create the invited person's account with their chosen password and display name."""
+    """Create the invited person's account with their chosen password and display name, and commit.
+
+    The invitation is claimed with one conditional UPDATE: of parallel
+    acceptances exactly one wins, the others get InvitationUsedError (409).
+    The password is hashed before the write transaction begins.
+    """
     inv = open_invitation(session, token)
-    user = create_user(session, name=inv.name, role=inv.role, display_name=display_name,
-                       languages=[c for c in inv.languages.split(",") if c], password=password)
-    inv.used_at = utcnow()
-    session.flush()
+    validate_password(password)
+    display = clean_display_name(display_name)
+    hashed = generate_password_hash(password)
+    inv_id, name, role = inv.id, inv.name, inv.role
+    codes = [c for c in inv.languages.split(",") if c]
+    session.commit()
+    claimed = session.execute(update(Invitation).where(Invitation.id == inv_id, Invitation.used_at.is_(None))
+                              .values(used_at=utcnow()), execution_options={"synchronize_session": False})
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InvitationUsedError("this invitation was accepted a moment ago; log in with its name instead")
+    try:
+        user = create_user(session, name=name, role=role, display_name=display, languages=codes, password=None)
+        user.password_hash = hashed
+        session.commit()
+    except AccountError:
+        session.rollback()
+        raise
+    except IntegrityError:
+        session.rollback()
+        raise InvitationUsedError(f"a user named {name!r} was created a moment ago") from None
     return user

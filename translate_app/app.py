@@ -80,6 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
     # First of all: a catalog write of this process in progress is waited for by
     # every save in every process; new requests let it finish (up to 20 ms).
     app.before_request(yield_to_writer)
+    # Then: a session cookie counts only while its person's session generation is unchanged.
+    app.before_request(auth.check_session)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(coordinate.bp)
@@ -96,19 +98,49 @@ def create_app(config: dict | None = None) -> Flask:
     Compress(app)  # gzip/brotli for pages, CSS, JS and JSON of 500 bytes or more
     assets.init_app(app)  # static URLs carry a content hash and are cached for a year
 
+    policy = content_security_policy()
+    preview_policy = content_security_policy(preview=True)
+    hsts = settings.secure_cookies
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; frame-ancestors 'self'",
-        )
+        # The preview page carries the published page's own <style> (allowed by its hash, nothing else).
+        response.headers.setdefault("Content-Security-Policy",
+                                    preview_policy if request.endpoint == "review.preview" else policy)
+        if hsts:  # Secure cookies mean the service is reached over HTTPS only: browsers should never try HTTP
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     return app
+
+
+def content_security_policy(*, preview: bool = False) -> str:
+    """Return the Content-Security-Policy: only this site's scripts, styles, images (and data: images), forms.
+
+    No inline styles or scripts, no <base> and no form posting elsewhere. The
+    live preview additionally allows the two fixed <style> elements it embeds,
+    by their SHA-256 hash.
+    """
+    style = "'self'"
+    if preview:
+        style += "".join(f" '{digest}'" for digest in _preview_style_hashes())
+    return ("default-src 'self'; img-src 'self' data:; style-src " + style + "; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+
+
+def _preview_style_hashes() -> list[str]:
+    """Return the CSP hashes of the <style> elements the live preview embeds."""
+    import base64
+    import hashlib
+
+    from .core.compiler import PAGE_STYLE
+    from .web.review import _PREVIEW_STYLE
+
+    bodies = [PAGE_STYLE] + re.findall(r"<style>(.*?)</style>", _PREVIEW_STYLE, re.S)
+    return ["sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() for b in bodies]
 
 
 _STATUS = {

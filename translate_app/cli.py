@@ -282,22 +282,85 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
-def token_create(name: str) -> None:
-    """Print a new API token for a user."""
+@click.option("--expires-in", "expires_in", type=click.IntRange(1, 3650), default=None, metavar="DAYS",
+              help="Days until the token stops working (default: no expiry).")
+@click.option("--label", default="", help="What the token is for, shown in listings.")
+def token_create(name: str, expires_in: int | None, label: str) -> None:
+    """Print a new API token for a user (its id and expiry go to standard error)."""
     from sqlalchemy import select
 
     from . import accounts
     from .db import open_database
-    from .models import User
+    from .models import ApiToken, User
 
     sessions = open_database(_settings())
     with sessions() as session:
         found = session.scalar(select(User).where(User.name == name))
         if found is None:
             raise accounts.AccountError(f"no user named {name!r}")
-        value = accounts.create_token(session, found)
+        value = accounts.create_token(session, found, expires_in_days=expires_in, label=label)
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == accounts._hash_token(value)))
         session.commit()
+        expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else "never"
     click.echo(value)
+    click.echo(f"token {row.id} for {name}; expires: {expiry}", err=True)
+
+
+@token.command("list")
+@click.argument("name", required=False)
+def token_list(name: str | None) -> None:
+    """List API tokens (of one user, or of everyone): id, user, created, last used, expiry."""
+    from sqlalchemy import select
+
+    from . import accounts
+    from .db import open_database
+    from .models import User
+
+    def when(value) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    sessions = open_database(_settings())
+    with sessions() as session:
+        user = None
+        if name:
+            user = session.scalar(select(User).where(User.name == name))
+            if user is None:
+                raise accounts.AccountError(f"no user named {name!r}")
+        rows = accounts.tokens_of(session, user)
+        click.echo(f"{'id':>5}  {'user':20} {'created':16}  {'last used':16}  {'expires':16}  label")
+        for t in rows:
+            click.echo(f"{t.id:>5}  {t.user.name:20} {when(t.created_at):16}  {when(t.last_used_at):16}  "
+                       f"{when(t.expires_at) if t.expires_at else 'never':16}  {t.label}")
+
+
+@token.command("revoke")
+@click.argument("token_id", required=False, type=int)
+@click.option("--user", "user_name", help="Revoke every token of this user instead.")
+def token_revoke(token_id: int | None, user_name: str | None) -> None:
+    """Revoke one API token by its id (see `token list`), or all of a user with --user NAME."""
+    from sqlalchemy import select
+
+    from . import accounts
+    from .db import open_database
+    from .models import User
+
+    if (token_id is None) == (user_name is None):
+        raise click.UsageError("give either a token id or --user NAME")
+    sessions = open_database(_settings())
+    with sessions() as session:
+        if token_id is not None:
+            token = accounts.revoke_token(session, token_id)
+            owner = token.user.name
+            session.commit()
+            click.echo(f"token {token_id} of {owner} revoked")
+            return
+        user = session.scalar(select(User).where(User.name == user_name))
+        if user is None:
+            raise accounts.AccountError(f"no user named {user_name!r}")
+        count = accounts.revoke_tokens_of(session, user)
+        session.commit()
+    click.echo(f"{count} token{'s' if count != 1 else ''} of {user_name} revoked")
+
 
 
 _report_domain_errors(main)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
+    delete,
+    event,
+    inspect,
     false,
     Boolean,
     Date,
@@ -16,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 ROLES = ("translator", "reviewer", "coordinator")
 
@@ -24,6 +27,11 @@ ROLES = ("translator", "reviewer", "coordinator")
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
     return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Return a stored time as an aware UTC time (SQLite gives it back without its zone)."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -85,6 +93,9 @@ class User(Permissions, Base):
     role: Mapped[str] = mapped_column(String(20), default="translator")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Raised to end every session of the person (logout, new password, deactivation); sessions carry
+    # the value they started with and are refused once it differs (see web/auth.check_session).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -128,8 +139,15 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # None: the token never expires (it still ends with a new password, a deactivation or a revocation).
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    label: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """Say whether the token has passed its expiry."""
+        return self.expires_at is not None and as_utc(self.expires_at) <= (now or utcnow())
 
 
 class Invitation(Base):
@@ -311,7 +329,13 @@ class MemoryEntry(Base):
 
 
 class LoginAttempt(Base):
-    """A failed login, counted to slow down password guessing."""
+    """A login attempt, counted to slow down password guessing (see accounts.authenticate).
+
+    `key` says what it counts against: "name:NAME" (from an address NAME has not
+    logged in from), "pair:NAME|ADDRESS" (from one it has), "addr:ADDRESS", or
+    "ok:NAME|ADDRESS", which is no attempt but the mark of an address NAME
+    logged in from (kept for accounts.KNOWN_ADDRESS_FOR).
+    """
 
     __tablename__ = "login_attempts"
 
@@ -319,3 +343,13 @@ class LoginAttempt(Base):
     key: Mapped[str] = mapped_column(String(200), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     score: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+@event.listens_for(Session, "before_flush")
+def _end_access_of_deactivated(session: Session, _context, _instances) -> None:
+    """A person deactivated loses every session and API token at once (reactivation brings none back)."""
+    for obj in session.dirty:
+        if isinstance(obj, User) and not obj.active and True in inspect(obj).attrs.active.history.deleted:
+            obj.session_generation = (obj.session_generation or 0) + 1
+            session.execute(delete(ApiToken).where(ApiToken.user_id == obj.id),
+                            execution_options={"synchronize_session": False})

@@ -42,7 +42,7 @@ def _login(client, name: str, password: str, client_address: str):
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_guessing_from_one_address_locks_out_others_only_without_a_trusted_proxy(web_project, tmp_path, proxies):
     """Behind one proxy every request comes from it: only the forwarded address tells clients apart."""
-    from translate_app.accounts import MAX_FAILURES_PER_ADDRESS
+    from translate_app.accounts import FREE_FAILURES_PER_ADDRESS as MAX_FAILURES_PER_ADDRESS
 
     app = _app(web_project, tmp_path, proxies)
     guesser = app.test_client()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms import IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from .. import accounts
 from ..models import User
@@ -29,6 +29,18 @@ class PasswordForm(FlaskForm):
 
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token, for buttons that change something."""
+
+
+class TokenForm(FlaskForm):
+    """A new API token: what it is for and when it expires."""
+
+    label = StringField("What it is for", validators=[Optional(), Length(max=accounts.MAX_TOKEN_LABEL)])
+    expires_in = IntegerField("Expires after (days)", default=90,
+                              validators=[Optional(), NumberRange(1, accounts.MAX_TOKEN_DAYS)])
 
 
 class InvitationForm(PasswordForm):
@@ -53,16 +65,20 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(db.session, name=form.name.data.strip(), password=form.password.data,
-                                         address=request.remote_addr or "?")
+            with accounts.LOGIN_GATE.enter():
+                user = accounts.authenticate(db.session, name=form.name.data.strip(), password=form.password.data,
+                                             address=request.remote_addr or "?")
+        except accounts.LoginBusyError as exc:
+            flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
+            return render_template("login.html", form=form), 503, {"Retry-After": str(exc.retry_after)}
         except accounts.TooManyAttemptsError as exc:
             flash(str(exc), "error")
-            return render_template("login.html", form=form), 429
+            return render_template("login.html", form=form), 429, {"Retry-After": str(exc.retry_after)}
         except accounts.AccountDeactivatedError as exc:
             flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
             return render_template("login.html", form=form), 403
         if user is not None:
-            login_user(user, remember=False)
+            start_session(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
@@ -73,21 +89,62 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (a POST, so a link on another site cannot do it)."""
+    """Log out (a POST, so a link on another site cannot do it); the session cookie stops working everywhere.
+
+    Copies of the cookie (another tab, a stolen one, the same person's other
+    devices) end too: the person's session generation goes up.
+    """
+    if current_user.is_authenticated and isinstance(current_user._get_current_object(), User):
+        user = db.session.get(User, current_user.id)
+        accounts.end_sessions(user)
+        db.session.commit()
     logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def start_session(user: User) -> None:
+    """Log a person in, remembering in the session which generation of their sessions it belongs to."""
+    login_user(user, remember=False)
+    session["_gen"] = user.session_generation or 0
+
+
+def check_session():
+    """Refuse a session cookie whose person logged out, changed password or was deactivated since (before each request)."""
+    if "_user_id" not in session:
+        return None
+    user = current_user._get_current_object()
+    if isinstance(user, User):
+        if session.get("_gen", 0) == (user.session_generation or 0):
+            return None
+    elif user.is_authenticated:
+        return None  # a bearer token's person, the session's one being gone
+    logout_user()
+    session.clear()
+    if request.endpoint in ("auth.login", "auth.favicon", "static"):
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "your session has ended; log in again"}), 401
+    flash("Your session has ended (a logout, a new password or a change of access). Please log in again.", "error")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    """Let an invited volunteer choose a password and log in."""
-    invitation = accounts.open_invitation(db.session, token)
+    """Let an invited volunteer choose a password and log in (409 once someone has accepted the invitation)."""
+    try:
+        invitation = accounts.open_invitation(db.session, token)
+    except accounts.InvitationUsedError as exc:
+        abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
     # The coordinator's spelling of the name rides in the link (?name=...); the person may correct it.
     form = InvitationForm(data={"display_name": request.args.get("name", "")[:accounts.MAX_DISPLAY_NAME]})
     if form.validate_on_submit():
-        user = accounts.accept_invitation(db.session, token, form.password.data, display_name=form.display_name.data)
-        db.session.commit()
-        login_user(user)
+        try:
+            user = accounts.accept_invitation(db.session, token, form.password.data,
+                                              display_name=form.display_name.data)
+        except accounts.InvitationUsedError as exc:
+            abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+        start_session(user)
         flash(f"Welcome, {user.shown_name}. Your login name is {user.name}.", "ok")
         return redirect(url_for("review.dashboard"))
     return render_template("invite.html", form=form, invitation=invitation)
@@ -103,9 +160,52 @@ def change_password():
         accounts.set_password(user, form.password.data)
         user.must_change_password = False
         db.session.commit()
-        flash("Password changed.", "ok")
+        session["_gen"] = user.session_generation  # this session goes on; every other one has ended
+        flash("Password changed. Your other sessions have ended and your API tokens were revoked.", "ok")
         return redirect(url_for("review.dashboard"))
     return render_template("password.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """List a person's API tokens (a coordinator: everyone's) and create new ones."""
+    me = db.session.get(User, current_user.id)
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        created = accounts.create_token(db.session, me, expires_in_days=form.expires_in.data,
+                                        label=form.label.data or "")
+        db.session.commit()
+        flash("Token created. Copy it now: it is shown only once.", "ok")
+        form = TokenForm(formdata=None)  # an empty form for the next one
+    elif form.errors:
+        if "csrf_token" in form.errors:
+            abort(400, "The form expired or was sent twice; reload the page and try again.")
+        for field, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[field].label.text}: {error}", "error")
+    mine = accounts.tokens_of(db.session, me)
+    others = ([t for t in accounts.tokens_of(db.session) if t.user_id != me.id] if me.is_coordinator else [])
+    db.session.commit()
+    return render_template("tokens.html", form=form, created=created, mine=mine, others=others,
+                           action=ActionForm(), now=accounts.utcnow())
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one API token: one's own, or anyone's for a coordinator (404 otherwise)."""
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    try:
+        token = accounts.revoke_token(db.session, token_id, by=current_user)
+    except accounts.AccountError:
+        abort(404, "no such token")
+    owner = token.user.shown_name if token.user_id != current_user.id else "your"
+    db.session.commit()
+    flash(f"Token {token_id}{' of ' + owner if owner != 'your' else ''} revoked: it no longer works.", "ok")
+    return redirect(url_for("auth.tokens"))
 
 
 @bp.get("/favicon.ico")

@@ -36,7 +36,7 @@ class ActionForm(FlaskForm):
 class NewReleaseForm(FlaskForm):
     """Upload a Markdown file or pick one from source/, choose languages and a deadline."""
 
-    upload = FileField("Markdown file", validators=[FileAllowed(["md", "markdown"], "Only Markdown (.md) files")])
+    upload = FileField("Markdown file", validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")])
     kept = HiddenField()  # token of an upload kept from an earlier attempt (see uploads.py)
     existing = SelectField("…or a file already in source/", choices=[], validate_choice=False)
     title = StringField("Title", validators=[Length(max=300)])
@@ -168,6 +168,8 @@ def _kept_upload(form: NewReleaseForm) -> Path | None:
     root, user_id = settings().instance_dir, current_user.id
     upload = form.upload.data
     if upload and upload.filename:
+        if any(ord(c) < 32 or ord(c) == 127 for c in upload.filename):
+            raise TranslateAppError("the file name contains a control character; rename the file and upload it again")
         filename = Path(upload.filename).name
         stem = Path(filename).stem
         if not stem or stem.startswith("."):
