@@ -132,10 +132,10 @@ def test_the_page_weight_is_bounded_by_the_page_not_the_release(app, client, aut
 def counted(monkeypatch):
     """Count source documents segmented and catalogs parsed."""
     import translate_app.core.catalog as catalog_module
-    import translate_app.core.project as project_module
+    import translate_app.core.segmenter as segmenter_module  # Project.document imports segment from here
 
     seen = {"documents": [], "catalogs": []}
-    segment, load = project_module.segment, catalog_module.load
+    segment, load = segmenter_module.segment, catalog_module.load
 
     def counting_segment(text, name, **kw):
         seen["documents"].append(name)
@@ -145,7 +145,7 @@ def counted(monkeypatch):
         seen["catalogs"].append(Path(path).name + ":" + Path(path).parent.parent.name)
         return load(path)
 
-    monkeypatch.setattr(project_module, "segment", counting_segment)
+    monkeypatch.setattr(segmenter_module, "segment", counting_segment)
     monkeypatch.setattr(catalog_module, "load", counting_load)
     return seen
 
