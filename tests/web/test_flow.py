@@ -231,7 +231,7 @@ def test_invitation_flow(client, auth):
     assert r.status_code == 302
     assert "My languages" in client.get("/").get_data(as_text=True)
     auth.logout()
-    assert client.get(path).status_code == 400  # used once
+    assert client.get(path).status_code == 409  # used once: a conflict, as for parallel acceptances
 
 
 def test_comments_and_history(client, auth):
