@@ -22,8 +22,10 @@ from .core.languages import get_language
 from .models import ROLES, ApiToken, Invitation, LoginAttempt, Membership, Permissions, User, as_utc, utcnow
 
 MIN_PASSWORD = 10
-_NAME = re.compile(r"^[\w.@+-]{2,80}$")
-NAME_RULE = "2-80 letters, digits or . @ + - _, no spaces"
+# No "@": login names go into catalogs (`# translated: by=NAME`) and from there into public git
+# history, so a login name must never be an e-mail address.
+_NAME = re.compile(r"^[\w.+-]{2,80}$")
+NAME_RULE = "2-80 letters, digits or . + - _, no spaces and no @ (it is recorded in the catalogs)"
 MAX_DISPLAY_NAME = 120
 
 
@@ -57,7 +59,8 @@ class AccountDeactivatedError(AccountError):
 
 def suggest_login_name(display_name: str) -> str:
     """Turn 'Olena Shevchenko' into a login name such as 'olena.shevchenko'."""
-    name = re.sub(r"[^\w.@+-]+", ".", (display_name or "").strip().casefold()).strip(".")
+    name = (display_name or "").strip().casefold().split("@")[0]  # an e-mail address: only what is before @
+    name = re.sub(r"[^\w.+-]+", ".", name).strip(".")
     return name[:80]
 
 

@@ -258,7 +258,7 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--display-name", default="", help='How others see the person, spaces allowed (e.g. "Olena Shevchenko").')
 def user_add(name: str, role: str, languages: str, password_stdin: bool, display_name: str) -> None:
-    """Create a volunteer or coordinator; NAME is the login name (letters, digits, . @ + - _, no spaces)."""
+    """Create a volunteer or coordinator; NAME is the login name (letters, digits, . + - _; no spaces, no @)."""
     from . import accounts
     from .core.languages import language_names, parse_language_list
     from .db import open_database

@@ -238,7 +238,7 @@ def test_a_refused_login_name_says_what_is_allowed(client, auth):
     token = auth.csrf("/coordinate/users")
     page = client.post("/coordinate/users", data={"csrf_token": token, "name": "Olena Shevchenko",
                                                    "role": "translator"}).get_data(as_text=True)
-    assert ("&#39;Olena Shevchenko&#39; cannot be a login name: use 2-80 letters, digits or . @ + - _, no spaces "
+    assert ("&#39;Olena Shevchenko&#39; cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ (it is recorded in the catalogs) "
             "(for example &#39;olena.shevchenko&#39;)") in page
 
 
@@ -300,4 +300,17 @@ def test_cli_user_add_takes_a_display_name(tmp_path):
     result = CliRunner().invoke(main, ["user", "add", "Olena Shevchenko", "--password-stdin"], input=PASSWORD + "\n",
                                 env=env)
     assert result.exit_code == 1
-    assert "'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . @ + - _, no spaces" in result.output
+    assert "'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ (it is recorded in the catalogs)" in result.output
+
+
+def test_an_email_address_cannot_be_a_login_name(app):
+    """Login names are written into catalogs and git history: an e-mail address is refused, with a suggestion."""
+    import pytest
+
+    from translate_app import accounts
+    from translate_app.web.extensions import Database
+
+    with Database.factory(app)() as session:
+        with pytest.raises(accounts.AccountError, match=r"no @ .*for example 'olena'"):
+            accounts.create_user(session, name="olena@example.org", role="translator", languages=["de"],
+                                 password="a long secret!")
