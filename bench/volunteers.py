@@ -93,13 +93,17 @@ with sessions() as s:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=repo, env=env)
 
 
-def login(session: requests.Session, base: str, name: str, password: str) -> bool:
-    """Log in through the form, as a browser does."""
-    page = session.get(base + "/login", timeout=60)
-    token = CSRF_FIELD.search(page.text).group(1)
-    answer = session.post(base + "/login", data={"name": name, "password": password, "csrf_token": token},
-                          timeout=60, allow_redirects=False)
-    return answer.status_code == 302
+def login(session: requests.Session, base: str, name: str, password: str, attempts: int = 20) -> bool:
+    """Log in through the form, as a browser does; on 503 wait as Retry-After says and press again."""
+    for _ in range(attempts):
+        page = session.get(base + "/login", timeout=60)
+        token = CSRF_FIELD.search(page.text).group(1)
+        answer = session.post(base + "/login", data={"name": name, "password": password, "csrf_token": token},
+                              timeout=60, allow_redirects=False)
+        if answer.status_code not in (503, 429):
+            return answer.status_code == 302
+        time.sleep(float(answer.headers.get("Retry-After") or 2))
+    return False
 
 
 class Results:
