@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .config import Settings
 from .core.errors import (
+    public_message,
     CatalogBusyError,
     CatalogError,
     LanguageError,
@@ -170,15 +170,6 @@ def _status_for(exc: Exception) -> int:
         if isinstance(exc, cls):
             return code
     return 400
-
-
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:'\"]+/)+([^\s/:'\"]+)")
-
-
-def public_message(message: str, root: Path) -> str:
-    """Say a message without the server's folders: paths in the project relative to it, others by file name."""
-    message = message.replace(str(root).rstrip("/") + "/", "")
-    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), message)
 
 
 def _wants_json() -> bool:

@@ -19,7 +19,7 @@ from .core import segments as seg
 from .core import groupcommit
 from .core.catalog import peek_cached
 from .core.compiler import render_html, render_markdown
-from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError
+from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
 from .core.states import STATES
 from .core.project import Project
 from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
@@ -91,7 +91,7 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
         try:
             po = project.load_catalog(name, code)
         except MalformedCatalogError as exc:  # one language's broken file must not hide the others
-            where = str(exc).replace(str(project.root).rstrip("/") + "/", "")
+            where = public_message(str(exc), project.root)
             result.append(LanguageProgress(language=code, counts={s: 0 for s in STATES}, total=0, risk="broken",
                                            publication=None, broken=where))
             continue

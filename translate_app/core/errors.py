@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:'\"]+/)+([^\s/:'\"]+)")
+
+
+def public_message(message: str, root: Path) -> str:
+    """Say a message without the server's folders: paths in the project relative to it, others by file name."""
+    message = message.replace(str(root).rstrip("/") + "/", "")
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), message)
+
 
 class TranslateAppError(Exception):
     """Base of every error that carries a message meant for a person."""

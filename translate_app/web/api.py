@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
@@ -60,22 +59,15 @@ def _refuse_lone_surrogates(data: dict) -> None:
             stack += [(name, v) for v in value]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None,
             nul: bool = False) -> str:
-    """Return a string field of the body; 400 when it is missing (without a default), not a string, too long,
-    not valid Unicode (a lone surrogate, as a broken paste gives) or, unless nul, holding a NUL character."""
+    """Return a string field of the body; 400 when it is missing (without a default), not a string, too long
+    or, unless nul, holding a NUL character (_json has already refused lone surrogates anywhere in the body)."""
     value = data.get(name, default)
     if not isinstance(value, str):
         abort(400, f"{name!r} must be a string")
     if limit is not None and len(value) > limit:
         abort(400, f"{name!r} is longer than {limit} characters")
-    bad = _SURROGATE.search(value)
-    if bad:
-        abort(400, f"{name!r} is not valid text: a lone surrogate U+{ord(bad.group()):04X} at character "
-                   f"{bad.start() + 1} (copy the text again from its source)")
     if not nul and "\x00" in value:
         abort(400, f"{name!r} contains a NUL character")
     return value
