@@ -127,14 +127,15 @@ def _scan_markup(text: str) -> dict[str, Counter]:
     return found
 
 
-def _diff(src: Counter, dst: Counter) -> str:
-    missing = list((src - dst).elements())
-    extra = list((dst - src).elements())
+def count_difference(src: Counter, dst: Counter, *, missing: str = "missing", extra: str = "extra") -> str:
+    """Say what the source has that the translation lacks, and the other way round ("" when alike)."""
+    lacking = list((src - dst).elements())
+    added = list((dst - src).elements())
     parts = []
-    if missing:
-        parts.append("missing " + ", ".join(repr(m) for m in missing))
-    if extra:
-        parts.append("extra " + ", ".join(repr(e) for e in extra))
+    if lacking:
+        parts.append(f"{missing} " + ", ".join(repr(m) for m in lacking))
+    if added:
+        parts.append(f"{extra} " + ", ".join(repr(e) for e in added))
     return "; ".join(parts)
 
 
@@ -162,7 +163,7 @@ class LinksCheck(Check):
     def check(self, source, target, *, language=""):
         s, t = _markup(source), _markup(target)
         problems = [f"{kind}: {d}" for kind in ("links", "autolinks", "urls", "images")
-                    if (d := _diff(s[kind], t[kind]))]
+                    if (d := count_difference(s[kind], t[kind]))]
         return "; ".join(problems) or None
 
 
@@ -174,7 +175,7 @@ class CodeSpanCheck(Check):
     description = "Code spans are copied unchanged."
 
     def check(self, source, target, *, language=""):
-        return _diff(_markup(source)["code"], _markup(target)["code"]) or None
+        return count_difference(_markup(source)["code"], _markup(target)["code"]) or None
 
 
 @register
@@ -202,7 +203,7 @@ class FootnoteCheck(Check):
     def check(self, source, target, *, language=""):
         def markers(text: str) -> Counter:
             return Counter(_FOOTNOTE.findall(text)) + Counter(c for c in text if c in "¹²³⁴⁵⁶⁷⁸⁹⁰")
-        return _diff(markers(source), markers(target)) or None
+        return count_difference(markers(source), markers(target)) or None
 
 
 _SEPARATORS = str.maketrans("", "", ",.'\u2019 \u00a0\u202f")

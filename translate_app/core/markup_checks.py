@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 
-from .checks import Check, register
+from .checks import Check, count_difference, register
 
 # (opener, closer, whether the inside may hold braces), longest openers first.
 _KINDS = (
@@ -71,14 +71,5 @@ class MarkupPlaceholderCheck(Check):
     description = "Shortcodes, Liquid tags and attribute lists of the source are kept, unchanged."
 
     def check(self, source, target, *, language=""):
-        s, t = protected_markup(source), protected_markup(target)
-        if s == t:
-            return None
-        missing = list((s - t).elements())
-        extra = list((t - s).elements())
-        parts = []
-        if missing:
-            parts.append("lost or changed " + ", ".join(repr(m) for m in missing))
-        if extra:
-            parts.append("not in the source " + ", ".join(repr(e) for e in extra))
-        return "; ".join(parts)
+        return count_difference(protected_markup(source), protected_markup(target),
+                                missing="lost or changed", extra="not in the source") or None
