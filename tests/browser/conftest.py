@@ -14,6 +14,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +113,33 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request) -> str:
+    """Run a flow at desktop width and on a phone."""
+    return request.param
+
+
+@pytest.fixture
+def person(browser, live_server, viewport):
+    """Return a function that opens a new context at the test's viewport, logged in as someone."""
+    contexts = []
+
+    def _open(name: str, password: str = PASSWORD, expect_home: bool = True):
+        context = browser.new_context(viewport=VIEWPORTS[viewport])
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server + "/login")
+        page.fill("input[name=name]", name)
+        page.fill("input[name=password]", password)
+        page.press("input[name=password]", "Enter")
+        if expect_home:
+            page.wait_for_url(live_server + "/")
+        else:
+            page.wait_for_load_state()
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -7,22 +7,15 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import VIEWPORTS, screenshot
 
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 # The small release's segments, in order (see tests/web/conftest.py SMALL_RELEASE).
 TITLE, APPEAL, OBJECTORS, RULING, SIGNED = range(5)
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request) -> str:
-    """Run a flow at desktop width and on a phone."""
-    return request.param
 
 
 @pytest.fixture

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, VIEWPORTS, screenshot
 
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGE, SEGMENTS = 20, 45
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request) -> str:
-    """Run a flow at desktop width and on a phone."""
-    return request.param
 
 
 @pytest.fixture

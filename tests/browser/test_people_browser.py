@@ -6,48 +6,17 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import VIEWPORTS, screenshot
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 NEW_RELEASE = "# Free the journalists\n\nThe coalition calls for the release of 3 journalists.\n"
 
 
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the screen"
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request) -> str:
-    """Run a test at desktop width and at a phone's."""
-    return request.param
-
-
-@pytest.fixture
-def person(browser, live_server, viewport):
-    """Return a function that opens a new context at the test's viewport, logged in as someone."""
-    contexts = []
-
-    def _open(name: str, password: str = PASSWORD, expect_home: bool = True):
-        context = browser.new_context(viewport=VIEWPORTS[viewport])
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server + "/login")
-        page.fill("input[name=name]", name)
-        page.fill("input[name=password]", password)
-        page.press("input[name=password]", "Enter")
-        if expect_home:
-            page.wait_for_url(live_server + "/")
-        else:
-            page.wait_for_load_state()
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def test_hidden_attribute_wins_over_display_rules(person, live_server, viewport):

@@ -5,44 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.web.conftest import PASSWORD
+from tests.browser.conftest import VIEWPORTS, screenshot
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGES = {
     "tr_de": ["/", "/releases/appeal/de", "/releases/appeal/de/preview", "/account/tokens"],
     "coord": ["/coordinate/", "/coordinate/releases/appeal", "/coordinate/users", "/coordinate/releases/new",
               "/account/tokens"],
 }
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request) -> str:
-    """Run a test at desktop width and at a phone's."""
-    return request.param
-
-
-@pytest.fixture
-def person(browser, live_server, viewport):
-    """Return a function that opens a new context at the test's viewport, logged in as someone."""
-    contexts = []
-
-    def _open(name: str):
-        context = browser.new_context(viewport=VIEWPORTS[viewport])
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server + "/login")
-        page.fill("input[name=name]", name)
-        page.fill("input[name=password]", PASSWORD)
-        page.press("input[name=password]", "Enter")
-        page.wait_for_url(live_server + "/")
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 @pytest.mark.parametrize("name", list(PAGES))
