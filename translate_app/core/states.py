@@ -8,6 +8,7 @@ msgmerge drops unknown flags. Lines this module owns start with a keyword:
     # approved: by=bob at=2026-11-26T11:00:00Z sha256=0123456789abcdef
     # override: checks=numbers by=bob sha256=0123456789abcdef
     # override-reason: The court's ruling says 47; the source's 48 is a typo.
+    # correction: decision=meaning by=carol at=2026-11-27T09:00:00Z source=89abcdef01234567
 
 An approval is bound to a hash of the source and the approved text, so a
 translation edited elsewhere is no longer approved. An approval despite a
@@ -28,13 +29,13 @@ from enum import Enum
 
 import polib
 
-_OWNED = re.compile(r"^(machine|translated|approved|override):\s*(.*)$")
+_OWNED = re.compile(r"^(machine|translated|approved|override|correction):\s*(.*)$")
 _REASON = re.compile(r"^override-reason(\+?):\s?(.*)$")
-_KEYWORDS = ("machine", "translated", "approved", "override", "override-reason")
+_KEYWORDS = ("machine", "translated", "approved", "override", "override-reason", "correction")
 # polib (and so this service) wraps comment lines longer than the catalog's
 # width at spaces: a line of nothing but our key=value pairs right after one of
 # our lines is the rest of it.
-_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score)=\S*\s*)+$")
+_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score|source|decision)=\S*\s*)+$")
 #: Characters of a reason per comment line: short enough that no tool wraps it (79 columns).
 _REASON_CHUNK = 56
 _NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -223,7 +224,7 @@ def set_approved(entry: polib.POEntry, *, by: str, when: str | None = None,
         lines = (f"override: checks={','.join(sorted(checks))} by={by} sha256={digest}",
                  *_reason_lines(one_line(reason)[:OVERRIDE_REASON_MAX]))
     _set_fields(entry, "approved", {"by": by, "at": when, "sha256": digest},
-                drop=("machine", "approved", "override", "override-reason"), lines=lines)
+                drop=("machine", "approved", "override", "override-reason", "correction"), lines=lines)
 
 
 def _reason_lines(reason: str) -> list[str]:
@@ -243,6 +244,12 @@ def _reason_lines(reason: str) -> list[str]:
         else:
             lines.append([glued, text])
     return [f"override-reason{'+' if glued else ''}: {text}" for glued, text in lines]
+
+
+def set_correction(entry: polib.POEntry, *, decision: str, by: str, when: str, source: str) -> None:
+    """Record a coordinator's decision on a source change, bound to the source's hash (see corrections.py)."""
+    _set_fields(entry, "correction", {"decision": decision, "by": by, "at": when, "source": source},
+                drop=("correction",))
 
 
 def set_untranslated(entry: polib.POEntry) -> None:
