@@ -55,6 +55,19 @@ def test_the_sample_reformatted_by_a_partner_is_aligned():
     assert "Anmerkung der Übersetzung" not in " ".join(p for p in proposed if p)
 
 
+def test_the_sample_in_french_with_markdown_headings_a_split_and_a_merge():
+    source = _units(ROOT / "source" / "kuzmin-2026-03-30.md")
+    target = _units(ROOT / "tests" / "data" / "partners" / "kuzmin.fr.md")
+    steps = al.align(source, target)
+    # 4 was split in two (4, 5); 18 and 19 were merged into 19; the section titles became "## " headings.
+    confirmed = _identity(len(source), {4: (4, 5), 18: (19,), 19: (19,)}, {5: 1, 20: 0})
+    score = al.agreement(steps, confirmed, len(source))
+    assert (score.right, score.wrong, score.left_out) == (70, 0, 0)
+    proposed = al.proposal(source, target, steps)
+    assert proposed[5] == "Contexte" and proposed[19].startswith("Pendant son séjour en Lituanie, il n'a donné")
+    assert proposed[69] == "World Without War – Corée du Sud"
+
+
 @needs_corpus
 def test_kubernetes_german_translation_is_aligned_one_to_one():
     source = _units(PAIRS / "k8s-gcr-io-freeze-announcement.en.md")
