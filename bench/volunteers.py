@@ -76,7 +76,7 @@ import sys
 from pathlib import Path
 from translate_app import accounts
 from translate_app.config import Settings
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.db import open_database
 root = Path({str(root)!r})
 Project(root).add_release(root / "source" / {SAMPLE.name!r}, {LANGUAGES!r})

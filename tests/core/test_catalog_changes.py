@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from translate_app.core import catalog as cat
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
+from translate_app import storage
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
@@ -31,7 +32,7 @@ def catalog(tmp_path: Path) -> Path:
 def _other_process_edits(path: str, start: int, count: int) -> None:
     """Stand for another gunicorn worker: translate and approve some entries."""
     for n in range(start, start + count):
-        with cat.edit_catalog(path) as po:
+        with storage.edit(path) as po:
             live = [e for e in po if e.msgid and not e.obsolete]
             entry = live[n % len(live)]
             set_translated(entry, f"Übersetzung {n}: «{entry.msgid[:20]}»\n\tzweite Zeile \"zitiert\"", by=f"p{n}")
@@ -51,24 +52,24 @@ def _state(po) -> tuple:
 
 
 def test_a_stale_copy_is_brought_up_to_date_without_parsing(catalog: Path, monkeypatch) -> None:
-    with cat.edit_catalog(catalog) as po:  # this process now holds a parsed copy
+    with storage.edit(catalog) as po:  # this process now holds a parsed copy
         set_translated(next(e for e in po if e.msgid), "Erste", by="here")
     _in_other_process(str(catalog), 1, 7)  # seven writes elsewhere, each leaving its changes
 
     parses = []
     real_load = cat.load
     monkeypatch.setattr(cat, "load", lambda p: parses.append(p) or real_load(p))
-    with cat.edit_catalog(catalog) as po:
+    with storage.edit(catalog) as po:
         caught_up = _state(po)
     assert parses == [], "the copy should have been replayed, not parsed"
     assert caught_up == _state(real_load(catalog))
 
 
 def test_the_replayed_copy_writes_the_same_file_as_a_fresh_parse(catalog: Path) -> None:
-    with cat.edit_catalog(catalog):
+    with storage.edit(catalog):
         pass
     _in_other_process(str(catalog), 0, 5)
-    with cat.edit_catalog(catalog) as po:  # replayed, then changed here
+    with storage.edit(catalog) as po:  # replayed, then changed here
         set_translated(po[3], "Hier geändert", by="here")
     fresh = cat.load(catalog)
     assert cat.serialise(fresh) == catalog.read_text(encoding="utf-8")
@@ -77,7 +78,7 @@ def test_the_replayed_copy_writes_the_same_file_as_a_fresh_parse(catalog: Path) 
 
 
 def test_a_write_by_another_tool_breaks_the_chain_and_the_file_is_parsed(catalog: Path, monkeypatch) -> None:
-    with cat.edit_catalog(catalog):
+    with storage.edit(catalog):
         pass
     _in_other_process(str(catalog), 0, 2)
     # msgcat, an editor or `git pull` rewrites the file and leaves no changes behind
@@ -87,17 +88,17 @@ def test_a_write_by_another_tool_breaks_the_chain_and_the_file_is_parsed(catalog
     parses = []
     real_load = cat.load
     monkeypatch.setattr(cat, "load", lambda p: parses.append(p) or real_load(p))
-    with cat.edit_catalog(catalog) as po:
+    with storage.edit(catalog) as po:
         assert any(e.msgstr.startswith("Von Hand:") for e in po)
     assert parses == [catalog]
 
 
 def test_a_change_of_the_entry_list_is_not_replayed(catalog: Path, monkeypatch) -> None:
-    with cat.edit_catalog(catalog):
+    with storage.edit(catalog):
         pass
 
     def drop_one(path: str) -> None:
-        with cat.edit_catalog(path) as po:
+        with storage.edit(path) as po:
             po.remove(po[-1])
 
     proc = multiprocessing.get_context("fork").Process(target=drop_one, args=(str(catalog),))
@@ -107,7 +108,7 @@ def test_a_change_of_the_entry_list_is_not_replayed(catalog: Path, monkeypatch) 
     parses = []
     real_load = cat.load
     monkeypatch.setattr(cat, "load", lambda p: parses.append(p) or real_load(p))
-    with cat.edit_catalog(catalog) as po:
+    with storage.edit(catalog) as po:
         assert len(po) == len(real_load(catalog))
     assert parses == [catalog]
 
@@ -116,7 +117,7 @@ def test_old_changes_are_swept_by_the_time_in_their_name(catalog: Path, monkeypa
     import os
     import time
 
-    with cat.edit_catalog(catalog) as po:
+    with storage.edit(catalog) as po:
         set_translated(po[1], "Eins", by="here")
     folder = cat._changes_dir(catalog)
     (recent,) = [p.name for p in folder.iterdir()]
@@ -126,7 +127,7 @@ def test_old_changes_are_swept_by_the_time_in_their_name(catalog: Path, monkeypa
     stray.write_text("")
     os.utime(old)  # its file time is new: only the name tells its age
     monkeypatch.setattr(cat, "_LAST_SWEEP", {})
-    with cat.edit_catalog(catalog) as po:
+    with storage.edit(catalog) as po:
         set_translated(po[2], "Zwei", by="here")
     names = {p.name for p in folder.iterdir()}
     assert recent in names and old.name not in names and stray.name not in names
@@ -134,7 +135,7 @@ def test_old_changes_are_swept_by_the_time_in_their_name(catalog: Path, monkeypa
 
 def test_each_write_of_a_catalog_is_a_new_version_even_within_one_clock_tick(tmp_path: Path) -> None:
     """The kernel's file clock moves in ticks and inode numbers come back: mtime must still grow."""
-    from translate_app.core.atomic import write_atomic
+    from translate_app.storage import write_atomic
 
     target = tmp_path / "x.po"
     target.write_bytes(b"a")
@@ -155,14 +156,14 @@ def test_entries_another_process_rendered_are_not_rendered_again(catalog: Path, 
     """The changes a writer leaves carry the entries' text: readers write the file without re-wrapping them."""
     import polib
 
-    with cat.edit_catalog(catalog):
+    with storage.edit(catalog):
         pass
     _in_other_process(str(catalog), 0, 5)
     rendered: list[str] = []
     real = polib.POEntry.__unicode__
     monkeypatch.setattr(polib.POEntry, "__unicode__", lambda self, wrapwidth=78: rendered.append(self.msgid)
                         or real(self, wrapwidth))
-    with cat.edit_catalog(catalog) as po:  # replayed, then changed here
+    with storage.edit(catalog) as po:  # replayed, then changed here
         set_translated(po[10], "Hier geändert", by="here")
     assert sorted(rendered) == sorted(["", po[10].msgid])  # the header and the entry changed here
     monkeypatch.undo()

@@ -10,6 +10,7 @@ import pytest
 from tests.core.test_groupcommit import APPLY, edit_files, join_all, live, make_catalog, queue_files, run_threads, save, wait_for
 from translate_app.core import catalog as cat, groupcommit as gc, segments as seg
 from translate_app.core.errors import CatalogError
+from translate_app import storage
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def batch_of(path: Path, texts: list[str], apply) -> tuple[dict[str, dict], list
     def one(sid: str, version: str, text: str) -> None:
         outcomes[sid] = gc.submit(path, save(sid, version, text), apply, after=batches.append)
 
-    with cat.catalog_lock(path):
+    with storage.catalog_lock(path):
         threads = run_threads([partial(one, sid, v, t) for (sid, v, _), t in zip(segments, texts)])
         wait_for(lambda: edit_files(path) == len(texts), "queued edits")
     join_all(threads)

@@ -18,8 +18,9 @@ import pytest
 
 from translate_app.core import atomic, catalog as cat, groupcommit as gc, segments as seg
 from translate_app.core.errors import CatalogError, PermissionDeniedError, StaleVersionError
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import State, entry_state
+from translate_app import storage
 
 ROOT = Path(__file__).resolve().parents[2]
 RELEASE = "kuzmin-2026-03-30"
@@ -288,7 +289,7 @@ def test_edits_queued_while_the_lock_is_held_go_in_one_batch_and_one_write(
     def one(sid: str, version: str, text: str) -> None:
         outcomes[sid] = gc.submit(path, save(sid, version, text), APPLY, after=batches.append)
 
-    with cat.catalog_lock(path):
+    with storage.catalog_lock(path):
         threads = run_threads([partial(one, sid, v, f"Text {i}") for i, (sid, v, _) in enumerate(segments)])
         wait_for(lambda: edit_files(path) == 5, "five queued edits")
         assert batches == [] and writes == []
@@ -318,7 +319,7 @@ def test_one_edit_whose_apply_raises_fails_alone(path: Path, caplog: pytest.LogC
     def one(sid: str, version: str, text: str) -> None:
         outcomes[sid] = gc.submit(path, save(sid, version, text), apply, after=batches.append)
 
-    with cat.catalog_lock(path):
+    with storage.catalog_lock(path):
         threads = run_threads([partial(one, sid, v, t) for (sid, v, _), t in zip(segments, texts)])
         wait_for(lambda: edit_files(path) == 3, "three queued edits")
     join_all(threads)
@@ -465,7 +466,7 @@ def test_old_results_and_temporary_files_are_swept_by_the_next_batch(path: Path)
 
 def hold_then_apply_queue(path: str, holding, go, out: str) -> None:
     """Another process's holder: take the lock, wait, then apply whatever is queued."""
-    with cat.catalog_lock(path, timeout=20):
+    with storage.catalog_lock(path, timeout=20):
         holding.set()
         go.wait(20)
         batches: list = []
@@ -477,7 +478,7 @@ def hold_then_apply_queue(path: str, holding, go, out: str) -> None:
 def apply_queue_then_keep_holding(path: str, holding, go, applied, release) -> None:
     """Another process's holder that wakes the waiters it answered and keeps the lock a while."""
     gc._WAKER.listen()
-    with cat.catalog_lock(path, timeout=20):
+    with storage.catalog_lock(path, timeout=20):
         holding.set()
         go.wait(20)
         gc._apply_queue(Path(path), gc.queue_dir(Path(path)), APPLY, None,
@@ -653,7 +654,7 @@ def test_a_waiter_giving_up_after_the_holder_read_its_edit_is_not_told_nothing_c
         finally:
             gave_up.set()
 
-    with cat.catalog_lock(path):
+    with storage.catalog_lock(path):
         threads = run_threads([leader])
         wait_for_committer(path, "the first request")
         threads += run_threads([late])
@@ -674,7 +675,7 @@ def test_submit_times_out_while_another_thread_holds_the_lock(path: Path) -> Non
     result: dict[str, object] = {}
 
     def holder() -> None:
-        with cat.catalog_lock(path):
+        with storage.catalog_lock(path):
             holding.set()
             let_go.wait(10)
 
