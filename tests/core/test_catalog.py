@@ -15,7 +15,8 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from translate_app.core import atomic, catalog as cat
+from translate_app.core import catalog as cat
+from translate_app.storage import files as atomic
 from translate_app.core.errors import CatalogError, LanguageError
 from translate_app.project import Project
 from translate_app.core.segmenter import segment
@@ -338,7 +339,7 @@ def test_edit_failing_while_serialising_leaves_the_old_catalog(tmp_path: Path, m
 
     with pytest.raises(RuntimeError), storage.edit(path) as po:
         set_translated(po[0], "Gemeinsame Pressemitteilung", by="alice")
-        cat._ENTRY_TEXT.clear()  # make every entry go through polib again
+        storage.forget_parsed()  # make every entry go through polib again
         monkeypatch.setattr(polib.POEntry, "__unicode__", fails_on_the_tenth)
     assert path.read_bytes() == before
     assert leftovers(tmp_path) == []
@@ -432,8 +433,8 @@ def test_two_updates_in_a_row_match_msgmerge_run_twice(tmp_path: Path) -> None:
     assert cat.load(path).find("March 30th 2026").previous_msgid == "March 30th 2026"
 
 
-def test_serialise_is_exactly_what_polib_writes_for_real_catalogs() -> None:
-    """The per-entry text cache must never change a byte of polib's output."""
+def test_serialise_is_exactly_what_polib_writes_for_real_catalogs(tmp_path: Path) -> None:
+    """Neither serialise nor storage's per-entry text cache changes a byte of polib's output."""
     from tests.conftest import CORPUS, ROOT
     from translate_app.core import catalog as cat
 
@@ -444,9 +445,14 @@ def test_serialise_is_exactly_what_polib_writes_for_real_catalogs() -> None:
         expected = str(po)
         expected = expected if expected.endswith("\n") else expected + "\n"
         assert cat.serialise(po) == expected, path
+        storage.save(po, tmp_path / "copy.po")
+        assert (tmp_path / "copy.po").read_text(encoding="utf-8") == expected, path
         first = next(e for e in po if e.msgid and not e.obsolete)
         first.msgstr = "changed \u2013 text"
-        assert cat.serialise(po) == str(po) + ("" if str(po).endswith("\n") else "\n"), path
+        expected = str(po) + ("" if str(po).endswith("\n") else "\n")
+        assert cat.serialise(po) == expected, path
+        storage.save(po, tmp_path / "copy.po")  # one entry's kept text is stale now
+        assert (tmp_path / "copy.po").read_text(encoding="utf-8") == expected, path
 
 
 def test_edit_catalog_reuses_the_parsed_copy_but_sees_outside_edits(tmp_path) -> None:

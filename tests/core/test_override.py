@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner
 
+from translate_app.core.edits import Edit
 from translate_app.cli import main
 from translate_app.core import catalog as cat
 from translate_app.core import segments as seg
@@ -142,13 +144,13 @@ def test_an_override_is_bound_to_the_approved_text() -> None:
 def test_apply_edit_carries_the_override_and_the_blocking_checks() -> None:
     po = catalog((SOURCE, WRONG))
     e = po.find(SOURCE)
-    edit = {"kind": "approve", "segment": entry_id(e), "version": entry_version(e), "by": "bob", "self_review": False}
+    edit = Edit(kind="approve", segment=entry_id(e), version=entry_version(e), by="bob", self_review=False)
     outcome = seg.apply_edit(po, edit, language="de")
-    assert outcome["error"] == "BlockingChecksError" and outcome["blocking"][0]["id"] == "numbers"
+    assert outcome.error == seg.BlockingChecksError.code and outcome.blocking[0]["id"] == "numbers"
     with pytest.raises(seg.BlockingChecksError) as caught:
         seg.edit_outcome(outcome, "de")
-    assert caught.value.checks == outcome["blocking"]
-    outcome = seg.apply_edit(po, {**edit, "override": REASON}, language="de")
+    assert caught.value.checks == list(outcome.blocking)
+    outcome = seg.apply_edit(po, replace(edit, override=REASON), language="de")
     before, after = seg.edit_outcome(outcome, "de")
     assert after.override == {"checks": ["numbers"], "by": "bob", "reason": REASON}
     assert [c["id"] for c in after.checks] == ["numbers"]  # the check still shows, with the override beside it

@@ -11,7 +11,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from translate_app.core import atomic, catalog
+from translate_app.core import catalog
+from translate_app.storage import files as atomic
 from translate_app.core.errors import MalformedCatalogError, StorageError, StorageFullError
 from translate_app import storage
 
