@@ -22,13 +22,13 @@ from ..core import catalog as cat
 from ..core.glossary import Glossary
 from ..core.languages import get_language
 from ..core.masking import Masked
+from .. import storage
 from ..project import Project
 from ..core.states import State, entry_state, set_machine
 from .base import SOURCE_LANGUAGE, Provider, without_request_text
 from .cache import TranslationCache
 from .errors import JobCancelled, JobError, ProviderError
 from .memory import memory_index
-from .. import storage
 
 log = logging.getLogger(__name__)
 

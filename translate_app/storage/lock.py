@@ -139,6 +139,7 @@ def _lock_file(lock_path: Path, timeout: float, catalog: Path) -> int:
             left = deadline - time.monotonic()
             if left <= 0:
                 state["abandoned"] = True
-                raise CatalogBusyError(f"{catalog}: locked by another process for over {timeout:g} s; nothing was changed")
+                raise CatalogBusyError(f"{catalog}: locked by another process for over {timeout:g} s; "
+                                       "nothing was changed")
             cond.wait(left)
         return fd
