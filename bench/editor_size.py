@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from translate_app import storage
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,7 +48,7 @@ def measure(size: int, renders: int) -> dict[str, float]:
     from translate_app import accounts, create_app
     from translate_app.config import Settings
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
     from translate_app.db import open_database
 
@@ -62,7 +63,7 @@ def measure(size: int, renders: int) -> dict[str, float]:
             (tmp / "source" / f"{name}.md").write_text(release_text(size), encoding="utf-8")
         project = Project(tmp)
         project.add_release(tmp / "source" / f"{name}.md", ["de"])
-        with cat.edit_catalog(project.catalog_path(name, "de")) as po:
+        with storage.edit(project.catalog_path(name, "de")) as po:
             for i, entry in enumerate(e for e in po if not e.obsolete and e.msgid):
                 if i % 3 == 0:
                     set_translated(entry, "Übersetzt: " + entry.msgid, by="seed")

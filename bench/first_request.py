@@ -96,7 +96,7 @@ def main() -> None:
     from translate_app import accounts
     from translate_app.config import Settings
     from translate_app.config import DEFAULT_LANGUAGES
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.db import open_database
 
     results = {}

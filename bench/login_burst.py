@@ -60,7 +60,7 @@ import json, shutil, sys
 from pathlib import Path
 from translate_app import accounts
 from translate_app.config import Settings
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.db import open_database
 
 root, savers, logins, password = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -286,7 +286,7 @@ def bench(db: str, args: argparse.Namespace) -> list[dict]:
     root = tmp / "project"
     env = dict(os.environ, TRANSLATE_APP_ROOT=str(root), TRANSLATE_APP_SECRET_KEY=SECRET,
                TRANSLATE_APP_DATABASE_URL=url, TRANSLATE_APP_SECURE_COOKIES="0",
-               TRANSLATE_APP_INSTANCE_DIR=str(tmp / "instance"), TRANSLATE_APP_WORK_DIR=str(tmp / "work"))
+               TRANSLATE_APP_INSTANCE_DIR=str(tmp / "instance"))
     server = None
     try:
         out = subprocess.run([sys.executable, "-c", SETUP, str(root), str(args.savers), str(args.logins), PASSWORD],

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.libretranslate_server import FakeLibreTranslate  # noqa: E402
 from translate_app.config import Settings  # noqa: E402
-from translate_app.core.project import Project  # noqa: E402
+from translate_app.project import Project  # noqa: E402
 from translate_app.core.states import State, entry_state  # noqa: E402
 from translate_app.db import open_database  # noqa: E402
 from translate_app.mt.base import make_provider  # noqa: E402

@@ -43,9 +43,10 @@ sys.path.insert(0, str(ROOT))
 import polib  # noqa: E402
 
 from translate_app.core import catalog as cat  # noqa: E402
-from translate_app.core.atomic import write_atomic  # noqa: E402
+from translate_app.storage import write_atomic  # noqa: E402
 from translate_app.core.compiler import render_markdown  # noqa: E402
 from translate_app.core.segmenter import read_source, segment  # noqa: E402
+from translate_app import storage  # noqa: E402
 
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 CORPUS = ROOT.parent / "shared" / "corpus" / "md"
@@ -214,7 +215,7 @@ def ours_extract(md: Path, pot_path: Path) -> polib.POFile:
     text = read_source(md, max_bytes=MAX_BYTES)
     doc = segment(text, md.as_posix())
     pot = cat.template_from_document(doc, md.stem)
-    cat.save_atomic(pot, pot_path)
+    storage.save(pot, pot_path)
     return pot
 
 
@@ -263,9 +264,7 @@ def pseudo_translate(pot_path: Path, po_path: Path) -> int:
 
 def cold() -> None:
     """Forget what our code keeps between calls in one process, as a fresh CLI run would."""
-    cat._ENTRY_TEXT.clear()
-    with cat._PARSED_GUARD:
-        cat._PARSED.clear()
+    storage.forget_parsed()
 
 
 def race(repeat: int, jobs: dict, clock=time.perf_counter) -> dict[str, float]:
@@ -329,7 +328,7 @@ def stages(md: Path, work: Path, repeat: int) -> dict[str, float]:
     doc = segment(text, md.as_posix())
     pot = cat.template_from_document(doc, md.stem)
     data = cat.serialise(pot).encode("utf-8")
-    cat.save_atomic(pot, w / "t.pot")
+    storage.save(pot, w / "t.pot")
     pseudo_translate(w / "t.pot", w / "t.po")
     po = cat.load(w / "t.po")
     out = render_markdown(doc, po).encode("utf-8")
@@ -351,7 +350,7 @@ def identity_check(md: Path, work: Path) -> bool:
     pot = ours_extract(md, work / "identity.pot")
     for entry in pot:
         entry.msgstr = entry.msgid
-    cat.save_atomic(pot, work / "identity.po")
+    storage.save(pot, work / "identity.po")
     ours_render(md, work / "identity.po", work / "identity.out.md")
     return (work / "identity.out.md").read_bytes() == md.read_bytes()
 

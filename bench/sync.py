@@ -43,9 +43,10 @@ from translate_app.config import Settings  # noqa: E402
 from translate_app.core import catalog as cat  # noqa: E402
 from translate_app.core.catalog import entry_id, entry_version  # noqa: E402
 from translate_app.core.languages import all_languages  # noqa: E402
-from translate_app.core.project import Project  # noqa: E402
+from translate_app.project import Project  # noqa: E402
 from translate_app.core.states import set_translated  # noqa: E402
 from translate_app.db import open_database  # noqa: E402
+from translate_app import storage
 
 SECRET = "bench-secret"
 
@@ -93,7 +94,7 @@ def build(tmp: Path, n_languages: int, n_segments: int) -> tuple[Path, list[str]
         po = cat.load(path)
         for entry in po:
             set_translated(entry, f"[{code}] {entry.msgid}", by="seed", when="2026-01-01T00:00:00Z")
-        cat.save_atomic(po, path)
+        storage.save(po, path)
     git(seed, "add", "-A")
     git(seed, "commit", "-qm", "release")
     git(seed, "push", "-q", "origin", "main")
@@ -194,7 +195,7 @@ def bench_commits(tmp: Path, bare: Path, codes: list[str], saves: int, batch: in
         with sessions() as session:
             person = session.get(User, user_id)
             for code, entry in work[i:i + batch]:
-                current = cat.find_entry(cat.load_cached(project.catalog_path("bench", code)), entry_id(entry))
+                current = cat.find_entry(storage.read(project.catalog_path("bench", code)), entry_id(entry))
                 workflow.save_segment(session=session, project=project, user=person, release="bench",
                                       language=code, segment_id=entry_id(entry), text=f"saved {entry.msgid}",
                                       version=entry_version(current))
@@ -259,7 +260,6 @@ def main() -> None:
         sys.exit("GNU msgmerge is needed (apt-get install gettext)")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        os.environ.setdefault("TRANSLATE_APP_WORK_DIR", str(tmp / "work"))
         for name in ("AUTHOR", "COMMITTER"):
             os.environ.setdefault(f"GIT_{name}_NAME", "Bench")
             os.environ.setdefault(f"GIT_{name}_EMAIL", "bench@example.org")

@@ -76,7 +76,10 @@ import sys
 from pathlib import Path
 from translate_app import accounts
 from translate_app.config import Settings
-from translate_app.core.project import Project
+try:
+    from translate_app.project import Project
+except ImportError:  # a checkout from before storage/ (Project was in core/)
+    from translate_app.core.project import Project
 from translate_app.db import open_database
 root = Path({str(root)!r})
 Project(root).add_release(root / "source" / {SAMPLE.name!r}, {LANGUAGES!r})

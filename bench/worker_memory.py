@@ -91,7 +91,7 @@ def main() -> int:
     try:
         from translate_app.config import Settings
 
-        root = tmp / "memory" / "project"  # where rl.remove_work_dirs looks
+        root = tmp / "memory" / "project"
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
         rl.make_project(root)
         settings = Settings(root=root, secret_key=rl.SECRET, database_url=url, secure_cookies=False)
@@ -117,7 +117,6 @@ def main() -> int:
         finally:
             server.stop()
     finally:
-        rl.remove_work_dirs(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

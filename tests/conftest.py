@@ -13,16 +13,6 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _work_dir(tmp_path_factory: pytest.TempPathFactory):
-    """Keep the catalogs' working files (queued edits, recent changes) in the test's temporary folder."""
-    import os
-
-    folder = tmp_path_factory.mktemp("work")
-    os.environ["TRANSLATE_APP_WORK_DIR"] = str(folder)  # inherited by spawned processes and servers
-    yield folder
-
-
 def corpus_markdown() -> list[Path]:
     """Return every real Markdown document the tests use, the sample release first."""
     files = [SAMPLE]
@@ -43,7 +33,7 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def sample_project(project_dir: Path) -> Path:
     """Return a project holding the sample release with German and Hebrew catalogs."""
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     shutil.copy(SAMPLE, project_dir / "source" / SAMPLE.name)
     Project(project_dir).add_release(project_dir / "source" / SAMPLE.name, ["de", "he"])

@@ -74,13 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
 
-    from .core.groupcommit import yield_to_writer
     from .web import api, auth, coordinate, review
 
-    # First of all: a catalog write of this process in progress is waited for by
-    # every save in every process; new requests let it finish (up to 20 ms).
-    app.before_request(yield_to_writer)
-    # Then: a session cookie counts only while its person's session generation is unchanged.
+    # First of all: a session cookie counts only while its person's session generation is unchanged.
     app.before_request(auth.check_session)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)

@@ -1,7 +1,7 @@
 """The audit log of catalog edits, durable for every acknowledged change.
 
 A batch of edits is logged by the thread that wrote the catalog (see
-core/groupcommit), after the write and before anyone is answered. The
+storage/batch.py), after the write and before anyone is answered. The
 database may refuse at that moment (a connection terminated, a restart, a
 full disk), and the process may die between the catalog write and the
 database commit. So the rows go through an outbox:
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from .core.atomic import write_atomic
+from .storage import write_atomic
 from .models import AuditLog
 
 log = logging.getLogger(__name__)

@@ -98,7 +98,7 @@ def main() -> None:
 def extract(markdown: Path, output: Path) -> None:
     """Segment any Markdown file into a gettext template."""
     from .core import catalog as cat
-    from .core.atomic import write_atomic
+    from .storage import write_atomic
     from .core.segmenter import read_source, segment
 
     settings = _settings()
@@ -123,7 +123,7 @@ def extract(markdown: Path, output: Path) -> None:
 def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None, only_approved: bool) -> None:
     """Write the document with the catalog's translations filled in."""
     from .core import catalog as cat
-    from .core.atomic import write_atomic
+    from .storage import write_atomic
     from .core.compiler import render_html, render_markdown
     from .core.segmenter import read_source, segment
 

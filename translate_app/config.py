@@ -182,7 +182,7 @@ class Settings:
 
     def project(self):
         """Return the Project these settings point at (made once: it holds only paths and limits)."""
-        from .core.project import Project
+        from .project import Project
 
         key = (self.root, self.max_source_bytes, self.front_matter_keys)
         cached = self.__dict__.get("_project")

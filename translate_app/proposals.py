@@ -15,7 +15,7 @@ from . import workflow
 from .core import segments as seg
 from .core.checks import run_checks
 from .core.errors import PermissionDeniedError, StaleVersionError
-from .core.project import Project
+from .project import Project
 from .models import AuditLog, Proposal, User, utcnow
 
 MAX_REASON_CHARS = 2000

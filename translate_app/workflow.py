@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .core import segments as seg
-from .core import groupcommit
-from .core.catalog import peek_cached
+from . import storage
 from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
 from .core.states import STATES
-from .core.project import Project
+from .project import Project
 from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -110,13 +109,13 @@ def require_translator(user: User, language: str) -> None:
         raise PermissionDeniedError(f"you are not a translator of {language}")
 
 
-def _early_conflict(path: Path, edit: dict, language: str, extra: list) -> None:
+def _early_conflict(path: Path, edit: storage.Edit, language: str, extra: list) -> None:
     """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
-    cached = peek_cached(path)
+    cached = storage.peek(path)
     if cached is not None:
-        seg.require_current(cached, edit["segment"], edit["version"], language=language, extra=extra,
-                            by=edit["by"], text=edit.get("text") if edit["kind"] == "save" else None,
-                            approving=edit["kind"] == "approve")
+        seg.require_current(cached, edit.segment, edit.version, language=language, extra=extra,
+                            by=edit.by, text=edit.text if edit.kind == "save" else None,
+                            approving=edit.kind == "approve")
 
 
 def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
@@ -184,45 +183,45 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     # connection of its own, and on SQLite a write lock held here while waiting
     # for it would deadlock both (nothing in a request writes before an edit).
     session.commit()
-    edit.setdefault("key", audit.new_edit_key())
+    one = storage.Edit(**{"key": audit.new_edit_key(), **edit})
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    _early_conflict(path, edit, language, extra)
-    outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
-                                 after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
-                                               release, language))
+    _early_conflict(path, one, language, extra)
+    [outcome] = storage.apply(path, [one], partial(seg.apply_edit, language=language, extra=extra),
+                              after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                                            release, language))
     return seg.edit_outcome(outcome, language, extra)[1]
 
 
 def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: str,
-                 batch: list[tuple[dict, dict]]) -> None:
+                 batch: list[tuple[storage.Edit, storage.Outcome]]) -> None:
     """Log every edit of a batch that changed a segment, durably (see audit.py), before anyone is answered.
 
-    Runs in the committer thread (see groupcommit), so on a connection of its own.
+    Runs in the thread that leads the batch (see storage.batch), so on a connection of its own.
     """
     rows, replayed = [], []
     for edit, outcome in batch:
-        if "after" not in outcome:
+        if outcome.before is None or outcome.after is None:
             continue
-        if outcome["before"]["version"] == outcome["after"]["version"]:
-            if edit["kind"] in ("save", "approve"):
-                replayed.append((edit, outcome["after"]))
+        before, after = outcome.before.as_api(), outcome.after.as_api()
+        if before["version"] == after["version"]:
+            if edit.kind in ("save", "approve"):
+                replayed.append((edit, after))
             continue
-        before, after = outcome["before"], outcome["after"]
-        override = after.get("override") if edit["kind"] == "approve" else None
+        override = after.get("override") if edit.kind == "approve" else None
         rows.append({
-            "user_id": edit.get("user_id"), "release": release, "language": language, "segment_id": after["id"],
-            "action": edit["kind"], "old_text": before["translation"], "new_text": after["translation"],
+            "user_id": edit.user_id, "release": release, "language": language, "segment_id": after["id"],
+            "action": edit.kind, "old_text": before["translation"], "new_text": after["translation"],
             "old_state": before["state"], "new_state": after["state"],
             "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
-            "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
+            "edit_key": edit.key or audit.new_edit_key(), "at": utcnow(),
         })
     # A retry can share the batch with its own first request (still queued when its worker was killed),
     # and a re-applied request with its retry: one row for them all.
     logged = {(r["segment_id"], r["action"], r["new_text"], r["user_id"]) for r in rows}
     unique = []
     for edit, after in replayed:
-        key = (after["id"], edit["kind"], after["translation"], edit.get("user_id"))
+        key = (after["id"], edit.kind, after["translation"], edit.user_id)
         if key not in logged:
             logged.add(key)
             unique.append((edit, after))
@@ -237,7 +236,7 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
 
 
 def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, language: str,
-                      replayed: list[tuple[dict, dict]]) -> list[dict]:
+                      replayed: list[tuple[storage.Edit, dict]]) -> list[dict]:
     """Return audit rows for re-applied edits whose first application was stored but never logged.
 
     A save answered as already stored (seg.already_saved) was written before a
@@ -261,7 +260,7 @@ def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, languag
                 if new_text != after["translation"]:
                     previous = (new_text, new_state)
                     break
-                if action == edit["kind"] and user_id == edit.get("user_id"):
+                if action == edit.kind and user_id == edit.user_id:
                     found = True
                     break
             if not found:
@@ -269,17 +268,17 @@ def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, languag
     return rows
 
 
-def _replay_row(edit: dict, after: dict, release: str, language: str, previous: tuple[str, str] | None) -> dict:
+def _replay_row(edit: storage.Edit, after: dict, release: str, language: str, previous: tuple[str, str] | None) -> dict:
     """Return the audit row of a re-applied edit; previous is (text, state) before it, when known."""
     old_text, old_state = previous or ("", "")
-    if edit["kind"] == "approve":
+    if edit.kind == "approve":
         old_text, old_state = after["translation"], "translated"
     return {
-        "user_id": edit.get("user_id"), "release": release, "language": language,
-        "segment_id": after["id"], "action": edit["kind"], "old_text": old_text,
+        "user_id": edit.user_id, "release": release, "language": language,
+        "segment_id": after["id"], "action": edit.kind, "old_text": old_text,
         "new_text": after["translation"], "old_state": old_state or "unknown", "new_state": after["state"],
         "note": "logged when the change was confirmed again after an interruption",
-        "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
+        "edit_key": edit.key or audit.new_edit_key(), "at": utcnow(),
     }
 
 

@@ -32,8 +32,8 @@ def browser():
 @pytest.fixture
 def live_project(tmp_path: Path) -> Path:
     """Return a project with the small release in German and Hebrew, pre-filled by 'machine'."""
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
     from translate_app.core.states import set_machine
 
     root = tmp_path / "project"

@@ -97,7 +97,7 @@ def test_two_browsers_saving_one_segment_see_the_conflict(login, live_server):
 
 
 def test_coordinator_watches_pretranslation_progress(login, live_server, live_project, libre):
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     page = login("coord")
     page.goto(live_server + "/coordinate/releases/appeal")

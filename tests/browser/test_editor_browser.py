@@ -39,8 +39,8 @@ def segment(page, i: int):
 def approve_in_catalog(live_project, index: int, text: str, translator: str = "tr_de", reviewer: str = "rev_de",
                        language: str = "de") -> None:
     """Make segment `index` approved on disk, as if done earlier by a translator and a reviewer."""
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
     from translate_app.core.states import set_approved, set_translated
 
     with edit_catalog(Project(live_project).catalog_path("appeal", language)) as po:
@@ -172,8 +172,8 @@ def test_unchanged_machine_text_is_not_saved_without_a_look(open_editor, viewpor
 
 
 def test_exact_memory_match_is_saved_at_once(open_editor, live_project, viewport):
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
     from translate_app.core.states import set_machine
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
@@ -309,7 +309,7 @@ def test_blocking_checks_offer_approve_anyway_with_a_reason(open_editor, live_pr
     page.reload()
     expect(segment(page, RULING).locator(".override-reason")).to_have_text(
         "Approved by coord despite failing checks (numbers): The court corrected the year")
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     catalog = Project(live_project).catalog_path("appeal", "de").read_text(encoding="utf-8")
     assert "override" in catalog and "The court corrected the year" in catalog.replace("\n#. ", " ")
@@ -367,7 +367,7 @@ SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "sha
 def test_real_release_search_in_hebrew_shows_only_matches(open_editor, live_project, live_server, viewport):
     if not SAMPLE.is_file():
         pytest.skip(f"the sample release is not at {SAMPLE}")
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     target = live_project / "source" / SAMPLE.name
     target.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")

@@ -21,8 +21,8 @@ PAGE, SEGMENTS = 20, 45
 def big_editor(login, live_server, live_project, viewport, monkeypatch):
     """Add a 45-segment release (segments 1, 4, 7, ... translated) and open its German editor."""
     from translate_app.core import segments as seg
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
 
     monkeypatch.setattr(seg, "PAGE_SIZE", PAGE)
@@ -106,8 +106,8 @@ def test_filters_and_search_of_a_big_release_load_matching_pages(big_editor, vie
 
 
 def test_ctrl_enter_when_no_open_segment_is_left_says_so(big_editor, live_project, viewport):
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
 
     page = big_editor

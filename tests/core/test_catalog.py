@@ -15,11 +15,13 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from translate_app.core import atomic, catalog as cat
+from translate_app.core import catalog as cat
+from translate_app.storage import files as atomic
 from translate_app.core.errors import CatalogError, LanguageError
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.segmenter import segment
 from translate_app.core.states import State, entry_state, set_approved, set_machine, set_translated
+from translate_app import storage
 from tests.conftest import SAMPLE
 
 RELEASE = "kuzmin-2026-03-30"
@@ -67,7 +69,7 @@ def test_new_catalog_headers_come_from_babel(code: str, tmp_path: Path) -> None:
     assert meta["X-Generator"].startswith("translate-app ")
     assert meta["Project-Id-Version"] == RELEASE
     path = tmp_path / f"{code}.po"
-    cat.save_atomic(po, path)
+    storage.save(po, path)
     msgfmt_check(path)
 
 
@@ -100,7 +102,7 @@ def catalog_in_every_state(tmp_path: Path) -> Path:
     src.write_text(SOURCE, encoding="utf-8")
     project.add_release(src, ["lt"])
     path = project.catalog_path(RELEASE, "lt")
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         live = list(po)
         set_machine(live[0], "BENDRAS PRANEŠIMAS SPAUDAI", provider="libretranslate", score=87)
         set_translated(live[1], "Vertimas su \"kabutėmis\" ir \\ ženklu", by="alice")
@@ -136,9 +138,9 @@ def test_committed_catalogs_pass_msgfmt_check() -> None:
 
 def test_one_segment_change_is_a_small_diff(tmp_path: Path) -> None:
     path = tmp_path / "de.po"
-    cat.save_atomic(cat.new_catalog(sample_template(), "de", RELEASE), path)
+    storage.save(cat.new_catalog(sample_template(), "de", RELEASE), path)
     before = path.read_text().splitlines()
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         set_translated(po[10], "Eine neue Übersetzung eines ganzen Absatzes. " * 3, by="alice")
     after = path.read_text().splitlines()
     changed = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
@@ -174,7 +176,7 @@ def translated_project(tmp_path: Path) -> tuple[Project, Path]:
     project = Project(tmp_path)
     project.add_release(src, ["de"])
     path = project.catalog_path(RELEASE, "de")
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         for n, entry in enumerate(po):
             if entry.msgid == UNTRANSLATED:
                 continue
@@ -295,7 +297,7 @@ def test_line_separators_inside_a_translation_survive_a_round_trip(tmp_path: Pat
     path = tmp_path / "de.po"
     po = cat.new_catalog(sample_template(), "de", RELEASE)
     set_translated(po[0], "Zeile\u2028Trenner\x85und mehr", by="alice")
-    cat.save_atomic(po, path)
+    storage.save(po, path)
     assert cat.load(path)[0].msgstr == "Zeile\u2028Trenner\x85und mehr"
     msgfmt_check(path)
 
@@ -324,7 +326,7 @@ def test_write_atomic_failing_mid_way_leaves_the_old_file(tmp_path: Path, monkey
 
 def test_edit_failing_while_serialising_leaves_the_old_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "de.po"
-    cat.save_atomic(cat.new_catalog(sample_template(), "de", RELEASE), path)
+    storage.save(cat.new_catalog(sample_template(), "de", RELEASE), path)
     before = path.read_bytes()
     real = polib.POEntry.__unicode__
     calls = {"n": 0}
@@ -335,9 +337,9 @@ def test_edit_failing_while_serialising_leaves_the_old_catalog(tmp_path: Path, m
             raise RuntimeError("serialisation broke half way")
         return real(self, *args, **kwargs)
 
-    with pytest.raises(RuntimeError), cat.edit_catalog(path) as po:
+    with pytest.raises(RuntimeError), storage.edit(path) as po:
         set_translated(po[0], "Gemeinsame Pressemitteilung", by="alice")
-        cat._ENTRY_TEXT.clear()  # make every entry go through polib again
+        storage.forget_parsed()  # make every entry go through polib again
         monkeypatch.setattr(polib.POEntry, "__unicode__", fails_on_the_tenth)
     assert path.read_bytes() == before
     assert leftovers(tmp_path) == []
@@ -345,9 +347,9 @@ def test_edit_failing_while_serialising_leaves_the_old_catalog(tmp_path: Path, m
 
 def test_edit_that_raises_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "de.po"
-    cat.save_atomic(cat.new_catalog(sample_template(), "de", RELEASE), path)
+    storage.save(cat.new_catalog(sample_template(), "de", RELEASE), path)
     before = path.read_bytes()
-    with pytest.raises(ValueError), cat.edit_catalog(path) as po:
+    with pytest.raises(ValueError), storage.edit(path) as po:
         set_translated(po[0], "Gemeinsame Pressemitteilung", by="alice")
         raise ValueError("the caller changed its mind")
     assert path.read_bytes() == before
@@ -362,7 +364,7 @@ def add_many(path: str, times: int, start: object) -> None:
     """Wait until every process is ready, then increment the counter entry, each time in its own locked edit."""
     start.wait(60)  # without the lock, about half of the increments get lost this way
     for _ in range(times):
-        with cat.edit_catalog(path) as po:
+        with storage.edit(path) as po:
             entry = po.find(COUNTER)
             entry.msgstr = str(int(entry.msgstr) + 1)
 
@@ -371,7 +373,7 @@ def test_two_processes_editing_one_catalog_lose_no_update(tmp_path: Path) -> Non
     path = tmp_path / "de.po"
     po = cat.new_catalog(polib.POFile(), "de", "counter")
     po.append(polib.POEntry(msgid=COUNTER, msgstr="0"))
-    cat.save_atomic(po, path)
+    storage.save(po, path)
     times = 60
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(3)
@@ -388,8 +390,8 @@ def test_two_processes_editing_one_catalog_lose_no_update(tmp_path: Path) -> Non
 
 def test_lock_can_be_taken_again_by_its_holder(tmp_path: Path) -> None:
     path = tmp_path / "de.po"
-    cat.save_atomic(cat.new_catalog(sample_template(), "de", RELEASE), path)
-    with cat.catalog_lock(path, timeout=2), cat.edit_catalog(path) as po:
+    storage.save(cat.new_catalog(sample_template(), "de", RELEASE), path)
+    with storage.catalog_lock(path, timeout=2), storage.edit(path) as po:
         set_translated(po[0], "Gemeinsame Pressemitteilung", by="alice")
     assert cat.load(path)[0].msgstr == "Gemeinsame Pressemitteilung"
 
@@ -404,14 +406,14 @@ def test_lock_held_elsewhere_times_out_with_a_clear_error(tmp_path: Path) -> Non
     fcntl.flock(other, fcntl.LOCK_EX)
     started = time.monotonic()
     with pytest.raises(CatalogError, match="locked by another process"):
-        with cat.catalog_lock(path, timeout=0.2):
+        with storage.catalog_lock(path, timeout=0.2):
             pass
     assert time.monotonic() - started < 2
     fcntl.flock(other, fcntl.LOCK_UN)
     os.close(other)
     # The waiter that gave up lets go as soon as it gets the lock: nobody stays blocked.
     time.sleep(0.05)
-    with cat.catalog_lock(path, timeout=1):
+    with storage.catalog_lock(path, timeout=1):
         pass
 
 
@@ -431,8 +433,8 @@ def test_two_updates_in_a_row_match_msgmerge_run_twice(tmp_path: Path) -> None:
     assert cat.load(path).find("March 30th 2026").previous_msgid == "March 30th 2026"
 
 
-def test_serialise_is_exactly_what_polib_writes_for_real_catalogs() -> None:
-    """The per-entry text cache must never change a byte of polib's output."""
+def test_serialise_is_exactly_what_polib_writes_for_real_catalogs(tmp_path: Path) -> None:
+    """Neither serialise nor storage's per-entry text cache changes a byte of polib's output."""
     from tests.conftest import CORPUS, ROOT
     from translate_app.core import catalog as cat
 
@@ -443,9 +445,14 @@ def test_serialise_is_exactly_what_polib_writes_for_real_catalogs() -> None:
         expected = str(po)
         expected = expected if expected.endswith("\n") else expected + "\n"
         assert cat.serialise(po) == expected, path
+        storage.save(po, tmp_path / "copy.po")
+        assert (tmp_path / "copy.po").read_text(encoding="utf-8") == expected, path
         first = next(e for e in po if e.msgid and not e.obsolete)
         first.msgstr = "changed \u2013 text"
-        assert cat.serialise(po) == str(po) + ("" if str(po).endswith("\n") else "\n"), path
+        expected = str(po) + ("" if str(po).endswith("\n") else "\n")
+        assert cat.serialise(po) == expected, path
+        storage.save(po, tmp_path / "copy.po")  # one entry's kept text is stale now
+        assert (tmp_path / "copy.po").read_text(encoding="utf-8") == expected, path
 
 
 def test_edit_catalog_reuses_the_parsed_copy_but_sees_outside_edits(tmp_path) -> None:
@@ -457,29 +464,29 @@ def test_edit_catalog_reuses_the_parsed_copy_but_sees_outside_edits(tmp_path) ->
     po = polib.POFile()
     po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
     po.append(polib.POEntry(msgid="Hello", msgstr=""))
-    cat.save_atomic(po, path)
-    with cat.edit_catalog(path) as edited:
+    storage.save(po, path)
+    with storage.edit(path) as edited:
         edited.find("Hello").msgstr = "Hallo"
-    assert cat.load_cached(path).find("Hello").msgstr == "Hallo"
+    assert storage.read(path).find("Hello").msgstr == "Hallo"
     # An editor changes the file in place (as Poedit would): the next reader sees it.
     path.write_text(path.read_text(encoding="utf-8").replace('msgstr "Hallo"', 'msgstr "Servus!"'), encoding="utf-8")
-    assert cat.load_cached(path).find("Hello").msgstr == "Servus!"
-    with cat.edit_catalog(path) as edited:
+    assert storage.read(path).find("Hello").msgstr == "Servus!"
+    with storage.edit(path) as edited:
         assert edited.find("Hello").msgstr == "Servus!"
     try:
-        with cat.edit_catalog(path) as edited:
+        with storage.edit(path) as edited:
             edited.find("Hello").msgstr = "lost"
             raise RuntimeError("crash inside the edit")
     except RuntimeError:
         pass
-    assert cat.load_cached(path).find("Hello").msgstr == "Servus!"
+    assert storage.read(path).find("Hello").msgstr == "Servus!"
     assert cat.load(path).find("Hello").msgstr == "Servus!"
 
 
 def test_an_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path) -> None:
     import os
 
-    from translate_app.core.atomic import write_atomic
+    from translate_app.storage import write_atomic
 
     target = tmp_path / "de.po"
     write_atomic(target, b"first")

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from translate_app.cli import main
 from translate_app.core import catalog as cat
 from translate_app.core.states import set_approved, set_translated
+from translate_app import storage
 from tests.conftest import SAMPLE, corpus_markdown
 
 RELEASE = SAMPLE.stem
@@ -97,7 +98,7 @@ def test_a_release_from_start_to_compile(project_dir: Path, monkeypatch: pytest.
     assert result.exit_code == 0, result.output
     assert "catalogs for de, he, pt_BR" in result.stdout
     path = project_dir / "locales" / "de" / "LC_MESSAGES" / f"{RELEASE}.po"
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         for entry in po:
             set_translated(entry, entry.msgid, by="alice")
             set_approved(entry, by="bob")
@@ -132,7 +133,7 @@ def test_a_release_from_start_to_compile(project_dir: Path, monkeypatch: pytest.
 
 def test_compile_check_fails_on_an_approval_edited_as_text(sample_project: Path) -> None:
     path = sample_project / "locales" / "de" / "LC_MESSAGES" / f"{RELEASE}.po"
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         set_translated(po.find("Background"), "Hintergrund", by="alice")
         set_approved(po.find("Background"), by="bob")
     assert run("compile", "--check").exit_code == 0

@@ -12,9 +12,10 @@ import pytest
 
 from translate_app.core import catalog as cat
 from translate_app.core.compiler import render_markdown
-from translate_app.core.project import catalog_status
+from translate_app.core.status import catalog_status
 from translate_app.core.segmenter import make_parser, segment
 from translate_app.core.states import State, entry_state
+from translate_app import storage
 from tests.conftest import CORPUS
 
 PAIRS = CORPUS / "md_pairs"
@@ -79,7 +80,7 @@ def test_rewriting_a_real_catalog_keeps_it_valid_and_its_states(path: Path, tmp_
 
     out = tmp_path / path.name
     po = cat.load(path)
-    cat.save_atomic(po, out)
+    storage.save(po, out)
     assert valid(out) == valid(path)
     again = cat.load(out)
     assert [(e.msgid, entry_state(e)) for e in again] == [(e.msgid, entry_state(e)) for e in po]

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner
 
+from translate_app.core.edits import Edit
 from translate_app.cli import main
 from translate_app.core import catalog as cat
 from translate_app.core import segments as seg
 from translate_app.core.catalog import entry_id, entry_version
 from translate_app.core.errors import NotApprovedError
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import (
     OVERRIDE_REASON_MAX, State, entry_override, entry_state, set_approved, set_translated,
 )
+from translate_app import storage
 
 SOURCE = "48 conscientious objectors were detained in 2026."
 WRONG = "47 Kriegsdienstverweigerer wurden 2026 festgenommen."
@@ -141,13 +144,13 @@ def test_an_override_is_bound_to_the_approved_text() -> None:
 def test_apply_edit_carries_the_override_and_the_blocking_checks() -> None:
     po = catalog((SOURCE, WRONG))
     e = po.find(SOURCE)
-    edit = {"kind": "approve", "segment": entry_id(e), "version": entry_version(e), "by": "bob", "self_review": False}
+    edit = Edit(kind="approve", segment=entry_id(e), version=entry_version(e), by="bob", self_review=False)
     outcome = seg.apply_edit(po, edit, language="de")
-    assert outcome["error"] == "BlockingChecksError" and outcome["blocking"][0]["id"] == "numbers"
+    assert outcome.error == seg.BlockingChecksError.code and outcome.blocking[0]["id"] == "numbers"
     with pytest.raises(seg.BlockingChecksError) as caught:
         seg.edit_outcome(outcome, "de")
-    assert caught.value.checks == outcome["blocking"]
-    outcome = seg.apply_edit(po, {**edit, "override": REASON}, language="de")
+    assert caught.value.checks == list(outcome.blocking)
+    outcome = seg.apply_edit(po, replace(edit, override=REASON), language="de")
     before, after = seg.edit_outcome(outcome, "de")
     assert after.override == {"checks": ["numbers"], "by": "bob", "reason": REASON}
     assert [c["id"] for c in after.checks] == ["numbers"]  # the check still shows, with the override beside it
@@ -163,7 +166,7 @@ def test_the_override_survives_msgmerge(tmp_path: Path) -> None:
     before = entry_override(e)
     assert before.by == long_name and before.reason == reason
     path, pot = tmp_path / "de.po", tmp_path / "t.pot"
-    cat.save_atomic(po, path)  # written as the service writes: polib wraps lines longer than 79 columns
+    storage.save(po, path)  # written as the service writes: polib wraps lines longer than 79 columns
     assert all(len(line) <= 79 for line in path.read_text().splitlines() if "override-reason" in line)
     template = polib.POFile()
     template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
@@ -187,7 +190,7 @@ def test_compile_check_and_status_report_unoverridden_blocking_checks(sample_pro
     release = "kuzmin-2026-03-30"
     path = Project(sample_project).catalog_path(release, "de")
     dated = next(e.msgid for e in cat.load(path) if "2026" in e.msgid and "`" not in e.msgid)
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         e = po.find(dated)
         set_translated(e, dated.replace("2026", "2025"), by="alice")
         set_approved(e, by="bob")  # as a hand edit or an older service would
@@ -200,7 +203,7 @@ def test_compile_check_and_status_report_unoverridden_blocking_checks(sample_pro
     assert "approved despite a blocking check, without an override" in result.stderr
     assert "1 approved segment(s) fail a blocking check without an override" in result.stderr
 
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         e = po.find(dated)
         seg.approve(po, entry_id(e), version=entry_version(e), by="bob", language="de", override=REASON)
     result = run("compile", "--check")

@@ -18,8 +18,9 @@ from translate_app.core.errors import (
     SourceError,
     UnknownReleaseError,
 )
-from translate_app.core.project import Project, validate_release_name
+from translate_app.project import Project, validate_release_name
 from translate_app.core.states import State, entry_state, set_approved, set_machine, set_translated
+from translate_app import storage
 from tests.conftest import SAMPLE
 
 RELEASE = SAMPLE.stem
@@ -33,7 +34,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def translate(project: Project, language: str, *, approve: bool = True,
               text: Callable[[str], str] = lambda msgid: msgid, only: int | None = None) -> None:
     """Translate (and approve) the first `only` entries of a catalog, or all of them."""
-    with cat.edit_catalog(project.catalog_path(RELEASE, language)) as po:
+    with storage.edit(project.catalog_path(RELEASE, language)) as po:
         for entry in [e for e in po if not e.obsolete][:only]:
             set_translated(entry, text(entry.msgid), by="alice")
             if approve:
@@ -127,7 +128,7 @@ def test_update_with_a_malformed_catalog_changes_nothing(project: Project) -> No
 
 def test_status_counts_every_state(project: Project) -> None:
     translate(project, "de", only=4)
-    with cat.edit_catalog(project.catalog_path(RELEASE, "de")) as po:
+    with storage.edit(project.catalog_path(RELEASE, "de")) as po:
         set_translated(po[5], "Übersetzt", by="alice")
         set_machine(po[6], "Maschinell", provider="memory")
         set_translated(po[7], "viel zu kurz", by="alice")  # a long paragraph: the length check warns
@@ -144,7 +145,7 @@ def test_status_counts_every_state(project: Project) -> None:
 
 def test_mo_files_leave_fuzzy_entries_out(project: Project) -> None:
     translate(project, "de", approve=False, only=6)
-    with cat.edit_catalog(project.catalog_path(RELEASE, "de")) as po:
+    with storage.edit(project.catalog_path(RELEASE, "de")) as po:
         set_machine(po[0], "GEMEINSAME PRESSEMITTEILUNG", provider="memory")
         set_approved(po[1], by="bob")
     report = project.compile()

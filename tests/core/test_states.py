@@ -8,7 +8,7 @@ import polib
 import pytest
 
 from translate_app.core import catalog as cat
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import (
     State,
     approval_hash,
@@ -20,6 +20,7 @@ from translate_app.core.states import (
     set_untranslated,
     stale_approval,
 )
+from translate_app import storage
 
 RELEASE = "kuzmin-2026-03-30"
 
@@ -121,7 +122,7 @@ def test_states_survive_writing_and_reading(tmp_path: Path) -> None:
             set_approved(e, by="bob")
         po.append(e)
     path = tmp_path / "de.po"
-    cat.save_atomic(po, path)
+    storage.save(po, path)
     assert [entry_state(e).value for e in cat.load(path)] == ["untranslated", "machine", "translated", "approved"]
 
 
@@ -129,7 +130,7 @@ def test_a_translation_edited_as_text_is_no_longer_approved(sample_project: Path
     """Poedit or a text editor changes the msgstr: the approval no longer holds, compile --check says so."""
     project = Project(sample_project)
     path = project.catalog_path(RELEASE, "de")
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         e = po.find("Background")
         set_translated(e, "Hintergrund", by="alice")
         set_approved(e, by="bob")

@@ -11,8 +11,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from translate_app.core import atomic, catalog
+from translate_app.core import catalog
+from translate_app.storage import files as atomic
 from translate_app.core.errors import MalformedCatalogError, StorageError, StorageFullError
+from translate_app import storage
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
@@ -63,7 +65,7 @@ def test_temporary_copies_left_by_a_crash_are_swept_when_the_lock_is_taken(tmp_p
         leftover.write_text("half a catal")
     unrelated = path.parent / ".other.po.abc.tmp"
     unrelated.write_text("x")
-    with catalog.catalog_lock(path):
+    with storage.catalog_lock(path):
         pass
     assert not any(p.exists() for p in leftovers)
     assert unrelated.exists()  # another catalog's: swept under that catalog's lock
@@ -99,6 +101,6 @@ def test_a_lock_file_that_cannot_be_made_fails_at_once(tmp_path):
     (tmp_path / "missing-folder").write_text("a file where the folder should be")
     start = time.monotonic()
     with pytest.raises(StorageError, match="cannot take the catalog's lock"):
-        with catalog.catalog_lock(path, timeout=30):
+        with storage.catalog_lock(path, timeout=30):
             pass
     assert time.monotonic() - start < 5

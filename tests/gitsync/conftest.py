@@ -53,7 +53,7 @@ def _people(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def remote(tmp_path: Path) -> Path:
     """Return a bare repository holding a project with the release `appeal` in German and French."""
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))

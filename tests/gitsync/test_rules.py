@@ -138,7 +138,7 @@ def test_catalog_syntax_check_is_linear_in_the_catalog() -> None:
 def test_update_reads_each_catalog_once(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Merging a changed source into every language parses each catalog once, unless a save came between."""
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     (tmp_path / "source").mkdir()
     (tmp_path / "source" / "r.md").write_text("# Title\n\nOne paragraph.\n", encoding="utf-8")

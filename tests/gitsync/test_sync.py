@@ -347,7 +347,7 @@ def test_an_unexpected_failure_is_recorded_for_a_retry(make_instance, monkeypatc
 
 def test_source_changed_and_catalogs_updated_elsewhere_keep_our_newer_text(make_instance, other_clone: Path) -> None:
     """Their CI re-extracted (msgmerge) after changing the source; our newer text follows to the changed msgid."""
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     service = make_instance()
     service.save("olena", "de", "Protect", "Schützt Verweigerer.")
@@ -397,7 +397,7 @@ def test_rebuild_keeps_changes_the_branch_got_after_the_squash(make_instance, ot
 
 def test_each_release_gets_a_translation_branch_of_its_own(make_instance, other_clone: Path, remote: Path) -> None:
     """In pull-request mode the work on two releases goes to two branches, each with its own files only."""
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     git(other_clone, "pull", "-q")
     (other_clone / "source" / "second.md").write_text("# Another release\n\nOne more paragraph.\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.libretranslate_server import FakeLibreTranslate
 from translate_app.config import Settings
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.db import make_engine, make_session_factory, upgrade
 
 RELEASE = "kuzmin-2026-03-30"

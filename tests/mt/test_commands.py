@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from tests.libretranslate_server import FakeLibreTranslate
 from tests.mt.conftest import RELEASE
 from translate_app.cli import main
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import State, entry_state
 
 

@@ -15,11 +15,12 @@ from translate_app.core import catalog as cat
 from translate_app.core.checks import run_checks
 from translate_app.core.glossary import Glossary, glossary_checks, glossary_path, load_glossary
 from translate_app.core.masking import mask, unmask
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import State, entry_state, review_fields, set_approved, set_translated
 from translate_app.mt.base import make_provider
 from translate_app.mt.cache import TranslationCache
 from translate_app.mt.engine import PretranslationFailed, Progress, pretranslate
+from translate_app import storage
 
 
 def expected(text: str, language: str, glossary: Glossary | None = None) -> str:
@@ -81,7 +82,7 @@ def test_a_second_run_comes_from_the_cache_and_a_restart_skips_what_is_done(
     asked = libre.requests
     assert run(project, settings, ["de"], cache=cache).total == 0  # nothing left to do
     for language in ("de",):
-        with cat.edit_catalog(project.catalog_path(RELEASE, language)) as po:
+        with storage.edit(project.catalog_path(RELEASE, language)) as po:
             for entry in po:
                 entry.msgstr, entry.flags, entry.tcomment = "", [], ""
     again = run(project, settings, ["de"], cache=cache)
@@ -109,7 +110,7 @@ def test_memory_answers_first_at_100_percent(project: Project, settings: Setting
     signatories = "Amnesty International\n\nConnection e.V.\n\nWar Resisters' International\n"
     add_release(project, "earlier", "An earlier statement.\n\n" + signatories, ["de"])
     add_release(project, "later", "A later statement.\n\n" + signatories, ["de"])
-    with cat.edit_catalog(project.catalog_path("earlier", "de")) as po:
+    with storage.edit(project.catalog_path("earlier", "de")) as po:
         for entry in po:
             if entry.msgid in signatories:
                 set_translated(entry, entry.msgid + " (de)", by="alice")
@@ -126,7 +127,7 @@ def test_memory_answers_first_at_100_percent(project: Project, settings: Setting
 
 def approve_all(project: Project, release: str, language: str, translations: dict[str, str]) -> None:
     """Translate and approve entries of a catalog, so that they are in the translation memory."""
-    with cat.edit_catalog(project.catalog_path(release, language)) as po:
+    with storage.edit(project.catalog_path(release, language)) as po:
         for entry in po:
             if entry.msgid in translations:
                 set_translated(entry, translations[entry.msgid], by="alice")
@@ -182,7 +183,7 @@ def test_with_a_provider_near_matches_are_translated_by_the_provider(project: Pr
 def test_a_persons_work_is_never_overwritten(project: Project, settings: Settings,
                                              libre: FakeLibreTranslate) -> None:
     path = project.catalog_path(RELEASE, "de")
-    with cat.edit_catalog(path) as po:
+    with storage.edit(path) as po:
         live = [e for e in po if e.msgid]
         set_translated(live[0], "Von Hand", by="alice")
         set_translated(live[1], "Geprüft", by="alice")
@@ -192,7 +193,7 @@ def test_a_persons_work_is_never_overwritten(project: Project, settings: Setting
     def volunteer_types_meanwhile(_params: dict) -> None:
         # A volunteer saves a translation while the first request is in flight.
         if libre.requests == 1:
-            with cat.edit_catalog(path) as po:
+            with storage.edit(path) as po:
                 entry = next(e for e in po if e.msgid == during)
                 set_translated(entry, "Schon übersetzt", by="carol")
 
@@ -262,7 +263,7 @@ def test_mangled_tokens_give_failing_checks_never_broken_markdown(
     assert "**" not in "".join(t.content for t in parsed if t.type == "text")
     assert "[X" not in entry.msgstr
     # The mangled answer was not cached: a later run asks the provider again.
-    with cat.edit_catalog(project.catalog_path("markup", "de")) as po:
+    with storage.edit(project.catalog_path("markup", "de")) as po:
         for e in po:
             e.msgstr, e.flags, e.tcomment = "", [], ""
     libre.always(None)

@@ -16,7 +16,7 @@ from tests.libretranslate_server import FakeLibreTranslate
 from tests.mt.conftest import RELEASE
 from translate_app.config import Settings
 from translate_app.core.errors import TranslateAppError, UnknownReleaseError
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import State, entry_state
 from translate_app.models import Job
 from translate_app.mt.errors import JobError, UnknownProviderError, UnsupportedLanguageError
@@ -158,8 +158,7 @@ def test_with_redis_the_job_is_queued_and_the_worker_command_runs_it(
             assert job_progress(session, job_id)["status"] == "queued"
         assert Queue(queue_name, connection=client).count == 1
         # The worker learns the database and server from the queued job, its settings from its environment.
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("TRANSLATE_APP_") or k == "TRANSLATE_APP_WORK_DIR"}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TRANSLATE_APP_")}
         env |= {"TRANSLATE_APP_REDIS_URL": REDIS_URL, "TRANSLATE_APP_RQ_QUEUE": queue_name,
                 "TRANSLATE_APP_MT_BACKOFF": "0.01",
                 # this checkout's code, not whichever one the environment installed

@@ -6,15 +6,16 @@ import os
 
 from tests.mt.conftest import RELEASE
 from translate_app.core import catalog as cat
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.memory import MemoryMatch, memory_index, memory_matches
+from translate_app import storage
 
 
 def approve(project: Project, release: str, language: str, translations: dict[str, str],
             *, approved: bool = True) -> None:
     """Translate entries of a catalog, and approve them unless told not to."""
-    with cat.edit_catalog(project.catalog_path(release, language)) as po:
+    with storage.edit(project.catalog_path(release, language)) as po:
         for entry in po:
             if entry.msgid in translations:
                 set_translated(entry, translations[entry.msgid], by="alice")
@@ -37,7 +38,7 @@ def test_only_approved_translations_count(project: Project) -> None:
     approve(project, RELEASE, "de", {"Background": "Hintergrund"}, approved=False)
     assert memory_matches(project, "de", "Background") == []
     approve(project, RELEASE, "de", {"Background": "Hintergrund"})
-    with cat.edit_catalog(project.catalog_path(RELEASE, "de")) as po:
+    with storage.edit(project.catalog_path(RELEASE, "de")) as po:
         entry = next(e for e in po if e.msgid == "Background")
         entry.msgstr = "Hintergrund!"  # edited outside the service: the approval no longer holds
     assert memory_matches(project, "de", "Background") == []

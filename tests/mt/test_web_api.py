@@ -6,10 +6,11 @@ import pytest
 
 from tests.web.conftest import app, auth, client, database_url, web_project  # noqa: F401  (fixtures)
 from translate_app.core import catalog as cat
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.jobs import wait_for_job
 from translate_app.web.extensions import Database
+from translate_app import storage
 
 EARLIER = "Vilnius, 30 November 2026\n\nThe coalition demanded to suspend three permits.\n"
 LATER = "Vilnius, 4 December 2026\n\nThe coalition welcomed the decision to suspend two permits.\n"
@@ -25,7 +26,7 @@ def memory(web_project):  # noqa: F811  (the imported fixture)
     translations = {"Vilnius, 30 November 2026": "Vilnius, 30. November 2026",
                     "The coalition demanded to suspend three permits.":
                         "Die Koalition forderte, drei Genehmigungen auszusetzen."}
-    with cat.edit_catalog(project.catalog_path("earlier", "de")) as po:
+    with storage.edit(project.catalog_path("earlier", "de")) as po:
         for entry in po:
             set_translated(entry, translations[entry.msgid], by="tr_de")
             set_approved(entry, by="rev_de")

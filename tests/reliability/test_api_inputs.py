@@ -116,7 +116,7 @@ def test_pretranslate_refuses_non_string_languages_and_provider(app, client, bod
 
 
 def test_non_string_fields_are_refused_with_400(app, client):  # noqa: F811
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     rev = _bearer(app, "rev_de")
     segment = Project(app.config["SETTINGS"].root).load_catalog("appeal", "de")

@@ -127,7 +127,7 @@ class Server:
 def _project(root: Path) -> dict[str, str]:
     """Make a project with the sample release in German; return segment id -> initial version."""
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     (root / "source").mkdir(parents=True)
     shutil.copyfile(SAMPLE, root / "source" / SAMPLE.name)
@@ -159,7 +159,7 @@ def _final_state(root: Path, database_url: str) -> tuple[dict[str, tuple[str, st
     from sqlalchemy import select
 
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.db import make_engine
     from translate_app.models import AuditLog
 

@@ -54,7 +54,7 @@ def _app(root: Path):
 
 
 def _project(disk: Path) -> Path:
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     root = disk / "project"
     (root / "source").mkdir(parents=True)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st  # noqa: E402
 from translate_app.core import catalog  # noqa: E402
 from translate_app.core import segments as seg  # noqa: E402
 from translate_app.core.segmenter import make_parser, render, segment  # noqa: E402
+from translate_app import storage
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -64,7 +65,7 @@ def test_catalogs_keep_every_text_and_pass_msgfmt(tmp_path_factory, pairs):
         seg.save(po, view.id, translation, version=view.version, by="t", checks=False)
         wanted[entry.msgid] = cleaned
     path = tmp_path_factory.mktemp("po") / "de.po"
-    catalog.save_atomic(po, path)
+    storage.save(po, path)
     back = catalog.load(path)
     assert [e.msgid for e in back] == sources
     assert {e.msgid: e.msgstr for e in back if e.msgstr} == wanted
@@ -91,7 +92,7 @@ def test_a_markdown_source_with_eot_is_refused_or_gives_a_valid_catalog(tmp_path
     except SourceError:
         return
     po = catalog.new_catalog(catalog.template_from_document(segment(text), "release"), "de", "release")
-    catalog.save_atomic(po, tmp_path / "de.po")
+    storage.save(po, tmp_path / "de.po")
     _msgfmt_check(tmp_path / "de.po")
 
 

@@ -8,10 +8,13 @@ else's". The same for an approval made by the same reviewer.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polib
 import pytest
 from sqlalchemy import delete, select
 
+from translate_app.core.edits import Edit, Outcome
 from translate_app.core import segments as seg
 from translate_app.core.catalog import entry_version
 from translate_app.core.errors import StaleVersionError
@@ -63,12 +66,11 @@ def test_a_resent_save_through_a_queued_edit_of_a_translator_is_a_success() -> N
     po = _catalog()
     sid = seg.views(po)[0].id
     first = seg.views(po)[0].version
-    edit = {"kind": "save", "segment": sid, "text": "Stoppt die Abschiebung", "version": first, "by": "anna",
-            "propose": True}
-    assert "after" in seg.apply_edit(po, dict(edit))
-    outcome = seg.apply_edit(po, dict(edit))
-    assert "error" not in outcome, outcome
-    assert outcome["after"]["version"] == entry_version(po[0])
+    edit = Edit(kind="save", segment=sid, text="Stoppt die Abschiebung", version=first, by="anna", propose=True)
+    assert seg.apply_edit(po, edit).ok
+    outcome = seg.apply_edit(po, edit)
+    assert outcome.ok, outcome
+    assert outcome.after.version == entry_version(po[0])
 
 
 def _token(app, name: str) -> dict[str, str]:
@@ -152,7 +154,7 @@ def test_when_the_audit_lookup_fails_the_retry_is_still_logged(app, monkeypatch)
 
 
 def test_a_retry_in_the_same_batch_as_its_first_request_is_logged_once(app) -> None:
-    """The killed worker's request was still queued; the retry joined it in one batch: one audit row."""
+    """A client's retry joined its first request (still waiting for the lock) in one batch: one audit row."""
     from translate_app import workflow
     from translate_app.models import User
     from translate_app.web.extensions import Database
@@ -160,14 +162,16 @@ def test_a_retry_in_the_same_batch_as_its_first_request_is_logged_once(app) -> N
     engine = app.extensions["translate_app.engine"]
     with Database.factory(app)() as session:
         user_id = session.scalar(select(User.id).where(User.name == "tr_de"))
-    before = {"id": "s1", "translation": "", "state": "untranslated", "version": "v0"}
-    after = {"id": "s1", "translation": "Stoppt die Abschiebung", "state": "translated", "version": "v1"}
-    first = {"kind": "save", "segment": "s1", "by": "tr_de", "user_id": user_id, "key": "k-first"}
-    retry = {**first, "key": "k-retry"}
-    again = {**first, "key": "k-again"}
-    workflow._audit_batch(engine, None, "appeal", "de", [(first, {"before": before, "after": after}),
-                                                        (retry, {"before": after, "after": after}),
-                                                        (again, {"before": after, "after": after})])
+    before = seg.SegmentView(id="s1", source="Stop the deportation", translation="", state="untranslated",
+                             version="v0", checks=[])
+    after = replace(before, translation="Stoppt die Abschiebung", state="translated", version="v1")
+    first = Edit(kind="save", segment="s1", version="v0", text=after.translation, by="tr_de", user_id=user_id,
+                 key="k-first")
+    retry = replace(first, key="k-retry")
+    again = replace(first, key="k-again")
+    workflow._audit_batch(engine, None, "appeal", "de", [(first, Outcome(before=before, after=after)),
+                                                        (retry, Outcome(before=after, after=after)),
+                                                        (again, Outcome(before=after, after=after))])
     with Database.factory(app)() as session:
         rows = session.execute(select(AuditLog.edit_key, AuditLog.old_text, AuditLog.new_text)).all()
     assert rows == [("k-first", "", "Stoppt die Abschiebung")]

@@ -57,7 +57,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path):
 @pytest.fixture
 def web_project(tmp_path: Path) -> Path:
     """Return a project with a small release in German, French and Hebrew."""
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     root = tmp_path / "project"
     (root / "source").mkdir(parents=True)

@@ -8,6 +8,7 @@ import pytest
 
 from translate_app.core.catalog import load
 from translate_app.web.ratelimit import CHECKS as CHECKS_LIMIT
+from translate_app import storage
 
 RULING = "Respect the ruling of 2023."
 REASON = "The ruling was published in 2022; the source will be corrected tomorrow."
@@ -176,7 +177,7 @@ def test_a_language_approved_elsewhere_with_a_wrong_figure_is_not_published(auth
     from translate_app.core import catalog as cat
     from translate_app.core.states import set_approved, set_translated
 
-    with cat.edit_catalog(web_project / "locales/de/LC_MESSAGES/appeal.po") as po:
+    with storage.edit(web_project / "locales/de/LC_MESSAGES/appeal.po") as po:
         for entry in po:
             text = "Respektiert das Urteil von 2022." if entry.msgid == RULING else entry.msgid
             set_translated(entry, text, by="alice")

@@ -15,6 +15,7 @@ import pytest
 
 from tests.web.conftest import PASSWORD, SMALL_RELEASE, postgres_available
 from translate_app.config import Settings
+from translate_app import storage
 
 
 def _app(web_project: Path, tmp_path: Path, proxies: int):
@@ -107,7 +108,7 @@ def test_warm_up_prepares_what_the_first_request_needs(web_project, tmp_path):
     assert warmed["languages"] > 500 and warmed["templates"] >= 5
     project = settings.project()
     assert project.document("appeal") is project.document("appeal")  # parsed once, kept
-    assert catalog.peek_cached(project.catalog_path("appeal", "de")) is not None
+    assert storage.peek(project.catalog_path("appeal", "de")) is not None
 
 
 def _free_port() -> int:
@@ -144,7 +145,7 @@ def test_four_workers_start_on_a_fresh_database_every_time(tmp_path, backend):
     root = tmp_path / "project"
     (root / "source").mkdir(parents=True)
     (root / "source" / "appeal.md").write_text(SMALL_RELEASE, encoding="utf-8")
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     Project(root).add_release(root / "source" / "appeal.md", ["de"])
     for attempt in range(3):

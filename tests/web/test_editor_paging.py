@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from translate_app.core import segments as seg
+from translate_app import storage
 
 PAGE = 10  # the page size in these tests (seg.PAGE_SIZE is 200)
 
@@ -15,7 +16,7 @@ PAGE = 10  # the page size in these tests (seg.PAGE_SIZE is 200)
 def _big_release(root: Path, name: str, n: int, languages: list[str]) -> None:
     """Add a release of n segments (a heading and n - 1 paragraphs); every third one translated in German."""
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
 
     lines = ["# Big release", ""] + [l for i in range(1, n) for l in (f"Item {i}: the court must act.", "")]
@@ -23,7 +24,7 @@ def _big_release(root: Path, name: str, n: int, languages: list[str]) -> None:
     project = Project(root)
     project.add_release(root / "source" / f"{name}.md", languages)
     if "de" in languages:
-        with cat.edit_catalog(project.catalog_path(name, "de")) as po:
+        with storage.edit(project.catalog_path(name, "de")) as po:
             for i, entry in enumerate(e for e in po if e.msgid and not e.obsolete):
                 if i % 3 == 0:
                     set_translated(entry, "Übersetzt: " + entry.msgid, by="seed")
@@ -100,10 +101,10 @@ def test_next_open_segment_past_the_end_of_a_page_is_found_on_the_server(big, cl
 
 def test_next_open_segment_when_none_is_left_says_so(big, client, auth, web_project):
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
 
-    with cat.edit_catalog(Project(web_project).catalog_path("big", "de")) as po:
+    with storage.edit(Project(web_project).catalog_path("big", "de")) as po:
         for entry in po:
             if entry.msgid and not entry.msgstr:
                 set_translated(entry, "Fertig", by="seed")
@@ -153,7 +154,7 @@ def counted(monkeypatch):
 def test_api_releases_parses_nothing_of_a_release_the_translator_does_not_work_on(app, client, auth, web_project,
                                                                                    counted):
     from translate_app import workflow
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.web.extensions import Database
 
     _big_release(web_project, "huge", 40, ["it", "nl"])
@@ -172,7 +173,7 @@ def test_api_releases_parses_nothing_of_a_release_the_translator_does_not_work_o
 
 def test_progress_computes_only_the_languages_asked_for(app, web_project, counted):
     from translate_app import workflow
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.web.extensions import Database
 
     _big_release(web_project, "huge", 40, ["de", "it", "nl"])

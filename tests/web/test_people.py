@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.conftest import PASSWORD
-from translate_app.core.catalog import edit_catalog
+from translate_app.storage import edit as edit_catalog
 from translate_app.core.states import set_approved, set_translated
 from translate_app.models import User
 from translate_app.web.extensions import Database

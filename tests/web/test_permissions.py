@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translate_app.core import segments as seg
-from translate_app.core.catalog import edit_catalog
+from translate_app.storage import edit as edit_catalog
 
 ROLES = ["anonymous", "tr_fr", "tr_de", "rev_de", "coord"]
 

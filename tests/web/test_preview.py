@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from translate_app.core.catalog import edit_catalog
-from translate_app.core.project import Project
+from translate_app.storage import edit as edit_catalog
+from translate_app.project import Project
 from translate_app.core.states import set_translated
 
 PREVIEW = "/releases/appeal/he/preview"

@@ -19,7 +19,7 @@ _Signed on 30 March._
 @pytest.fixture
 def web_project(tmp_path: Path) -> Path:
     """A project whose source has emphasis at the very start and end of segments."""
-    from translate_app.core.project import Project
+    from translate_app.project import Project
 
     root = tmp_path / "project"
     (root / "source").mkdir(parents=True)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Callable
-from pathlib import Path
 
 import polib
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .atomic import write_atomic
 from .errors import NotApprovedError
 from .languages import get_language
 from .markdown import shared
@@ -108,8 +106,3 @@ def _title(tokens: list) -> str:
         if tok.type == "inline" and tok.content.strip():
             return " ".join(tok.content.split())[:120].replace("*", "")
     return "Release"
-
-
-def write_mo(po: polib.POFile, path: Path) -> None:
-    """Write a .mo file atomically; polib leaves fuzzy and obsolete entries out."""
-    write_atomic(path, po.to_binary())

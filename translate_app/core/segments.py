@@ -13,9 +13,9 @@ import polib
 
 from .catalog import entry_id, entry_version, find_entry
 from .checks import Check, CheckResult, blocking_check_ids, run_checks
+from .edits import Edit, Outcome
 from .errors import (
-    CatalogBusyError, CatalogError, MalformedCatalogError, NotApprovedError, PermissionDeniedError,
-    StaleVersionError, StorageError, StorageFullError, TranslateAppError,
+    CatalogError, NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError, error_class,
 )
 from .states import (
     OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN, STATES, State, entry_override, entry_state, one_line, review_fields,
@@ -28,13 +28,19 @@ MAX_TRANSLATION_CHARS = 20_000
 class UnknownSegmentError(TranslateAppError):
     """A segment id that the catalog does not have."""
 
+    code = "unknown_segment"
+
 
 class InvalidTranslationError(TranslateAppError):
     """A translation that cannot be stored as it is."""
 
+    code = "invalid_translation"
+
 
 class ProposalNeededError(TranslateAppError):
     """A change to approved text by someone who may not approve it: it becomes a proposal instead."""
+
+    code = "proposal_needed"
 
     def __init__(self, message: str, current: object | None = None) -> None:
         super().__init__(message)
@@ -43,6 +49,8 @@ class ProposalNeededError(TranslateAppError):
 
 class BlockingChecksError(TranslateAppError):
     """An approval refused while checks fail: blocking ones without an override, or errors (a 422)."""
+
+    code = "blocking_checks"
 
     def __init__(self, message: str, checks: list[dict]) -> None:
         super().__init__(message)
@@ -303,62 +311,49 @@ def unoverridden_blocking(entry: polib.POEntry, language: str = "",
     return [r for r in failing if r.id not in overridden]
 
 
-def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Iterable[Check] = ()) -> dict:
-    """Apply one queued edit (see groupcommit) and return its outcome as JSON-able data.
+def apply_edit(po: polib.POFile, edit: Edit, *, language: str = "", extra: Iterable[Check] = ()) -> Outcome:
+    """Apply one edit to a parsed catalog (see core/edits.py) and return its outcome.
 
     It runs under the catalog lock, so the views it returns leave out the check
-    results; edit_outcome adds them once the lock is let go.
-
-    An edit is {"kind": "save", "segment", "text", "version", "by", "propose"?},
-    {"kind": "approve", "segment", "version", "by", "self_review", "override"?} or
-    {"kind": "accept", "segment", "version", "text", "by", "author"}; self_review
-    says whether this person may approve their own translation; override is the
-    reviewer's reason to approve despite failing blocking checks; propose says
-    that a change of approved text must not be stored but become a proposal
-    (ProposalNeededError); accept stores a proposal's text as `author`'s and
-    approves it as `by`, under the same checks as approving.
+    results; edit_outcome adds them once the lock is let go. A refusal is an
+    outcome, not an exception, so one bad edit does not undo the others of its
+    batch.
     """
     try:
-        if edit["kind"] == "save" and edit.get("propose"):
+        if edit.kind == "save" and edit.propose:
             _refuse_change_of_approved(po, edit, language, extra)
-        if edit["kind"] == "save":
-            before, after = save(po, edit["segment"], edit["text"], version=edit["version"], by=edit["by"],
+        if edit.kind == "save":
+            before, after = save(po, edit.segment, edit.text or "", version=edit.version, by=edit.by,
                                  language=language, extra=extra, checks=False)
-        elif edit["kind"] == "approve":
-            entry = require_entry(po, edit["segment"])
+        elif edit.kind == "approve":
+            entry = require_entry(po, edit.segment)
             fields = review_fields(entry)
-            if (fields.get("translated", {}).get("by") == edit["by"] and not edit["self_review"]
+            if (fields.get("translated", {}).get("by") == edit.by and not edit.self_review
                     and entry_state(entry) != State.APPROVED):
                 raise PermissionDeniedError(
                     "you translated this segment yourself; another reviewer must approve it "
                     "(a coordinator can allow self-review for this release)")
-            before, after = approve(po, edit["segment"], version=edit["version"], by=edit["by"],
-                                    override=edit.get("override"), language=language, extra=extra, checks=False)
-        elif edit["kind"] == "accept":
-            before, after = accept_text(po, edit["segment"], edit["text"], version=edit["version"],
-                                        by=edit["by"], author=edit["author"], language=language, extra=extra)
+            before, after = approve(po, edit.segment, version=edit.version, by=edit.by,
+                                    override=edit.override, language=language, extra=extra, checks=False)
+        elif edit.kind == "accept":
+            before, after = accept_text(po, edit.segment, edit.text or "", version=edit.version,
+                                        by=edit.by, author=edit.author or edit.by, language=language, extra=extra)
         else:
-            raise CatalogError(f"unknown kind of edit {edit['kind']!r}")
+            raise CatalogError(f"unknown kind of edit {edit.kind!r}")
     except TranslateAppError as exc:
-        outcome = {"error": type(exc).__name__, "message": str(exc)}
-        current = getattr(exc, "current", None)
-        if isinstance(current, SegmentView):
-            outcome["current"] = current.as_api()
-        if isinstance(exc, BlockingChecksError):
-            outcome["blocking"] = exc.checks
-        return outcome
-    return {"before": before.as_api(), "after": after.as_api()}
+        return Outcome.refused(exc)
+    return Outcome(before=before, after=after)
 
 
-def _refuse_change_of_approved(po: polib.POFile, edit: dict, language: str, extra: Iterable[Check]) -> None:
+def _refuse_change_of_approved(po: polib.POFile, edit: Edit, language: str, extra: Iterable[Check]) -> None:
     """Raise ProposalNeededError when a save would change approved text (stale versions answer first)."""
-    entry = require_entry(po, edit["segment"])
-    if edit["version"] != entry_version(entry) and already_saved(entry, edit["text"], edit["by"]):
+    entry = require_entry(po, edit.segment)
+    if edit.version != entry_version(entry) and already_saved(entry, edit.text, edit.by):
         return  # a re-applied save of this person's own text: save answers it as a success
-    _require_version(entry, edit["version"], language, list(extra), False)
+    _require_version(entry, edit.version, language, list(extra), False)
     if entry_state(entry) != State.APPROVED:
         return
-    text = clean_translation(edit["text"])
+    text = clean_translation(edit.text or "")
     if text == entry.msgstr:
         return
     if not text.strip():
@@ -390,28 +385,19 @@ def accept_text(po: polib.POFile, segment_id: str, text: str, *, version: str | 
     return before, after
 
 
-_EDIT_ERRORS = {cls.__name__: cls for cls in (UnknownSegmentError, InvalidTranslationError, PermissionDeniedError,
-                                               CatalogError, CatalogBusyError, MalformedCatalogError, StorageError,
-                                               StorageFullError)}
-
-
-def edit_outcome(outcome: dict, language: str = "",
+def edit_outcome(outcome: Outcome, language: str = "",
                  extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
     """Return (before, after) of an applied edit, with checks, or raise the error it met."""
-    error = outcome.get("error")
-    if error == StaleVersionError.__name__:
-        current = outcome.get("current")
-        current = with_checks(SegmentView(**current), language, extra) if current else None
-        raise StaleVersionError(outcome["message"], current=current)
-    if error == ProposalNeededError.__name__:
-        current = outcome.get("current")
-        raise ProposalNeededError(outcome["message"],
-                                  current=with_checks(SegmentView(**current), language, extra) if current else None)
-    if error == BlockingChecksError.__name__:
-        raise BlockingChecksError(outcome["message"], outcome.get("blocking") or [])
-    if error is not None:
-        raise _EDIT_ERRORS.get(error, CatalogError)(outcome.get("message") or error)
-    return SegmentView(**outcome["before"]), with_checks(SegmentView(**outcome["after"]), language, extra)
+    if outcome.error is not None:
+        cls = error_class(outcome.error)
+        current = with_checks(outcome.current, language, extra) if outcome.current is not None else None
+        if cls is StaleVersionError or cls is ProposalNeededError:
+            raise cls(outcome.message, current=current)
+        if cls is BlockingChecksError:
+            raise BlockingChecksError(outcome.message, list(outcome.blocking))
+        raise cls(outcome.message or outcome.error)
+    assert outcome.before is not None and outcome.after is not None
+    return outcome.before, with_checks(outcome.after, language, extra)
 
 
 def require_complete(po: polib.POFile) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..core import catalog as cat
 from ..core.errors import TranslateAppError
-from ..core.project import Project
+from ..project import Project
 from ..core.states import State, entry_state
 from ..models import MemoryEntry
 

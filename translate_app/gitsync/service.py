@@ -40,11 +40,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..config import Settings
 from ..core import catalog as cat
 from ..core import pomerge
-from ..core.atomic import write_atomic
+from .. import storage
+from ..storage import write_atomic
 from ..core.catalog import entry_id, entry_version
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
-from ..core.project import Project
+from ..project import Project
 from ..core.states import now_iso
 from ..models import AuditLog, Proposal, User
 from .repo import Credentials, GitError, Identity, NotAGitCloneError, PushRejectedError, Repo
@@ -327,7 +328,7 @@ class GitSync:
             old_b, new_b = self.repo.show(old, rel), self.repo.show(new, rel)
             path = self.project.root / rel
             if _CATALOG.match(rel):
-                with cat.catalog_lock(path):
+                with storage.catalog_lock(path):
                     local_b = path.read_bytes() if path.is_file() else None
                     result, _ = self._merge_bytes(old_b, local_b, new_b, rel)
                     self._write(path, local_b, result)
@@ -415,7 +416,7 @@ class GitSync:
                         old: bytes | None) -> tuple[str, bytes | None]:
         """Return the message and content of the commit of one catalog, read under its lock."""
         path = self.project.root / rel
-        with cat.catalog_lock(path):
+        with storage.catalog_lock(path):
             content = path.read_bytes() if path.is_file() else None
             credited_to = self._max_audit_id(release, language)
         if content is None:
@@ -545,7 +546,7 @@ class GitSync:
         base_b, head_b, theirs_b = versions
         path = self.project.root / rel
         try:
-            with cat.catalog_lock(path):
+            with storage.catalog_lock(path):
                 local_b = path.read_bytes() if path.is_file() else None
                 staged_b, _ = self._merge_bytes(base_b, head_b, theirs_b, rel)
                 if local_b == head_b:

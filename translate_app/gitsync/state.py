@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..core.atomic import write_atomic
+from ..storage import write_atomic
 
 
 class SyncState:

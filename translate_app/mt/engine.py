@@ -22,7 +22,8 @@ from ..core import catalog as cat
 from ..core.glossary import Glossary
 from ..core.languages import get_language
 from ..core.masking import Masked
-from ..core.project import Project
+from .. import storage
+from ..project import Project
 from ..core.states import State, entry_state, set_machine
 from .base import SOURCE_LANGUAGE, Provider, without_request_text
 from .cache import TranslationCache
@@ -223,7 +224,7 @@ def _write(project: Project, release: str, code: str, results: dict[Key, Suggest
     """Write suggestions into one catalog under its lock, never over a person's work."""
     if not results:
         return
-    with cat.edit_catalog(project.catalog_path(release, code)) as po:
+    with storage.edit(project.catalog_path(release, code)) as po:
         for entry in po:
             if entry.obsolete:
                 continue

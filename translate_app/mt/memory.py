@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from ..core import catalog as cat
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
-from ..core.project import Project
+from ..project import Project
 from ..core.states import State, entry_state
 from ..core.textdiff import word_diff
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..config import Settings
 from ..core.errors import UnknownReleaseError
 from ..core.languages import get_language
-from ..core.project import Project
+from ..project import Project
 from ..models import User
 from .extensions import db, login_manager
 

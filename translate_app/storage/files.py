@@ -1,18 +1,25 @@
-"""Atomic file writes: write aside, fsync, rename, so a crash never leaves half a file."""
+"""Atomic file writes: write aside, fsync, rename, so a crash never leaves half a file.
+
+Invariants: a reader of `path` sees the old bytes or the new ones, never a
+mix (rename is atomic within a folder); after write_atomic(durable=True)
+returns, the new bytes and their name survive a power cut (fsync of the file,
+then of the folder); a writer killed mid-way leaves only `.NAME.RANDOM.tmp`
+beside the file, which the next holder of the catalog's lock removes (see
+lock.sweep_temporary_files); a full or read-only disk raises StorageError
+before anything is replaced, so a refusal loses nothing.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
-import stat
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from .errors import StorageError, StorageFullError
+from ..core.errors import StorageError, StorageFullError
 
 #: Writes are refused while the disk has less than this much room left beyond the file itself:
 #: a database, a log and the write-ahead log need room too, and a refusal loses nothing.
@@ -110,58 +117,3 @@ def _storage_error(path: Path, exc: OSError) -> StorageError:
     reason = {errno.EROFS: "the folder is read-only", errno.EACCES: "permission denied",
               errno.EPERM: "permission denied", errno.ENOENT: "the folder is missing"}.get(exc.errno, exc.strerror)
     return StorageError(f"{path.name}: the server cannot write ({reason}); nothing was changed")
-
-
-def write_scratch(path: Path | str, data: bytes) -> None:
-    """Write a throw-away working file so that readers see it whole or not at all.
-
-    For files whose name only one writer ever uses (queued edits, results,
-    change records): a fixed temporary name, no fsync, no mode to keep.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
-def work_dir(target: Path | str, kind: str) -> Path:
-    """Return a folder for a file's throw-away working files (queued edits, recent changes).
-
-    They need no durability, so they live in memory: in TRANSLATE_APP_WORK_DIR
-    if set, else in /dev/shm/translate-app-UID (made private to this user),
-    else beside the file as `.NAME.KIND`. Keeping them off the disk's journal
-    keeps the fsync of the catalogs themselves fast.
-    """
-    target = Path(target)
-    key = (str(target), kind)
-    folder = _WORK_DIRS.get(key)
-    if folder is None:
-        base = _work_base()
-        if base is None:
-            folder = target.parent / f".{target.name}.{kind}"
-        else:
-            digest = hashlib.sha1(str(target.resolve()).encode()).hexdigest()[:16]
-            folder = base / f"{target.name}.{digest}.{kind}"
-        folder.mkdir(parents=True, exist_ok=True)
-        _WORK_DIRS[key] = folder
-    return folder
-
-
-_WORK_DIRS: dict[tuple[str, str], Path] = {}
-
-
-def _work_base() -> Path | None:
-    configured = os.environ.get("TRANSLATE_APP_WORK_DIR")
-    if configured:
-        return Path(configured)
-    shm = Path("/dev/shm")
-    if not shm.is_dir():
-        return None
-    base = shm / f"translate-app-{os.getuid()}"
-    with contextlib.suppress(FileExistsError):
-        base.mkdir(mode=0o700)
-    st = base.lstat()  # another user may have made it first: use it only if it is ours alone
-    if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
-        return base
-    return None

@@ -1,28 +1,27 @@
-"""A project directory: sources, catalogs and builds, and the operations on releases."""
+"""A project directory: sources, catalogs and builds, and the operations on releases (through storage)."""
 
 from __future__ import annotations
 
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from . import catalog as cat
-from .atomic import write_atomic
-from .checks import Check, run_checks
-from .errors import (
+from . import storage
+from .core import catalog as cat
+from .core.blocks import Document
+from .core.checks import Check
+from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
+from .core.errors import (
     CatalogError, LanguageError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError,
 )
-from .glossary import glossary_checks, glossary_path, load_glossary
-from .languages import get_language
-from .blocks import Document
-from .defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
-from .segments import unoverridden_blocking
-from .states import STATES, State, entry_state, stale_approval
+from .core.glossary import glossary_checks, glossary_path, load_glossary
+from .core.languages import get_language
+from .core.states import entry_state
+from .core.status import LanguageStatus, catalog_problems, catalog_status
 
 _RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -34,24 +33,6 @@ def validate_release_name(name: str) -> str:
             f"invalid release name {name!r}: use letters, digits, '.', '_' and '-', no '..' or '/'"
         )
     return name
-
-
-@dataclass
-class LanguageStatus:
-    """Counts of each state and of failing checks for one language of a release."""
-
-    language: str
-    counts: dict[str, int]
-    errors: int = 0
-    warnings: int = 0
-    total: int = 0
-    #: Approved entries that fail a blocking check without an override: "LINE: check: message".
-    blocked: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """Say whether every segment is approved."""
-        return self.total > 0 and self.counts.get(State.APPROVED.value, 0) == self.total
 
 
 @dataclass
@@ -130,7 +111,7 @@ class Project:
 
     def document(self, name: str) -> Document:
         """Read and segment the source of a release (kept while the file is unchanged; do not modify it)."""
-        from .segmenter import read_source, segment  # markdown-it: only what reads a source needs it
+        from .core.segmenter import read_source, segment  # markdown-it: only what reads a source needs it
 
         path = self.source_path(self.require(name))
         try:
@@ -156,7 +137,7 @@ class Project:
         path = self.catalog_path(name, language)
         if not path.is_file():
             raise UnknownReleaseError(f"release {name!r} has no catalog for {language!r}")
-        return cat.load_cached(path)
+        return storage.read(path)
 
     # -- changing -------------------------------------------------------------
     def add_release(self, source_file: Path | str, languages: list[str]) -> str:
@@ -165,7 +146,7 @@ class Project:
         name = validate_release_name(source_file.stem)
         if source_file.suffix.lower() != ".md":
             raise SourceError(f"{source_file}: a release source must be a .md file")
-        from .segmenter import read_source, segment
+        from .core.segmenter import read_source, segment
 
         codes = [get_language(code).code for code in languages]
         text = read_source(source_file, max_bytes=self.max_source_bytes)
@@ -187,28 +168,28 @@ class Project:
         checked = {}  # refuse a malformed catalog before writing anything; reused below while unchanged
         for code in existing:
             path = self.catalog_path(name, code)
-            checked[code] = (cat._stat_key(path), cat.load(path))
+            checked[code] = (storage.catalogs.file_key(path), cat.load(path))
         template = cat.template_from_document(doc, name)
         pot_path = self.template_path(name)
         old = cat.load(pot_path) if pot_path.is_file() else None
         if old is not None and cat.same_entries(old, template):
             template = old  # keep the creation date: no needless diff
         else:
-            cat.save_atomic(template, pot_path)
+            storage.save(template, pot_path)
         changes: dict[str, Counter] = {}
         for code in languages:
             path = self.catalog_path(name, code)
-            with cat.catalog_lock(path):
+            with storage.catalog_lock(path):
                 if path.is_file():
                     key, po = checked.get(code, (None, None))
-                    if po is None or key is None or cat._stat_key(path) != key:
+                    if po is None or key is None or storage.catalogs.file_key(path) != key:
                         po = cat.load(path)  # changed since the check (a save): read again under the lock
                     merged = cat.merge(po, template)
                 else:
                     po = None
                     merged = cat.new_catalog(template, code, name)
                 if po is None or cat.serialise(po) != cat.serialise(merged):
-                    cat.save_atomic(merged, path)
+                    storage.save(merged, path)
                 changes[code] = Counter(entry_state(e).value for e in merged if not e.obsolete)
         return changes
 
@@ -224,7 +205,7 @@ class Project:
 
     def compile(self, *, check: bool = False, names: list[str] | None = None) -> CompileReport:
         """Write .mo files and approved releases; with check, write nothing and only report."""
-        from .compiler import render_html, render_markdown, unapproved, write_mo
+        from .core.compiler import render_html, render_markdown, unapproved
 
         report = CompileReport()
         for name in names or self.releases():
@@ -262,64 +243,14 @@ class Project:
                 if check:
                     continue
                 mo = path.with_suffix(".mo")
-                write_mo(po, mo)
+                storage.write_atomic(mo, po.to_binary())  # polib leaves fuzzy and obsolete entries out
                 report.written.append(mo)
                 if unapproved(doc, po):
                     report.skipped.append(f"{name}/{code}")
                     continue
                 out = self.build_dir / "releases" / name
                 markdown = render_markdown(doc, po, only_approved=True)
-                write_atomic(out / f"{code}.md", markdown.encode("utf-8"), durable=False)
-                write_atomic(out / f"{code}.html", render_html(markdown, code).encode("utf-8"), durable=False)
+                storage.write_atomic(out / f"{code}.md", markdown.encode("utf-8"), durable=False)
+                storage.write_atomic(out / f"{code}.html", render_html(markdown, code).encode("utf-8"), durable=False)
                 report.written += [out / f"{code}.md", out / f"{code}.html"]
         return report
-
-
-def catalog_status(po: polib.POFile, language: str, extra: Iterable[Check] = ()) -> LanguageStatus:
-    """Count the states and failing checks of one catalog."""
-    counts = Counter({s: 0 for s in STATES})
-    errors = warnings = 0
-    blocked = []
-    for entry in po:
-        if entry.obsolete or not entry.msgid:
-            continue
-        counts[entry_state(entry).value] += 1
-        results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
-        for result in results:
-            if result.severity == "error":
-                errors += 1
-            else:
-                warnings += 1
-        blocked += [f"{entry.linenum}: {r.id}: {r.message}" for r in unoverridden_blocking(entry, language, results)]
-    return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()), blocked)
-
-
-def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
-                     extra: Iterable[Check] = ()) -> list[str]:
-    """Return every reason a catalog may not be compiled as it is."""
-    problems = []
-    language = po.metadata.get("Language", "")
-    if not language:
-        problems.append(f"{rel}: header has no Language")
-    if "charset=UTF-8" not in po.metadata.get("Content-Type", "").replace("utf-8", "UTF-8"):
-        problems.append(f"{rel}: Content-Type is not UTF-8")
-    for entry in po:
-        if entry.obsolete:
-            continue
-        where = f"{rel}:{entry.linenum}"
-        if stale_approval(entry):
-            problems.append(f"{where}: approval no longer matches the text (edited outside the service?)")
-        if entry_state(entry) == State.APPROVED:
-            results = run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)
-            for result in results:
-                if result.severity == "error" and not result.blocking:
-                    problems.append(f"{where}: approved entry fails check {result.id}: {result.message}")
-            for result in unoverridden_blocking(entry, language, results):
-                problems.append(f"{where}: approved entry fails blocking check {result.id} without an override: "
-                                f"{result.message}")
-    if source_ids is not None:
-        live = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
-        if live != source_ids:
-            problems.append(f"{rel}: out of date with its source ({len(source_ids - live)} new, "
-                            f"{len(live - source_ids)} removed segments); run update")
-    return problems
