@@ -22,7 +22,7 @@ def presskit(name: str, output: Path, base_url: str | None, source_language: str
     """
     from ..config import Settings
     from ..core import catalog as cat
-    from ..core.atomic import write_atomic
+    from ..storage.files import write_atomic
     from ..core.compiler import render_markdown, title_of, unapproved
     from ..core.languages import get_language
     from .kit import press_kit
