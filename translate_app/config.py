@@ -92,12 +92,12 @@ def _minutes(name: str, default: float) -> float:
     return value
 
 
-def _secret(name: str) -> str | None:
-    """Read a secret from NAME, or from the file NAME_FILE names (never written anywhere)."""
-    value = env(name)
+def _secret(name: str, variables: dict[str, str]) -> str | None:
+    """Read a secret from the variable NAME, or from the file NAME_FILE names (never written anywhere)."""
+    value = variables.get(name)
     if value:
         return value
-    path = env(f"{name}_FILE")
+    path = variables.get(f"{name}_FILE")
     if not path:
         return None
     try:
@@ -152,22 +152,14 @@ class Settings:
 
     def option(self, name: str, *, secret: bool = False) -> str | None:
         """Return the variable TRANSLATE_APP_<name> as from_env found it; a secret may come from NAME_FILE."""
-        value = self.options.get(name)
-        if value or not secret:
-            return value or None
-        path = self.options.get(f"{name}_FILE")
-        if not path:
-            return None
-        try:
-            return Path(path).read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            raise ValueError(f"{PREFIX}{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+        return _secret(name, self.options) if secret else self.options.get(name) or None
 
     @classmethod
     def from_env(cls) -> "Settings":
         """Read the settings from TRANSLATE_APP_* variables."""
         keys = env("FRONT_MATTER_KEYS")
         instance = env("INSTANCE_DIR")
+        variables = _variables()
         return cls(
             root=project_root(),
             instance_path=Path(instance) if instance else None,
@@ -176,7 +168,7 @@ class Settings:
             redis_url=env("REDIS_URL"),
             mt_provider=env("MT_PROVIDER", "memory"),
             mt_tuning=_mt_tuning(),
-            options=_variables(),
+            options=variables,
             rq_queue=env("RQ_QUEUE", "translate-app"),
             mt_public_services=env("MT_PUBLIC_SERVICES", "0") not in ("0", "false", "no"),
             languages=env("LANGUAGES", DEFAULT_LANGUAGES),
@@ -197,8 +189,8 @@ class Settings:
             git_committer_name=env("GIT_COMMITTER_NAME", "translate-app"),
             git_committer_email=env("GIT_COMMITTER_EMAIL"),
             git_username=env("GIT_USERNAME"),
-            git_password=_secret("GIT_PASSWORD"),
-            git_webhook_secret=_secret("GIT_WEBHOOK_SECRET"),
+            git_password=_secret("GIT_PASSWORD", variables),
+            git_webhook_secret=_secret("GIT_WEBHOOK_SECRET", variables),
         )
 
     def resolved_database_url(self) -> str:
