@@ -87,7 +87,7 @@ def main() -> int:
         tmp_path = Path(tmp)
         project = make_project(tmp_path / "project", languages)
         settings = Settings(root=project.root, database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-                            libretranslate_url=server.url)
+                            options={"LIBRETRANSLATE_URL": server.url})
         session_factory = open_database(settings)
         provider = make_provider("libretranslate", settings)
         segments = sum(1 for e in project.load_catalog(RELEASE, languages[0]) if e.msgid)
@@ -102,7 +102,7 @@ def main() -> int:
         fresh = make_project(tmp_path / "fresh", languages)
         server.reset()
         again_time, again = run_job(
-            Settings(root=fresh.root, database_url=settings.database_url, libretranslate_url=server.url),
+            Settings(root=fresh.root, database_url=settings.database_url, options={"LIBRETRANSLATE_URL": server.url}),
             session_factory, languages)
         again_requests = server.requests
         # And a restart of the finished job: nothing left to do.

@@ -105,6 +105,25 @@ def set_languages(user: User, languages: list[str]) -> None:
     user.memberships[:] = [keep.get(c) or Membership(language=c) for c in codes]
 
 
+def change_person(user: User, *, by: Permissions, role: str, active: bool, languages: list[str],
+                  display_name: str | None) -> None:
+    """Change a person's role, access, languages and display name, as the coordinator `by` asked.
+
+    A coordinator cannot demote or deactivate themselves: the project would be
+    left without anyone able to undo it. Everything is checked before anything
+    changes.
+    """
+    _check_role(role)
+    if user.id is not None and str(user.id) == by.get_id() and (role != "coordinator" or not active):
+        raise AccountError("you cannot remove your own coordinator access")
+    display = clean_display_name(display_name)
+    codes = [get_language(c).code for c in languages]
+    set_languages(user, codes)
+    user.display_name = display
+    user.role = role
+    user.active = active
+
+
 def create_user(session: Session, *, name: str, role: str, languages: list[str], password: str | None,
                 display_name: str | None = None) -> User:
     """Create a person; a None password leaves the account unusable until one is set."""

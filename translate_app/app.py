@@ -30,9 +30,7 @@ from .web.extensions import csrf, db, login_manager
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app from TRANSLATE_APP_* settings, overridden by `config` (for tests)."""
-    settings = Settings.from_env()
-    if config and "SETTINGS" in config:
-        settings = config["SETTINGS"]
+    settings = config["SETTINGS"] if config and "SETTINGS" in config else Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_dir),
                 template_folder="web/templates", static_folder="web/static")
     app.config.update(

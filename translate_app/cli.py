@@ -146,10 +146,28 @@ def add_release(source: Path, languages: str) -> None:
     """Register a release and create its template and catalogs."""
     from .core.languages import parse_language_list
 
-    project = _settings().project()
+    settings = _settings()
+    project = settings.project()
     codes = parse_language_list(languages)
     name = project.add_release(source, codes)
     click.echo(f"release {name}: catalogs for {', '.join(codes)}")
+    _register_release(settings, name)
+
+
+def _register_release(settings: Settings, name: str) -> None:
+    """Make the release's database row now (title, deadline and policy live there; a page never makes it)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import workflow
+    from .db import open_database
+
+    try:
+        with open_database(settings)() as session:
+            workflow.register_release(session, settings.project(), name)
+            session.commit()
+    except SQLAlchemyError as exc:  # the catalogs are written; `serve` makes the row when it starts
+        click.echo(f"warning: the database did not take the release's record ({type(exc).__name__}); "
+                   "the service makes it when it starts", err=True)
 
 
 @main.command()

@@ -1,10 +1,19 @@
-"""Configuration from TRANSLATE_APP_* environment variables, with safe embedded defaults."""
+"""Configuration from TRANSLATE_APP_* environment variables, with safe embedded defaults.
+
+This is the one module that reads the environment: `Settings.from_env()` runs
+where a process starts (the command line, the app factory, the RQ worker) and
+the settings are passed down from there. A machine-translation provider
+declares its own variables on its class (see mt/base.Option); they are read
+from `Settings.options`, the TRANSLATE_APP_* variables as from_env found them.
+tests/core/test_configuration.py enforces that nothing else reads os.environ.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 
@@ -13,9 +22,41 @@ DEFAULT_LANGUAGES = "de,fr,it,el,tr,ru,uk,lt,nl,ko,he,es"
 
 
 def env(name: str, default: str | None = None) -> str | None:
-    """Return TRANSLATE_APP_<name> from the environment, or the default."""
+    """Return TRANSLATE_APP_<name> from the environment, or the default (for Settings.from_env only)."""
     value = os.environ.get(PREFIX + name)
     return value if value not in (None, "") else default
+
+
+def _variables() -> dict[str, str]:
+    """Return every non-empty TRANSLATE_APP_* variable by its name without the prefix."""
+    return {name[len(PREFIX):]: value for name, value in os.environ.items() if name.startswith(PREFIX) and value}
+
+
+# Tuning of every machine-translation provider (mt/base.Provider attributes), by variable.
+_MT_TUNING: dict[str, tuple[str, type]] = {
+    "MT_BATCH_SIZE": ("batch_size", int),
+    "MT_CONCURRENCY": ("concurrency", int),
+    "MT_RATE_LIMIT": ("rate_limit", float),
+    "MT_MAX_ATTEMPTS": ("max_attempts", int),
+    "MT_BACKOFF": ("backoff", float),
+    "MT_RETRY_AFTER_MAX": ("retry_after_max", float),
+}
+
+
+def _mt_tuning() -> dict[str, Any]:
+    """Return provider tuning given as TRANSLATE_APP_MT_* variables (timeouts in seconds)."""
+    found: dict[str, Any] = {}
+    for name, (attribute, kind) in _MT_TUNING.items():
+        value = env(name)
+        if value is not None:
+            try:
+                found[attribute] = kind(value)
+            except ValueError:
+                raise ValueError(f"{PREFIX}{name} must be a number, not {value!r}") from None
+    read, connect = env("MT_TIMEOUT"), env("MT_CONNECT_TIMEOUT")
+    if read is not None or connect is not None:
+        found["timeout"] = (float(connect or min(float(read or 30), 5.0)), float(read or 30))
+    return found
 
 
 def project_root() -> Path:
@@ -51,12 +92,12 @@ def _minutes(name: str, default: float) -> float:
     return value
 
 
-def _secret(name: str) -> str | None:
-    """Read a secret from NAME, or from the file NAME_FILE names (never written anywhere)."""
-    value = env(name)
+def _secret(name: str, variables: dict[str, str]) -> str | None:
+    """Read a secret from the variable NAME, or from the file NAME_FILE names (never written anywhere)."""
+    value = variables.get(name)
     if value:
         return value
-    path = env(f"{name}_FILE")
+    path = variables.get(f"{name}_FILE")
     if not path:
         return None
     try:
@@ -73,14 +114,14 @@ class Settings:
     database_url: str | None = None
     secret_key: str | None = None
     redis_url: str | None = None
+    instance_path: Path | None = None  # default: root/instance
     mt_provider: str = "memory"
-    libretranslate_url: str | None = None
-    libretranslate_api_key: str | None = None
-    deepl_api_key: str | None = None
-    microsoft_api_key: str | None = None
-    microsoft_region: str | None = None
-    mymemory_email: str | None = None
     mt_public_services: bool = False  # Google's web page and MyMemory: they would see unpublished text
+    mt_tuning: dict[str, Any] = field(default_factory=dict)  # Provider attributes: timeout, retries, batches
+    # Every TRANSLATE_APP_* variable by its name without the prefix: each provider reads the ones its
+    # class declares (mt/base.Option), so a new provider needs no field here.
+    options: dict[str, str] = field(default_factory=dict)
+    rq_queue: str = "translate-app"
     languages: str = DEFAULT_LANGUAGES
     max_source_bytes: int = DEFAULT_MAX_BYTES
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
@@ -107,24 +148,28 @@ class Settings:
     @property
     def instance_dir(self) -> Path:
         """Return the folder for local state: the SQLite file and the generated secret."""
-        return Path(env("INSTANCE_DIR", str(self.root / "instance")))
+        return self.instance_path if self.instance_path is not None else self.root / "instance"
+
+    def option(self, name: str, *, secret: bool = False) -> str | None:
+        """Return the variable TRANSLATE_APP_<name> as from_env found it; a secret may come from NAME_FILE."""
+        return _secret(name, self.options) if secret else self.options.get(name) or None
 
     @classmethod
     def from_env(cls) -> "Settings":
         """Read the settings from TRANSLATE_APP_* variables."""
         keys = env("FRONT_MATTER_KEYS")
+        instance = env("INSTANCE_DIR")
+        variables = _variables()
         return cls(
             root=project_root(),
+            instance_path=Path(instance) if instance else None,
             database_url=env("DATABASE_URL"),
             secret_key=env("SECRET_KEY"),
             redis_url=env("REDIS_URL"),
             mt_provider=env("MT_PROVIDER", "memory"),
-            libretranslate_url=env("LIBRETRANSLATE_URL"),
-            libretranslate_api_key=env("LIBRETRANSLATE_API_KEY"),
-            deepl_api_key=env("DEEPL_API_KEY"),
-            microsoft_api_key=env("MICROSOFT_API_KEY"),
-            microsoft_region=env("MICROSOFT_REGION"),
-            mymemory_email=env("MYMEMORY_EMAIL"),
+            mt_tuning=_mt_tuning(),
+            options=variables,
+            rq_queue=env("RQ_QUEUE", "translate-app"),
             mt_public_services=env("MT_PUBLIC_SERVICES", "0") not in ("0", "false", "no"),
             languages=env("LANGUAGES", DEFAULT_LANGUAGES),
             max_source_bytes=int(env("MAX_SOURCE_BYTES", str(DEFAULT_MAX_BYTES))),
@@ -144,8 +189,8 @@ class Settings:
             git_committer_name=env("GIT_COMMITTER_NAME", "translate-app"),
             git_committer_email=env("GIT_COMMITTER_EMAIL"),
             git_username=env("GIT_USERNAME"),
-            git_password=_secret("GIT_PASSWORD"),
-            git_webhook_secret=_secret("GIT_WEBHOOK_SECRET"),
+            git_password=_secret("GIT_PASSWORD", variables),
+            git_webhook_secret=_secret("GIT_WEBHOOK_SECRET", variables),
         )
 
     def resolved_database_url(self) -> str:

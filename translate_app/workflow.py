@@ -21,7 +21,7 @@ from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
 from .core.states import STATES
 from .project import Project
-from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
+from .models import AuditLog, Comment, Permissions, Proposal, Publication, Release, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,55 @@ class LanguageProgress:
     risk: str
     publication: str | None  # None, "current" or "stale"
     broken: str | None = None  # why the catalog cannot be read (file:line: what), else None
+
+
+@dataclass
+class VisibleRelease:
+    """A release as one person sees it: its record and the progress of the languages they work on."""
+
+    record: Release
+    languages: list[LanguageProgress]
+
+    @property
+    def name(self) -> str:
+        """Return the release's name."""
+        return self.record.name
+
+
+def registered_releases(project: Project) -> list[str]:
+    """Return the releases that count as registered: a source in source/ with at least one catalog."""
+    return [name for name in project.releases() if project.languages(name)]
+
+
+def unregistered_sources(project: Project) -> list[str]:
+    """Return the sources in source/ that have no catalog yet (they can be added as releases)."""
+    registered = set(registered_releases(project))
+    return [name for name in project.releases() if name not in registered]
+
+
+def visible_releases(session: Session, project: Project, person: Permissions,
+                     today: date | None = None) -> list[VisibleRelease]:
+    """Return the registered releases with a language this person works on, with those languages' progress.
+
+    The one list behind the dashboard, GET /api/releases and the coordinators'
+    overview: a coordinator sees every language of every registered release, a
+    volunteer only the releases that have one of their languages, and only those
+    languages (nothing of the others is read).
+    """
+    found = []
+    for name in project.releases():
+        languages = person.visible_languages(project.languages(name))
+        if not languages:
+            continue
+        found.append(VisibleRelease(release_record(session, project, name),
+                                    progress(session, project, name, languages, today=today)))
+    return found
+
+
+def require_coordinator(person: Permissions, action: str) -> None:
+    """Refuse unless the person is an active coordinator; `action` says what they tried ("start pre-translation")."""
+    if not (person.active and person.is_coordinator):
+        raise PermissionDeniedError(f"only coordinators {action}")
 
 
 def release_record(session: Session, project: Project, name: str) -> Release:

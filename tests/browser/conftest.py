@@ -69,8 +69,8 @@ def live_server(live_project: Path, tmp_path: Path, libre):
 
     settings = Settings(root=live_project, secret_key="browser-test", secure_cookies=False,
                         database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}",
-                        mt_provider="libretranslate", libretranslate_url=libre.url,
-                        libretranslate_api_key="test-key")
+                        mt_provider="libretranslate", mt_tuning={"backoff": 0.01},
+                        options={"LIBRETRANSLATE_URL": libre.url, "LIBRETRANSLATE_API_KEY": "test-key"})
     app = create_app({"SETTINGS": settings})
     with Database.factory(app)() as session:
         accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD)

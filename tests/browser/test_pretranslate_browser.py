@@ -122,7 +122,6 @@ def test_an_unreachable_provider_gives_a_readable_error(login, live_server, view
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import expect
 
-    monkeypatch.setenv("TRANSLATE_APP_MT_BACKOFF", "0.01")
     origin = libre.url.rstrip("/")
     page = release_page(login, live_server, viewport)
     libre.stop()
@@ -143,10 +142,9 @@ def test_a_provider_lost_during_the_job_fails_it_readably(login, live_server, li
     from translate_app.config import Settings
     from translate_app.mt.base import make_provider
 
-    monkeypatch.setenv("TRANSLATE_APP_MT_BACKOFF", "0.01")
     origin = libre.url.rstrip("/")
     # The server's languages are known (the service asked earlier); then the server goes away.
-    make_provider("libretranslate", Settings(root=live_project, libretranslate_url=libre.url)).check_languages(
+    make_provider("libretranslate", Settings(root=live_project, options={"LIBRETRANSLATE_URL": libre.url})).check_languages(
         "en", ["he"])
     page = release_page(login, live_server, viewport)
     libre.stop()

@@ -16,9 +16,18 @@ from translate_app.db import make_engine, make_session_factory, upgrade
 RELEASE = "kuzmin-2026-03-30"
 
 
+# Short retries and timeouts, so that fault tests take a moment, not minutes.
+FAST = {"backoff": 0.01, "timeout": (1.0, 1.0)}
+
+
+def mt_settings(root: Path, *, public: bool = False, **options: str) -> Settings:
+    """Return settings with fast retries and these provider variables (LIBRETRANSLATE_URL=...)."""
+    return Settings(root=root, mt_tuning=dict(FAST), mt_public_services=public, options=options)
+
+
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep retries and timeouts short, so that fault tests take a moment, not minutes."""
+    """The same for commands, which read their settings from the environment."""
     monkeypatch.setenv("TRANSLATE_APP_MT_BACKOFF", "0.01")
     monkeypatch.setenv("TRANSLATE_APP_MT_TIMEOUT", "1.0")
     monkeypatch.setenv("TRANSLATE_APP_MT_CONNECT_TIMEOUT", "1.0")
@@ -48,8 +57,8 @@ def session_factory(db_url: str) -> sessionmaker[Session]:
 @pytest.fixture
 def settings(sample_project: Path, libre: FakeLibreTranslate, db_url: str) -> Settings:
     """Return settings for the sample project, the test database and the fake server."""
-    return Settings(root=sample_project, database_url=db_url, libretranslate_url=libre.url,
-                    mt_provider="libretranslate")
+    return Settings(root=sample_project, database_url=db_url, mt_provider="libretranslate", mt_tuning=dict(FAST),
+                    options={"LIBRETRANSLATE_URL": libre.url})
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def machine_count(project: Project, language: str) -> int:
 def test_a_job_runs_in_a_thread_and_records_its_progress(settings: Settings, session_factory, project: Project,
                                                          libre: FakeLibreTranslate) -> None:
     job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
-                                  languages=["de", "he"], provider="libretranslate", user_id=None)
+                                  languages=["de", "he"], provider="libretranslate")
     state = wait_for_job(session_factory, job_id, timeout=30)
     assert set(state) == KEYS
     assert state["status"] == "done" and state["error"] == ""
@@ -74,9 +74,7 @@ def test_a_job_that_cannot_work_is_refused_before_it_starts(settings: Settings, 
 def test_a_failed_job_reports_why_and_resumes_where_it_stopped(settings: Settings, session_factory,
                                                                project: Project, libre: FakeLibreTranslate,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRANSLATE_APP_MT_CONCURRENCY", "1")
-    monkeypatch.setenv("TRANSLATE_APP_MT_BATCH_SIZE", "10")
-    monkeypatch.setenv("TRANSLATE_APP_MT_MAX_ATTEMPTS", "2")
+    settings = replace(settings, mt_tuning={**settings.mt_tuning, "concurrency": 1, "batch_size": 10, "max_attempts": 2})
     libre.script("ok")
     libre.always("500")
     job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
@@ -95,7 +93,7 @@ def test_a_failed_job_reports_why_and_resumes_where_it_stopped(settings: Setting
 def test_a_memory_job_without_matches_counts_them_apart_from_done(settings: Settings, session_factory,
                                                                   project: Project) -> None:
     job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
-                                  languages=["de"], provider="memory", user_id=None)
+                                  languages=["de"], provider="memory")
     state = wait_for_job(session_factory, job_id, timeout=30)
     total = len([e for e in project.load_catalog(RELEASE, "de") if e.msgid])
     assert (state["status"], state["done"], state["no_match"], state["failed"], state["total"]) == \
@@ -111,7 +109,7 @@ def test_a_provider_that_goes_away_fails_the_job_with_a_readable_error(settings:
                                                                        project: Project,
                                                                        libre: FakeLibreTranslate,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRANSLATE_APP_MT_MAX_ATTEMPTS", "2")
+    settings = replace(settings, mt_tuning={**settings.mt_tuning, "max_attempts": 2})
     start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
                          languages=["he"], provider="libretranslate")  # the server's languages are now known
     wait_for_job(session_factory, 1, timeout=30)
@@ -149,8 +147,7 @@ def test_with_redis_the_job_is_queued_and_the_worker_command_runs_it(
     from rq import Queue
 
     queue_name = f"translate-app-test-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("TRANSLATE_APP_RQ_QUEUE", queue_name)
-    queued = replace(settings, redis_url=REDIS_URL)
+    queued = replace(settings, redis_url=REDIS_URL, rq_queue=queue_name)
     try:
         job_id = start_pretranslation(settings=queued, session_factory=session_factory, release=RELEASE,
                                       languages=["de", "he"], provider="libretranslate")
@@ -194,8 +191,7 @@ def test_a_running_job_shows_an_eta_and_can_be_cancelled_and_resumed(
 
     from translate_app.mt.jobs import cancel_job
 
-    monkeypatch.setenv("TRANSLATE_APP_MT_CONCURRENCY", "1")
-    monkeypatch.setenv("TRANSLATE_APP_MT_BATCH_SIZE", "10")
+    settings = replace(settings, mt_tuning={**settings.mt_tuning, "concurrency": 1, "batch_size": 10})
     libre.latency = 0.15
     job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
                                   languages=["de"], provider="libretranslate")

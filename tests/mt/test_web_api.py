@@ -91,7 +91,7 @@ def test_an_unconfigured_or_unreachable_provider_is_refused_with_a_readable_erro
     response = auth.api("POST", "/api/releases/later/pretranslate", {"languages": ["de"], "provider": "google"})
     assert response.status_code == 400
     assert "public web service" in response.get_json()["error"]
-    app.config["SETTINGS"].libretranslate_url = "http://127.0.0.1:1/"
+    app.config["SETTINGS"].options["LIBRETRANSLATE_URL"] = "http://127.0.0.1:1/"
     response = auth.api("POST", "/api/releases/later/pretranslate",
                         {"languages": ["de"], "provider": "libretranslate"})
     assert response.status_code == 400

@@ -138,6 +138,7 @@ class GitSync:
                 return report
             try:
                 self._sync(report, pull=pull, push=self.settings.git_push != "none" if push is None else push)
+                self._register_releases()
             except TranslateAppError as exc:
                 report.error = str(exc)
             except OSError as exc:
@@ -177,6 +178,18 @@ class GitSync:
             return
         raise GitError(f"push to {remote}/{branch} rejected {PUSH_ROUNDS} times (the branch keeps moving); "
                        "retried later")
+
+    def _register_releases(self) -> None:
+        """Make the database row of each release a pull brought (a release's row is never made by a GET)."""
+        from .. import workflow
+
+        session = self._session()
+        if session is None:
+            return
+        with session:
+            for name in workflow.registered_releases(self.project):
+                workflow.register_release(session, self.project, name)
+            session.commit()
 
     # -- pull-request mode: a translation branch, rebuilt when it was squash-merged ---------------
     def _sync_translation_branch(self, report: SyncReport, remote: str, branch: str, *, push: bool) -> None:

@@ -1,11 +1,20 @@
 """The provider base class and registry, after Weblate's machinery.
 
-A provider is a small class with declarative attributes (name, batch size,
-request timeout, concurrency, rate limit, language-code map) and one batch
-method. The shared policy lives here once: masking, packing a batch into
-requests, the cache key, explicit timeouts, retries with exponential backoff
-and jitter on timeouts, 429 and 5xx (honouring Retry-After), and turning
-whatever a client library raises into the small hierarchy of ``errors``.
+A provider is one class in one module of ``mt/providers/``, with declarative
+attributes (id, name, batch size, request timeout, concurrency, rate limit,
+language-code map, whether it is a public web service, and the settings it
+reads as ``Option``s) and one method, ``send``, that makes one request.
+Defining the class registers it (``__init_subclass__``), and every module of
+``mt/providers/`` is imported when the providers are first listed: nothing
+else names a provider.
+
+The shared policy lives here once, in ``translate_batch`` and ``request``,
+which a provider may not override: masking, packing a batch into requests
+and splitting it when separators come back wrong, the cache key, explicit
+timeouts on every HTTP request (transport.py), retries with exponential
+backoff and jitter on timeouts, 429 and 5xx (honouring Retry-After), and
+turning whatever a client library raises into the small hierarchy of
+``errors``.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar, TypeVar
 
@@ -55,17 +64,39 @@ _SEPARATOR = re.compile(r"\s*\[\s*S\s*(\d{1,4})\s*S\s*\]\s*")
 REGISTRY: dict[str, type[Provider]] = {}
 
 
-def register(cls: type[Provider]) -> type[Provider]:
-    """Add a provider class to the registry under its id."""
-    REGISTRY[cls.id] = cls
-    return cls
-
-
 def provider_ids() -> list[str]:
     """Return the ids of every registered provider."""
-    from . import providers  # noqa: F401  (registers the providers)
+    from . import providers  # noqa: F401  (imports every provider module, which registers its class)
 
     return list(REGISTRY)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A setting a provider reads: the variable TRANSLATE_APP_<env>, put on the provider as `attribute`.
+
+    `secret` ones (keys) may also come from a file named by <env>_FILE, never
+    go into the cache key and never travel with a queued job; the others are
+    passed to an RQ worker that lacks them. A `required` one missing makes the
+    provider refuse to start, saying `what` it needs and which variable gives it.
+    """
+
+    attribute: str
+    env: str
+    required: bool = False
+    secret: bool = False
+    what: str = field(default="", compare=False)
+
+
+def public_options(settings: Any) -> dict[str, str]:
+    """Return the non-secret options of every provider that these settings give, by variable name."""
+    found: dict[str, str] = {}
+    for provider_id in provider_ids():
+        for option in REGISTRY[provider_id].options:
+            value = settings.option(option.env)
+            if value is not None and not option.secret:
+                found[option.env] = value
+    return found
 
 
 @dataclass(frozen=True)
@@ -101,31 +132,6 @@ def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider
         raise UnknownProviderError(f"unknown machine-translation provider {provider_id!r}; "
                                    f"choose one of {', '.join(ids)}")
     return cls(settings, **overrides)
-
-
-_ENV_TUNABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "MT_BATCH_SIZE": ("batch_size", int),
-    "MT_CONCURRENCY": ("concurrency", int),
-    "MT_RATE_LIMIT": ("rate_limit", float),
-    "MT_MAX_ATTEMPTS": ("max_attempts", int),
-    "MT_BACKOFF": ("backoff", float),
-    "MT_RETRY_AFTER_MAX": ("retry_after_max", float),
-}
-
-
-def tunables_from_env() -> dict[str, Any]:
-    """Return provider settings given as TRANSLATE_APP_MT_* variables (timeouts in seconds)."""
-    from ..config import env
-
-    found: dict[str, Any] = {}
-    for name, (attr, kind) in _ENV_TUNABLES.items():
-        value = env(name)
-        if value is not None:
-            found[attr] = kind(value)
-    read, connect = env("MT_TIMEOUT"), env("MT_CONNECT_TIMEOUT")
-    if read is not None or connect is not None:
-        found["timeout"] = (float(connect or min(float(read or 30), 5.0)), float(read or 30))
-    return found
 
 
 class RateLimiter:
@@ -175,11 +181,13 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 class Provider:
-    """A machine-translation service: declarative attributes and one batch method."""
+    """A machine-translation service: declarative attributes and `send`, one request."""
 
     id: ClassVar[str] = ""
     name: ClassVar[str] = ""
     online: ClassVar[bool] = True
+    public_service: ClassVar[bool] = False  # a free public web service: enabled only on purpose
+    options: ClassVar[tuple[Option, ...]] = ()
     batch_size: ClassVar[int] = 20          # texts per request
     max_chars: ClassVar[int] = 4500         # characters per request, separators included
     timeout: ClassVar[tuple[float, float]] = (5.0, 30.0)  # connect, read (seconds)
@@ -195,10 +203,25 @@ class Provider:
 
     _TUNABLE = ("batch_size", "max_chars", "timeout", "concurrency", "rate_limit", "max_attempts",
                 "backoff", "backoff_max", "retry_after_max", "max_failed_batches")
+    _POLICY = ("translate_batch", "request", "classify", "call_with_split")  # the base's, never a provider's
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Register a provider class under its id; refuse one that would bypass the shared policy."""
+        super().__init_subclass__(**kwargs)
+        bypassed = [name for name in cls._POLICY if name in cls.__dict__]
+        if bypassed:
+            raise TypeError(f"{cls.__name__} overrides {', '.join(bypassed)}: a provider implements send() "
+                            "and leaves timeouts, retries and error classification to Provider")
+        provider_id = cls.__dict__.get("id")
+        if provider_id:
+            if provider_id in REGISTRY and REGISTRY[provider_id].__qualname__ != cls.__qualname__:
+                raise TypeError(f"two providers with the id {provider_id!r}: "
+                                f"{REGISTRY[provider_id].__qualname__} and {cls.__qualname__}")
+            REGISTRY[provider_id] = cls
 
     def __init__(self, settings: Any, **overrides: Any) -> None:
         self.settings = settings
-        overrides = {**tunables_from_env(), **overrides}
+        overrides = {**getattr(settings, "mt_tuning", {}), **overrides}
         for key, value in overrides.items():
             if key not in self._TUNABLE:
                 raise TypeError(f"{type(self).__name__} has no setting {key!r}")
@@ -207,11 +230,21 @@ class Provider:
         self.stop = threading.Event()
         self._count_lock = threading.Lock()
         self.requests = 0
+        if self.public_service and not getattr(settings, "mt_public_services", False):
+            raise ProviderConfigError(
+                f"{self.name} is a public web service that would receive the release's text; "
+                "enable public services with TRANSLATE_APP_MT_PUBLIC_SERVICES=1")
+        for option in self.options:
+            value = settings.option(option.env, secret=option.secret)
+            if option.required and not value:
+                raise ProviderConfigError(f"{self.name} needs {option.what or option.attribute}: "
+                                          f"set TRANSLATE_APP_{option.env}")
+            setattr(self, option.attribute, value)
         self.configure()
 
     # -- configuration --------------------------------------------------------
     def configure(self) -> None:
-        """Check the settings this provider needs; raise ProviderConfigError if one lacks."""
+        """Check what the declared options cannot say alone; raise ProviderConfigError if something lacks."""
 
     def fingerprint(self) -> dict[str, str]:
         """Return the settings that change the output (never secrets), for the cache key."""
@@ -276,7 +309,19 @@ class Provider:
         return batches
 
     def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
-        """Translate masked texts; the one method each provider supplies."""
+        """Translate masked texts, packed into as few requests as the limits allow, each under the policy."""
+        src, tgt = self.provider_code(source), self.provider_code(target)
+        if src is None or tgt is None:
+            raise UnsupportedLanguageError(f"{self.name} does not translate {source} → {target}")
+        return self.call_with_split(texts, lambda text: self.send(text, src, tgt))
+
+    def send(self, text: str, source: str, target: str) -> str:
+        """Send one request translating a (packed) text between provider codes; the one method a provider supplies.
+
+        It runs inside `request`: HTTP made through transport.py (requests in
+        deep-translator's clients, or `transport.http`) gets the timeout and is
+        recorded, and whatever it raises is classified and retried here.
+        """
         raise NotImplementedError
 
     def request(self, call: Callable[[], T]) -> T:
@@ -298,6 +343,8 @@ class Provider:
                 self.requests += record.requests
             if error is None:
                 return result
+            if error.fatal:
+                self.stop.set()  # refused credentials or settings: no other request of this provider can succeed
             if not error.retryable or attempt >= self.max_attempts:
                 if error.retryable:
                     raise type(error)(f"{error} (gave up after {attempt} attempts)", retry_after=error.retry_after)
@@ -327,7 +374,7 @@ class Provider:
             return BadResponseError(f"{self.name}: truncated answer: {_short(wire)}")
         if isinstance(wire, requests.exceptions.JSONDecodeError):
             return BadResponseError(f"{self.name}: malformed JSON in the answer: {_short(wire)}")
-        if isinstance(wire, requests.RequestException):
+        if isinstance(wire, requests.RequestException) and not isinstance(wire, requests.HTTPError):
             return ProviderUnavailable(f"{self.name}: request failed: {_short(wire)}")
         from deep_translator import exceptions as dt
 
@@ -338,6 +385,8 @@ class Provider:
         if isinstance(exc, (dt.NotValidLength, dt.NotValidPayload)):
             return RequestRejectedError(f"{self.name}: text refused: {_short(exc)}")
         response = record.last_response
+        if isinstance(exc, requests.HTTPError) and exc.response is not None:
+            response = exc.response
         status = response.status_code if response is not None else None
         if status is not None and not 200 <= status < 300:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -363,6 +412,8 @@ class Provider:
 
     def describe(self) -> str:
         """Return a few words, after the provider's name, on where the release's text goes."""
+        if self.public_service:
+            return "a public web service: sends the text over the internet"
         return f"sends the text to {self.name}'s service"
 
     def call_with_split(self, texts: list[str], one: Callable[[str], str]) -> list[str]:

@@ -102,12 +102,10 @@ def worker(burst: bool) -> None:
     from redis import Redis
     from rq import Queue, Worker
 
-    from .jobs import queue_name
-
     settings = Settings.from_env()
     if not settings.redis_url:
         raise JobError("no Redis configured: set TRANSLATE_APP_REDIS_URL")
     connection = Redis.from_url(settings.redis_url)
-    queue = Queue(queue_name(), connection=connection)
+    queue = Queue(settings.rq_queue, connection=connection)
     click.echo(f"worker on queue {queue.name!r}")
     Worker([queue], connection=connection).work(burst=burst)

@@ -21,36 +21,42 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import Settings, env
-from ..core.errors import TranslateAppError
+from ..config import Settings
+from ..core.errors import PermissionDeniedError, TranslateAppError
 from ..core.glossary import glossary_path, load_glossary
 from ..core.languages import get_language
-from ..models import Job, utcnow
-from .base import SOURCE_LANGUAGE, make_provider, provider_choices, provider_ids
+from ..models import Job, Permissions, utcnow
+from .base import SOURCE_LANGUAGE, make_provider, provider_choices, provider_ids, public_options
 from .cache import TranslationCache
 from .engine import PretranslationFailed, Progress, pretranslate
 from .errors import JobCancelled, JobError, ProviderError
 
 __all__ = ["start_pretranslation", "resume_pretranslation", "run_job", "job_progress", "latest_job", "provider_ids",
-           "provider_choices", "cancel_job", "wait_for_job", "queue_name", "rq_run_job"]
+           "provider_choices", "cancel_job", "wait_for_job", "rq_run_job"]
 
 log = logging.getLogger(__name__)
 
 FINISHED = ("done", "failed", "cancelled")
-_SHARED_SETTINGS = ("root", "database_url", "mt_provider", "libretranslate_url", "microsoft_region",
-                    "mt_public_services", "max_source_bytes", "front_matter_keys")
+# Passed to an RQ worker with each job, with the providers' public options (never secrets).
+_SHARED_SETTINGS = ("root", "database_url", "mt_provider", "mt_public_services", "max_source_bytes",
+                    "front_matter_keys")
 _running: dict[int, tuple[threading.Thread, threading.Event]] = {}
 _running_lock = threading.Lock()
 
 
-def queue_name() -> str:
-    """Return the RQ queue that jobs go to (TRANSLATE_APP_RQ_QUEUE, default translate-app)."""
-    return env("RQ_QUEUE", "translate-app") or "translate-app"
-
-
 def start_pretranslation(*, settings: Settings, session_factory: sessionmaker[Session], release: str,
-                         languages: list[str], provider: str, user_id: int | None = None) -> int:
-    """Check the request, create a Job row, start it (thread or RQ) and return its id."""
+                         languages: list[str], provider: str, by: Permissions | None = None) -> int:
+    """Check the request, create a Job row, start it (thread or RQ) and return its id.
+
+    `by` is the person asking, who must coordinate; None is the command line,
+    whose operator already has the files.
+    """
+    user_id = None
+    if by is not None:
+        from ..workflow import require_coordinator
+
+        require_coordinator(by, "start pre-translation")
+        user_id = int(by.get_id())
     project = settings.project()
     project.require(release)
     codes = list(dict.fromkeys(get_language(code).code for code in languages))
@@ -107,8 +113,9 @@ def _enqueue(job_id: int, settings: Settings, session_factory: sessionmaker[Sess
 
     shared = {name: _plain(getattr(settings, name)) for name in _SHARED_SETTINGS}
     shared["database_url"] = settings.resolved_database_url()
+    shared["options"] = public_options(settings)
     try:
-        queue = Queue(queue_name(), connection=Redis.from_url(settings.redis_url, socket_timeout=10))
+        queue = Queue(settings.rq_queue, connection=Redis.from_url(settings.redis_url, socket_timeout=10))
         queue.enqueue("translate_app.mt.jobs.rq_run_job", job_id, shared, job_timeout=6 * 3600,
                       description=f"pretranslate job {job_id}")
     except RedisError as exc:
@@ -137,13 +144,13 @@ def rq_run_job(job_id: int, shared: dict[str, Any]) -> None:
 
     settings = Settings.from_env()
     known = {f.name for f in fields(Settings)}
-    explicit = {name for name in known if env(name.upper()) is not None}
-    if env("ROOT") is not None:
-        explicit.add("root")
+    explicit = {name for name in known if name.upper() in settings.options}
     updates: dict[str, Any] = {}
     for name, value in shared.items():
         if name in explicit or value is None or name not in known:  # a worker of another version
             continue
+        if name == "options":  # the worker's own variables win
+            value = {**value, **settings.options}
         if name == "root":
             value = Path(value)
         elif name == "front_matter_keys":
@@ -260,11 +267,16 @@ def cancel_job(job_id: int) -> bool:
     return True
 
 
-def job_progress(session: Session, job_id: int) -> dict[str, Any]:
-    """Return the progress of a job as plain JSON-ready data."""
+def job_progress(session: Session, job_id: int, viewer: Permissions | None = None) -> dict[str, Any]:
+    """Return the progress of a job as plain JSON-ready data.
+
+    A `viewer` (None: the command line) must coordinate or have started the job.
+    """
     job = session.get(Job, job_id)
     if job is None:
         raise JobError(f"no job {job_id}")
+    if viewer is not None and not viewer.is_coordinator and str(job.created_by_id) != viewer.get_id():
+        raise PermissionDeniedError("only coordinators and the person who started a job may see it")
     session.refresh(job)
     return _as_dict(job)
 

@@ -3,8 +3,10 @@
 deep-translator 1.11.4 calls the module functions ``requests.get`` and
 ``requests.post`` without a timeout, so a silent server hangs a job forever,
 and it hides status codes and Retry-After headers behind its own exceptions.
-``install()`` puts a stand-in for the ``requests`` module into its provider
-modules. Outside ``call_context`` the stand-in calls requests exactly as
+``install_for(client_class)`` puts a stand-in for the ``requests`` module
+into the modules of a client class (and of its bases), the first time a
+provider makes such a client, so a new deep-translator provider needs no entry
+here. A provider that speaks HTTP itself uses ``http``, the same path. Outside ``call_context`` the stand-in calls requests exactly as
 deep-translator would; inside, each call gets the context's timeout, goes
 through a per-thread pooled session, and is recorded (count, last response,
 last exception) so the caller can classify failures and honour Retry-After.
@@ -13,6 +15,7 @@ last exception) so the caller can classify failures and honour Retry-After.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ import requests
 
 _local = threading.local()
 _install_lock = threading.Lock()
-_installed = False
+_installed: set[str] = set()  # modules whose `requests` is the stand-in
 
 
 @dataclass
@@ -73,24 +76,30 @@ def _session() -> requests.Session:
     return session
 
 
-def install() -> None:
-    """Put the stand-in into deep-translator's provider modules, once."""
-    global _installed
-    with _install_lock:
-        if _installed:
-            return
-        from deep_translator import deepl, google, libre, microsoft, mymemory
+_STAND_IN = _RequestsStandIn()
 
-        stand_in = _RequestsStandIn()
-        for module in (deepl, google, libre, microsoft, mymemory):
-            module.requests = stand_in  # type: ignore[attr-defined]
-        _installed = True
+
+def install_for(client_class: type) -> None:
+    """Put the stand-in into every module of a client class and its bases that calls `requests.*`."""
+    for klass in client_class.__mro__:
+        name = klass.__module__
+        if name in _installed:
+            continue
+        with _install_lock:
+            module = sys.modules.get(name)
+            if module is not None and getattr(module, "requests", None) is requests:
+                module.requests = _STAND_IN  # type: ignore[attr-defined]
+            _installed.add(name)
+
+
+def http(method: str, url: str, **kwargs: Any) -> requests.Response:
+    """Send a request as a provider's `send` should: the call context's timeout, recorded, pooled."""
+    return _STAND_IN.request(method, url, **kwargs)
 
 
 @contextlib.contextmanager
 def call_context(timeout: tuple[float, float]) -> Iterator[CallRecord]:
     """Record the requests made in this thread and give each one this timeout."""
-    install()
     outer = getattr(_local, "record", None)
     record = CallRecord(timeout=timeout)
     _local.record = record

@@ -91,16 +91,11 @@ def openapi():
 @login_required
 def releases():
     """List releases with per-language counts of every state."""
-    proj = project()
     result = []
-    for name in proj.releases():
-        langs = current_user.visible_languages(proj.languages(name))
-        if not langs:  # nothing of it is this person's: nothing to compute or show
-            continue
-        rel = workflow.release_record(db.session, proj, name)
-        progress = workflow.progress(db.session, proj, name, langs)
+    for visible in workflow.visible_releases(db.session, project(), current_user):
+        rel, progress = visible.record, visible.languages
         result.append({
-            "name": name, "title": rel.title,
+            "name": rel.name, "title": rel.title,
             "deadline": rel.deadline.isoformat() if rel.deadline else None,
             "languages": {p.language: p.counts for p in progress},
             "risk": {p.language: p.risk for p in progress},
@@ -278,8 +273,6 @@ def publish(release: str, language: str):
 @login_required
 def pretranslate(release: str):
     """Start machine pre-translation of some languages; coordinators only."""
-    if not current_user.is_coordinator:
-        raise workflow.PermissionDeniedError("only coordinators start pre-translation")
     data = _json()
     proj = project()
     proj.require(release)
@@ -296,7 +289,7 @@ def pretranslate(release: str):
 
     job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(current_app._get_current_object()),
                                   release=release, languages=codes,
-                                  provider=provider, user_id=current_user.id)
+                                  provider=provider, by=current_user)
     return jsonify({"job": job_id}), 202
 
 
@@ -306,10 +299,10 @@ def job(job_id: int):
     """Return the progress of a background job to coordinators and to the person who started it."""
     from ..mt.jobs import job_progress
 
+    from ..mt.errors import JobError
+
     try:
-        state = job_progress(db.session, job_id)
-    except TranslateAppError:
+        state = job_progress(db.session, job_id, viewer=current_user)
+    except JobError:
         abort(404, "no such job")
-    if not current_user.is_coordinator and state["created_by_id"] != current_user.id:
-        raise workflow.PermissionDeniedError("only coordinators and the person who started a job may see it")
     return jsonify(state)

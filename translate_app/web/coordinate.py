@@ -19,7 +19,6 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import accounts, workflow
 from ..core.errors import TranslateAppError
 from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
-from ..core.segmenter import decode_source
 from ..models import ROLES, AuditLog, User
 from . import uploads
 from .access import coordinator_required, project, release_language, settings
@@ -108,9 +107,8 @@ def languages_json():
 @coordinator_required
 def overview():
     """Show every release, its languages' progress and deadline risk, and recent activity."""
-    proj = project()
-    releases = [(workflow.release_record(db.session, proj, n), workflow.progress(db.session, proj, n))
-                for n in proj.releases()]
+    today = date.today()
+    releases = [(r.record, r.languages) for r in workflow.visible_releases(db.session, project(), current_user, today)]
     activity = db.session.execute(
         select(func.coalesce(User.display_name, User.name), AuditLog.release, AuditLog.language,
                func.count(AuditLog.id), func.max(AuditLog.at))
@@ -119,7 +117,7 @@ def overview():
         .order_by(func.max(AuditLog.at).desc()).limit(50)
     ).all()
     db.session.commit()
-    return render_template("coordinate/overview.html", releases=releases, activity=activity, today=date.today())
+    return render_template("coordinate/overview.html", releases=releases, activity=activity, today=today)
 
 
 @bp.route("/releases/new", methods=["GET", "POST"])
@@ -128,9 +126,8 @@ def new_release():
     """Add a release from an upload or from source/, with its title, languages and deadline."""
     proj = project()
     form = NewReleaseForm()
-    registered = {name for name in proj.releases() if proj.languages(name)}
-    form.existing.choices = [SelectChoice("", "—")] + [SelectChoice(n, f"source/{n}.md") for n in proj.releases()
-                                                        if n not in registered]
+    form.existing.choices = [SelectChoice("", "—")] + [SelectChoice(n, f"source/{n}.md")
+                                                        for n in workflow.unregistered_sources(proj)]
     if request.method != "POST":
         return render_template("coordinate/new_release.html", form=form, kept=None)
     valid = form.validate_on_submit()
@@ -168,18 +165,9 @@ def _kept_upload(form: NewReleaseForm) -> Path | None:
     root, user_id = settings().instance_dir, current_user.id
     upload = form.upload.data
     if upload and upload.filename:
-        if any(ord(c) < 32 or ord(c) == 127 for c in upload.filename):
-            raise TranslateAppError("the file name contains a control character; rename the file and upload it again")
-        filename = Path(upload.filename).name
-        stem = Path(filename).stem
-        if not stem or stem.startswith("."):
-            raise TranslateAppError(f"{filename!r}: choose a Markdown file with a name, such as statement.md")
-        data = upload.read(settings().max_source_bytes + 1)
-        if len(data) > settings().max_source_bytes:
-            raise TranslateAppError(f"{filename}: larger than {settings().max_source_bytes} bytes")
-        decode_source(data, filename)
+        filename, data = uploads.checked_source(upload.filename, upload, settings().max_source_bytes)
         uploads.discard(root, user_id, form.kept.data)
-        form.kept.data = uploads.keep(root, user_id, stem + ".md", data)  # add_release wants .md
+        form.kept.data = uploads.keep(root, user_id, filename, data)
     return uploads.find(root, user_id, form.kept.data)
 
 
@@ -329,17 +317,15 @@ def edit_user(user_id: int):
         for field, errors in form.errors.items():
             flash(f"{user.shown_name}: {form[field].label.text}: {' '.join(errors)}", "error")
         return redirect(url_for("coordinate.users"))
-    if user.id == current_user.id and (form.role.data != "coordinator" or not form.active.data):
-        flash("You cannot remove your own coordinator access.", "error")
-        return redirect(url_for("coordinate.users"))
+    was_active = user.active
     try:
-        accounts.set_languages(user, parse_language_list(form.languages.data) if form.languages.data else [])
-        user.display_name = accounts.clean_display_name(form.display_name.data)
+        accounts.change_person(user, by=current_user, role=form.role.data, active=form.active.data,
+                               languages=parse_language_list(form.languages.data) if form.languages.data else [],
+                               display_name=form.display_name.data)
     except TranslateAppError as exc:
+        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("coordinate.users"))
-    user.role = form.role.data
-    was_active, user.active = user.active, form.active.data
     db.session.commit()
     change = "" if was_active == user.active else (" and reactivated" if user.active else " and deactivated")
     flash(f"{user.shown_name} updated{change}.", "ok")

@@ -49,16 +49,10 @@ def _globals() -> dict:
 @login_required
 def dashboard():
     """Show every release with a progress bar per language I work on."""
-    proj = project()
-    releases = []
-    for name in proj.releases():
-        rel = workflow.release_record(db.session, proj, name)
-        mine = current_user.visible_languages(proj.languages(name))
-        if not mine:
-            continue
-        releases.append((rel, workflow.progress(db.session, proj, name, mine)))
+    today = date.today()
+    releases = [(r.record, r.languages) for r in workflow.visible_releases(db.session, project(), current_user, today)]
     db.session.commit()
-    return render_template("dashboard.html", releases=releases, today=date.today())
+    return render_template("dashboard.html", releases=releases, today=today)
 
 
 @bp.route("/releases/<release>/<language>")

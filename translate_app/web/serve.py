@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import secrets
+from dataclasses import replace
 
 import click
 
@@ -31,15 +31,14 @@ def prepare(settings: Settings) -> str | None:
     from ..db import open_database
     from ..models import User
 
+    from .. import workflow
+
     project = settings.project()
-    for name in project.releases():
-        if not project.languages(name):
-            project.add_release(project.source_path(name), parse_language_list(settings.languages))
+    for name in workflow.unregistered_sources(project):
+        project.add_release(project.source_path(name), parse_language_list(settings.languages))
     sessions = open_database(settings)
     with sessions() as session:
-        from .. import workflow
-
-        for name in project.releases():  # rows made here, never by a GET request
+        for name in workflow.registered_releases(project):  # rows made here, never by a GET request
             workflow.register_release(session, project, name)
         session.commit()
         if session.scalar(select(func.count()).select_from(User)):
@@ -55,9 +54,10 @@ def run_server(*, host: str, port: int, workers: int = GUNICORN_SETTINGS["worker
     """Prepare the project and serve it with gunicorn (threads for background jobs)."""
     from gunicorn.app.base import BaseApplication
 
-    # Plain HTTP on the embedded defaults: cookies cannot be Secure there.
-    os.environ.setdefault("TRANSLATE_APP_SECURE_COOKIES", "0")
     settings = Settings.from_env()
+    if "SECURE_COOKIES" not in settings.options:
+        # Plain HTTP on the embedded defaults: cookies cannot be Secure there.
+        settings = replace(settings, secure_cookies=False)
     settings.resolved_secret_key()
     password = prepare(settings)
     url = f"http://{host}:{port}/"
@@ -79,7 +79,7 @@ def run_server(*, host: str, port: int, workers: int = GUNICORN_SETTINGS["worker
             from .. import create_app
             from .warmup import warm_up
 
-            app = create_app()
+            app = create_app({"SETTINGS": settings})
             warm_up(app)
             return app
 

@@ -14,6 +14,10 @@ import secrets
 import shutil
 import time
 from pathlib import Path
+from typing import BinaryIO
+
+from ..core.errors import TranslateAppError
+from ..core.segmenter import decode_source
 
 KEEP_FOR = 6 * 3600  # seconds
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -21,6 +25,29 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 def _folder(root: Path, user_id: int) -> Path:
     return root / "uploads" / str(int(user_id))
+
+
+class UploadError(TranslateAppError):
+    """An uploaded source that cannot become a release: its name, size or text is refused."""
+
+
+def checked_source(filename: str, stream: BinaryIO, max_bytes: int) -> tuple[str, bytes]:
+    """Return the name to keep an uploaded Markdown source under (STEM.md) and its bytes, or raise UploadError.
+
+    The name must have no control character and a stem that is not hidden; the
+    file at most `max_bytes` and readable text (see segmenter.decode_source).
+    """
+    if any(ord(c) < 32 or ord(c) == 127 for c in filename):
+        raise UploadError("the file name contains a control character; rename the file and upload it again")
+    name = Path(filename).name
+    stem = Path(name).stem
+    if not stem or stem.startswith("."):
+        raise UploadError(f"{name!r}: choose a Markdown file with a name, such as statement.md")
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadError(f"{name}: larger than {max_bytes} bytes")
+    decode_source(data, name)
+    return stem + ".md", data  # add_release wants .md
 
 
 def keep(root: Path, user_id: int, filename: str, data: bytes) -> str:
