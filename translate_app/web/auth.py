@@ -1,4 +1,4 @@
-"""Logging in and out, and accepting an invitation."""
+"""Logging in and out, accepting an invitation, resetting a password, and how a person is credited."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField
+from wtforms import IntegerField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from .. import accounts
-from ..models import User
+from .. import accounts, sharelinks
+from ..models import CREDITS, User
 from .extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -110,19 +110,31 @@ def start_session(user: User) -> None:
 
 
 def check_session():
-    """Refuse a session cookie whose person logged out, changed password or was deactivated since (before each request)."""
+    """Refuse a session cookie whose person logged out, changed password or was deactivated since (before each request).
+
+    A person who came in through a share link is also refused once the link is
+    revoked or expired, with a message that says so (they have no login to go back to).
+    """
     if "_user_id" not in session:
         return None
     user = current_user._get_current_object()
     if isinstance(user, User):
-        if session.get("_gen", 0) == (user.session_generation or 0):
+        if session.get("_gen", 0) == (user.session_generation or 0) and sharelinks.link_state(db.session, user) in (
+                None, "open"):
             return None
     elif user.is_authenticated:
         return None  # a bearer token's person, the session's one being gone
+    via_link = session.get("_link") is not None
     logout_user()
     session.clear()
-    if request.endpoint in ("auth.login", "auth.favicon", "static"):
+    if request.endpoint in ("auth.login", "auth.favicon", "static", "links.enter"):
         return None
+    if via_link:
+        message = ("Your access through the share link has ended: a coordinator revoked the link or it expired. "
+                   "Ask the coordinator for a new link.")
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), 401
+        return render_template("links/closed.html", message=message), 401
     if request.path.startswith("/api/"):
         return jsonify({"error": "your session has ended; log in again"}), 401
     flash("Your session has ended (a logout, a new password or a change of access). Please log in again.", "error")
@@ -136,8 +148,9 @@ def accept_invitation(token: str):
         invitation = accounts.open_invitation(db.session, token)
     except accounts.InvitationUsedError as exc:
         abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-    # The coordinator's spelling of the name rides in the link (?name=...); the person may correct it.
-    form = InvitationForm(data={"display_name": request.args.get("name", "")[:accounts.MAX_DISPLAY_NAME]})
+    # The coordinator's spelling of the name is stored with the invitation (never in the link); the person may
+    # correct it.
+    form = InvitationForm(data={"display_name": invitation.display_name or ""})
     if form.validate_on_submit():
         try:
             user = accounts.accept_invitation(db.session, token, form.password.data,
@@ -150,10 +163,85 @@ def accept_invitation(token: str):
     return render_template("invite.html", form=form, invitation=invitation)
 
 
+def password_reset_link(user: User, *, created_by: User | None) -> str:
+    """Create a one-time password link for a person and return its full address (to copy, or to mail).
+
+    The caller commits. Needs a request (or SERVER_NAME) to know the address.
+    """
+    token = accounts.create_password_reset(db.session, user, created_by=created_by)
+    return url_for("auth.reset_password", token=token, _external=True)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Let a person choose a new password through a one-time link from a coordinator; their other sessions end."""
+    try:
+        reset = accounts.open_password_reset(db.session, token)
+    except accounts.AccountError as exc:
+        return render_template("error.html", code=410, message=f"{str(exc)[:1].upper()}{str(exc)[1:]}."), 410
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.use_password_reset(db.session, token, form.password.data)
+        except accounts.AccountError as exc:
+            return render_template("error.html", code=409, message=f"{str(exc)[:1].upper()}{str(exc)[1:]}."), 409
+        session.clear()
+        start_session(user)
+        flash("Password set. Your other sessions have ended and your API tokens were revoked.", "ok")
+        return redirect(url_for("review.dashboard"))
+    name = reset.user.name
+    db.session.commit()
+    return render_template("password.html", form=form, reset_for=name)
+
+
+class CreditForm(FlaskForm):
+    """How a person is shown to other volunteers."""
+
+    credit = RadioField("Show me to others as", choices=[
+        ("name", "my name"), ("pseudonym", "a pseudonym"), ("organisation", "my organisation"),
+        ("none", "nobody: don't credit me (others see “a volunteer”)")])
+    display_name = StringField("Name", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    pseudonym = StringField("Pseudonym", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Let a person choose how they are credited: name, pseudonym, organisation or not at all."""
+    if not isinstance(current_user._get_current_object(), User):
+        abort(403, "log in with your password to change your settings")
+    me = db.session.get(User, current_user.id)
+    form = CreditForm(obj=me)
+    if form.validate_on_submit():
+        try:
+            accounts.set_credit(me, credit=form.credit.data, display_name=form.display_name.data,
+                                pseudonym=form.pseudonym.data, organisation=form.organisation.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
+            return render_template("settings.html", form=form, me=me), 400
+        db.session.commit()
+        flash(f"Saved: others now see you as {me.shown_name}.", "ok")
+        return redirect(url_for("auth.settings"))
+    if form.errors:
+        if "csrf_token" in form.errors:
+            abort(400, "The form expired or was sent twice; reload the page and try again.")
+        for field, errors in form.errors.items():
+            for error in errors:
+                flash(f"{form[field].label.text}: {error}", "error")
+    if form.credit.data not in CREDITS:
+        form.credit.data = "name"
+    db.session.commit()
+    return render_template("settings.html", form=form, me=me)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     """Let a person replace their password (required after a printed one-time password)."""
+    if not getattr(current_user, "password_hash", "x"):  # a share link's person: a login name first
+        return redirect(url_for("links.make_account"))
     form = PasswordForm()
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)  # the row: a token's user is read-only
