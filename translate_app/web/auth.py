@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, RadioField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from .. import accounts, sharelinks
@@ -198,8 +199,9 @@ class CreditForm(FlaskForm):
     """How a person is shown to other volunteers."""
 
     credit = RadioField("Show me to others as", choices=[
-        ("name", "my name"), ("pseudonym", "a pseudonym"), ("organisation", "my organisation"),
-        ("none", "nobody: don't credit me (others see “a volunteer”)")])
+        SelectChoice("name", "my name"), SelectChoice("pseudonym", "a pseudonym"),
+        SelectChoice("organisation", "my organisation"),
+        SelectChoice("none", "nobody: don't credit me (others see “a volunteer”)")])
     display_name = StringField("Name", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
     pseudonym = StringField("Pseudonym", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
     organisation = StringField("Organisation", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])

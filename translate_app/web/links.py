@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -28,8 +29,9 @@ LINK_VIEWS = RateLimit("link-views", "20/minute;200/hour")
 OPEN_TO_LINK_PEOPLE = {"static", "auth.favicon", "auth.logout", "auth.settings", "auth.change_password", "links.home",
                        "links.make_account", "links.enter", "api.checks", "api.openapi"}
 
-CREDIT_CHOICES = [("name", "my name"), ("pseudonym", "a pseudonym"), ("organisation", "my organisation"),
-                  ("none", "don't credit me (others see “a volunteer”)")]
+CREDIT_CHOICES = [SelectChoice("name", "my name"), SelectChoice("pseudonym", "a pseudonym"),
+                  SelectChoice("organisation", "my organisation"),
+                  SelectChoice("none", "don't credit me (others see “a volunteer”)")]
 
 
 class LinkForm(FlaskForm):
@@ -37,8 +39,9 @@ class LinkForm(FlaskForm):
 
     languages = SelectMultipleField("Languages", choices=[], validators=[DataRequired("Choose at least one language.")],
                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    role = SelectField("Role", choices=[("suggester", "suggest only (a reviewer decides)"),
-                                        ("translator", "translate"), ("reviewer", "review (translate and approve)")])
+    role = SelectField("Role", choices=[SelectChoice("suggester", "suggest only (a reviewer decides)"),
+                                        SelectChoice("translator", "translate"),
+                                        SelectChoice("reviewer", "review (translate and approve)")])
     days = IntegerField("Expires after (days)", default=7, validators=[DataRequired(), NumberRange(1, sharelinks.MAX_LINK_DAYS)])
     max_uses = IntegerField("Use limit (people)", validators=[Optional(), NumberRange(1, 10000)])
     label = StringField("Note (for you: who it is for)", validators=[Optional(), Length(max=sharelinks.MAX_LABEL)])
@@ -70,6 +73,10 @@ def _flash_errors(form: FlaskForm) -> None:
 
 # -- the coordinator's page ------------------------------------------------------------
 
+def _language_choices(release: str) -> list[SelectChoice]:
+    return [SelectChoice(c, f"{get_language(c).english_name} ({c})") for c in project().languages(release)]
+
+
 @bp.route("/coordinate/releases/<release>/links", methods=["GET", "POST"])
 @coordinator_required
 def manage(release: str):
@@ -77,7 +84,7 @@ def manage(release: str):
     proj = project()
     release = proj.require(release)
     form = LinkForm()
-    form.languages.choices = [(c, f"{get_language(c).english_name} ({c})") for c in proj.languages(release)]
+    form.languages.choices = _language_choices(release)
     created = status = None
     if form.validate_on_submit():
         try:
@@ -89,7 +96,7 @@ def manage(release: str):
             created = {"url": url_for("links.enter", token=token, _external=True), "link": link}
             flash("Link created. Copy it now: it is shown only once (only a fingerprint of it is kept).", "ok")
             form = LinkForm(formdata=None)
-            form.languages.choices = [(c, f"{get_language(c).english_name} ({c})") for c in proj.languages(release)]
+            form.languages.choices = _language_choices(release)
         except TranslateAppError as exc:
             db.session.rollback()
             flash(str(exc), "error")
