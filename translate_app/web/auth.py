@@ -107,6 +107,7 @@ def logout():
 def start_session(user: User) -> None:
     """Log a person in, remembering in the session which generation of their sessions it belongs to."""
     login_user(user, remember=False)
+    session.pop("_link_ended", None)
     session["_gen"] = user.session_generation or 0
 
 
@@ -117,6 +118,8 @@ def check_session():
     revoked or expired, with a message that says so (they have no login to go back to).
     """
     if "_user_id" not in session:
+        if session.get("_link_ended") and request.endpoint not in _ALWAYS_OPEN:
+            return _link_ended()  # every later request of that browser says why, not just the first
         return None
     user = current_user._get_current_object()
     if isinstance(user, User):
@@ -128,18 +131,28 @@ def check_session():
     via_link = session.get("_link") is not None
     logout_user()
     session.clear()
-    if request.endpoint in ("auth.login", "auth.favicon", "static", "links.enter"):
+    if via_link:
+        session["_link_ended"] = True
+    if request.endpoint in _ALWAYS_OPEN:
         return None
     if via_link:
-        message = ("Your access through the share link has ended: a coordinator revoked the link or it expired. "
-                   "Ask the coordinator for a new link.")
-        if request.path.startswith("/api/"):
-            return jsonify({"error": message}), 401
-        return render_template("links/closed.html", message=message), 401
+        return _link_ended()
     if request.path.startswith("/api/"):
         return jsonify({"error": "your session has ended; log in again"}), 401
     flash("Your session has ended (a logout, a new password or a change of access). Please log in again.", "error")
     return redirect(url_for("auth.login"))
+
+
+_ALWAYS_OPEN = ("auth.login", "auth.favicon", "static", "links.enter")
+
+
+def _link_ended():
+    """Answer a person whose share link was revoked or expired: they have no login to go back to."""
+    message = ("Your access through the share link has ended: a coordinator revoked the link or it expired. "
+               "Ask the coordinator for a new link.")
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message}), 401
+    return render_template("links/closed.html", message=message), 401
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

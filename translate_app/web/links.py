@@ -37,8 +37,9 @@ CREDIT_CHOICES = [SelectChoice("name", "my name"), SelectChoice("pseudonym", "a 
 class LinkForm(FlaskForm):
     """A new share link: languages, role, expiry, use limit and a note for the coordinator."""
 
-    languages = SelectMultipleField("Languages", choices=[], validators=[DataRequired("Choose at least one language.")],
-                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    # Not DataRequired: it would make the browser require every box; sharelinks.create_link asks for one.
+    languages = SelectMultipleField("Languages", choices=[], widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput())
     role = SelectField("Role", choices=[SelectChoice("suggester", "suggest only (a reviewer decides)"),
                                         SelectChoice("translator", "translate"),
                                         SelectChoice("reviewer", "review (translate and approve)")])
