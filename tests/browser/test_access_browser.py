@@ -63,7 +63,7 @@ def test_a_share_link_from_creation_to_revocation(person, browser, live_server, 
         expect(page.locator("header .who")).to_have_text(f"Night Owl · {role}")
         first = page.locator("li.segment").first
         first.locator("textarea").fill("Stoppt die Abschiebung von Maksim")
-        first.get_by_role("button", name="Save").click()
+        first.get_by_role("button", name="Suggest" if role == "suggester" else "Save").click()
         expected = "waiting for a reviewer" if role == "suggester" else "saved"
         expect(first.locator(".status")).to_contain_text(expected)
         elapsed = time.perf_counter() - started
@@ -96,7 +96,7 @@ def test_a_share_link_from_creation_to_revocation(person, browser, live_server, 
         # The person's next request is refused with a clear message: a save first, then a page.
         second = page.locator("li.segment").nth(1)
         second.locator("textarea").fill("Noch ein Versuch")
-        second.get_by_role("button", name="Save").click()
+        second.get_by_role("button", name="Suggest" if role == "suggester" else "Save").click()
         expect(second.locator(".status")).to_contain_text("Your access through the share link has ended")
         page.reload()
         expect(page.get_by_role("alert")).to_contain_text(
