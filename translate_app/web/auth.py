@@ -36,6 +36,24 @@ class ActionForm(FlaskForm):
     """Only the CSRF token, for buttons that change something."""
 
 
+FORM_EXPIRED = "The form expired or was sent twice; reload the page and try again."
+
+
+def require_button() -> None:
+    """Refuse a button's POST without a valid CSRF token (400, saying what to do)."""
+    if not ActionForm().validate_on_submit():
+        abort(400, FORM_EXPIRED)
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """Say each field's error; a stale CSRF token is a 400 of its own."""
+    if "csrf_token" in form.errors:
+        abort(400, FORM_EXPIRED)
+    for field, errors in form.errors.items():
+        for error in errors:
+            flash(f"{form[field].label.text}: {error}", "error")
+
+
 class TokenForm(FlaskForm):
     """A new API token: what it is for and when it expires."""
 
@@ -240,11 +258,7 @@ def settings():
         flash(f"Saved: others now see you as {me.shown_name}.", "ok")
         return redirect(url_for("auth.settings"))
     if form.errors:
-        if "csrf_token" in form.errors:
-            abort(400, "The form expired or was sent twice; reload the page and try again.")
-        for field, errors in form.errors.items():
-            for error in errors:
-                flash(f"{form[field].label.text}: {error}", "error")
+        flash_form_errors(form)
     if form.credit.data not in CREDITS:
         form.credit.data = "name"
     db.session.commit()
@@ -283,11 +297,7 @@ def tokens():
         flash("Token created. Copy it now: it is shown only once.", "ok")
         form = TokenForm(formdata=None)  # an empty form for the next one
     elif form.errors:
-        if "csrf_token" in form.errors:
-            abort(400, "The form expired or was sent twice; reload the page and try again.")
-        for field, errors in form.errors.items():
-            for error in errors:
-                flash(f"{form[field].label.text}: {error}", "error")
+        flash_form_errors(form)
     mine = accounts.tokens_of(db.session, me)
     others = ([t for t in accounts.tokens_of(db.session) if t.user_id != me.id] if me.is_coordinator else [])
     db.session.commit()
@@ -299,8 +309,7 @@ def tokens():
 @login_required
 def revoke_token(token_id: int):
     """Revoke one API token: one's own, or anyone's for a coordinator (404 otherwise)."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    require_button()
     try:
         token = accounts.revoke_token(db.session, token_id, by=current_user)
     except accounts.AccountError:

@@ -22,6 +22,7 @@ from ..core.segmenter import decode_source
 from ..models import ROLES, AuditLog, Invitation, User, as_utc
 from . import uploads
 from .access import coordinator_required, project, release_language, settings
+from .auth import require_button
 from .extensions import db
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
@@ -329,8 +330,7 @@ def _people_page(form: InviteForm, *, link: str | None = None, link_for: str | N
 @coordinator_required
 def renew_invitation(invitation_id: int):
     """Issue a fresh link for a pending invitation (to copy or send again); the earlier link stops working."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    require_button()
     try:
         token = accounts.reissue_invitation(db.session, invitation_id, days=INVITATION_DAYS)
     except accounts.AccountError:
@@ -346,8 +346,7 @@ def renew_invitation(invitation_id: int):
 @coordinator_required
 def revoke_invitation(invitation_id: int):
     """Revoke a pending invitation: its link stops working."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    require_button()
     try:
         inv = accounts.revoke_invitation(db.session, invitation_id)
     except accounts.AccountError:
@@ -362,8 +361,7 @@ def revoke_invitation(invitation_id: int):
 @coordinator_required
 def password_link(user_id: int):
     """Make a one-time link with which a person chooses a new password (earlier such links stop working)."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    require_button()
     user = db.session.get(User, user_id) or abort(404)
     from .auth import password_reset_link
 

@@ -15,7 +15,7 @@ from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from ..models import User
 from .access import coordinator_required, project
-from .auth import ActionForm, start_session
+from .auth import ActionForm, flash_form_errors, require_button, start_session
 from .extensions import db
 from .ratelimit import RateLimit
 
@@ -64,14 +64,6 @@ class MakeAccountForm(FlaskForm):
     confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")])
 
 
-def _flash_errors(form: FlaskForm) -> None:
-    if "csrf_token" in form.errors:
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
-    for field, errors in form.errors.items():
-        for error in errors:
-            flash(f"{form[field].label.text}: {error}", "error")
-
-
 # -- the coordinator's page ------------------------------------------------------------
 
 def _language_choices(release: str) -> list[SelectChoice]:
@@ -103,7 +95,7 @@ def manage(release: str):
             flash(str(exc), "error")
             status = 400
     elif form.errors:
-        _flash_errors(form)
+        flash_form_errors(form)
         status = 400
     links = sharelinks.links_of(db.session, release)
     people = sharelinks.people_of(db.session, links)
@@ -116,8 +108,7 @@ def manage(release: str):
 @coordinator_required
 def revoke(release: str, link_id: int):
     """Revoke a link: nobody new gets in, and everyone who came in through it without an account is out."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    require_button()
     try:
         ended = sharelinks.revoke(db.session, link_id, release=release)
     except accounts.AccountError:
@@ -162,7 +153,7 @@ def enter(token: str):
         session["_link"] = person.link_id  # for a clear message when the link ends (auth.check_session)
         return redirect(url_for("links.home"))
     if form.errors:
-        _flash_errors(form)
+        flash_form_errors(form)
     if link is None:
         abort(400)
     db.session.commit()
@@ -206,7 +197,7 @@ def make_account():
         flash(f"Your account is ready: log in as {me.name} next time.", "ok")
         return redirect(url_for("links.home", stay=1))
     if form.errors:
-        _flash_errors(form)
+        flash_form_errors(form)
     return render_template("links/make_account.html", form=form, rule=accounts.NAME_RULE)
 
 
