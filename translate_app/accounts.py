@@ -1,4 +1,4 @@
-"""People, passwords, API tokens, invitations and login throttling."""
+"""People, passwords, API tokens, invitations, share links, password resets and login throttling."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core.errors import TranslateAppError
 from .core.languages import get_language
-from .models import ROLES, ApiToken, Invitation, LoginAttempt, Membership, Permissions, User, as_utc, utcnow
+from .models import (
+    CREDITS, ROLES, ApiToken, Invitation, LoginAttempt, Membership, PasswordReset, Permissions, ShareLink, User,
+    as_utc, utcnow,
+)
 
 MIN_PASSWORD = 10
 # No "@": login names go into catalogs (`# translated: by=NAME`) and from there into public git
@@ -225,6 +228,31 @@ def _retry_after(session: Session, key: str, own: list[int], free: int, now: dat
     return max(0.0, (as_utc(last) + timedelta(seconds=wait) - now).total_seconds())
 
 
+def count_attempt(session: Session, limits: list[tuple[str, int]], now: datetime, *, what: str) -> list[int]:
+    """Store one attempt under each (key, free allowance) and return the ids of its rows (see above).
+
+    Raises TooManyAttemptsError (after removing the rows again) when the
+    attempts before it on any key ask for a wait. The caller keeps the rows of
+    a failure and deletes those of a success as it sees fit.
+    """
+    # 1. Store this attempt (a short write transaction).
+    session.execute(delete(LoginAttempt).where(
+        LoginAttempt.at < now - ATTEMPTS_KEPT, ~LoginAttempt.key.startswith("ok:")))
+    rows = [LoginAttempt(key=key, at=now) for key, _free in limits]
+    session.add_all(rows)
+    session.commit()
+    own = [row.id for row in rows]
+    # 2. Count the others (reads only).
+    wait = max(_retry_after(session, key, own, free, now) for key, free in limits)
+    session.commit()
+    if wait > 0:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own)))
+        session.commit()
+        seconds = math.ceil(wait)
+        raise TooManyAttemptsError(f"too many {what}; try again in {_duration(seconds)}", retry_after=seconds)
+    return own
+
+
 def authenticate(session: Session, *, name: str, password: str, address: str) -> User | None:
     """Return the user for a name and password, slowing guessing down (see above).
 
@@ -237,23 +265,9 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
     limits = ([(_key("pair", name, address), FREE_FAILURES_PER_NAME)] if known else
               [(_key("name", name), FREE_FAILURES_PER_NAME), (_key("addr", address), FREE_FAILURES_PER_ADDRESS)])
     session.commit()
-    # 1. Store this attempt (a short write transaction).
-    session.execute(delete(LoginAttempt).where(
-        LoginAttempt.at < now - ATTEMPTS_KEPT, ~LoginAttempt.key.startswith("ok:")))
-    rows = [LoginAttempt(key=key, at=now) for key, _free in limits]
-    session.add_all(rows)
-    session.commit()
-    own = [row.id for row in rows]
-    # 2. Count the others (reads only).
-    wait = max(_retry_after(session, key, own, free, now) for key, free in limits)
+    own = count_attempt(session, limits, now, what="failed logins")
     found = session.execute(select(User.id, User.password_hash).where(User.name == name)).first()
     session.commit()
-    if wait > 0:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own)))
-        session.commit()
-        seconds = math.ceil(wait)
-        raise TooManyAttemptsError(f"too many failed logins; try again in {_duration(seconds)}",
-                                   retry_after=seconds)
     # 3. Check the password outside any transaction; an unknown name costs the same work.
     stored = found.password_hash if found is not None and found.password_hash else _dummy_hash()
     ok = check_password_hash(stored, password) and found is not None and bool(found.password_hash)
@@ -377,6 +391,7 @@ class TokenUser(Permissions):
     active: bool
     must_change_password: bool
     languages: tuple[str, ...]
+    release_scope: str | None = None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -385,8 +400,8 @@ class TokenUser(Permissions):
 # One query on the connection, without ORM objects: a script's request pays
 # for it every time, and loading a User with its memberships cost twice as much.
 _USER_FOR_TOKEN = (
-    select(User.id, User.name, User.role, User.active, User.must_change_password, Membership.language,
-           ApiToken.expires_at, ApiToken.last_used_at)
+    select(User.id, User.name, User.role, User.active, User.must_change_password, User.release_scope,
+           Membership.language, ApiToken.expires_at, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
@@ -432,12 +447,13 @@ def user_for_token(engine: Engine, token: str) -> TokenUser | None:
         _note_token_use(engine, params["token_hash"], now)
     return TokenUser(id=first.id, name=first.name, role=first.role, active=True,
                      must_change_password=bool(first.must_change_password),
-                     languages=tuple(sorted(r.language for r in rows if r.language)))
+                     languages=tuple(sorted(r.language for r in rows if r.language)),
+                     release_scope=first.release_scope)
 
 
 def create_invitation(session: Session, *, name: str, role: str, languages: list[str],
-                      created_by: User | None, days: int = 7) -> str:
-    """Create a one-time invitation and return its secret token."""
+                      created_by: User | None, days: int = 7, display_name: str | None = None) -> str:
+    """Create a one-time invitation and return its secret token (the display name is stored, not put in the link)."""
     check_login_name(name)
     _check_role(role)
     codes = [get_language(c).code for c in languages]
@@ -446,18 +462,53 @@ def create_invitation(session: Session, *, name: str, role: str, languages: list
     token = secrets.token_urlsafe(24)
     session.add(Invitation(
         token_hash=_hash_token(token), name=name, role=role, languages=",".join(codes),
-        created_by_id=created_by.id if created_by else None,
+        created_by_id=created_by.id if created_by else None, display_name=clean_display_name(display_name),
         expires_at=utcnow() + timedelta(days=days),
     ))
     session.flush()
     return token
 
 
+def pending_invitations(session: Session) -> list[Invitation]:
+    """Return the invitations nobody accepted and nobody revoked (expired ones too), newest first."""
+    return list(session.scalars(select(Invitation).where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+                                .order_by(Invitation.created_at.desc(), Invitation.id.desc())))
+
+
+def _pending_invitation(session: Session, invitation_id: int) -> Invitation:
+    inv = session.get(Invitation, invitation_id)
+    if inv is None or inv.used_at is not None or inv.revoked_at is not None:
+        raise AccountError(f"no pending invitation {invitation_id}")
+    return inv
+
+
+def reissue_invitation(session: Session, invitation_id: int, *, days: int = 7) -> str:
+    """Give a pending invitation a new token (the old link stops working) and a new expiry; return the token.
+
+    Only the hash of a token is stored, so a link cannot be shown twice: copying
+    or resending an invitation means issuing a fresh one.
+    """
+    inv = _pending_invitation(session, invitation_id)
+    token = secrets.token_urlsafe(24)
+    inv.token_hash = _hash_token(token)
+    inv.expires_at = utcnow() + timedelta(days=days)
+    session.flush()
+    return token
+
+
+def revoke_invitation(session: Session, invitation_id: int) -> Invitation:
+    """Revoke a pending invitation: its link stops working."""
+    inv = _pending_invitation(session, invitation_id)
+    inv.revoked_at = utcnow()
+    session.flush()
+    return inv
+
+
 def open_invitation(session: Session, token: str) -> Invitation:
     """Return an unused, unexpired invitation for a token, or raise AccountError."""
     inv = session.scalar(select(Invitation).where(Invitation.token_hash == _hash_token(token)))
-    if inv is None:
-        raise AccountError("this invitation link is not valid or was already used")
+    if inv is None or inv.revoked_at is not None:
+        raise AccountError("this invitation link is not valid (a coordinator may have replaced or revoked it)")
     if inv.used_at is not None:
         raise InvitationUsedError("this invitation link was already used; log in with its name instead")
     expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=timezone.utc)
@@ -480,7 +531,8 @@ def accept_invitation(session: Session, token: str, password: str, display_name:
     inv_id, name, role = inv.id, inv.name, inv.role
     codes = [c for c in inv.languages.split(",") if c]
     session.commit()
-    claimed = session.execute(update(Invitation).where(Invitation.id == inv_id, Invitation.used_at.is_(None))
+    claimed = session.execute(update(Invitation).where(Invitation.id == inv_id, Invitation.used_at.is_(None),
+                                                       Invitation.revoked_at.is_(None))
                               .values(used_at=utcnow()), execution_options={"synchronize_session": False})
     if claimed.rowcount != 1:
         session.rollback()
@@ -495,4 +547,80 @@ def accept_invitation(session: Session, token: str, password: str, display_name:
     except IntegrityError:
         session.rollback()
         raise InvitationUsedError(f"a user named {name!r} was created a moment ago") from None
+    return user
+
+
+# -- how a person is credited ------------------------------------------------------
+
+CREDIT_LABELS = {"name": "my name", "pseudonym": "a pseudonym", "organisation": "my organisation",
+                 "none": "not at all"}
+
+
+def set_credit(user: User, *, credit: str, display_name: str | None = None, pseudonym: str | None = None,
+               organisation: str | None = None) -> None:
+    """Set how a person is shown to others; the pseudonym or organisation chosen must be given."""
+    if credit not in CREDITS:
+        raise AccountError(f"unknown choice {credit!r}: use one of {', '.join(CREDITS)}")
+    display, pseudo, org = (clean_display_name(v) for v in (display_name, pseudonym, organisation))
+    if credit == "pseudonym" and not pseudo:
+        raise AccountError("give the pseudonym to be shown")
+    if credit == "organisation" and not org:
+        raise AccountError("give the organisation to be shown")
+    user.credit, user.display_name, user.pseudonym, user.organisation = credit, display, pseudo, org
+
+
+# -- password reset by a coordinator -------------------------------------------------
+
+RESET_HOURS = 48
+
+
+def create_password_reset(session: Session, user: User, *, created_by: User | None,
+                          hours: int = RESET_HOURS) -> str:
+    """Create a one-time link token that lets a person choose a new password; earlier ones stop working.
+
+    Returns the token (only its hash is stored); web.auth.password_reset_link
+    makes the address to copy or to mail.
+    """
+    if not user.active:
+        raise AccountError(f"{user.shown_name} is deactivated; reactivate the account first")
+    session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    session.add(PasswordReset(token_hash=_hash_token(token), user_id=user.id,
+                              created_by_id=created_by.id if created_by else None,
+                              expires_at=utcnow() + timedelta(hours=hours)))
+    session.flush()
+    return token
+
+
+def open_password_reset(session: Session, token: str) -> PasswordReset:
+    """Return the unused, unexpired reset of a token, or raise AccountError."""
+    reset = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token)))
+    if reset is None or reset.used_at is not None:
+        raise AccountError("this password link is not valid or was already used; ask a coordinator for a new one")
+    if as_utc(reset.expires_at) <= utcnow():
+        raise AccountError("this password link has expired; ask a coordinator for a new one")
+    if not reset.user.active:
+        raise AccountDeactivatedError("this account is deactivated; ask a coordinator to reactivate it")
+    return reset
+
+
+def use_password_reset(session: Session, token: str, password: str) -> User:
+    """Set the new password of a reset link once (parallel uses: one wins), ending every other session; commit."""
+    reset = open_password_reset(session, token)
+    validate_password(password)
+    hashed = generate_password_hash(password)  # before the write transaction
+    reset_id, user_id = reset.id, reset.user_id
+    session.commit()
+    claimed = session.execute(update(PasswordReset).where(PasswordReset.id == reset_id,
+                                                          PasswordReset.used_at.is_(None))
+                              .values(used_at=utcnow()), execution_options={"synchronize_session": False})
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InvitationUsedError("this password link was used a moment ago")
+    user = session.get(User, user_id)
+    user.password_hash = hashed
+    user.must_change_password = False
+    end_sessions(user)
+    revoke_tokens_of(session, user)
+    session.commit()
     return user

@@ -80,6 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(review.bp)
     app.register_blueprint(coordinate.bp)
     app.register_blueprint(api.bp)
+    from .web import links  # share links; keeps link people inside their release and languages
+
+    app.register_blueprint(links.bp)
     from .web import sync as git_sync  # the coordinator's "Sync now", the push webhook (see gitsync/)
     app.register_blueprint(git_sync.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none

@@ -271,7 +271,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["translator", "reviewer", "coordinator"]), default="translator",
+@click.option("--role", type=click.Choice(["suggester", "translator", "reviewer", "coordinator"]), default="translator",
               show_default=True)
 @click.option("--languages", "-l", default="", help="Comma-separated language names or codes.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -292,6 +292,31 @@ def user_add(name: str, role: str, languages: str, password_stdin: bool, display
         session.commit()
     shown = f"{display_name} (login name {name})" if display_name.strip() else name
     click.echo(f"user {shown} ({role}) created" + (f" for {language_names(codes)}" if codes else ""))
+
+
+@user.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (else it is asked for).")
+def user_set_password(name: str, password_stdin: bool) -> None:
+    """Set a person's password (never on the command line); their sessions end and their API tokens are revoked."""
+    from sqlalchemy import select
+
+    from . import accounts
+    from .db import open_database
+    from .models import User
+
+    sessions = open_database(_settings())
+    with sessions() as session:
+        found = session.scalar(select(User).where(User.name == name))
+        if found is None:
+            raise accounts.AccountError(f"no user named {name!r}")
+        session.commit()  # nothing held open while the person types
+        password = _password_from(password_stdin)
+        found = session.scalar(select(User).where(User.name == name))
+        accounts.set_password(found, password)
+        found.must_change_password = False
+        session.commit()
+    click.echo(f"password of {name} set; their sessions ended and their API tokens were revoked")
 
 
 @main.group()

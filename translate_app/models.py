@@ -21,7 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-ROLES = ("translator", "reviewer", "coordinator")
+# "suggester": suggests only (every save becomes a suggestion a reviewer decides on), never stores or approves.
+ROLES = ("suggester", "translator", "reviewer", "coordinator")
+#: How a person is credited to others: by name, by pseudonym, by organisation, or not at all.
+CREDITS = ("name", "pseudonym", "organisation", "none")
+#: What others see of a person who chose not to be credited.
+UNCREDITED = "a volunteer"
 
 
 def utcnow() -> datetime:
@@ -32,6 +37,18 @@ def utcnow() -> datetime:
 def as_utc(value: datetime) -> datetime:
     """Return a stored time as an aware UTC time (SQLite gives it back without its zone)."""
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def shown_name_of(name: str, display_name: str | None, credit: str | None, pseudonym: str | None,
+                  organisation: str | None) -> str:
+    """Return the name others see of a person, from their login name and how they chose to be credited."""
+    if credit == "none":
+        return UNCREDITED
+    if credit == "pseudonym" and pseudonym:
+        return pseudonym
+    if credit == "organisation" and organisation:
+        return organisation
+    return display_name or name
 
 
 class Base(DeclarativeBase):
@@ -58,9 +75,18 @@ class Permissions:
         mine = set(self.languages)
         return [code for code in languages if code in mine]
 
-    def can_translate(self, language: str) -> bool:
-        """Say whether this person may edit translations in a language."""
+    def can_suggest(self, language: str) -> bool:
+        """Say whether this person may read a language's segments and suggest (every member of its team)."""
         return self.active and (self.is_coordinator or language in self.languages)
+
+    def can_translate(self, language: str) -> bool:
+        """Say whether this person may store translations in a language (a suggester may not)."""
+        return self.can_suggest(language) and self.role != "suggester"
+
+    def can_open_release(self, release: str) -> bool:
+        """Say whether this person may see a release at all (a share link's person: only the link's one)."""
+        scope = getattr(self, "release_scope", None)
+        return scope is None or scope == release
 
     def can_review(self, language: str) -> bool:
         """Say whether this person may approve translations in a language."""
@@ -97,6 +123,15 @@ class User(Permissions, Base):
     # the value they started with and are refused once it differs (see web/auth.check_session).
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # How others see the person (see shown_name): one of CREDITS, with the pseudonym or organisation it needs.
+    credit: Mapped[str] = mapped_column(String(20), default="name", server_default="name")
+    pseudonym: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    organisation: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # The share link the person came in through (None: invited or created); kept after they make it an account.
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("share_links.id", ondelete="SET NULL"), nullable=True,
+                                                index=True)
+    # The one release the person may see (a share link's), None for every release of their languages.
+    release_scope: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -109,8 +144,18 @@ class User(Permissions, Base):
 
     @property
     def shown_name(self) -> str:
-        """Return the name other people see: the display name, else the login name."""
-        return self.display_name or self.name
+        """Return the name other people see, as the person chose to be credited (see CREDITS)."""
+        return shown_name_of(self.name, self.display_name, self.credit, self.pseudonym, self.organisation)
+
+    @property
+    def credited(self) -> bool:
+        """Say whether the person wants to be named in credits (commit trailers, lists of contributors)."""
+        return self.credit != "none"
+
+    @property
+    def has_account(self) -> bool:
+        """Say whether the person can log in with a password (a share link's person until they choose one: no)."""
+        return bool(self.password_hash)
 
     def get_id(self) -> str:
         return str(self.id)
@@ -164,6 +209,9 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The name the coordinator gave, offered to the person on the invitation page (no longer in the link).
+    display_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Release(Base):
@@ -353,3 +401,59 @@ def _end_access_of_deactivated(session: Session, _context, _instances) -> None:
             obj.session_generation = (obj.session_generation or 0) + 1
             session.execute(delete(ApiToken).where(ApiToken.user_id == obj.id),
                             execution_options={"synchronize_session": False})
+
+
+class ShareLink(Base):
+    """A link that lets people in without an account: one release, some languages, one role.
+
+    Only the hash of its token is stored. Whoever opens it gives a name to show
+    and becomes a User limited to the release (User.release_scope) and the
+    languages; revoking the link ends their sessions.
+    """
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    languages: Mapped[str] = mapped_column(String(400))
+    role: Mapped[str] = mapped_column(String(20), default="suggester")
+    label: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # No foreign key: users.link_id points here, and one direction keeps the tables sortable.
+    created_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    max_uses: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @property
+    def language_codes(self) -> list[str]:
+        """Return the link's language codes."""
+        return [c for c in self.languages.split(",") if c]
+
+    def state(self, now: datetime | None = None) -> str:
+        """Say whether the link lets people in: "open", "revoked", "expired" or "used up"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if as_utc(self.expires_at) <= (now or utcnow()):
+            return "expired"
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return "used up"
+        return "open"
+
+
+class PasswordReset(Base):
+    """A one-time link that lets a person choose a new password; only its hash is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])

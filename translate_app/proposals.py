@@ -31,8 +31,8 @@ class ProposalDecidedError(StaleVersionError):
 
 def propose(session: Session, *, user: User, release: str, language: str, segment: seg.SegmentView,
             text: str) -> Proposal:
-    """Record a change to an approved segment as an open proposal (one per person and segment)."""
-    workflow.require_translator(user, language)
+    """Record a change to an approved segment, or a suggester's text, as an open proposal (one per person and segment)."""
+    workflow.require_member(user, language)
     proposal = session.scalar(
         select(Proposal).where(Proposal.release == release, Proposal.language == language,
                                Proposal.segment_id == segment.id, Proposal.user_id == user.id,

@@ -21,7 +21,7 @@ from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
 from .core.states import STATES
 from .project import Project
-from .models import AuditLog, Comment, Permissions, Proposal, Publication, Release, User, utcnow
+from .models import AuditLog, Comment, Permissions, Proposal, Publication, Release, User, shown_name_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,12 @@ def require_translator(user: User, language: str) -> None:
         raise PermissionDeniedError(f"you are not a translator of {language}")
 
 
+def require_member(user: User, language: str) -> None:
+    """Refuse unless the person works on this language (may read it, comment and suggest)."""
+    if not user.can_suggest(language):
+        raise PermissionDeniedError(f"you do not work on {language}")
+
+
 def _early_conflict(path: Path, edit: storage.Edit, language: str, extra: list) -> None:
     """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
     cached = storage.peek(path)
@@ -180,9 +186,17 @@ def save_segment(*, session: Session, project: Project, user: User, release: str
 
 def save_or_propose(*, session: Session, project: Project, user: User, release: str, language: str,
                     segment_id: str, text: str, version: str | None) -> tuple[seg.SegmentView, Proposal | None]:
-    """Save a translation; a non-reviewer's change of approved text becomes a proposal, returned second."""
-    require_translator(user, language)
+    """Save a translation; a non-reviewer's change of approved text, and every save of a suggester, becomes a
+    proposal, returned second."""
+    require_member(user, language)
     project.require(release)
+    if not user.can_translate(language):  # a suggester: the catalog is never written
+        from .proposals import propose
+
+        current = seg.view(seg.require_entry(project.load_catalog(release, language), segment_id), language,
+                           project.extra_checks(release), checks=False)
+        return current, propose(session, user=user, release=release, language=language, segment=current,
+                                text=seg.clean_translation(text))
     edit = {"kind": "save", "segment": segment_id, "text": text, "version": version, "by": user.name,
             "user_id": user.id}
     if not user.can_review(language):
@@ -334,7 +348,7 @@ def _replay_row(edit: storage.Edit, after: dict, release: str, language: str, pr
 def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,
                 segment_id: str, text: str) -> Comment:
     """Add a comment to a segment for the other volunteers of the language."""
-    require_translator(user, language)
+    require_member(user, language)
     text = (text or "").strip()
     if not text or len(text) > 4000:
         raise seg.InvalidTranslationError("a comment needs 1 to 4000 characters")
@@ -347,9 +361,10 @@ def add_comment(*, session: Session, project: Project, user: User, release: str,
 
 
 def shown_names(session: Session) -> dict[str, str]:
-    """Map login names (as catalogs record them) to the names people chose to be shown by."""
-    return {name: shown for name, shown in session.execute(
-        select(User.name, User.display_name).where(User.display_name.is_not(None))) if shown}
+    """Map login names (as catalogs record them) to the names people chose to be credited by."""
+    rows = session.execute(select(User.name, User.display_name, User.credit, User.pseudonym, User.organisation)
+                           .where((User.display_name.is_not(None)) | (User.credit != "name")))
+    return {row.name: shown_name_of(*row) for row in rows}
 
 
 def history(session: Session, release: str, language: str, segment_id: str) -> dict[str, list[dict]]:

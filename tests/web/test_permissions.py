@@ -7,25 +7,56 @@ import pytest
 from translate_app.core import segments as seg
 from translate_app.storage import edit as edit_catalog
 
-ROLES = ["anonymous", "tr_fr", "tr_de", "rev_de", "coord"]
+# sug_de: a suggester of German; link_*: people who came in through a share link for appeal/de with that
+# role (suggest, translate, review), limited to that release and language.
+ROLES = ["anonymous", "tr_fr", "tr_de", "rev_de", "coord", "sug_de", "link_sug", "link_tr", "link_rev"]
 
 # route name -> expected status for each person, in ROLES order.
 EXPECTED = {
-    "approve": [401, 403, 403, 200, 200],
-    "save": [401, 403, 200, 200, 200],
-    "comment": [401, 403, 201, 201, 201],
-    "api_publish": [401, 403, 403, 403, 409],
-    "pretranslate": [401, 403, 403, 403, 202],
-    "editor": [302, 403, 200, 200, 200],
-    "preview": [302, 403, 200, 200, 200],
-    "settings": [302, 403, 403, 403, 302],
-    "add_languages": [302, 403, 403, 403, 302],
-    "update": [302, 403, 403, 403, 302],
-    "page_publish": [302, 403, 403, 403, 302],
-    "invite": [302, 403, 403, 403, 200],
-    "new_release": [302, 403, 403, 403, 302],
-    "download_zip": [302, 403, 403, 403, 404],  # allowed, but nothing is published yet
+    "approve": [401, 403, 403, 200, 200, 403, 403, 403, 200],
+    "save": [401, 403, 200, 200, 200, 202, 202, 200, 200],  # 202: a suggestion, the catalog unchanged
+    "comment": [401, 403, 201, 201, 201, 201, 201, 201, 201],
+    "api_publish": [401, 403, 403, 403, 409, 403, 403, 403, 403],
+    "pretranslate": [401, 403, 403, 403, 202, 403, 403, 403, 403],
+    "editor": [302, 403, 200, 200, 200, 200, 200, 200, 200],
+    "preview": [302, 403, 200, 200, 200, 200, 200, 200, 200],
+    "settings": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "add_languages": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "update": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "page_publish": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "invite": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "new_release": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "download_zip": [302, 403, 403, 403, 404, 403, 403, 403, 403],  # allowed, but nothing is published yet
+    "links_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "make_link": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "people_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
 }
+LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
+
+
+def _come_in(who, app, client, auth):
+    """Log the client in as `who`: with a password, or through a share link made for the occasion."""
+    from translate_app import accounts, sharelinks
+    from translate_app.core.project import Project
+    from translate_app.web.extensions import Database
+
+    from .conftest import PASSWORD
+
+    if who == "sug_de":
+        with Database.factory(app)() as session:
+            accounts.create_user(session, name="sug_de", role="suggester", languages=["de"], password=PASSWORD)
+            session.commit()
+    if who not in LINK_ROLES:
+        assert auth.login(who).status_code == 302
+        return auth.csrf("/releases/appeal/de")
+    with Database.factory(app)() as session:
+        _, token = sharelinks.create_link(session, Project(app.config["SETTINGS"].root), release="appeal",
+                                          languages=["de"], role=LINK_ROLES[who], days=1)
+        session.commit()
+    r = client.post(f"/join/{token}", data={"csrf_token": auth.csrf(f"/join/{token}"), "shown_name": who,
+                                            "credit": "pseudonym"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return auth.csrf("/releases/appeal/de")
 
 
 def _first_segment(web_project):
@@ -70,16 +101,22 @@ def _request(name, client, auth, token, segment):
         return client.post("/coordinate/releases/new", data={**form, "languages": "de", "existing": "appeal"})
     if name == "download_zip":
         return client.get("/coordinate/releases/appeal/published.zip")
+    if name == "links_page":
+        return client.get("/coordinate/releases/appeal/links")
+    if name == "make_link":
+        return client.post("/coordinate/releases/appeal/links", data={**form, "languages": ["de"], "role": "translator",
+                                                                     "days": 3})
+    if name == "people_page":
+        return client.get("/coordinate/users")
     raise AssertionError(name)
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_permission_table(who, client, auth, web_project):
+def test_permission_table(who, app, client, auth, web_project):
     segment = _first_segment(web_project)
     token = auth.csrf("/login")  # even an anonymous visitor has a session and a CSRF token
     if who != "anonymous":
-        assert auth.login(who).status_code == 302
-        token = auth.csrf("/")
+        token = _come_in(who, app, client, auth)
     column = ROLES.index(who)
     got = {}
     for name, expected in EXPECTED.items():

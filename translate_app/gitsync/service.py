@@ -491,7 +491,7 @@ class GitSync:
             for user in users:
                 if user is not None:
                     session.expunge(user)
-            return [u for u in users if u is not None]
+            return [u for u in users if u is not None and u.credited]  # "not at all": no trailer
 
     def pending_changes(self) -> dict[str, object]:
         """Return how many changes wait for a commit and when the latest was made."""

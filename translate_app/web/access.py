@@ -66,11 +66,11 @@ def release_language(release: str, language: str) -> tuple[str, str]:
 
 
 def translator_language(release: str, language: str) -> tuple[str, str]:
-    """Check release and language like release_language, and that the user translates it (403)."""
-    from ..workflow import require_translator
+    """Check release and language like release_language, and that the user works on it (403; suggesters too)."""
+    from ..workflow import require_member
 
     release, code = release_language(release, language)
-    require_translator(current_user, code)
+    require_member(current_user, code)
     return release, code
 
 

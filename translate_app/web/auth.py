@@ -1,4 +1,4 @@
-"""Logging in and out, and accepting an invitation."""
+"""Logging in and out, accepting an invitation, resetting a password, and how a person is credited."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField
+from wtforms import IntegerField, PasswordField, RadioField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from .. import accounts
-from ..models import User
+from .. import accounts, sharelinks
+from ..models import CREDITS, User
 from .extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -33,6 +34,24 @@ class PasswordForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Only the CSRF token, for buttons that change something."""
+
+
+FORM_EXPIRED = "The form expired or was sent twice; reload the page and try again."
+
+
+def require_button() -> None:
+    """Refuse a button's POST without a valid CSRF token (400, saying what to do)."""
+    if not ActionForm().validate_on_submit():
+        abort(400, FORM_EXPIRED)
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """Say each field's error; a stale CSRF token is a 400 of its own."""
+    if "csrf_token" in form.errors:
+        abort(400, FORM_EXPIRED)
+    for field, errors in form.errors.items():
+        for error in errors:
+            flash(f"{form[field].label.text}: {error}", "error")
 
 
 class TokenForm(FlaskForm):
@@ -106,27 +125,52 @@ def logout():
 def start_session(user: User) -> None:
     """Log a person in, remembering in the session which generation of their sessions it belongs to."""
     login_user(user, remember=False)
+    session.pop("_link_ended", None)
     session["_gen"] = user.session_generation or 0
 
 
 def check_session():
-    """Refuse a session cookie whose person logged out, changed password or was deactivated since (before each request)."""
+    """Refuse a session cookie whose person logged out, changed password or was deactivated since (before each request).
+
+    A person who came in through a share link is also refused once the link is
+    revoked or expired, with a message that says so (they have no login to go back to).
+    """
     if "_user_id" not in session:
+        if session.get("_link_ended") and request.endpoint not in _ALWAYS_OPEN:
+            return _link_ended()  # every later request of that browser says why, not just the first
         return None
     user = current_user._get_current_object()
     if isinstance(user, User):
-        if session.get("_gen", 0) == (user.session_generation or 0):
+        if session.get("_gen", 0) == (user.session_generation or 0) and sharelinks.link_state(db.session, user) in (
+                None, "open"):
             return None
     elif user.is_authenticated:
         return None  # a bearer token's person, the session's one being gone
+    via_link = session.get("_link") is not None
     logout_user()
     session.clear()
-    if request.endpoint in ("auth.login", "auth.favicon", "static"):
+    if via_link:
+        session["_link_ended"] = True
+    if request.endpoint in _ALWAYS_OPEN:
         return None
+    if via_link:
+        return _link_ended()
     if request.path.startswith("/api/"):
         return jsonify({"error": "your session has ended; log in again"}), 401
     flash("Your session has ended (a logout, a new password or a change of access). Please log in again.", "error")
     return redirect(url_for("auth.login"))
+
+
+_ALWAYS_OPEN = ("auth.login", "auth.favicon", "static", "links.enter")
+
+
+def _link_ended():
+    """Answer a person whose share link was revoked or expired: they have no login to go back to."""
+    message = ("Your access through the share link has ended: a coordinator revoked the link or it expired. "
+               "Ask the coordinator for a new link.")
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message}), 401
+    return render_template("links/closed.html", message=message), 401
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -136,8 +180,9 @@ def accept_invitation(token: str):
         invitation = accounts.open_invitation(db.session, token)
     except accounts.InvitationUsedError as exc:
         abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-    # The coordinator's spelling of the name rides in the link (?name=...); the person may correct it.
-    form = InvitationForm(data={"display_name": request.args.get("name", "")[:accounts.MAX_DISPLAY_NAME]})
+    # The coordinator's spelling of the name is stored with the invitation (never in the link); the person may
+    # correct it.
+    form = InvitationForm(data={"display_name": invitation.display_name or ""})
     if form.validate_on_submit():
         try:
             user = accounts.accept_invitation(db.session, token, form.password.data,
@@ -150,10 +195,82 @@ def accept_invitation(token: str):
     return render_template("invite.html", form=form, invitation=invitation)
 
 
+def password_reset_link(user: User, *, created_by: User | None) -> str:
+    """Create a one-time password link for a person and return its full address (to copy, or to mail).
+
+    The caller commits. Needs a request (or SERVER_NAME) to know the address.
+    """
+    token = accounts.create_password_reset(db.session, user, created_by=created_by)
+    return url_for("auth.reset_password", token=token, _external=True)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Let a person choose a new password through a one-time link from a coordinator; their other sessions end."""
+    try:
+        reset = accounts.open_password_reset(db.session, token)
+    except accounts.AccountError as exc:
+        return render_template("error.html", code=410, message=f"{str(exc)[:1].upper()}{str(exc)[1:]}."), 410
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.use_password_reset(db.session, token, form.password.data)
+        except accounts.AccountError as exc:
+            return render_template("error.html", code=409, message=f"{str(exc)[:1].upper()}{str(exc)[1:]}."), 409
+        session.clear()
+        start_session(user)
+        flash("Password set. Your other sessions have ended and your API tokens were revoked.", "ok")
+        return redirect(url_for("review.dashboard"))
+    name = reset.user.name
+    db.session.commit()
+    return render_template("password.html", form=form, reset_for=name)
+
+
+class CreditForm(FlaskForm):
+    """How a person is shown to other volunteers."""
+
+    credit = RadioField("Show me to others as", choices=[
+        SelectChoice("name", "my name"), SelectChoice("pseudonym", "a pseudonym"),
+        SelectChoice("organisation", "my organisation"),
+        SelectChoice("none", "nobody: don't credit me (others see “a volunteer”)")])
+    display_name = StringField("Name", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    pseudonym = StringField("Pseudonym", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Let a person choose how they are credited: name, pseudonym, organisation or not at all."""
+    if not isinstance(current_user._get_current_object(), User):
+        abort(403, "log in with your password to change your settings")
+    me = db.session.get(User, current_user.id)
+    form = CreditForm(obj=me)
+    if form.validate_on_submit():
+        try:
+            accounts.set_credit(me, credit=form.credit.data, display_name=form.display_name.data,
+                                pseudonym=form.pseudonym.data, organisation=form.organisation.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
+            return render_template("settings.html", form=form, me=me), 400
+        db.session.commit()
+        flash(f"Saved: others now see you as {me.shown_name}.", "ok")
+        return redirect(url_for("auth.settings"))
+    if form.errors:
+        flash_form_errors(form)
+    if form.credit.data not in CREDITS:
+        form.credit.data = "name"
+    db.session.commit()
+    return render_template("settings.html", form=form, me=me)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     """Let a person replace their password (required after a printed one-time password)."""
+    if not getattr(current_user, "password_hash", "x"):  # a share link's person: a login name first
+        return redirect(url_for("links.make_account"))
     form = PasswordForm()
     if form.validate_on_submit():
         user = db.session.get(User, current_user.id)  # the row: a token's user is read-only
@@ -180,11 +297,7 @@ def tokens():
         flash("Token created. Copy it now: it is shown only once.", "ok")
         form = TokenForm(formdata=None)  # an empty form for the next one
     elif form.errors:
-        if "csrf_token" in form.errors:
-            abort(400, "The form expired or was sent twice; reload the page and try again.")
-        for field, errors in form.errors.items():
-            for error in errors:
-                flash(f"{form[field].label.text}: {error}", "error")
+        flash_form_errors(form)
     mine = accounts.tokens_of(db.session, me)
     others = ([t for t in accounts.tokens_of(db.session) if t.user_id != me.id] if me.is_coordinator else [])
     db.session.commit()
@@ -196,8 +309,7 @@ def tokens():
 @login_required
 def revoke_token(token_id: int):
     """Revoke one API token: one's own, or anyone's for a coordinator (404 otherwise)."""
-    if not ActionForm().validate_on_submit():
-        abort(400, "The form expired or was sent twice; reload the page and try again.")
+    require_button()
     try:
         token = accounts.revoke_token(db.session, token_id, by=current_user)
     except accounts.AccountError:

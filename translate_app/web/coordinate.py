@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,9 +18,11 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import accounts, workflow
 from ..core.errors import TranslateAppError
 from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
-from ..models import ROLES, AuditLog, User
+from ..core.segmenter import decode_source
+from ..models import ROLES, AuditLog, Invitation, User, as_utc
 from . import uploads
 from .access import coordinator_required, project, release_language, settings
+from .auth import require_button
 from .extensions import db
 
 bp = Blueprint("coordinate", __name__, url_prefix="/coordinate")
@@ -73,6 +74,7 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
     languages = StringField("Languages", validators=[Optional()])
     active = BooleanField("Active")
+    limited = BooleanField("Only the release they came in for")
 
 
 @bp.app_template_filter("utc")
@@ -269,7 +271,7 @@ def download_zip(release: str):
 @bp.route("/users", methods=["GET", "POST"])
 @coordinator_required
 def users():
-    """List volunteers and invite new ones."""
+    """List volunteers and pending invitations, and invite new ones."""
     form = InviteForm()
     link = None
     if form.validate_on_submit():
@@ -279,12 +281,10 @@ def users():
             if not name:
                 raise TranslateAppError("give the person's name, and a login name if you want a particular one")
             codes = parse_language_list(form.languages.data) if (form.languages.data or "").strip() else []
-            token = accounts.create_invitation(db.session, name=name, role=form.role.data,
+            token = accounts.create_invitation(db.session, name=name, role=form.role.data, display_name=display,
                                                languages=codes, created_by=current_user, days=INVITATION_DAYS)
             db.session.commit()
             link = url_for("auth.accept_invitation", token=token, _external=True)
-            if display:
-                link += "?" + urlencode({"name": display})
             for_languages = f" for {language_names(codes)}" if codes else ""
             who = f"{display} (login name {name})" if display else name
             flash(f"Invitation for {who} as {form.role.data}{for_languages} created; send them the link below.", "ok")
@@ -295,14 +295,74 @@ def users():
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "error")
+    return _people_page(form, link=link)
+
+
+def _people_page(form: InviteForm, *, link: str | None = None, link_for: str | None = None,
+                 reset: tuple[str, str] | None = None):
+    """Render the people page; `link` is an invitation link to show once, `reset` a person's name and password link."""
     people = db.session.scalars(select(User).order_by(User.name)).all()
     # formdata=None: each row shows the person as stored, never the fields of the invitation just posted.
     forms = {u.id: UserForm(formdata=None, prefix=f"u{u.id}", display_name=u.display_name or "", role=u.role,
-                            languages=",".join(u.languages), active=u.active)
+                            languages=",".join(u.languages), active=u.active, limited=u.release_scope is not None)
              for u in people}
+    pending = accounts.pending_invitations(db.session)
+    db.session.commit()
     return render_template("coordinate/users.html", form=form, people=people, forms=forms, link=link,
+                           link_for=link_for, reset=reset, pending=pending, action=ActionForm(),
+                           expired={i.id for i in pending if as_utc(i.expires_at) <= accounts.utcnow()},
                            name_rule=accounts.NAME_RULE,
                            expires=datetime.now(timezone.utc) + timedelta(days=INVITATION_DAYS) if link else None)
+
+
+@bp.post("/invitations/<int:invitation_id>/renew")
+@coordinator_required
+def renew_invitation(invitation_id: int):
+    """Issue a fresh link for a pending invitation (to copy or send again); the earlier link stops working."""
+    require_button()
+    try:
+        token = accounts.reissue_invitation(db.session, invitation_id, days=INVITATION_DAYS)
+    except accounts.AccountError:
+        abort(404, "no such pending invitation")
+    name = db.session.get(Invitation, invitation_id).name
+    db.session.commit()
+    flash(f"New invitation link for {name}: the earlier link no longer works.", "ok")
+    return _people_page(InviteForm(formdata=None), link=url_for("auth.accept_invitation", token=token, _external=True),
+                        link_for=name)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@coordinator_required
+def revoke_invitation(invitation_id: int):
+    """Revoke a pending invitation: its link stops working."""
+    require_button()
+    try:
+        inv = accounts.revoke_invitation(db.session, invitation_id)
+    except accounts.AccountError:
+        abort(404, "no such pending invitation")
+    name = inv.name
+    db.session.commit()
+    flash(f"Invitation for {name} revoked: its link no longer works.", "ok")
+    return redirect(url_for("coordinate.users"))
+
+
+@bp.post("/users/<int:user_id>/password-link")
+@coordinator_required
+def password_link(user_id: int):
+    """Make a one-time link with which a person chooses a new password (earlier such links stop working)."""
+    require_button()
+    user = db.session.get(User, user_id) or abort(404)
+    from .auth import password_reset_link
+
+    try:
+        url = password_reset_link(user, created_by=current_user)
+    except accounts.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("coordinate.users"))
+    shown = user.shown_name
+    db.session.commit()
+    flash(f"Password link for {shown} made; it works once, for {accounts.RESET_HOURS} hours.", "ok")
+    return _people_page(InviteForm(formdata=None), reset=(shown, url))
 
 
 @bp.post("/users/<int:user_id>")
@@ -326,6 +386,8 @@ def edit_user(user_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("coordinate.users"))
+    if user.release_scope is not None and not form.limited.data:
+        user.release_scope = None  # the coordinator opens every release of their languages
     db.session.commit()
     change = "" if was_active == user.active else (" and reactivated" if user.active else " and deactivated")
     flash(f"{user.shown_name} updated{change}.", "ok")
