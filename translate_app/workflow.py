@@ -188,10 +188,43 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     _early_conflict(path, edit, language, extra)
-    outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
+    outcome = groupcommit.submit(path, edit, partial(apply_edit, language=language, extra=extra),
                                  after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
                                                release, language))
     return seg.edit_outcome(outcome, language, extra)[1]
+
+
+def apply_edit(po, edit: dict, *, language: str = "", extra=()) -> dict:
+    """Apply one queued edit (segments.apply_edit); a "batch" applies its `edits` in order, each refused alone.
+
+    Every process's committer applies every process's queued edits with this
+    function, so a batch is understood whoever holds the lock.
+    """
+    if edit["kind"] == "batch":
+        extra = list(extra)
+        return {"results": [seg.apply_edit(po, e, language=language, extra=extra) for e in edit["edits"]]}
+    return seg.apply_edit(po, edit, language=language, extra=extra)
+
+
+def submit_batch(session: Session, project: Project, release: str, language: str, edits: list[dict]) -> list[dict]:
+    """Apply several edits of one catalog in one write and one audit transaction; return each one's raw outcome.
+
+    Each outcome is what seg.edit_outcome reads: a refusal (a stale version,
+    a failing check) refuses that edit alone. A fault of the place (the lock,
+    the disk) refuses them all, raised here.
+    """
+    session.commit()  # as in _edit: nothing held while waiting for the catalog
+    for edit in edits:
+        edit.setdefault("key", audit.new_edit_key())
+    path = project.catalog_path(release, language)
+    extra = project.extra_checks(release)
+    outcome = groupcommit.submit(path, {"kind": "batch", "edits": edits, "key": audit.new_edit_key()},
+                                 partial(apply_edit, language=language, extra=extra),
+                                 after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                                               release, language))
+    if "results" not in outcome:
+        seg.edit_outcome(outcome, language, extra)  # raises the error that refused the whole batch
+    return outcome["results"]
 
 
 def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: str,
@@ -200,6 +233,8 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
 
     Runs in the committer thread (see groupcommit), so on a connection of its own.
     """
+    batch = [pair for edit, outcome in batch for pair in (
+        zip(edit["edits"], outcome.get("results", [])) if edit["kind"] == "batch" else [(edit, outcome)])]
     rows, replayed = [], []
     for edit, outcome in batch:
         if "after" not in outcome:
@@ -214,7 +249,9 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             "user_id": edit.get("user_id"), "release": release, "language": language, "segment_id": after["id"],
             "action": edit["kind"], "old_text": before["translation"], "new_text": after["translation"],
             "old_state": before["state"], "new_state": after["state"],
-            "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
+            "note": "; ".join(filter(None, [
+                f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
+                edit.get("note", "")])),
             "edit_key": edit.get("key") or audit.new_edit_key(), "at": utcnow(),
         })
     # A retry can share the batch with its own first request (still queued when its worker was killed),
