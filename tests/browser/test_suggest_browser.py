@@ -72,11 +72,13 @@ def test_suggest_then_vote_then_accept(open_editor, viewport):
     mine.locator("textarea").focus()
     expect(mine.locator(".suggestion.open .votes")).to_have_text("+1")
     screenshot(reviewer, f"suggest-before-accept-{viewport}")
-    mine.locator(".suggestion.open button.accept").click()
-    expect(mine.locator(".suggest-status")).to_have_text("Suggestion accepted and approved.")
+    # The reviewer decides in the editor's proposals box; the suggestions panel follows.
+    expect(mine.locator(".suggestion.open button.accept")).to_have_count(0)
+    mine.locator(".proposals-box button", has_text="Accept").click()
     expect(mine.locator(".state.badge")).to_have_text("Approved")
     expect(mine.locator("textarea")).to_have_value("Stoppt die Abschiebung")
-    expect(mine.locator(".suggestion.decided")).to_contain_text("accepted by rev_de")
+    expect(mine.locator(".proposals-box")).to_contain_text("accepted by rev_de")
+    expect(mine.locator(".suggestion.open")).to_have_count(0)  # the panel followed the decision
     no_sideways_scrolling(reviewer)
     screenshot(reviewer, f"suggest-accepted-{viewport}")
 

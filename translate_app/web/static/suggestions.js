@@ -59,6 +59,17 @@
     }
     return panel;
   }
+  // editor.js has its own box to accept and reject proposals; while a segment has it, the reviewer's
+  // buttons stay there (one place to decide), and this panel follows what is decided in it.
+  function reviewedAbove(li) { return TASuggest.canReview && !!li.querySelector(".proposals-box"); }
+  function follow(li) {
+    const box = li.querySelector(".proposals-box");
+    if (!box || box.dataset.followed) return;
+    box.dataset.followed = "1";
+    let timer = null;
+    new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(() => load(li), 150); })
+      .observe(box, {childList: true});
+  }
   function say(li, text, kind) {
     const status = panelOf(li).querySelector(".suggest-status");
     if (status) { status.textContent = text; status.className = "suggest-status " + (kind || ""); }
@@ -69,9 +80,11 @@
     const {status, data} = await api("GET", `/segments/${li.dataset.id}/proposals`);
     if (status !== 200 || !Array.isArray(data)) { panel.textContent = (data && data.error) || `error ${status}`; return; }
     const open = data.filter(p => p.status === "open");
-    const decided = data.filter(p => p.status !== "open").slice(0, 3);
-    panel.replaceChildren(el("div", {class: "label"}, open.length ? `Suggestions (${open.length})` : "Suggestions"));
-    if (!open.length) panel.append(el("p", {class: "meta"}, "No open suggestions."));
+    // Decisions are shown by editor.js's proposals box where the segment has one.
+    const decided = li.querySelector(".proposals-box") ? [] : data.filter(p => p.status !== "open").slice(0, 3);
+    panel.replaceChildren();
+    if (open.length) panel.append(el("div", {class: "label"}, `Suggestions (${open.length}), with their votes` +
+                                     (reviewedAbove(li) ? ": accept or reject them above" : "")));
     open.sort((a, b) => b.votes - a.votes || b.id - a.id).forEach(p => panel.append(row(li, p)));
     decided.forEach(p => panel.append(el("div", {class: "suggestion decided"},
       `${p.by || "?"}: “${p.text}” — ${p.status} by ${p.decided_by}${p.reason ? " (" + p.reason + ")" : ""}`)));
@@ -95,7 +108,7 @@
         if (status === 200) await load(li); else say(li, data.error || `error ${status}`, "error");
       }));
     }
-    if (TASuggest.canReview) {
+    if (TASuggest.canReview && !reviewedAbove(li)) {
       const reason = el("input", {type: "text", class: "reason", placeholder: "Reason (optional)", "aria-label": "Reason for rejecting"});
       actions.append(button("Accept", "accept", async () => {
         const {status, data} = await api("POST", `/proposals/${p.id}/accept`, {version: li.dataset.version});
@@ -140,7 +153,7 @@
   // Load a segment's suggestions when a person starts working on it (editor.js focuses one first).
   function opened(node) {
     const li = node && node.closest && node.closest("li.segment");
-    if (li && !li.dataset.suggestLoaded) { li.dataset.suggestLoaded = "1"; load(li); }
+    if (li && !li.dataset.suggestLoaded) { li.dataset.suggestLoaded = "1"; follow(li); load(li); }
   }
   document.addEventListener("focusin", event => opened(event.target));
   opened(document.activeElement);
