@@ -350,3 +350,38 @@ def test_an_upload_for_another_language_is_refused(auth, web_project):
     auth.logout()
     auth.login("tr_fr")
     assert auth.client.get(f"{BASE}/catalog.po").status_code == 403
+
+
+def _approved_file(auth, path: str, texts: dict[str, str], approver: str) -> bytes:
+    """Download a catalog and approve some texts in the file, as a reviewer's own tool would."""
+    from translate_app.core.states import set_approved, set_translated
+
+    po = polib.pofile(auth.client.get(path).get_data(as_text=True))
+    for entry in po:
+        if entry.msgid in texts:
+            set_translated(entry, texts[entry.msgid], by=approver)
+            set_approved(entry, by=approver)
+    return str(po).encode("utf-8")
+
+
+def test_an_upload_approves_only_for_a_reviewer_allowed_to_approve_exactly_that_text(auth, web_project):
+    texts = {"Stop the deportation": "Stoppt die Abschiebung"}
+    auth.login("tr_de")  # a translator's file that says approved: saved, not approved
+    r = _upload(auth, _approved_file(auth, f"{BASE}/catalog.po", texts, "tr_de")).get_json()
+    assert (r["saved"], r["approved"]) == (1, 0)
+    auth.logout()
+    auth.login("rev_de")  # a reviewer approving tr_de's text (now on the server) in the file: approved
+    r = _upload(auth, _approved_file(auth, f"{BASE}/catalog.po", texts, "rev_de")).get_json()
+    assert (r["saved"], r["approved"]) == (0, 1)
+    entry = load(web_project / CATALOG).find("Stop the deportation")
+    assert entry.msgstr == "Stoppt die Abschiebung" and "approved" in entry.tcomment
+    # An approval whose hash does not match the text (edited after approving) approves nothing.
+    po = polib.pofile(auth.client.get(f"{BASE}/catalog.po").get_data(as_text=True))
+    from translate_app.core.states import set_approved, set_translated
+    signed = po.find("Signed on March 30th 2026.")
+    set_translated(signed, "Unterzeichnet am 30. März 2026.", by="rev_de")
+    set_approved(signed, by="rev_de")
+    signed.msgstr = "Unterzeichnet am 31. März 2026."
+    r = _upload(auth, str(po).encode("utf-8")).get_json()
+    assert (r["saved"], r["approved"]) == (1, 0)
+    assert load(web_project / CATALOG).find("Signed on March 30th 2026.").msgstr == "Unterzeichnet am 31. März 2026."

@@ -112,10 +112,9 @@
     data.forEach(c => {
       const item = el("li", {}, `${c.language}: ${c.label} — ${c.by} until ${clock(c.until)} `);
       item.append(button("Release", "secondary", async () => {
-        const r = await fetch(`/api/releases/${encodeURIComponent(T.release)}/${encodeURIComponent(c.language)}/claims/${c.id}/release`, {
-          method: "POST", credentials: "same-origin", body: "{}",
-          headers: {"Content-Type": "application/json", "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content}});
-        if (r.ok) showAll(container);
+        const path = `/api/releases/${encodeURIComponent(T.release)}/${encodeURIComponent(c.language)}/claims/${c.id}/release`;
+        const {status} = await api("POST", path, {});
+        if (status === 200) showAll(container);
       }));
       list.append(item);
     });

@@ -24,7 +24,8 @@
   async function send(method, path, body, isForm) {
     const headers = {"X-CSRFToken": csrf, "Accept": "application/json"};
     if (!isForm) headers["Content-Type"] = "application/json";
-    const response = await fetch(base + path, {method, credentials: "same-origin", headers,
+    const url = path.startsWith("/api/") ? path : base + path;  // a path of this release (and language), or a whole one
+    const response = await fetch(url, {method, credentials: "same-origin", headers,
       body: body === undefined ? undefined : isForm ? body : JSON.stringify(body)});
     let data = null;
     try { data = await response.json(); } catch (e) { data = {error: `unexpected answer (${response.status})`}; }
