@@ -28,6 +28,7 @@
     if (r.conflicts.length) parts.push(`${r.conflicts.length} changed here since your download`);
     if (r.skipped.length) parts.push(`${r.skipped.length} skipped`);
     if (r.refused.length) parts.push(`${r.refused.length} refused`);
+    if (r.unknown) parts.push(`${r.unknown} not in this release any more`);
     report.replaceChildren(el("p", {class: "offline-summary", role: "status"}, parts.join(", ") + "."));
     r.conflicts.forEach(c => report.append(conflict(c)));
     const notes = el("ul", {class: "offline-notes"});
