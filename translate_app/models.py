@@ -457,3 +457,44 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+
+
+class ProposalVote(Base):
+    """A +1 on an open suggestion (a Proposal) by someone other than its author; one per person."""
+
+    __tablename__ = "proposal_votes"
+    __table_args__ = (UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Claim(Base):
+    """A volunteer's claim on a run of segments of one language, so that nobody else translates them meanwhile.
+
+    `segment_ids` holds the claimed ids in document order, space-separated.
+    A claim warns others; it blocks nobody. It ends at `expires_at` or when
+    released (by its holder or a coordinator).
+    """
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str] = mapped_column(String(20), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    segment_ids: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
+
+    @property
+    def ids(self) -> list[str]:
+        """Return the claimed segment ids in document order."""
+        return self.segment_ids.split()

@@ -1,14 +1,21 @@
-"""Proposals: a translator's change to approved text, waiting for a reviewer to accept or reject it.
+"""Suggestions (stored as Proposal rows): texts waiting for a reviewer to accept or reject them.
 
-The approved text stays in the catalog (and so in what is published) until a
-reviewer accepts a proposal; accepting stores the proposed text as the
-proposer's translation and approves it as the reviewer, under the same checks
-as approving. The proposals themselves live in the database.
+A suggestion comes from a person with the suggest role on any segment, from
+a translator who chooses to suggest rather than save, or by itself when a
+translator changes approved text (the change cannot be stored, so it waits
+here). Several people may suggest for one segment (one open suggestion per
+person, replaced when they suggest again), and others may give an open one a
++1 vote. The catalog keeps its text (and so what is published) until a
+reviewer accepts a suggestion; accepting stores the text as its author's
+translation and approves it as the reviewer, through the same version check
+and checks as approving. Rejecting keeps the reason in the history.
+The name "proposal" stays in the API paths and the table: /suggestions
+already answers with translation-memory matches.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from . import workflow
@@ -16,7 +23,7 @@ from .core import segments as seg
 from .core.checks import run_checks
 from .core.errors import PermissionDeniedError, StaleVersionError
 from .project import Project
-from .models import AuditLog, Proposal, User, utcnow
+from .models import AuditLog, Proposal, ProposalVote, User, utcnow
 
 MAX_REASON_CHARS = 2000
 
@@ -29,10 +36,33 @@ class ProposalDecidedError(StaleVersionError):
     """A proposal that was already accepted or rejected (a 409)."""
 
 
+def may_suggest(user: User, language: str) -> bool:
+    """Say whether a person may suggest in a language (every member of its team, suggesters included)."""
+    return user.can_suggest(language)
+
+
+def require_suggester(user: User, language: str) -> None:
+    """Refuse unless the person may suggest in this language."""
+    if not may_suggest(user, language):
+        raise PermissionDeniedError(f"you may not suggest translations in {language}")
+
+
+def suggest(session: Session, *, user: User, release: str, language: str, segment: seg.SegmentView,
+            text: str) -> Proposal:
+    """Record a suggestion for any segment; refuse an empty one or the text the segment already has."""
+    require_suggester(user, language)
+    text = seg.clean_translation(text)
+    if not text.strip():
+        raise seg.InvalidTranslationError("a suggestion needs a text")
+    if text == segment.translation:
+        raise seg.InvalidTranslationError("that is the translation already; suggest a different text")
+    return propose(session, user=user, release=release, language=language, segment=segment, text=text)
+
+
 def propose(session: Session, *, user: User, release: str, language: str, segment: seg.SegmentView,
             text: str) -> Proposal:
     """Record a change to an approved segment, or a suggester's text, as an open proposal (one per person and segment)."""
-    workflow.require_member(user, language)
+    require_suggester(user, language)
     proposal = session.scalar(
         select(Proposal).where(Proposal.release == release, Proposal.language == language,
                                Proposal.segment_id == segment.id, Proposal.user_id == user.id,
@@ -67,11 +97,58 @@ def for_segment(session: Session, release: str, language: str, segment_id: str, 
         .order_by((Proposal.status == "open").desc(), Proposal.id.desc()).limit(limit)))
 
 
+def vote_counts(session: Session, proposal_ids: list[int]) -> dict[int, int]:
+    """Count the votes of each of these proposals."""
+    if not proposal_ids:
+        return {}
+    rows = session.execute(select(ProposalVote.proposal_id, func.count()).where(
+        ProposalVote.proposal_id.in_(proposal_ids)).group_by(ProposalVote.proposal_id))
+    return {proposal_id: n for proposal_id, n in rows}
+
+
+def vote(session: Session, *, user: User, release: str, language: str, proposal_id: int, up: bool = True) -> int:
+    """Give an open proposal this person's +1 (or take it back); return its votes. Not on one's own."""
+    require_suggester(user, language)
+    proposal = _open_proposal(session, release, language, proposal_id)
+    if proposal.user_id == user.id:
+        raise PermissionDeniedError("you cannot vote for your own suggestion")
+    mine = session.scalar(select(ProposalVote).where(ProposalVote.proposal_id == proposal_id,
+                                                     ProposalVote.user_id == user.id))
+    if up and mine is None:
+        session.add(ProposalVote(proposal_id=proposal_id, user_id=user.id))
+    elif not up and mine is not None:
+        session.execute(delete(ProposalVote).where(ProposalVote.id == mine.id))
+    session.commit()
+    return vote_counts(session, [proposal_id]).get(proposal_id, 0)
+
+
+def best_open(session: Session, release: str, language: str) -> dict[str, Proposal]:
+    """Return, per segment, the open proposal a reviewer would take first: most votes, then the newest."""
+    found = list(session.scalars(select(Proposal).where(
+        Proposal.release == release, Proposal.language == language, Proposal.status == "open")))
+    votes = vote_counts(session, [p.id for p in found])
+    best: dict[str, Proposal] = {}
+    for p in sorted(found, key=lambda p: (votes.get(p.id, 0), p.id)):
+        best[p.segment_id] = p
+    return best
+
+
+def mark_accepted(session: Session, proposal_id: int, user: User) -> Proposal:
+    """Record that a proposal's text is in the catalog now, accepted by this reviewer (the caller commits)."""
+    proposal = session.get(Proposal, proposal_id)
+    proposal.status, proposal.decided_by_id, proposal.decided_at = "accepted", user.id, utcnow()
+    return proposal
+
+
 def as_api(session: Session, proposal: Proposal, segment: seg.SegmentView | None = None, *, language: str = "",
-           extra: list | None = None) -> dict:
-    """Describe a proposal for the API, with the checks of its text against the segment's source."""
+           extra: list | None = None, viewer: User | None = None) -> dict:
+    """Describe a proposal for the API, with its votes and the checks of its text against the segment's source."""
     decided_by = session.get(User, proposal.decided_by_id) if proposal.decided_by_id else None
     data = {
+        "votes": vote_counts(session, [proposal.id]).get(proposal.id, 0),
+        "mine": viewer is not None and proposal.user_id == viewer.id,
+        "voted": viewer is not None and session.scalar(select(func.count()).where(
+            ProposalVote.proposal_id == proposal.id, ProposalVote.user_id == viewer.id)) > 0,
         "id": proposal.id, "segment": proposal.segment_id, "text": proposal.text, "status": proposal.status,
         "at": proposal.at.isoformat(),
         "by": proposal.user.shown_name if proposal.user else  # a git merge keeps the repository's text (gitsync)
@@ -115,8 +192,7 @@ def accept(session: Session, *, project: Project, user: User, release: str, lang
     after = workflow.submit_edit(session, project, release, language, {
         "kind": "accept", "segment": segment_id, "text": text, "version": version, "by": user.name,
         "author": author, "user_id": user.id})
-    proposal = session.get(Proposal, proposal_id)  # its text is in the catalog now: accepted, whatever came between
-    proposal.status, proposal.decided_by_id, proposal.decided_at = "accepted", user.id, utcnow()
+    proposal = mark_accepted(session, proposal_id, user)  # its text is in the catalog now, whatever came between
     session.commit()
     return proposal, after
 

@@ -256,6 +256,28 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     return seg.edit_outcome(outcome, language, extra)[1]
 
 
+_EDIT_FIELDS = frozenset(storage.Edit.__dataclass_fields__) - {"protocol"}
+
+
+def submit_batch(session: Session, project: Project, release: str, language: str,
+                 edits: list[dict]) -> list[storage.Outcome]:
+    """Apply several edits of one catalog in one write and one audit transaction; return each one's outcome.
+
+    Each outcome is what seg.edit_outcome reads: a refusal (a stale version,
+    a failing check) refuses that edit alone. A fault of the place (the lock,
+    the disk) refuses them all, raised here. Keys of an edit that are not
+    fields of storage.Edit (a caller's own bookkeeping) are left out.
+    """
+    session.commit()  # as in _edit: nothing held while waiting for the catalog
+    typed = [storage.Edit(**{"key": audit.new_edit_key(), **{k: v for k, v in e.items() if k in _EDIT_FIELDS}})
+             for e in edits]
+    path = project.catalog_path(release, language)
+    extra = project.extra_checks(release)
+    return storage.apply(path, typed, partial(seg.apply_edit, language=language, extra=extra),
+                         after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                                       release, language))
+
+
 def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: str,
                  batch: list[tuple[storage.Edit, storage.Outcome]]) -> None:
     """Log every edit of a batch that changed a segment, durably (see audit.py), before anyone is answered.
@@ -276,7 +298,9 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             "user_id": edit.user_id, "release": release, "language": language, "segment_id": after["id"],
             "action": edit.kind, "old_text": before["translation"], "new_text": after["translation"],
             "old_state": before["state"], "new_state": after["state"],
-            "note": f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
+            "note": "; ".join(filter(None, [
+                f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
+                edit.note])),
             "edit_key": edit.key or audit.new_edit_key(), "at": utcnow(),
         })
     # A retry can share the batch with its own first request (still queued when its worker was killed),

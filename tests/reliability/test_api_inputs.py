@@ -242,7 +242,8 @@ def test_the_readme_table_lists_exactly_the_described_operations():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## JSON API", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"^\| `(GET|PUT|POST|DELETE|PATCH) (/api/\S+?)`", section, re.MULTILINE))
-    names = {"release": "NAME", "language": "LANG", "segment_id": "ID", "proposal_id": "PID", "job_id": "ID"}
+    names = {"release": "NAME", "language": "LANG", "segment_id": "ID", "proposal_id": "PID", "job_id": "ID",
+             "claim_id": "CID"}
     described = {(method.upper(), re.sub(r"\{(\w+)\}", lambda m: names[m.group(1)], path))
                  for path, method in described_routes(openapi_document())}
     assert listed == described

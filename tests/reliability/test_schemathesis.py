@@ -54,8 +54,12 @@ def _real_parameters(flask_app) -> dict[str, object]:
     assert proposed.status_code == 202, proposed.get_json()
     job = client.post("/api/releases/appeal/pretranslate", json={"languages": ["fr"]}, headers=coord)
     assert job.status_code == 202, job.get_json()
+    claim = client.post("/api/releases/appeal/de/claims", json={"first": segment["id"], "last": segment["id"]},
+                        headers=tr)
+    assert claim.status_code == 201, claim.get_json()
     return {"release": "appeal", "language": "de", "segment_id": segment["id"],
-            "proposal_id": proposed.get_json()["proposal"]["id"], "job_id": job.get_json()["job"]}
+            "proposal_id": proposed.get_json()["proposal"]["id"], "job_id": job.get_json()["job"],
+            "claim_id": claim.get_json()["id"]}
 
 
 def _run(case_strategy, headers: dict[str, str], checks: list) -> int:

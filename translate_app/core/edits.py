@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .segments import SegmentView
 
 #: Raised whenever a field of Edit or Outcome changes meaning.
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 EditKind = Literal["save", "approve", "accept"]
 
@@ -35,7 +35,7 @@ class Edit:
     it is (`self_review` says whether `by` may approve their own translation,
     `override` is the reason to approve despite failing blocking checks);
     accept: store a proposal's `text` as `author`'s and approve it as `by`.
-    `user_id` and `key` are for the audit log.
+    `user_id`, `key` and `note` (why, in a few words: "bulk review") are for the audit log.
     """
 
     kind: EditKind
@@ -49,6 +49,7 @@ class Edit:
     author: str | None = None
     user_id: int | None = None
     key: str = ""
+    note: str = ""
     protocol: int = PROTOCOL_VERSION
 
 

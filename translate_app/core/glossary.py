@@ -157,3 +157,68 @@ class GlossaryCheck(Check):
 def glossary_checks(glossary: Glossary) -> Iterable[Check]:
     """Return the extra checks a glossary adds, for run_checks(extra=...)."""
     return [GlossaryCheck(glossary)] if glossary else []
+
+
+MAX_TERM_CHARS = 200
+
+
+def _clean_term(text: object, what: str) -> str:
+    if not isinstance(text, str):
+        raise GlossaryError(f"the {what} must be text")
+    text = " ".join(text.split())
+    if len(text) > MAX_TERM_CHARS:
+        raise GlossaryError(f"the {what} has more than {MAX_TERM_CHARS} characters")
+    return text
+
+
+def with_term(glossary: Glossary, source: str, language: str, target: str | None, *,
+              old_source: str | None = None) -> Glossary:
+    """Return the glossary with a term added or changed: its source (renamed from old_source) and its target in a language.
+
+    An empty target, or one equal to the source, means the term is kept as written in that language.
+    """
+    source = _clean_term(source, "term")
+    if not source:
+        raise GlossaryError("a glossary term needs a text")
+    target = _clean_term(target or "", "translation")
+    key = language.replace("-", "_")
+    terms = list(glossary.terms)
+    old = _clean_term(old_source, "term") if old_source else source
+    where = next((i for i, t in enumerate(terms) if t.source == old), None)
+    if old != source and any(t.source == source for t in terms):
+        raise GlossaryError(f"the glossary has the term {source!r} already")
+    if old_source and old != source and where is None:
+        raise GlossaryError(f"the glossary has no term {old!r}")
+    translations = dict(terms[where].translations) if where is not None else {}
+    translations.pop(key, None)
+    if target and target != source:
+        translations[key] = target
+    term = Term(source, translations)
+    if where is None:
+        terms.append(term)
+    else:
+        terms[where] = term
+    return Glossary(tuple(terms))
+
+
+def without_term(glossary: Glossary, source: str) -> Glossary:
+    """Return the glossary without a term (GlossaryError when it has none such)."""
+    if source not in glossary.sources():
+        raise GlossaryError(f"the glossary has no term {source!r}")
+    return Glossary(tuple(t for t in glossary.terms if t.source != source))
+
+
+def dump_glossary(glossary: Glossary) -> str:
+    """Return the YAML text of a glossary, in the file's shape (see the module docstring); parse_glossary reads it back."""
+    import yaml
+
+    data: dict = {}
+    keep = [t.source for t in glossary.terms if not t.translations]
+    replace = {t.source: dict(sorted(t.translations.items())) for t in glossary.terms if t.translations}
+    if keep:
+        data["keep"] = keep
+    if replace:
+        data["replace"] = replace
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000) if data else ""
+    return ("# kept as written in every language (keep), or replaced per language (replace).\n"
+            "# Edited in the browser too: comments other than this one are not kept.\n" + body)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
-from .. import proposals, workflow
+from .. import bulk_review, claims, glossaries, offline, proposals, workflow
 from ..core import segments as seg
 from ..core.checks import run_checks
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
+from ..core.states import STATES
 from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
 from .ratelimit import CHECKS as CHECKS_LIMIT
@@ -133,9 +134,12 @@ def save(release: str, language: str, segment_id: str):
     after, proposal = workflow.save_or_propose(session=db.session, project=project(), user=current_user,
                                                release=release, language=language, segment_id=segment_id,
                                                text=text, version=_version(data))
+    claimed = claims.holder_of(db.session, release, language, segment_id, other_than=current_user)
+    claim = claims.as_api(claimed) if claimed else None  # a warning: the save went through
+    db.session.commit()
     if proposal is None:
-        return jsonify(after.as_api())
-    body = {"proposal": proposals.as_api(db.session, proposal, after, language=language,
+        return jsonify(dict(after.as_api(), claim=claim) if claim else after.as_api())
+    body = {"claim": claim, "proposal": proposals.as_api(db.session, proposal, after, language=language,
                                          extra=project().extra_checks(release)),
             "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
                             .get(after.id, 0))}
@@ -207,9 +211,49 @@ def segment_proposals(release: str, language: str, segment_id: str):
     current = seg.view(seg.require_entry(proj.load_catalog(release, language), segment_id), language, extra,
                        checks=False)
     found = proposals.for_segment(db.session, release, language, segment_id)
-    body = [proposals.as_api(db.session, p, current, language=language, extra=extra) for p in found]
+    body = [proposals.as_api(db.session, p, current, language=language, extra=extra, viewer=current_user)
+            for p in found]
     db.session.commit()
     return jsonify(body)
+
+
+def _suggester_language(release: str, language: str) -> tuple[str, str]:
+    """Check release and language, and that the person may suggest in it (403)."""
+    release, language = release_language(release, language)
+    proposals.require_suggester(current_user, language)
+    return release, language
+
+
+@bp.post("/releases/<release>/<language>/segments/<segment_id>/proposals")
+@login_required
+def create_proposal(release: str, language: str, segment_id: str):
+    """Suggest a text for a segment (any state); 201 with the suggestion and the unchanged segment."""
+    release, language = _suggester_language(release, language)
+    text = _string(_json(), "text", nul=True)
+    proj = project()
+    extra = proj.extra_checks(release)
+    current = seg.view(seg.require_entry(proj.load_catalog(release, language), segment_id), language, extra)
+    proposal = proposals.suggest(db.session, user=current_user, release=release, language=language,
+                                 segment=current, text=text)
+    body = {"proposal": proposals.as_api(db.session, proposal, current, language=language, extra=extra,
+                                         viewer=current_user),
+            "segment": dict(current.as_api(), proposals=proposals.open_counts(db.session, release, language)
+                            .get(current.id, 0))}
+    db.session.commit()
+    return jsonify(body), 201
+
+
+@bp.post(f"/releases/<release>/<language>/proposals/<{_ID}:proposal_id>/vote")
+@login_required
+def vote_proposal(release: str, language: str, proposal_id: int):
+    """Give an open suggestion a +1 ({"up": true}, the default) or take it back ({"up": false})."""
+    release, language = _suggester_language(release, language)
+    up = _json().get("up", True)
+    if not isinstance(up, bool):
+        abort(400, "'up' must be true or false")
+    votes = proposals.vote(db.session, user=current_user, release=release, language=language,
+                           proposal_id=proposal_id, up=up)
+    return jsonify({"id": proposal_id, "votes": votes, "voted": up})
 
 
 @bp.post(f"/releases/<release>/<language>/proposals/<{_ID}:proposal_id>/accept")
@@ -219,7 +263,7 @@ def accept_proposal(release: str, language: str, proposal_id: int):
     release, language = release_language(release, language)
     proposal, after = proposals.accept(db.session, project=project(), user=current_user, release=release,
                                        language=language, proposal_id=proposal_id, version=_version(_json()))
-    body = {"proposal": proposals.as_api(db.session, proposal),
+    body = {"proposal": proposals.as_api(db.session, proposal, viewer=current_user),
             "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
                             .get(after.id, 0))}
     db.session.commit()
@@ -234,9 +278,172 @@ def reject_proposal(release: str, language: str, proposal_id: int):
     reason = _string(_json(), "reason", "")
     proposal = proposals.reject(db.session, user=current_user, release=release, language=language,
                                 proposal_id=proposal_id, reason=reason)
-    body = proposals.as_api(db.session, proposal)
+    body = proposals.as_api(db.session, proposal, viewer=current_user)
     db.session.commit()
     return jsonify({"proposal": body})
+
+
+def _filters(data: dict) -> seg.Filters:
+    """Read the editor's filters (state, check, q) from a request body; unknown values mean no filter."""
+    state, check = _string(data, "state", "", limit=40), _string(data, "check", "", limit=40)
+    return seg.Filters(state=state if state in ("open", "proposals", *STATES) else "",
+                       check=check if check in ("failing", "error") else "",
+                       text=_string(data, "q", "", limit=200).strip())
+
+
+@bp.post("/releases/<release>/<language>/bulk/plan")
+@login_required
+def bulk_plan(release: str, language: str):
+    """List what a bulk review of the filtered segments would do, with each text's failing checks (writes nothing)."""
+    release, language = release_language(release, language)
+    data = _json()
+    items = bulk_review.plan(db.session, project=project(), user=current_user, release=release, language=language,
+                             action=_string(data, "action", limit=20), filters=_filters(data))
+    return jsonify(bulk_review.as_api(items))
+
+
+@bp.post("/releases/<release>/<language>/bulk")
+@login_required
+def bulk_run(release: str, language: str):
+    """Approve (or accept the best suggestion of) the listed segments in one batch; each item's outcome."""
+    release, language = release_language(release, language)
+    data = _json()
+    items = data.get("items")
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
+        abort(400, "'items' must be a list of {\"id\", \"version\", \"override\"?, \"proposal\"?}")
+    for item in items:
+        _version(item)
+        if item.get("override") is not None and not isinstance(item["override"], str):
+            abort(400, "'override' must be a string (the reason) or null")
+        if item.get("proposal") is not None and not isinstance(item["proposal"], int):
+            abort(400, "'proposal' must be a suggestion id")
+    results = bulk_review.run(db.session, project=project(), user=current_user, release=release,
+                              language=language, action=_string(data, "action", limit=20), items=items)
+    return jsonify({"results": results,
+                    "done": sum(1 for r in results if r["outcome"] in ("approved", "accepted"))})
+
+
+@bp.get("/releases/<release>/<language>/claims")
+@login_required
+def language_claims(release: str, language: str):
+    """List the live claims of a language and the sections one can claim."""
+    release, language = _suggester_language(release, language)
+    po = project().load_catalog(release, language)
+    body = {"claims": [claims.as_api(c, current_user) for c in claims.active(db.session, release, language)],
+            "sections": [{"label": s["label"], "first": s["ids"][0], "size": len(s["ids"])}
+                         for s in claims.sections(po)],
+            "default_hours": claims.DEFAULT_HOURS}
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/releases/<release>/<language>/claims")
+@login_required
+def make_claim(release: str, language: str):
+    """Claim a section ({"first"}) or a range ({"first", "last"}) for some hours ({"hours"}, default 2)."""
+    release, language = translator_language(release, language)
+    data = _json()
+    last = data.get("last")
+    if last is not None and not isinstance(last, str):
+        abort(400, "'last' must be a segment id or null")
+    hours = data.get("hours")
+    row = claims.claim(db.session, user=current_user, release=release, language=language,
+                       po=project().load_catalog(release, language), first=_string(data, "first", limit=40),
+                       last=last, hours=hours)
+    return jsonify(claims.as_api(row, current_user)), 201
+
+
+@bp.post(f"/releases/<release>/<language>/claims/<{_ID}:claim_id>/renew")
+@login_required
+def renew_claim(release: str, language: str, claim_id: int):
+    """Renew one's own claim for some hours from now ({"hours"}, default 2)."""
+    release, language = translator_language(release, language)
+    row = claims.renew(db.session, user=current_user, release=release, language=language, claim_id=claim_id,
+                       hours=_json().get("hours"))
+    return jsonify(claims.as_api(row, current_user))
+
+
+@bp.post(f"/releases/<release>/<language>/claims/<{_ID}:claim_id>/release")
+@login_required
+def end_claim(release: str, language: str, claim_id: int):
+    """Release a claim: its holder or a coordinator."""
+    release, language = release_language(release, language)
+    _json()
+    row = claims.release_claim(db.session, user=current_user, release=release, language=language,
+                               claim_id=claim_id)
+    return jsonify(claims.as_api(row, current_user))
+
+
+@bp.get("/releases/<release>/claims")
+@login_required
+def release_claims(release: str):
+    """List the live claims of every language of a release: coordinators only."""
+    if not current_user.is_coordinator:
+        raise workflow.PermissionDeniedError("only coordinators see the claims of every language")
+    project().require(release)
+    body = [claims.as_api(c, current_user) for c in claims.active(db.session, release)]
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.get("/releases/<release>/<language>/glossary")
+@login_required
+def glossary(release: str, language: str):
+    """Return the release glossary as it reads in one language, with its version."""
+    release, language = _suggester_language(release, language)
+    return jsonify(glossaries.as_api(*glossaries.read(project(), release), language))
+
+
+@bp.put("/releases/<release>/<language>/glossary")
+@login_required
+def glossary_term(release: str, language: str):
+    """Add or change a term ({"source", "target", "version", "old_source"?}); 409 when the glossary changed."""
+    release, language = release_language(release, language)
+    data = _json()
+    target, old_source = data.get("target"), data.get("old_source")
+    if target is not None and not isinstance(target, str) or old_source is not None and not isinstance(old_source, str):
+        abort(400, "'target' and 'old_source' must be strings or null")
+    found, version = glossaries.set_term(db.session, project=project(), user=current_user, release=release,
+                                         language=language, source=_string(data, "source", limit=400),
+                                         target=target, version=_version(data), old_source=old_source)
+    return jsonify(glossaries.as_api(found, version, language))
+
+
+@bp.post("/releases/<release>/<language>/glossary/delete")
+@login_required
+def glossary_delete(release: str, language: str):
+    """Delete a term ({"source", "version"}); 409 when the glossary changed."""
+    release, language = release_language(release, language)
+    data = _json()
+    found, version = glossaries.delete_term(db.session, project=project(), user=current_user, release=release,
+                                            language=language, source=_string(data, "source", limit=400),
+                                            version=_version(data))
+    return jsonify(glossaries.as_api(found, version, language))
+
+
+@bp.get("/releases/<release>/<language>/catalog.po")
+@login_required
+def download_catalog(release: str, language: str):
+    """Download the language's catalog for offline work, stamped with the version of every entry."""
+    release, language = _suggester_language(release, language)
+    name, data = offline.download(project(), release, language)
+    return Response(data, mimetype="text/x-gettext-translation",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+@bp.post("/releases/<release>/<language>/upload")
+@login_required
+def upload_catalog(release: str, language: str):
+    """Merge an uploaded catalog (multipart field "file") entry by entry; the report lists conflicts to resolve."""
+    release, language = _suggester_language(release, language)
+    upload = request.files.get("file")
+    if upload is None:
+        abort(400, "send the catalog as the multipart field 'file'")
+    data = upload.stream.read(offline.MAX_UPLOAD_BYTES + 1)
+    report = offline.upload(db.session, project=project(), user=current_user, release=release, language=language,
+                            data=data)
+    db.session.commit()
+    return jsonify(report.as_api())
 
 
 @bp.post("/checks")

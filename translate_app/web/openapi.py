@@ -91,10 +91,56 @@ _SCHEMAS: dict[str, Any] = {
             "decided_at": _NULLABLE_TIME,
             "current": {"type": "boolean", "description": "Made on the text shown now."},
             "checks": {"type": "array", "items": _ref("Check")},
+            "votes": {"type": "integer", "minimum": 0, "description": "+1 votes by others."},
+            "voted": {"type": "boolean", "description": "The caller gave it a vote."},
+            "mine": {"type": "boolean", "description": "The caller suggested it."},
         },
         "required": ["id", "segment", "text", "status", "at", "by", "base_version", "reason", "decided_by",
                      "decided_at"],
     },
+    "Claim": _object({
+        "id": {"type": "integer"}, "by": {"type": "string", "description": "The holder's shown name."},
+        "language": {"type": "string"}, "label": {"type": "string"},
+        "segments": {"type": "array", "items": {"type": "string"}}, "first": _NULLABLE_STRING,
+        "last": _NULLABLE_STRING, "until": _TIME, "mine": {"type": "boolean"},
+    }),
+    "Claims": _object({
+        "claims": {"type": "array", "items": _ref("Claim")},
+        "sections": {"type": "array", "items": _object({"label": {"type": "string"}, "first": {"type": "string"},
+                                                        "size": {"type": "integer"}})},
+        "default_hours": {"type": "number"},
+    }),
+    "Glossary": _object({
+        "version": {"type": "string", "description": "Send it back with a change; a stale one answers 409."},
+        "language": {"type": "string"},
+        "terms": {"type": "array", "items": _object({
+            "source": {"type": "string"}, "target": {"type": "string"},
+            "kept": {"type": "boolean", "description": "Kept as written in this language."},
+            "other_languages": {"type": "array", "items": {"type": "string"}}})},
+    }),
+    "BulkPlan": _object({
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "number": {"type": "integer"}, "source": {"type": "string"},
+            "text": {"type": "string"}, "state": {"type": "string"}, "version": {"type": "string"},
+            "blocking": {"type": "array", "items": _ref("Check")}, "errors": {"type": "array", "items": _ref("Check")},
+            "proposal": {"type": ["integer", "null"]}, "author": _NULLABLE_STRING, "own": {"type": "boolean"}}}},
+        "ready": {"type": "integer"}, "blocked": {"type": "integer"},
+    }),
+    "BulkResult": _object({
+        "results": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"},
+            "outcome": {"type": "string", "enum": ["approved", "accepted", "conflict", "refused"]},
+            "message": {"type": "string"}, "segment": _ref("Segment")}, "required": ["id", "outcome"]}},
+        "done": {"type": "integer"},
+    }),
+    "UploadReport": _object({
+        "saved": {"type": "integer"}, "approved": {"type": "integer"}, "suggested": {"type": "integer"},
+        "unchanged": {"type": "integer"}, "unknown": {"type": "integer"},
+        "conflicts": {"type": "array", "items": {"type": "object", "description":
+                      "{id, source, yours, current}: changed on the server since the download."}},
+        "skipped": {"type": "array", "items": {"type": "object"}},
+        "refused": {"type": "array", "items": {"type": "object"}},
+    }),
     "Publication": _object({"release": {"type": "string"}, "language": {"type": "string"},
                             "at": _TIME, "content_hash": {"type": "string"},
                             "by": {"type": "string"}}),
@@ -127,6 +173,34 @@ _REQUESTS: dict[str, Any] = {
     "CommentRequest": {"type": "object", "properties": {"text": {"type": "string", "minLength": 1,
                                                                  "maxLength": 4000}},
                        "required": ["text"]},
+    "SuggestRequest": {"type": "object", "properties": {"text": {"type": "string", "minLength": 1,
+                                                                 "maxLength": MAX_TRANSLATION_CHARS}},
+                       "required": ["text"]},
+    "VoteRequest": {"type": "object", "properties": {"up": {"type": "boolean", "default": True}}},
+    "ClaimRequest": {"type": "object", "properties": {
+        "first": {"type": "string", "description": "The first segment; alone, the section (heading) it opens."},
+        "last": {"type": ["string", "null"], "description": "The last segment of a range."},
+        "hours": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 12}}, "required": ["first"]},
+    "HoursRequest": {"type": "object", "properties": {"hours": {"type": ["number", "null"]}}},
+    "EmptyRequest": {"type": "object"},
+    "GlossaryTermRequest": {"type": "object", "properties": {
+        "source": {"type": "string", "maxLength": 200}, "target": {"type": ["string", "null"], "maxLength": 200},
+        "old_source": {"type": ["string", "null"], "description": "The term's text before a rename."},
+        "version": {"type": ["string", "null"]}}, "required": ["source", "version"]},
+    "GlossaryDeleteRequest": {"type": "object", "properties": {
+        "source": {"type": "string"}, "version": {"type": ["string", "null"]}}, "required": ["source", "version"]},
+    "BulkPlanRequest": {"type": "object", "properties": {
+        "action": {"type": "string", "enum": ["approve", "accept"]},
+        "state": {"type": "string"}, "check": {"type": "string"}, "q": {"type": "string", "maxLength": 200}},
+        "required": ["action"]},
+    "BulkRequest": {"type": "object", "properties": {
+        "action": {"type": "string", "enum": ["approve", "accept"]},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "version": {"type": ["string", "null"]},
+            "override": {"type": ["string", "null"], "description": "A reason to approve despite failing "
+                                                                    "blocking checks."},
+            "proposal": {"type": ["integer", "null"]}}, "required": ["id", "version"]}}},
+        "required": ["action", "items"]},
     "RejectRequest": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 4000}}},
     "ChecksRequest": {
         "type": "object",
@@ -169,6 +243,8 @@ _PARAMETERS: dict[str, Any] = {
     "segment_id": {"name": "segment_id", "in": "path", "required": True, "schema": {"type": "string"}},
     "proposal_id": {"name": "proposal_id", "in": "path", "required": True,
                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+    "claim_id": {"name": "claim_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
     "job_id": {"name": "job_id", "in": "path", "required": True,
                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
 }
@@ -198,6 +274,23 @@ _WRITE_ERRORS = [400, 403, 404, 409, 503, 507]
 _RL = ["release", "language"]
 _RLS = ["release", "language", "segment_id"]
 _RLP = ["release", "language", "proposal_id"]
+_RLC = ["release", "language", "claim_id"]
+_RELEASE_LANGUAGE = "/api/releases/{release}/{language}"
+
+
+def _offline_paths() -> dict[str, Any]:
+    """Describe the catalog download and upload, which are not JSON."""
+    download = _operation("Download the language's catalog for offline work; its header records every entry's "
+                          "version (X-Translate-App-Versions).", params=_RL, errors=[400, 403, 404], ok={})
+    download["responses"]["200"] = {"description": "The catalog.",
+                                    "content": {"text/x-gettext-translation": {"schema": {"type": "string"}}}}
+    upload = _operation("Upload a downloaded catalog back: merged entry by entry; text over approved text "
+                        "becomes a suggestion; entries changed since the download come back as conflicts.",
+                        params=_RL, errors=[400, 403, 404, 413, 503, 507],
+                        ok={200: ("What the upload did.", _ref("UploadReport"))})
+    upload["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}
+    return {_RELEASE_LANGUAGE + "/catalog.po": {"get": download}, _RELEASE_LANGUAGE + "/upload": {"post": upload}}
 
 
 def _paths() -> dict[str, Any]:
@@ -232,8 +325,51 @@ def _paths() -> dict[str, Any]:
             params=_RLS, errors=[400, 403, 404],
             ok={200: ("The matches, best first.", {"type": "array", "items": _ref("Suggestion")})})},
         _SEGMENT + "/proposals": {"get": _operation(
-            "A segment's proposals, open first, each with its checks.", params=_RLS, errors=[400, 403, 404],
-            ok={200: ("The proposals.", {"type": "array", "items": _ref("Proposal")})})},
+            "A segment's suggestions (proposals), open first, each with its votes and checks.", params=_RLS,
+            errors=[400, 403, 404],
+            ok={200: ("The proposals.", {"type": "array", "items": _ref("Proposal")})}),
+            "post": _operation(
+            "Suggest a text for a segment in any state (the suggest role, or translators); the segment is "
+            "unchanged until a reviewer accepts it.", params=_RLS, errors=[400, 403, 404, 409],
+            body="SuggestRequest",
+            ok={201: ("Suggested.", _object({"proposal": _ref("Proposal"), "segment": _ref("Segment")}))})},
+        _PROPOSAL + "/vote": {"post": _operation(
+            "Give an open suggestion of someone else a +1, or take it back with {\"up\": false}.", params=_RLP,
+            errors=[400, 403, 404, 409], body="VoteRequest",
+            ok={200: ("The votes now.", _object({"id": {"type": "integer"}, "votes": {"type": "integer"},
+                                                 "voted": {"type": "boolean"}}))})},
+        _RELEASE_LANGUAGE + "/bulk/plan": {"post": _operation(
+            "List what approving (or accepting the best suggestion of) every filtered segment would do, with "
+            "each text's failing checks; writes nothing (reviewers).", params=_RL, errors=[400, 403, 404],
+            body="BulkPlanRequest", ok={200: ("The plan.", _ref("BulkPlan"))})},
+        _RELEASE_LANGUAGE + "/bulk": {"post": _operation(
+            "Approve or accept the listed segments in one batch; blocking checks need an override per item.",
+            params=_RL, errors=_WRITE_ERRORS, body="BulkRequest",
+            ok={200: ("Each item's outcome.", _ref("BulkResult"))})},
+        _RELEASE_LANGUAGE + "/claims": {"get": _operation(
+            "The live claims of a language and the sections one can claim.", params=_RL, errors=[400, 403, 404],
+            ok={200: ("The claims.", _ref("Claims"))}), "post": _operation(
+            "Claim a section or a range of segments for some hours (default 2); others are warned, not blocked.",
+            params=_RL, errors=[400, 403, 404], body="ClaimRequest", ok={201: ("Claimed.", _ref("Claim"))})},
+        _RELEASE_LANGUAGE + "/claims/{claim_id}/renew": {"post": _operation(
+            "Renew one's own claim for some hours from now.", params=_RLC, errors=[400, 403, 404],
+            body="HoursRequest", ok={200: ("Renewed.", _ref("Claim"))})},
+        _RELEASE_LANGUAGE + "/claims/{claim_id}/release": {"post": _operation(
+            "End a claim (its holder or a coordinator).", params=_RLC, errors=[400, 403, 404],
+            body="EmptyRequest", ok={200: ("Released.", _ref("Claim"))})},
+        "/api/releases/{release}/claims": {"get": _operation(
+            "The live claims of every language of a release (coordinators).", params=["release"],
+            errors=[400, 403, 404], ok={200: ("The claims.", {"type": "array", "items": _ref("Claim")})})},
+        _RELEASE_LANGUAGE + "/glossary": {"get": _operation(
+            "The release glossary as it reads in this language, with its version.", params=_RL,
+            errors=[400, 403, 404], ok={200: ("The glossary.", _ref("Glossary"))}), "put": _operation(
+            "Add or change a term and its target in this language (reviewers of it, coordinators); written "
+            "atomically to the glossary file.", params=_RL, errors=_WRITE_ERRORS, body="GlossaryTermRequest",
+            ok={200: ("The glossary now.", _ref("Glossary"))})},
+        _RELEASE_LANGUAGE + "/glossary/delete": {"post": _operation(
+            "Delete a term (coordinators; reviewers while no other language has a target for it).", params=_RL,
+            errors=_WRITE_ERRORS, body="GlossaryDeleteRequest", ok={200: ("The glossary now.", _ref("Glossary"))})},
+        **_offline_paths(),
         _PROPOSAL + "/accept": {"post": _operation(
             "Accept a proposal: its text becomes approved by this reviewer.", params=_RLP, errors=_WRITE_ERRORS,
             body="VersionRequest",
