@@ -31,7 +31,7 @@ def _setup(size: int):
     from translate_app import accounts, create_app
     from translate_app.config import Settings
     from translate_app.core import catalog as cat
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
     from translate_app.db import open_database
 

@@ -19,7 +19,7 @@ from . import proposals, workflow
 from .core import segments as seg
 from .core.checks import run_checks
 from .core.errors import PermissionDeniedError, StaleVersionError, TranslateAppError
-from .core.project import Project
+from .project import Project
 from .models import User
 
 ACTIONS = ("approve", "accept")

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .core.atomic import write_atomic
-from .core.catalog import catalog_lock
+from .storage.files import write_atomic
+from .storage.lock import catalog_lock
 from .core.errors import PermissionDeniedError, StaleVersionError
 from .core.glossary import (
     Glossary, GlossaryError, dump_glossary, glossary_path, load_glossary, with_term, without_term,
 )
-from .core.project import Project
+from .project import Project
 from .models import AuditLog, User
 
 

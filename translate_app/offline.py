@@ -34,7 +34,7 @@ from .core import segments as seg
 from .core.catalog import entry_id, entry_version, find_entry, load, serialise
 from .core.errors import MalformedCatalogError, StaleVersionError, TranslateAppError
 from .core.pomerge import scrub_emails
-from .core.project import Project
+from .project import Project
 from .core.states import State, entry_state, now_iso
 from .models import User
 

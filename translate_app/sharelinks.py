@@ -30,7 +30,7 @@ from .accounts import (
     end_sessions, set_credit, set_languages, validate_password,
 )
 from .core.languages import get_language
-from .core.project import Project
+from .project import Project
 from .models import LoginAttempt, ShareLink, User, utcnow
 
 #: The roles a link can give, by the word the coordinator picks.

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from translate_app import sharelinks
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.models import LoginAttempt, Proposal, ShareLink, User, utcnow
 from translate_app.web.extensions import Database
 

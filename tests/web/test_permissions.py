@@ -37,7 +37,7 @@ LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "rev
 def _come_in(who, app, client, auth):
     """Log the client in as `who`: with a password, or through a share link made for the occasion."""
     from translate_app import accounts, sharelinks
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.web.extensions import Database
 
     from .conftest import PASSWORD
