@@ -753,6 +753,7 @@
     if (b.dataset.go === "previous") move(current, -1);
     else if (b.dataset.go === "next") move(current, 1);
     else goNextOpen(current);
+    if (document.activeElement === b) textarea(current).focus({preventScroll: true});  // nowhere to go: back to typing
   });
 
   // A textarea grows with its text, so that nothing is hidden on a narrow screen.
