@@ -870,6 +870,7 @@
   if (first && new URLSearchParams(location.search).has("nothing_open")) {
     setStatus(first, "no more open segments in this release", "ok");  // beside the segment, where the eyes are
   }
+  if (window.performance && performance.mark) performance.mark("editor-ready");  // for bench/editor_size.py
   if (first && first === wanted) {
     // The browser scrolls to the #seg- fragment once the page has loaded, which can take the focus away.
     window.addEventListener("load", () => { if (document.activeElement !== textarea(first)) focus(first); });
