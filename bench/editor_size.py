@@ -17,6 +17,20 @@ first request including the catalog's parse:
          500         881,926     0.86     0.082          355,164    0.46    0.051
       10,000      17,655,313    11.3      5.9            355,201    2.8     0.14
      100,000     177,255,324    75        60             355,224   17       0.44
+
+With --browser, chromium loads the editor at 390x844 in the one-segment view
+and in the list view (a fresh context each time: nothing cached) and the
+bytes sent (compressed, headers included: the page, CSS, JS, icons and the
+first suggestions call) and the time to DOM-interactive and to editor-ready
+are printed, best of --renders. Issue 14, before (main: no one-segment view,
+no tokens) and after; times on the shared 2-core machine with a load average
+near 20, so they vary by ±50% from run to run:
+
+    segments  view    rows   before: bytes  interactive s    after: bytes  interactive s  ready s
+          70  single    70         20,762       0.44              25,457       0.35          0.35
+          70  list      70         20,761       0.29              25,454       0.29          0.23
+         500  single   200         21,692       0.53              28,538       1.12          1.11
+         500  list     200         21,689       1.22              29,172       0.72          0.66
 """
 
 from __future__ import annotations
