@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -20,8 +21,9 @@ from . import storage
 from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
 from .core.states import STATES
+from .core.textdiff import word_diff
 from .project import Project
-from .models import AuditLog, Comment, Permissions, Proposal, Publication, Release, User, shown_name_of, utcnow
+from .models import AuditLog, Comment, Membership, Permissions, Proposal, Publication, Release, User, shown_name_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -391,8 +393,50 @@ def shown_names(session: Session) -> dict[str, str]:
     return {row.name: shown_name_of(*row) for row in rows}
 
 
-def history(session: Session, release: str, language: str, segment_id: str) -> dict[str, list[dict]]:
-    """Return the changes and comments of one segment, newest first."""
+_MENTION = re.compile(r"(?<![\w@])@([\w][\w.-]{0,79})")
+
+
+def mentioned_users(session: Session, text: str, language: str) -> list[User]:
+    """Return the active people of a language that a text mentions as @name (login name or shown name).
+
+    A shown name with spaces is written without them (@AnnaBerg for "Anna Berg");
+    the match ignores case. Each person comes once, in order of first mention.
+    """
+    wanted = [m.rstrip(".-").casefold() for m in _MENTION.findall(text or "")]
+    if not wanted:
+        return []
+    people = session.scalars(
+        select(User).join(Membership).where(Membership.language == language, User.active.is_(True))
+    ).all()
+    keys: dict[str, User] = {}
+    for user in people:
+        keys.setdefault(user.name.casefold(), user)
+        if user.display_name:
+            keys.setdefault("".join(user.display_name.split()).casefold(), user)
+    found: dict[int, User] = {}
+    for name in wanted:
+        user = keys.get(name)
+        if user is not None:
+            found.setdefault(user.id, user)
+    return list(found.values())
+
+
+def comment_counts(session: Session, release: str, language: str) -> dict[str, int]:
+    """Return how many comments each commented segment of a release's language has."""
+    return dict(session.execute(
+        select(Comment.segment_id, func.count()).where(Comment.release == release, Comment.language == language)
+        .group_by(Comment.segment_id)).all())
+
+
+def history(session: Session, release: str, language: str, segment_id: str, *,
+            source: tuple[str, str] | None = None) -> dict:
+    """Return the changes and comments of one segment, newest first, each change with its word diff.
+
+    `source` is (the source before its last change, the source now), when the
+    source changed since the segment was translated; the answer then has
+    "source": {"old", "new", "diff"}. Mentions in comments come resolved
+    against the people of the language: "mentions": [{"name", "shown"}].
+    """
     changes = session.scalars(
         select(AuditLog).where(AuditLog.release == release, AuditLog.language == language,
                                AuditLog.segment_id == segment_id).order_by(AuditLog.id.desc()).limit(50)
@@ -401,15 +445,34 @@ def history(session: Session, release: str, language: str, segment_id: str) -> d
         select(Comment).where(Comment.release == release, Comment.language == language,
                               Comment.segment_id == segment_id).order_by(Comment.id.desc()).limit(50)
     ).all()
-    return {
+    answer: dict = {
         "changes": [
             {"at": c.at.isoformat(), "user": c.user.shown_name if c.user else "machine", "action": c.action,
              "old": c.old_text, "new": c.new_text, "old_state": c.old_state, "new_state": c.new_state,
-             "note": c.note or ""}
+             "note": c.note or "", "diff": [p.as_dict() for p in word_diff(c.old_text or "", c.new_text or "")]}
             for c in changes
         ],
-        "comments": [{"at": c.at.isoformat(), "user": c.user.shown_name, "text": c.text} for c in comments],
+        "comments": [{"at": c.at.isoformat(), "user": c.user.shown_name, "text": c.text,
+                      "mentions": _mentions(session, c.text, language)} for c in comments],
     }
+    if source is not None:
+        old, new = source
+        answer["source"] = {"old": old, "new": new, "diff": [p.as_dict() for p in word_diff(old, new)]}
+    return answer
+
+
+def _mentions(session: Session, text: str, language: str) -> list[dict[str, str]]:
+    """Say, for each @name of a comment that is a person of the language, how to show it."""
+    if "@" not in text:
+        return []
+    people = mentioned_users(session, text, language)
+    shown = {}
+    for raw in _MENTION.findall(text):
+        key = raw.rstrip(".-").casefold()
+        for user in people:
+            if key in (user.name.casefold(), "".join((user.display_name or "").split()).casefold()):
+                shown[raw.rstrip(".-")] = user.shown_name
+    return [{"name": name, "shown": person} for name, person in shown.items()]
 
 
 def _hash(text: str) -> str:

@@ -22,11 +22,14 @@ TITLE, APPEAL, OBJECTORS, RULING, SIGNED = range(5)
 def open_editor(login, live_server, viewport):
     """Return a function that logs a person in and opens an editor page at the test's viewport."""
 
-    def _open(name: str, language: str = "de"):
+    def _open(name: str, language: str = "de", view: str = "list"):
         page = login(name)
         page.set_viewport_size(VIEWPORTS[viewport])
         page.goto(f"{live_server}/releases/appeal/{language}")
         expect(page.locator("li.segment.current")).to_be_visible()
+        toggle = page.locator("#view-toggle")
+        if (toggle.get_attribute("aria-pressed") == "true") != (view == "single"):
+            toggle.click()  # phones start with one segment at a time; these flows look at the list
         return page
 
     return _open

@@ -172,9 +172,11 @@ def approve(release: str, language: str, segment_id: str):
 @bp.get("/releases/<release>/<language>/segments/<segment_id>/history")
 @login_required
 def history(release: str, language: str, segment_id: str):
-    """Return the changes and comments of a segment."""
+    """Return the changes and comments of a segment, with word diffs, and its source change if any."""
     release, language = translator_language(release, language)
-    return jsonify(workflow.history(db.session, release, language, segment_id))
+    entry = seg.require_entry(project().load_catalog(release, language), segment_id)
+    source = (entry.previous_msgid, entry.msgid) if entry.previous_msgid else None
+    return jsonify(workflow.history(db.session, release, language, segment_id, source=source))
 
 
 @bp.post("/releases/<release>/<language>/segments/<segment_id>/comments")

@@ -18,6 +18,7 @@ from ..core import segments as seg
 from ..core.compiler import render_html, render_markdown, translations
 from ..core.languages import get_language
 from ..core.markdown import shared
+from ..core.markup_tokens import markup_tokens
 from ..core.states import STATES
 from .access import project, translator_language
 from .extensions import db
@@ -72,6 +73,7 @@ def editor(release: str, language: str):
     extra = proj.extra_checks(release)
     waiting = proposals.open_counts(db.session, release, language)
     names = workflow.shown_names(db.session)
+    commented = workflow.comment_counts(db.session, release, language)
     db.session.commit()
     filters = _filters()
     counts = seg.counts(po)
@@ -85,12 +87,12 @@ def editor(release: str, language: str):
         return redirect(_page_url(release, language, filters, found[0]) + f"#seg-{found[1]}")
     page = seg.editor_page(po, filters if paged else seg.Filters(), _page_arg() if paged else 1,
                            proposals=waiting, language=language, extra=extra)
-    rows = [(number, seg.view(entry, language, extra)) for number, entry in page.rows]
+    rows = [(number, seg.view(entry, language, extra), markup_tokens(entry.msgid)) for number, entry in page.rows]
     return render_template(
         "editor.html", release=rel, lang=get_language(language), rows=rows, counts=counts,
         can_review=current_user.can_review(language), proposals=waiting, paged=paged, page=page, filters=filters,
         nothing_open=bool(request.args.get("nothing_open")),
-        page_url=lambda n: _page_url(release, language, filters, n), names=names,
+        page_url=lambda n: _page_url(release, language, filters, n), names=names, commented=commented,
     )
 
 
@@ -129,7 +131,9 @@ _TAG = re.compile(r"(<[^>]*>)")
 _PREVIEW_STYLE = (
     "<style>.untranslated{background:#fff3cd;outline:1px dashed #c9a227;unicode-bidi:isolate}"
     ".preview-note{font:14px system-ui,sans-serif;background:#f6f6f4;border-bottom:1px solid #ddd;"
-    "padding:.4rem 1rem;margin:0}</style>\n"
+    "padding:.4rem 1rem;margin:0}"
+    # Links, code and placeholders keep their own direction inside right-to-left text (no scrambled URLs).
+    "[dir=rtl] a,[dir=rtl] code,[dir=rtl] kbd{unicode-bidi:isolate}</style>\n"
     '<meta name="translate-app-preview" content="{version}">\n'
 )
 _PREVIEW_NOTE = (

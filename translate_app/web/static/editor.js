@@ -125,6 +125,8 @@
       }
       markDirty(li);
       liveChecks(li);
+      tokenCheck(li);
+      markupView(li);
     });
   }
 
@@ -448,7 +450,9 @@
   }
 
   // ---- moving between segments (only the visible ones) ----
-  function visible(li) { return !li.hidden && li.getClientRects().length > 0; }
+  // In the one-segment view only the current segment is on screen; the others still count as shown
+  // when the filters let them through.
+  function visible(li) { return !li.hidden && (single || li.getClientRects().length > 0); }
   function goNext(li, pred, acrossPages) {
     const i = segments.indexOf(li);
     const after = segments.slice(i + 1).find(s => visible(s) && pred(s));
@@ -478,8 +482,9 @@
     current = li;
     li.classList.add("current");
     const ta = textarea(li);
+    if (single) fit(ta);  // it was not laid out while hidden
     if (document.activeElement !== ta) ta.focus({preventScroll: true});
-    li.scrollIntoView({block: "center"});
+    if (single) { showPosition(); li.scrollIntoView({block: "nearest"}); } else li.scrollIntoView({block: "center"});
     loadSuggestions(li);
     if (li.dataset.proposals !== "0" && !li.dataset.proposalsLoaded) {
       li.dataset.proposalsLoaded = "1";
@@ -554,26 +559,202 @@
     }, 250));
   }
 
-  async function toggleHistory(li) {
+  // ---- history: word diffs of the source and of each change, restore, comments with @mentions ----
+  function when(at) { return at.slice(0, 16).replace("T", " "); }
+
+  function commentNode(c) {
+    // @names that are people of the language are highlighted, with the name they chose to be shown by.
+    const node = el("li", {class: "comment"});
+    node.append(el("span", {class: "meta"}, `${when(c.at)} ${c.user}: `));
+    const body = el("span", {class: "comment-text"});
+    const mentions = new Map((c.mentions || []).map(m => [m.name.toLowerCase(), m.shown]));
+    c.text.split(/(@[\w][\w.-]*)/u).forEach((part, i) => {
+      const shownAs = i % 2 ? mentions.get(part.slice(1).replace(/[.-]+$/, "").toLowerCase()) : undefined;
+      if (shownAs === undefined) { body.append(part); return; }
+      const name = part.slice(1).replace(/[.-]+$/, "");
+      body.append(el("mark", {class: "mention", title: `${shownAs} (@${name})`}, "@" + shownAs),
+                  part.slice(1 + name.length));
+    });
+    node.append(body);
+    return node;
+  }
+
+  function showCommentCount(li, n) {
+    li.dataset.comments = n;
+    const badge = box(li, "comments-count");
+    badge.textContent = `💬 ${n} comment${n === 1 ? "" : "s"}`;
+    badge.hidden = !n;
+  }
+
+  async function restore(li, text) {
+    // A normal save of the earlier text, with the version check: audited, checked, a proposal where it must be.
+    box(li, "history-box").hidden = true;
+    replaceText(li, text);
+    setStatus(li, "restoring the earlier text…");
+    if (await save(li, false)) setStatus(li, "earlier text restored", "ok");
+  }
+
+  async function renderHistory(li) {
     const panel = box(li, "history-box");
-    if (!panel.hidden) { panel.hidden = true; return; }
     const {status, data} = await api("GET", `/segments/${li.dataset.id}/history`);
-    if (status !== 200) { setStatus(li, data.error, "error"); return; }
-    const list = el("ul");
-    data.changes.forEach(c => list.append(el("li", {}, `${c.at.slice(0, 16).replace("T", " ")} ${c.user} ${c.action}: ${c.old_state} → ${c.new_state}: ${c.new}${c.note ? " (" + c.note + ")" : ""}`)));
-    data.comments.forEach(c => list.append(el("li", {class: "comment"}, `${c.at.slice(0, 16).replace("T", " ")} ${c.user}: ${c.text}`)));
-    if (!list.children.length) list.append(el("li", {}, "No changes or comments yet."));
-    const input = el("input", {type: "text", placeholder: "Add a comment for the team and press Enter", "aria-label": "Comment"});
+    if (status !== 200) { setStatus(li, data.error, "error"); return false; }
+    const parts = [];
+    if (data.source) {
+      const src = el("div", {class: "source-change"});
+      src.append(el("div", {class: "label"}, "The English source changed (struck out: removed; underlined: added):"),
+                 diffNode(data.source.diff));
+      parts.push(src);
+    }
+    const list = el("ul", {class: "changes"});
+    const seen = new Set([li.dataset.saved]);
+    data.changes.forEach(c => {
+      const item = el("li", {class: "change"});
+      item.append(el("span", {class: "meta"}, `${when(c.at)} ${c.user} ${c.action}: ${LABELS[c.old_state] || c.old_state || "–"} → ${LABELS[c.new_state] || c.new_state}${c.note ? " (" + c.note + ")" : ""}`));
+      const diff = diffNode(c.diff || [{op: "insert", text: c.new}]);
+      diff.setAttribute("dir", dir);
+      diff.setAttribute("lang", language);
+      item.append(el("br"), diff);
+      // Each earlier text can come back once in the list (not the one saved now).
+      [c.old, c.new].forEach(text => {
+        if (typeof text !== "string" || !text || seen.has(text)) return;
+        seen.add(text);
+        const b = button(c.old === text && c.new !== text ? "Restore the text before" : "Restore this text",
+                         "secondary restore", () => restore(li, text));
+        b.dataset.text = text;
+        item.append(" ", b);
+      });
+      list.append(item);
+    });
+    const comments = el("ul", {class: "comments"});
+    data.comments.forEach(c => comments.append(commentNode(c)));
+    showCommentCount(li, data.comments.length);
+    if (!list.children.length && !comments.children.length) list.append(el("li", {}, "No changes or comments yet."));
+    const input = el("input", {type: "text", placeholder: "Add a comment (@name tells a teammate) and press Enter",
+                               "aria-label": "Comment"});
     input.addEventListener("keydown", async e => {
       if (e.key !== "Enter" || !input.value.trim()) return;
       e.preventDefault();
       const r = await api("POST", `/segments/${li.dataset.id}/comments`, {text: input.value});
-      if (r.status === 201) { list.prepend(el("li", {class: "comment"}, `now ${r.data.user}: ${r.data.text}`)); input.value = ""; }
+      if (r.status === 201) { input.value = ""; await renderHistory(li); box(li, "history-box").querySelector("input").focus(); }
       else setStatus(li, r.data.error, "error");
     });
-    panel.replaceChildren(list, input);
+    panel.replaceChildren(...parts, list, comments, input);
     panel.hidden = false;
+    return true;
   }
+
+  async function toggleHistory(li) {
+    const panel = box(li, "history-box");
+    if (!panel.hidden) { panel.hidden = true; return; }
+    await renderHistory(li);
+  }
+
+  // ---- markup tokens: links, code, placeholders and emphasis of the source, inserted at the caret ----
+  function tokens(li) { return Array.from(li.querySelectorAll(".tokens button.token")); }
+
+  function insertToken(li, token) {
+    const ta = textarea(li);
+    const start = ta.selectionStart, end = ta.selectionEnd;
+    const open = token.dataset.open, close = token.dataset.close || "";
+    const chosen = ta.value.slice(start, end);
+    const text = open + chosen + close;
+    ta.focus();
+    ta.setSelectionRange(start, end);
+    if (!document.execCommand("insertText", false, text) || ta.value.slice(start, start + text.length) !== text) {
+      ta.setRangeText(text, start, end, "end");
+      ta.dispatchEvent(new Event("input", {bubbles: true}));
+    }
+    // A link or emphasis without selected words: the caret goes between its halves, to type them.
+    const caret = close && !chosen ? start + open.length : start + text.length;
+    ta.setSelectionRange(caret, caret);
+  }
+
+  function occurrences(text, needle) {
+    let n = 0, at = 0;
+    while ((at = text.indexOf(needle, at)) !== -1) { n += 1; at += needle.length; }
+    return n;
+  }
+
+  // While typing: the tokens the translation lost or changed (the server's checks follow, debounced).
+  function tokenCheck(li) {
+    const warning = box(li, "token-warning");
+    if (!warning) return;
+    const text = textarea(li).value;
+    const lost = text.trim() ? tokens(li).filter(t => t.dataset.needle &&
+      occurrences(text, t.dataset.needle) < parseInt(t.dataset.count || "1", 10)) : [];
+    tokens(li).forEach(t => t.classList.toggle("lost", lost.includes(t)));
+    warning.replaceChildren();
+    if (lost.length) {
+      warning.append(`Lost or changed markup of the source (${lost.length}): `);
+      lost.forEach((t, i) => warning.append(i ? ", " : "", el("bdi", {dir: "ltr", class: "tok"}, t.dataset.text)));
+      warning.append(". Click a token to insert it.");
+    }
+    warning.hidden = !lost.length;
+  }
+
+  // Right-to-left: the translation shown again under the textarea, its markup and URLs isolated
+  // left to right, so that a link's address does not display scrambled among the words.
+  const MARKUP = /(\]\([^()\s]*\)|`[^`\n]+`|<(?:https?|ftp|mailto):[^<>\s]+>|\b(?:https?|ftp):\/\/[^\s<>"]*[^\s<>".,;:!?)\]'’”]|\{\{[^{}\n]*\}\}|\{[%<#:.][^{}\n]*\}|\{[A-Za-z_][\w.]*\}|%(?:\d\$)?(?:\(\w+\))?[-+#0]?\d*(?:\.\d+)?[sdifuxXc]|\[\^[^\]\s]+\])/u;
+  function markupView(li) {
+    const view = box(li, "markup-view");
+    if (!view) return;
+    const text = textarea(li).value;
+    const pieces = text.split(MARKUP);
+    view.replaceChildren(el("span", {class: "label"}, "Markup kept left to right: "));
+    pieces.forEach((piece, i) => {
+      if (!piece) return;
+      view.append(i % 2 ? el("bdi", {dir: "ltr", class: "tok"}, piece) : piece);
+    });
+    view.hidden = pieces.length < 2;
+  }
+
+  // ---- the source rendered or as Markdown (with the links' addresses) ----
+  const sourceToggle = document.getElementById("source-toggle");
+  function showRaw(raw) {
+    root.classList.toggle("raw-source", raw);
+    segments.forEach(li => { box(li, "rendered").hidden = raw; box(li, "raw").hidden = !raw; });
+    sourceToggle.setAttribute("aria-pressed", String(raw));
+    sourceToggle.textContent = raw ? "Show formatted" : "Show Markdown";
+    const store = storage();
+    if (store) store.setItem("translate-app:raw-source", raw ? "1" : "0");
+  }
+  sourceToggle.addEventListener("click", () => showRaw(!root.classList.contains("raw-source")));
+
+  // ---- one segment at a time (phones, and focus) or the whole list ----
+  let single = false;
+  const viewToggle = document.getElementById("view-toggle");
+  const filtersToggle = document.getElementById("filters-toggle");
+  const position = document.getElementById("position");
+  function showPosition() {
+    const shown = segments.filter(visible);
+    const i = shown.indexOf(current);
+    position.textContent = i === -1 ? "" : `${i + 1} of ${shown.length}`;
+  }
+  function setView(one, remember) {
+    single = one;
+    root.classList.toggle("single", one);
+    viewToggle.setAttribute("aria-pressed", String(one));
+    viewToggle.textContent = one ? "Show the list" : "One at a time";
+    filtersToggle.hidden = !one;
+    root.classList.remove("show-filters");
+    filtersToggle.setAttribute("aria-expanded", "false");
+    const store = storage();
+    if (remember && store) store.setItem("translate-app:view", one ? "single" : "list");
+    if (current) focus(current);
+  }
+  viewToggle.addEventListener("click", () => setView(!single, true));
+  filtersToggle.addEventListener("click", () => {
+    const open = root.classList.toggle("show-filters");
+    filtersToggle.setAttribute("aria-expanded", String(open));
+  });
+  document.getElementById("single-nav").addEventListener("click", e => {
+    const b = e.target.closest("button[data-go]");
+    if (!b || !current) return;
+    if (b.dataset.go === "previous") move(current, -1);
+    else if (b.dataset.go === "next") move(current, 1);
+    else goNextOpen(current);
+    if (document.activeElement === b) textarea(current).focus({preventScroll: true});  // nowhere to go: back to typing
+  });
 
   // A textarea grows with its text, so that nothing is hidden on a narrow screen.
   function fit(ta) {
@@ -589,7 +770,15 @@
       if (li.dataset.confirmed === "asked") { delete li.dataset.confirmed; box(li, "confirm").hidden = true; }
       markDirty(li);
       liveChecks(li);
+      tokenCheck(li);
+      markupView(li);
     });
+    tokens(li).forEach(t => {
+      t.addEventListener("mousedown", e => e.preventDefault());  // the caret stays in the textarea
+      t.addEventListener("click", () => insertToken(li, t));
+    });
+    tokenCheck(li);
+    markupView(li);
     li.querySelectorAll("button[data-action]").forEach(b => b.addEventListener("click", () => {
       const action = b.dataset.action;
       if (action === "save") save(li, true);
@@ -621,6 +810,10 @@
     else if (e.altKey && !e.ctrlKey && e.code === "KeyC") { e.preventDefault(); replaceText(current, current.dataset.source); }
     else if (e.altKey && !e.ctrlKey && e.code === "KeyM") { e.preventDefault(); takeSuggestion(current); }
     else if (e.altKey && !e.ctrlKey && e.code === "KeyH") { e.preventDefault(); toggleHistory(current); }
+    else if (e.altKey && !e.ctrlKey && /^Digit[1-9]$/.test(e.code)) {
+      const token = tokens(current)[parseInt(e.code.slice(5), 10) - 1];
+      if (token) { e.preventDefault(); insertToken(current, token); }
+    }
   });
 
   // ---- filters: by state, by failing check, by text in source or translation ----
@@ -650,12 +843,22 @@
     });
     const shown = segments.filter(visible).length;  // what is on screen, not what the filter meant to show
     fCount.textContent = `${shown} of ${segments.length} segments`;
+    if (single && current && !visible(current)) target();
+    if (single) showPosition();
   }
   if (!paged) {
     [fState, fCheck].forEach(f => f.addEventListener("change", applyFilters));
     fText.addEventListener("input", applyFilters);
   }
 
+  {
+    // Phones start with one segment at a time; a choice made with the toggle is kept.
+    const store = storage();
+    const chosen = store && store.getItem("translate-app:view");
+    const one = chosen ? chosen === "single" : window.matchMedia("(max-width: 600px)").matches;
+    setView(one, false);
+    if (store && store.getItem("translate-app:raw-source") === "1") showRaw(true);
+  }
   restoreDrafts();
   applyFilters();
   segments.forEach(li => fit(textarea(li)));
@@ -667,6 +870,7 @@
   if (first && new URLSearchParams(location.search).has("nothing_open")) {
     setStatus(first, "no more open segments in this release", "ok");  // beside the segment, where the eyes are
   }
+  if (window.performance && performance.mark) performance.mark("editor-ready");  // for bench/editor_size.py
   if (first && first === wanted) {
     // The browser scrolls to the #seg- fragment once the page has loaded, which can take the focus away.
     window.addEventListener("load", () => { if (document.activeElement !== textarea(first)) focus(first); });
