@@ -65,6 +65,38 @@ def _secret(name: str) -> str | None:
         raise ValueError(f"{PREFIX}{name}_FILE: cannot read {path}: {exc.strerror}") from exc
 
 
+def _smtp_settings() -> dict:
+    """Read TRANSLATE_APP_SMTP_*; SMTP_URL fills what the single settings leave unset."""
+    from urllib.parse import unquote, urlsplit
+
+    values: dict = {}
+    url = _secret("SMTP_URL")  # it may carry the password
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(f"{PREFIX}SMTP_URL must look like smtp://USER:PASSWORD@HOST:PORT (or smtps://)")
+        values = {"smtp_host": parts.hostname, "smtp_port": parts.port or 0, "smtp_ssl": parts.scheme == "smtps",
+                  "smtp_user": unquote(parts.username) if parts.username else None,
+                  "smtp_password": unquote(parts.password) if parts.password else None}
+        if parts.scheme == "smtps":
+            values["smtp_starttls"] = False
+    port = env("SMTP_PORT")
+    if port is not None and not port.isdigit():
+        raise ValueError(f"{PREFIX}SMTP_PORT must be a port number, not {port!r}")
+    values.update({k: v for k, v in {
+        "smtp_host": env("SMTP_HOST"), "smtp_port": int(port) if port else None, "smtp_user": env("SMTP_USER"),
+        "smtp_password": _secret("SMTP_PASSWORD"), "smtp_from": env("SMTP_FROM"),
+    }.items() if v is not None})
+    if env("SMTP_STARTTLS") is not None:
+        values["smtp_starttls"] = env("SMTP_STARTTLS") not in ("0", "false", "no")
+    timeout = env("SMTP_TIMEOUT")
+    if timeout is not None:
+        if not timeout.replace(".", "", 1).isdigit() or not float(timeout) > 0:
+            raise ValueError(f"{PREFIX}SMTP_TIMEOUT must be a number of seconds above 0, not {timeout!r}")
+        values["smtp_timeout"] = float(timeout)
+    return values
+
+
 @dataclass
 class Settings:
     """Every setting the service reads, resolved once."""
@@ -103,6 +135,22 @@ class Settings:
     git_username: str | None = None
     git_password: str | None = None  # a token for HTTPS remotes, from the environment or a file; never stored
     git_webhook_secret: str | None = None
+    # Mail (see mail.py): configured only when a host is set; TRANSLATE_APP_SMTP_URL
+    # (smtp://USER:PASSWORD@HOST:PORT, smtps:// for TLS from the start) fills what the others leave unset.
+    smtp_host: str | None = None
+    smtp_port: int = 0  # 0: 465 with smtp_ssl, else 587 with STARTTLS, else 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None  # from the environment or a file; never stored
+    smtp_from: str | None = None  # default: translate-app@ the host's domain
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_timeout: float = 20.0
+    # Notifications (see notifications.py): links in messages start with public_url when it is set.
+    public_url: str | None = None
+    notify_webhook_private: bool = False  # allow webhooks to loopback and private addresses (tests, intranets)
+    notify_gather_seconds: float = 60.0  # a digest waits this long for more of a burst
+    notify_digest_minutes: float = 60.0  # at most one digest per release and person this often, urgent aside
+    notify_deadline_hours: float = 24.0  # "deadline near": the deadline's day ends within this many hours
 
     @property
     def instance_dir(self) -> Path:
@@ -146,7 +194,18 @@ class Settings:
             git_username=env("GIT_USERNAME"),
             git_password=_secret("GIT_PASSWORD"),
             git_webhook_secret=_secret("GIT_WEBHOOK_SECRET"),
+            **_smtp_settings(),
+            public_url=env("PUBLIC_URL"),
+            notify_webhook_private=env("NOTIFY_WEBHOOK_PRIVATE", "0") not in ("0", "false", "no"),
+            notify_gather_seconds=_minutes("NOTIFY_GATHER_MINUTES", 1.0) * 60,
+            notify_digest_minutes=_minutes("NOTIFY_DIGEST_MINUTES", 60.0),
+            notify_deadline_hours=_minutes("NOTIFY_DEADLINE_HOURS", 24.0),
         )
+
+    @property
+    def mail_configured(self) -> bool:
+        """Say whether e-mail can be sent: an SMTP host is set."""
+        return bool(self.smtp_host)
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite in the instance folder."""
