@@ -39,15 +39,15 @@ def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return raw
 
 
-def _minutes(name: str, default: float) -> float:
-    """Read a positive number of minutes."""
+def _minutes(name: str, default: float, unit: str = "minutes") -> float:
+    """Read a positive number of minutes (or of another unit, named in the error)."""
     raw = env(name, str(default))
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
     if not value > 0:
-        raise ValueError(f"{PREFIX}{name} must be a number of minutes above 0, not {raw!r}")
+        raise ValueError(f"{PREFIX}{name} must be a number of {unit} above 0, not {raw!r}")
     return value
 
 
@@ -89,11 +89,8 @@ def _smtp_settings() -> dict:
     }.items() if v is not None})
     if env("SMTP_STARTTLS") is not None:
         values["smtp_starttls"] = env("SMTP_STARTTLS") not in ("0", "false", "no")
-    timeout = env("SMTP_TIMEOUT")
-    if timeout is not None:
-        if not timeout.replace(".", "", 1).isdigit() or not float(timeout) > 0:
-            raise ValueError(f"{PREFIX}SMTP_TIMEOUT must be a number of seconds above 0, not {timeout!r}")
-        values["smtp_timeout"] = float(timeout)
+    if env("SMTP_TIMEOUT") is not None:
+        values["smtp_timeout"] = _minutes("SMTP_TIMEOUT", 20.0, "seconds")
     return values
 
 
@@ -199,7 +196,7 @@ class Settings:
             notify_webhook_private=env("NOTIFY_WEBHOOK_PRIVATE", "0") not in ("0", "false", "no"),
             notify_gather_seconds=_minutes("NOTIFY_GATHER_MINUTES", 1.0) * 60,
             notify_digest_minutes=_minutes("NOTIFY_DIGEST_MINUTES", 60.0),
-            notify_deadline_hours=_minutes("NOTIFY_DEADLINE_HOURS", 24.0),
+            notify_deadline_hours=_minutes("NOTIFY_DEADLINE_HOURS", 24.0, "hours"),
         )
 
     @property

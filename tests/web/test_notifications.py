@@ -505,3 +505,35 @@ def test_the_outbox_migration_goes_up_and_down(database_url):
 def test_deadline_dates_end_at_midnight_utc():
     end = notifications.deadline_end(date(2026, 12, 1))
     assert end.isoformat() == "2026-12-02T00:00:00+00:00"
+
+
+def test_add_release_on_the_command_line_tells_the_people_of_its_languages(settings, sessions, web_project,
+                                                                           monkeypatch):
+    from click.testing import CliRunner
+
+    from translate_app.cli import main
+
+    choose(sessions, "tr_fr", email="fr@example.org", new_release="email")
+    choose(sessions, "tr_de", email="tr@example.org", new_release="email")
+    (web_project / "source" / "third.md").write_text("# Third\n\nA third statement.\n", encoding="utf-8")
+    monkeypatch.setenv("TRANSLATE_APP_ROOT", str(web_project))
+    monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", settings.database_url)
+    result = CliRunner().invoke(main, ["add-release", str(web_project / "source" / "third.md"), "-l", "fr"])
+    assert result.exit_code == 0, result.output
+    assert [(e.user_id, e.release) for e in events(sessions, event="release_added")] == \
+        [(user_id(sessions, "tr_fr"), "third")]
+
+
+def test_notification_settings_are_checked(monkeypatch):
+    from translate_app.config import Settings
+
+    monkeypatch.setenv("TRANSLATE_APP_NOTIFY_DEADLINE_HOURS", "soon")
+    with pytest.raises(ValueError, match="number of hours"):
+        Settings.from_env()
+    monkeypatch.setenv("TRANSLATE_APP_NOTIFY_DEADLINE_HOURS", "48")
+    monkeypatch.setenv("TRANSLATE_APP_SMTP_TIMEOUT", "0")
+    with pytest.raises(ValueError, match="number of seconds"):
+        Settings.from_env()
+    monkeypatch.setenv("TRANSLATE_APP_SMTP_TIMEOUT", "7.5")
+    s = Settings.from_env()
+    assert (s.notify_deadline_hours, s.smtp_timeout, s.notify_gather_seconds) == (48.0, 7.5, 60.0)

@@ -30,27 +30,22 @@ for _preference, _label in notifications.PREFERENCES.items():
 
 
 def worker(app: Flask | None = None) -> NotificationWorker:
-    """Return the app's delivery worker, made on first use."""
+    """Return this process's delivery worker of the app, made on first use."""
     app = app or current_app._get_current_object()
-    found = app.extensions.get("translate_app.notification_worker")
-    if found is None:
-        found = app.extensions["translate_app.notification_worker"] = NotificationWorker(
-            app.config["SETTINGS"], Database.factory(app))
-    return found
+    if "translate_app.notification_worker" not in app.extensions:
+        app.extensions["translate_app.notification_worker"] = NotificationWorker(app.config["SETTINGS"],
+                                                                                  Database.factory(app))
+    return app.extensions["translate_app.notification_worker"]
 
 
 @bp.before_app_request
 def _start() -> None:
-    """Start this process's delivery thread on its first request (not under tests, which run it themselves).
+    """Start the delivery thread on a process's first request, for the reason web/sync.py gives (fork).
 
-    On the first request rather than in the factory: a server that preloads the
-    app forks its workers after the factory ran, and threads do not survive a fork.
+    Tests run the delivery themselves; NOTIFICATIONS_THREAD=False keeps it off too.
     """
-    if current_app.testing or current_app.config.get("NOTIFICATIONS_THREAD") is False:
-        return
-    found = worker()
-    if not found.alive():
-        found.start()
+    if not (current_app.testing or current_app.config.get("NOTIFICATIONS_THREAD") is False or worker().alive()):
+        worker().start()
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
