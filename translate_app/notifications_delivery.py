@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Integer, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -113,10 +113,7 @@ def deliver_due(*, settings: Settings, sessions: sessionmaker[Session], now: dat
     now = now or utcnow()
     worker = worker or secrets.token_hex(8)
     report = DeliveryReport()
-    with sessions() as session:
-        groups = session.execute(select(NotificationEvent.user_id, NotificationEvent.release).where(
-            NotificationEvent.status == "pending", NotificationEvent.next_attempt_at <= now).distinct()).all()
-    for user_id, release in groups:
+    for user_id, release in _due_groups(settings, sessions, now, report):
         if not _claim(sessions, user_id, release, worker, now):
             continue
         sent_at = None
@@ -127,6 +124,30 @@ def deliver_due(*, settings: Settings, sessions: sessionmaker[Session], now: dat
                 session.rollback()
                 _release_claim(session, user_id, release, worker, sent_at)
     return report
+
+
+def _due_groups(settings: Settings, sessions: sessionmaker[Session], now: datetime,
+                report: DeliveryReport) -> list[tuple[int, str]]:
+    """Return the (person, release) pairs that look due, reading only: a waiting digest costs no write per tick.
+
+    _deliver_group checks again under the lease, where it counts.
+    """
+    with sessions() as session:
+        rows = session.execute(
+            select(NotificationEvent.user_id, NotificationEvent.release, func.max(NotificationEvent.urgent.cast(Integer)),
+                   func.min(NotificationEvent.created_at), NotificationDigest.last_sent_at, func.count())
+            .outerjoin(NotificationDigest, and_(NotificationDigest.user_id == NotificationEvent.user_id,
+                                                NotificationDigest.release == NotificationEvent.release))
+            .where(NotificationEvent.status == "pending", NotificationEvent.next_attempt_at <= now)
+            .group_by(NotificationEvent.user_id, NotificationEvent.release, NotificationDigest.last_sent_at)).all()
+    due = []
+    for user_id, release, urgent, oldest, last, count in rows:
+        if not urgent and (now - as_utc(oldest) < timedelta(seconds=settings.notify_gather_seconds) or
+                           last is not None and now - as_utc(last) < timedelta(minutes=settings.notify_digest_minutes)):
+            report.deferred += count
+            continue
+        due.append((user_id, release))
+    return due
 
 
 def _deliver_group(session: Session, settings: Settings, user_id: int, release: str, now: datetime,
