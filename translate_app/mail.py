@@ -114,7 +114,10 @@ def send(settings: Settings, message: EmailMessage) -> None:
                 client.login(settings.smtp_user, settings.smtp_password or "")
             refused = client.send_message(message)
         if refused:
-            raise MailError(f"the SMTP server refused {', '.join(refused)}")
+            raise MailError(f"the SMTP server refused {len(refused)} recipient(s)")  # no address in logs
+    except smtplib.SMTPRecipientsRefused as exc:  # its text holds the address: not for logs
+        codes = sorted({str(code) for code, _ in exc.recipients.values()})
+        raise MailError(f"the SMTP server refused the recipient ({', '.join(codes)})") from exc
     except smtplib.SMTPResponseException as exc:
         raise MailError(f"the SMTP server answered {exc.smtp_code}: "
                         f"{exc.smtp_error.decode('utf-8', 'replace') if isinstance(exc.smtp_error, bytes) else exc.smtp_error}"

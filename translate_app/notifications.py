@@ -352,11 +352,15 @@ _pending_lock = threading.Lock()
 def in_background(hook: Callable[..., int], *args: Any) -> None:
     """Run a hook on this process's notification thread, so that the caller (a catalog commit) never waits."""
     global _pool
-    with _pending_lock:
-        if _pool is None or _pool[0] != os.getpid():  # a forked worker starts its own thread
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="notification hooks"))
-        future = _pool[1].submit(hook, *args)
-        _pending.add(future)
+    try:
+        with _pending_lock:
+            if _pool is None or _pool[0] != os.getpid():  # a forked worker starts its own thread
+                _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="notification hooks"))
+            future = _pool[1].submit(hook, *args)
+            _pending.add(future)
+    except RuntimeError:  # the interpreter is shutting down: the save goes on, untold
+        log.warning("notification hook %s not run: shutting down", getattr(hook, "__name__", hook))
+        return
     future.add_done_callback(lambda f: _pending.discard(f))
 
 

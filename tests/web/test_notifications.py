@@ -537,3 +537,13 @@ def test_notification_settings_are_checked(monkeypatch):
     monkeypatch.setenv("TRANSLATE_APP_SMTP_TIMEOUT", "7.5")
     s = Settings.from_env()
     assert (s.notify_deadline_hours, s.smtp_timeout, s.notify_gather_seconds) == (48.0, 7.5, 60.0)
+
+
+def test_a_refused_recipient_is_reported_without_the_address(settings, smtp):
+    async def refuse_rcpt(server, session, envelope, address, options):
+        return "550 5.1.1 No such mailbox"
+
+    smtp.handle_RCPT = refuse_rcpt
+    with pytest.raises(mail.MailError) as caught:
+        mail.send_password_reset(settings=settings, to="gone@example.org", link="https://t.example/r")
+    assert "550" in str(caught.value) and "gone@example.org" not in str(caught.value)
