@@ -58,3 +58,46 @@ def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewpo
     other.goto(live_server + "/account/notifications")
     expect(other.get_by_label("E-mail address")).to_have_value("")
     assert "olena@example.org" not in other.content()
+
+
+@pytest.mark.parametrize("viewport_name", ["desktop", "phone"])
+def test_a_hebrew_digest_reads_right_to_left(browser, viewport_name):
+    """The e-mail as a mail client shows it: right to left, the Hebrew text isolated and escaped."""
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import VIEWPORTS
+    from translate_app.config import Settings
+    from translate_app.models import NotificationEvent, User, utcnow
+    from translate_app.notifications_delivery import digest_email
+
+    settings = Settings(smtp_host="127.0.0.1", smtp_from="news@example.org",
+                        public_url="https://translate.example.org")
+    person = User(name="dana", display_name="Dana Levi")
+    events = [NotificationEvent(event="changed", release="appeal", language="he", segment_id="a1b2", actor="Noa",
+                                detail="עצרו את הגירוש של <b>מקסים קוזמין</b> (Maksim Kuzmin)", urgent=False,
+                                created_at=utcnow()),
+              NotificationEvent(event="deadline_near", release="appeal", language="he", segment_id="", actor="",
+                                detail="3 of 5 segments approved; the deadline (2026-12-01) ends in about 9 hour(s)",
+                                urgent=True, created_at=utcnow())]
+    message = digest_email(settings, person, "dana@example.org", "appeal", events)
+    html = message.get_body(("html",)).get_content()
+    context = browser.new_context(viewport=VIEWPORTS[viewport_name])
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        assert page.evaluate("() => getComputedStyle(document.body).direction") == "rtl"
+        assert page.evaluate("() => document.documentElement.lang") == "he"
+        expect(page.get_by_role("heading", name="Deadline near: appeal (he)")).to_be_visible()
+        detail = page.get_by_text("עצרו את הגירוש")
+        expect(detail).to_be_visible()
+        expect(detail).to_contain_text("<b>מקסים קוזמין</b>")  # shown as typed, not as markup
+        expect(page.get_by_role("link", name="change them")).to_have_attribute(
+            "href", "https://translate.example.org/account/notifications")
+        # Right to left: the text starts at the right edge of its box.
+        box = detail.bounding_box()
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        assert box["x"] + box["width"] > width * 0.6
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        screenshot(page, f"notifications-digest-he-{viewport_name}")
+    finally:
+        context.close()
