@@ -85,6 +85,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(links.bp)
     from .web import sync as git_sync  # the coordinator's "Sync now", the push webhook (see gitsync/)
     app.register_blueprint(git_sync.bp)
+    from .web import notify  # each person's notification settings; starts this process's delivery thread
+    app.register_blueprint(notify.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
     _register_cli(app)

@@ -150,6 +150,9 @@ def add_release(source: Path, languages: str) -> None:
     project = settings.project()
     codes = parse_language_list(languages)
     name = project.add_release(source, codes)
+    from . import notifications
+
+    notifications.from_command_line(_settings(), notifications.release_added, name, codes)
     click.echo(f"release {name}: catalogs for {', '.join(codes)}")
     _register_release(settings, name)
 
@@ -176,9 +179,12 @@ def update(name: str | None) -> None:
     """Re-extract after the source changed and merge into every language."""
     from .core.states import STATES
 
+    from . import notifications
+
     project = _settings().project()
     for release in [project.require(name)] if name else project.releases():
         changes = project.update(release)
+        notifications.from_command_line(_settings(), notifications.source_corrected, project, release, changes)
         summary = "; ".join(f"{lang}: " + ", ".join(f"{c[s]} {s}" for s in STATES if c[s])
                             for lang, c in changes.items())
         click.echo(f"{release}: {summary or 'no catalogs'}")

@@ -80,15 +80,15 @@ def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return raw
 
 
-def _minutes(name: str, default: float) -> float:
-    """Read a positive number of minutes."""
+def _minutes(name: str, default: float, unit: str = "minutes") -> float:
+    """Read a positive number of minutes (or of another unit, named in the error)."""
     raw = env(name, str(default))
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
     if not value > 0:
-        raise ValueError(f"{PREFIX}{name} must be a number of minutes above 0, not {raw!r}")
+        raise ValueError(f"{PREFIX}{name} must be a number of {unit} above 0, not {raw!r}")
     return value
 
 
@@ -104,6 +104,35 @@ def _secret(name: str, variables: dict[str, str]) -> str | None:
         return Path(path).read_text(encoding="utf-8").strip() or None
     except OSError as exc:
         raise ValueError(f"{PREFIX}{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+
+
+def _smtp_settings(variables: dict[str, str]) -> dict:
+    """Read TRANSLATE_APP_SMTP_*; SMTP_URL fills what the single settings leave unset."""
+    from urllib.parse import unquote, urlsplit
+
+    values: dict = {}
+    url = _secret("SMTP_URL", variables)  # it may carry the password
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(f"{PREFIX}SMTP_URL must look like smtp://USER:PASSWORD@HOST:PORT (or smtps://)")
+        values = {"smtp_host": parts.hostname, "smtp_port": parts.port or 0, "smtp_ssl": parts.scheme == "smtps",
+                  "smtp_user": unquote(parts.username) if parts.username else None,
+                  "smtp_password": unquote(parts.password) if parts.password else None}
+        if parts.scheme == "smtps":
+            values["smtp_starttls"] = False
+    port = env("SMTP_PORT")
+    if port is not None and not port.isdigit():
+        raise ValueError(f"{PREFIX}SMTP_PORT must be a port number, not {port!r}")
+    values.update({k: v for k, v in {
+        "smtp_host": env("SMTP_HOST"), "smtp_port": int(port) if port else None, "smtp_user": env("SMTP_USER"),
+        "smtp_password": _secret("SMTP_PASSWORD", variables), "smtp_from": env("SMTP_FROM"),
+    }.items() if v is not None})
+    if env("SMTP_STARTTLS") is not None:
+        values["smtp_starttls"] = env("SMTP_STARTTLS") not in ("0", "false", "no")
+    if env("SMTP_TIMEOUT") is not None:
+        values["smtp_timeout"] = _minutes("SMTP_TIMEOUT", 20.0, "seconds")
+    return values
 
 
 @dataclass
@@ -144,6 +173,22 @@ class Settings:
     git_username: str | None = None
     git_password: str | None = None  # a token for HTTPS remotes, from the environment or a file; never stored
     git_webhook_secret: str | None = None
+    # Mail (see mail.py): configured only when a host is set; TRANSLATE_APP_SMTP_URL
+    # (smtp://USER:PASSWORD@HOST:PORT, smtps:// for TLS from the start) fills what the others leave unset.
+    smtp_host: str | None = None
+    smtp_port: int = 0  # 0: 465 with smtp_ssl, else 587 with STARTTLS, else 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None  # from the environment or a file; never stored
+    smtp_from: str | None = None  # default: translate-app@ the host's domain
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_timeout: float = 20.0
+    # Notifications (see notifications.py): links in messages start with public_url when it is set.
+    public_url: str | None = None
+    notify_webhook_private: bool = False  # allow webhooks to loopback and private addresses (tests, intranets)
+    notify_gather_seconds: float = 60.0  # a digest waits this long for more of a burst
+    notify_digest_minutes: float = 60.0  # at most one digest per release and person this often, urgent aside
+    notify_deadline_hours: float = 24.0  # "deadline near": the deadline's day ends within this many hours
 
     @property
     def instance_dir(self) -> Path:
@@ -191,7 +236,18 @@ class Settings:
             git_username=env("GIT_USERNAME"),
             git_password=_secret("GIT_PASSWORD", variables),
             git_webhook_secret=_secret("GIT_WEBHOOK_SECRET", variables),
+            **_smtp_settings(variables),
+            public_url=env("PUBLIC_URL"),
+            notify_webhook_private=env("NOTIFY_WEBHOOK_PRIVATE", "0") not in ("0", "false", "no"),
+            notify_gather_seconds=_minutes("NOTIFY_GATHER_MINUTES", 1.0) * 60,
+            notify_digest_minutes=_minutes("NOTIFY_DIGEST_MINUTES", 60.0),
+            notify_deadline_hours=_minutes("NOTIFY_DEADLINE_HOURS", 24.0, "hours"),
         )
+
+    @property
+    def mail_configured(self) -> bool:
+        """Say whether e-mail can be sent: an SMTP host is set."""
+        return bool(self.smtp_host)
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite in the instance folder."""

@@ -498,3 +498,64 @@ class Claim(Base):
     def ids(self) -> list[str]:
         """Return the claimed segment ids in document order."""
         return self.segment_ids.split()
+
+
+class NotificationSettings(Base):
+    """What one person wants to be told and how (see notifications.py): the only place their e-mail lives.
+
+    `choices` is JSON: event -> "email", "webhook" or "none". The address and
+    the webhook URL are shown to that person only, never to other volunteers,
+    and never reach catalogs, exports or commits.
+    """
+
+    __tablename__ = "notification_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True, index=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    webhook_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    choices: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NotificationEvent(Base):
+    """One thing to tell one person, waiting in the outbox until a delivery job sends it in a digest.
+
+    `status` is pending, sent, failed (gave up after the last retry) or dropped
+    (the person turned the event off meanwhile). `dedup_key`, when set, makes an
+    event recorded twice (two workers checking deadlines) one row.
+    """
+
+    __tablename__ = "notification_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    segment_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    actor: Mapped[str] = mapped_column(String(120), default="", server_default="")  # the shown name, never an address
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    dedup_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class NotificationDigest(Base):
+    """The lease and the last digest of one person and release: one delivery worker at a time sends them."""
+
+    __tablename__ = "notification_digests"
+    __table_args__ = (UniqueConstraint("user_id", "release"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    release: Mapped[str] = mapped_column(String(128))
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from . import workflow
+from . import notifications, workflow
 from .core import segments as seg
 from .core.checks import run_checks
 from .core.errors import PermissionDeniedError, StaleVersionError
@@ -77,6 +77,7 @@ def propose(session: Session, *, user: User, release: str, language: str, segmen
                          action="propose", old_text=segment.translation, new_text=text,
                          old_state=segment.state, new_state=segment.state))
     session.commit()
+    notifications.proposed(session, proposal)
     return proposal
 
 

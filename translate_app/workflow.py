@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, notifications
 from .core import segments as seg
 from . import storage
 from .core.compiler import render_html, render_markdown
@@ -322,6 +322,7 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
             log.warning("could not look up the audit rows of re-applied edits; logging them again", exc_info=True)
             rows += [_replay_row(edit, after, release, language, None) for edit, after in replayed]
     audit.record(engine, outbox, rows)
+    notifications.in_background(notifications.edits_logged, engine, rows)  # a segment changed, a review needed
 
 
 def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, language: str,
@@ -383,6 +384,7 @@ def add_comment(*, session: Session, project: Project, user: User, release: str,
     comment = Comment(user_id=user.id, release=release, language=language, segment_id=segment_id, text=text)
     session.add(comment)
     session.commit()
+    notifications.commented(session, comment)
     return comment
 
 

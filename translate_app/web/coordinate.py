@@ -15,7 +15,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import accounts, workflow
+from .. import accounts, notifications, workflow
 from ..core.errors import TranslateAppError
 from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
 from ..core.segmenter import decode_source
@@ -151,6 +151,7 @@ def new_release():
             if (form.title.data or "").strip():
                 rel.title = form.title.data.strip()[:300]
             db.session.commit()
+            notifications.release_added(db.session, name, codes, actor=current_user)
             flash(f"Release {name} added in {len(codes)} language{'s' if len(codes) != 1 else ''}: "
                   f"{language_names(codes)}.", "ok")
             return redirect(url_for("coordinate.release", release=name))
@@ -220,7 +221,8 @@ def update(release: str):
     """Re-extract a corrected source and merge it into every language."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    project().update(project().require(release))
+    changes = project().update(project().require(release))
+    notifications.source_corrected(db.session, project(), release, changes, actor=current_user)
     flash("Source re-read; changed segments now need review.", "ok")
     return redirect(url_for("coordinate.release", release=release))
 
