@@ -1,4 +1,4 @@
-"""Migration 0006_suggest: its tables come and go on SQLite and PostgreSQL."""
+"""Migration 0007 (suggestions): its tables come and go on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def test_migration_adds_votes_and_claims_and_downgrade_removes_them(database_url
     engine = create_engine(database_url)
     try:
         assert not {"proposal_votes", "claims"} & set(inspect(engine).get_table_names())
-        upgrade(database_url, "0006_suggest")
+        upgrade(database_url, "0007")
         inspector = inspect(engine)
         assert {"proposal_votes", "claims"} <= set(inspector.get_table_names())
         assert {c["name"] for c in inspector.get_columns("claims")} >= {
