@@ -5,7 +5,7 @@ links, stored hashed); users.credit/pseudonym/organisation (how a person is show
 users.link_id (the link a person came in through) and users.release_scope (the one release such a
 person may see); invitations.display_name (no longer carried in the link) and invitations.revoked_at.
 
-Revision ID: 0006_access
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 """

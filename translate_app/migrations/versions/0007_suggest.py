@@ -1,7 +1,7 @@
 """proposal_votes (votes on suggestions) and claims (a volunteer's run of segments)
 
-Revision ID: 0006_suggest
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30
 """
 from __future__ import annotations

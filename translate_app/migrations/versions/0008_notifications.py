@@ -1,7 +1,7 @@
 """notification_settings (each person's choices, e-mail and webhook), notification_outbox, notification_digests
 
-Revision ID: 0006_notifications
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30
 """
 from __future__ import annotations
