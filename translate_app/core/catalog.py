@@ -11,16 +11,16 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 
 from .. import __version__
 from .atomic import work_dir, write_atomic, write_scratch
+from .blocks import Document
 from .errors import CatalogBusyError, CatalogError, MalformedCatalogError, StorageError
 from .languages import get_language
-from .blocks import Document
 
 WRAP_WIDTH = 79
 FUZZY_CUTOFF = 60.0
@@ -44,7 +44,7 @@ def entry_version(entry: polib.POEntry) -> str:
 
 def header_date() -> str:
     """Return the current time in the format gettext puts in headers."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def _header(release: str, language: str | None) -> dict[str, str]:
@@ -301,7 +301,7 @@ def serialise(po: polib.POFile, keys: list[tuple] | None = None) -> str:
     width = po.wrapwidth
     if keys is None:
         keys = [_entry_key(e) for e in po]
-    pairs = list(zip(po, keys))
+    pairs = list(zip(po, keys, strict=False))
     parts = [po.metadata_as_entry().__unicode__(width)]
     parts += [_entry_text(e, width, k) for e, k in pairs if not e.obsolete]
     parts += [_entry_text(e, width, k) for e, k in pairs if e.obsolete]
@@ -572,7 +572,7 @@ def _record_changes(path: Path, old: tuple | None, new: tuple | None, old_keys: 
     if old is None or new is None or len(old_keys) != len(new_keys):
         return
     changes, texts = {}, {}
-    for i, (k, n) in enumerate(zip(old_keys, new_keys)):
+    for i, (k, n) in enumerate(zip(old_keys, new_keys, strict=True)):
         if k[:3] != n[:3]:
             return  # entries were added, removed or moved: others must parse
         if k != n:
@@ -629,7 +629,7 @@ def _replay(path: Path, have: tuple, copy: polib.POFile, want: tuple) -> polib.P
     for record in chain:  # every link was found and fits: now change the copy
         for i, values in record["changes"].items():
             entry = copy[int(i)]
-            for name, value in zip(_CHANGE_FIELDS, values[2:]):
+            for name, value in zip(_CHANGE_FIELDS, values[2:], strict=False):
                 if name == "msgstr_plural":
                     value = {int(k): v for k, v in value.items()}
                 elif name == "occurrences":

@@ -26,6 +26,7 @@ is right for every one of them.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
@@ -379,10 +380,9 @@ class _Waker:
             return
         message = str(qdir).encode()
         for pid in pids:
-            try:
+            # Gone, not listening, or its queue is full: it finds the result at its turn.
+            with contextlib.suppress(OSError):
                 sender.sendto(message, self.address(pid))
-            except OSError:  # gone, not listening, or its queue is full: it finds the result at its turn
-                pass
 
 
 _WAKER = _Waker()

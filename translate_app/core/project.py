@@ -13,14 +13,19 @@ import polib
 
 from . import catalog as cat
 from .atomic import write_atomic
+from .blocks import Document
 from .checks import Check, run_checks
+from .defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 from .errors import (
-    CatalogError, LanguageError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError,
+    CatalogError,
+    LanguageError,
+    ReleaseNameError,
+    SourceError,
+    TranslateAppError,
+    UnknownReleaseError,
 )
 from .glossary import glossary_checks, glossary_path, load_glossary
 from .languages import get_language
-from .blocks import Document
-from .defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 from .segments import unoverridden_blocking
 from .states import STATES, State, entry_state, stale_approval
 
@@ -243,7 +248,8 @@ class Project:
                 try:
                     pot = cat.load(pot_path)
                     if {(e.msgctxt, e.msgid) for e in pot if not e.obsolete} != source_ids:
-                        report.problems.append(f"{self.relative(pot_path)}: out of date with its source; run update {name}")
+                        report.problems.append(
+                            f"{self.relative(pot_path)}: out of date with its source; run update {name}")
                 except CatalogError as exc:
                     report.problems.append(str(exc))
             for code in self.languages(name):

@@ -28,8 +28,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
-from mdit_py_plugins.admon import index as admon
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.admon import index as admon
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -817,7 +817,7 @@ def _format(block: Block, translation: str) -> str:
         text = escape_html_text(translation, block.tags)
         marked = escape_line_start(text)
         if marked != text:  # in HTML a backslash shows: the marker's first character becomes a reference
-            k = next(i for i, (a, b) in enumerate(zip(text, marked)) if a != b)
+            k = next(i for i, (a, b) in enumerate(zip(text, marked, strict=False)) if a != b)
             text = text[:k] + f"&#{ord(text[k])};" + text[k + 1:]
         return text
     lines = [line.strip() for line in translation.strip().replace("\r\n", "\n").split("\n")]

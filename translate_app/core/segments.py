@@ -14,12 +14,28 @@ import polib
 from .catalog import entry_id, entry_version, find_entry
 from .checks import Check, CheckResult, blocking_check_ids, run_checks
 from .errors import (
-    CatalogBusyError, CatalogError, MalformedCatalogError, NotApprovedError, PermissionDeniedError,
-    StaleVersionError, StorageError, StorageFullError, TranslateAppError,
+    CatalogBusyError,
+    CatalogError,
+    MalformedCatalogError,
+    NotApprovedError,
+    PermissionDeniedError,
+    StaleVersionError,
+    StorageError,
+    StorageFullError,
+    TranslateAppError,
 )
 from .states import (
-    OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN, STATES, State, entry_override, entry_state, one_line, review_fields,
-    set_approved, set_translated, set_untranslated,
+    OVERRIDE_REASON_MAX,
+    OVERRIDE_REASON_MIN,
+    STATES,
+    State,
+    entry_override,
+    entry_state,
+    one_line,
+    review_fields,
+    set_approved,
+    set_translated,
+    set_untranslated,
 )
 
 MAX_TRANSLATION_CHARS = 20_000

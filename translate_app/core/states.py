@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import textwrap
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 import polib
@@ -59,7 +58,7 @@ STATES = [s.value for s in State]
 
 def now_iso() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def translation_text(entry: polib.POEntry) -> str:
