@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
@@ -13,8 +12,8 @@ from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
-from .ratelimit import CHECKS as CHECKS_LIMIT
 from .openapi import MAX_ID, openapi_document
+from .ratelimit import CHECKS as CHECKS_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -294,7 +293,8 @@ def pretranslate(release: str):
     codes = [get_language(c).code for c in languages]
     from ..mt.jobs import start_pretranslation
 
-    job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(current_app._get_current_object()),
+    job_id = start_pretranslation(settings=settings(),
+                                  session_factory=Database.factory(current_app._get_current_object()),
                                   release=release, languages=codes,
                                   provider=provider, user_id=current_user.id)
     return jsonify({"job": job_id}), 202

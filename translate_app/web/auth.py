@@ -28,7 +28,8 @@ class PasswordForm(FlaskForm):
     """A new password, twice."""
 
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+    confirm = PasswordField("Repeat the password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords differ")])
 
 
 class ActionForm(FlaskForm):
@@ -46,7 +47,8 @@ class TokenForm(FlaskForm):
 class InvitationForm(PasswordForm):
     """How the invited person is shown to others, and their password."""
 
-    display_name = StringField("Your name as others see it", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    display_name = StringField("Your name as others see it",
+                               validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -110,7 +112,10 @@ def start_session(user: User) -> None:
 
 
 def check_session():
-    """Refuse a session cookie whose person logged out, changed password or was deactivated since (before each request)."""
+    """Refuse a session cookie whose person logged out, changed password or was deactivated since.
+
+    Runs before each request.
+    """
     if "_user_id" not in session:
         return None
     user = current_user._get_current_object()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -36,7 +36,8 @@ class ActionForm(FlaskForm):
 class NewReleaseForm(FlaskForm):
     """Upload a Markdown file or pick one from source/, choose languages and a deadline."""
 
-    upload = FileField("Markdown file", validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")])
+    upload = FileField("Markdown file",
+                       validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")])
     kept = HiddenField()  # token of an upload kept from an earlier attempt (see uploads.py)
     existing = SelectField("…or a file already in source/", choices=[], validate_choice=False)
     title = StringField("Title", validators=[Length(max=300)])
@@ -81,7 +82,7 @@ def utc_time(value: datetime | None) -> Markup:
     """Show a stored time with its time zone: '2026-11-30 05:03 UTC' in a <time> element."""
     if value is None:
         return Markup("")
-    value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     return Markup('<time datetime="{}">{} UTC</time>').format(
         value.isoformat(timespec="seconds").replace("+00:00", "Z"), value.strftime("%Y-%m-%d %H:%M"))
 
@@ -314,7 +315,7 @@ def users():
              for u in people}
     return render_template("coordinate/users.html", form=form, people=people, forms=forms, link=link,
                            name_rule=accounts.NAME_RULE,
-                           expires=datetime.now(timezone.utc) + timedelta(days=INVITATION_DAYS) if link else None)
+                           expires=datetime.now(UTC) + timedelta(days=INVITATION_DAYS) if link else None)
 
 
 @bp.post("/users/<int:user_id>")

@@ -10,7 +10,6 @@ import click
 from ..config import Settings
 from ..core.languages import parse_language_list
 
-
 #: gunicorn settings measured best on a 2-core machine (bench/review_load.py):
 #: threads let one process's waiting saves share one turn at a catalog's lock
 #: (group commit), and keep-alive connections save a TCP handshake per request.
