@@ -16,7 +16,8 @@ from .errors import JobError
 
 @click.command()
 @click.argument("name")
-@click.option("--lang", "-l", "languages", help="Comma-separated language codes; default: every catalog of the release.")
+@click.option("--lang", "-l", "languages",
+              help="Comma-separated language codes; default: every catalog of the release.")
 @click.option("--provider", "-p", help="Provider id; default: the release's provider, else TRANSLATE_APP_MT_PROVIDER.")
 @click.option("--resume", "resume_id", type=int, help="Run an unfinished job again, skipping what it did.")
 def pretranslate(name: str, languages: str | None, provider: str | None, resume_id: int | None) -> None:
@@ -54,7 +55,7 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
     except KeyboardInterrupt:
         cancel_job(job_id)
         click.echo(f"\nstopping job {job_id}; resume it with --resume {job_id}", err=True)
-        raise SystemExit(130)
+        raise SystemExit(130) from None
     summary = (f"job {job_id} {state['status']}: {state['done']} of {state['total']} segments filled, "
                f"{state['no_match']} without a match, {state['failed']} failed, "
                f"{state['requests']} provider requests")

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -292,7 +292,7 @@ def _as_dict(job: Job) -> dict[str, Any]:
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _eta_seconds(job: Job) -> float | None:
@@ -300,7 +300,7 @@ def _eta_seconds(job: Job) -> float | None:
     handled = job.done + job.no_match + job.failed
     if not job.started_at or not handled or job.status != "running":
         return None
-    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=timezone.utc)
+    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=UTC)
     elapsed = (utcnow() - started).total_seconds()
     return elapsed / handled * max(job.total - handled, 0)
 

@@ -7,12 +7,11 @@ import time
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+import requests
 from babel.core import get_global
 from deep_translator import DeeplTranslator, GoogleTranslator, LibreTranslator, MicrosoftTranslator, MyMemoryTranslator
 from deep_translator.base import BaseTranslator
 from deep_translator.constants import DEEPL_LANGUAGE_TO_CODE, GOOGLE_LANGUAGES_TO_CODES, MY_MEMORY_LANGUAGES_TO_CODES
-
-import requests
 
 from ..core.languages import get_language
 from . import transport
