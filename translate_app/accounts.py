@@ -10,7 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -441,8 +441,8 @@ def open_invitation(session: Session, token: str) -> Invitation:
         raise AccountError("this invitation link is not valid or was already used")
     if inv.used_at is not None:
         raise InvitationUsedError("this invitation link was already used; log in with its name instead")
-    expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=timezone.utc)
-    if expires < datetime.now(timezone.utc):
+    expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=UTC)
+    if expires < datetime.now(UTC):
         raise AccountError("this invitation link has expired; ask your coordinator for a new one")
     return inv
 

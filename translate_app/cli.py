@@ -411,9 +411,9 @@ def index() -> None:
 @index.command("rebuild")
 def index_rebuild() -> None:
     """Rebuild the translation-memory table from the catalogs alone (approved translations of every release)."""
+    from .core.states import STATES
     from .db import open_database
     from .gitsync.index import rebuild
-    from .core.states import STATES
 
     settings = _settings()
     with open_database(settings)() as session:

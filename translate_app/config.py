@@ -110,7 +110,7 @@ class Settings:
         return Path(env("INSTANCE_DIR", str(self.root / "instance")))
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Read the settings from TRANSLATE_APP_* variables."""
         keys = env("FRONT_MATTER_KEYS")
         return cls(

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
-    delete,
-    event,
-    inspect,
-    false,
     Boolean,
     Date,
     DateTime,
@@ -18,6 +14,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    delete,
+    event,
+    false,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -26,12 +26,12 @@ ROLES = ("translator", "reviewer", "coordinator")
 
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """Return a stored time as an aware UTC time (SQLite gives it back without its zone)."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -293,7 +293,7 @@ class Job(Base):
         """Estimate the seconds left from the rate so far."""
         if not self.started_at or not self.done or self.status != "running":
             return None
-        started = self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=timezone.utc)
+        started = self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=UTC)
         elapsed = (utcnow() - started).total_seconds()
         remaining = max(self.total - self.done - self.failed, 0)
         return elapsed / self.done * remaining

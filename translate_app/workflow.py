@@ -11,17 +11,17 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .core import segments as seg
 from .core import groupcommit
+from .core import segments as seg
 from .core.catalog import peek_cached
 from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
-from .core.states import STATES
 from .core.project import Project
+from .core.states import STATES
 from .models import AuditLog, Comment, Proposal, Publication, Release, User, utcnow
 
 log = logging.getLogger(__name__)

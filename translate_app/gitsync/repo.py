@@ -227,9 +227,9 @@ class Repo:
                 if any(c in path for c in '"\n\\') or path.startswith(" "):
                     raise GitError(f"{path!r}: a file name fast-import cannot take as it is")
                 if content is None:
-                    stream += f"D {path}\n".encode("utf-8")
+                    stream += f"D {path}\n".encode()
                 else:
-                    stream += f"M 100644 inline {path}\ndata {len(content)}\n".encode("utf-8") + content + b"\n"
+                    stream += f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content + b"\n"
             stream += b"\n"
         stream += b"done\n"
         self.run("fast-import", "--quiet", "--done", input=bytes(stream))
