@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import polib
 
@@ -74,7 +75,7 @@ class SegmentView:
     translation: str
     state: str
     version: str
-    checks: list[dict[str, str]]
+    checks: list[dict[str, str | bool]]
     comment: str = ""
     occurrences: list[str] = field(default_factory=list)
     previous_source: str | None = None
@@ -212,7 +213,7 @@ def require_unicode(text: str, what: str = "translation") -> str:
     return text
 
 
-def clean_translation(text: str) -> str:
+def clean_translation(text: object) -> str:
     """Normalise a submitted translation: valid Unicode, newlines, stray control characters, size."""
     if not isinstance(text, str):
         raise InvalidTranslationError("translation must be text")
@@ -295,7 +296,9 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, 
     if blocking and override is None:
         raise BlockingChecksError("the translation does not match the source: " + _describe(blocking)
                                   + "; correct it, or approve with an override and say why", blocking)
-    set_approved(entry, by=by, override=(tuple(c["id"] for c in blocking), override) if blocking else None)
+    # (blocking checks without an override were refused above)
+    overridden = (tuple(str(c["id"]) for c in blocking), override) if blocking and override is not None else None
+    set_approved(entry, by=by, override=overridden)
     if not checks:
         before = replace(before, checks=[])
     return before, view(entry, language, extra, checks=checks)
@@ -356,7 +359,7 @@ def apply_edit(po: polib.POFile, edit: dict, *, language: str = "", extra: Itera
         else:
             raise CatalogError(f"unknown kind of edit {edit['kind']!r}")
     except TranslateAppError as exc:
-        outcome = {"error": type(exc).__name__, "message": str(exc)}
+        outcome: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
         current = getattr(exc, "current", None)
         if isinstance(current, SegmentView):
             outcome["current"] = current.as_api()

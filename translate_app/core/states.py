@@ -120,6 +120,7 @@ def _set_fields(entry: polib.POEntry, keyword: str | None, values: dict[str, str
                 drop: tuple[str, ...] = _KEYWORDS, lines: tuple[str, ...] = ()) -> None:
     kept = [line for kw, line in _owned_lines(entry.tcomment or "") if kw not in drop]
     if keyword:
+        assert values is not None, "a keyword line needs its values"
         kept.append(f"{keyword}: " + " ".join(f"{k}={v}" for k, v in values.items() if v not in (None, "")))
     kept.extend(lines)
     entry.tcomment = "\n".join(kept)
