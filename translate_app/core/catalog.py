@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -241,7 +242,7 @@ def load(path: Path | str) -> polib.POFile:
         where, detail = (f"{path}:{m.group(1)}", "syntax error") if m else (str(path), message)
         raise MalformedCatalogError(f"{where}: malformed catalog: {detail}") from exc
     # Duplicates are found here in one pass; polib's own check is quadratic and names no line.
-    seen: dict[tuple[str | None, str], int] = {}
+    seen: dict[tuple[str | None, str], int | None] = {}
     for entry in po:
         if entry.obsolete:
             continue
@@ -610,7 +611,7 @@ def _sweep_changes(folder: Path, cutoff_ns: int) -> None:
 def _replay(path: Path, have: tuple, copy: polib.POFile, want: tuple) -> polib.POFile | None:
     """Bring a parsed copy from version `have` to `want` with recorded changes, or return None."""
     folder = _changes_dir(path)
-    chain = []
+    chain: list[dict[str, Any]] = []
     while have != want:
         if len(chain) >= _CHANGES_MAX_CHAIN:
             return None
@@ -656,5 +657,5 @@ def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
     if entry is not None and not entry.obsolete and entry_id(entry) == segment_id:
         return entry
     index = {entry_id(e): e for e in po if not e.obsolete}
-    po._segment_index = index
+    po._segment_index = index  # type: ignore[attr-defined]  # a cache on the object
     return index.get(segment_id)

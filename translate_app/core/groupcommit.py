@@ -308,6 +308,7 @@ def _turn(local: _Local) -> None:
         with _URGENT:
             with local.cond:
                 names = local.pending()
+                assert local.work is not None  # set by the submit that started this holder
                 apply, after = local.work  # the latest: the lock may have been awaited for an older edit
             local.collect()  # answers another process left while we waited
             with local.cond:
@@ -395,7 +396,7 @@ def _forget_threads() -> None:
     _BY_QUEUE.clear()
     _LOCAL_GUARD = threading.Lock()
     _URGENT = _Urgent()
-    _WAKER.__init__()
+    _WAKER.__init__()  # type: ignore[misc]  # a fresh socket, same object
 
 
 os.register_at_fork(after_in_child=_forget_threads)
