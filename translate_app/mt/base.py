@@ -287,7 +287,8 @@ class Provider:
             if self.stop.is_set():
                 raise JobCancelled("the job was stopped")
             self.limiter.wait(self.stop)
-            with transport.call_context(tuple(self.timeout)) as record:
+            with transport.call_context((self.timeout[0], self.timeout[1])) as record:  # a tuple, as requests wants
+                error: ProviderError | None
                 try:
                     result = call()
                 except Exception as exc:  # classified below into ProviderError
@@ -339,7 +340,7 @@ class Provider:
             return RequestRejectedError(f"{self.name}: text refused: {_short(exc)}")
         response = record.last_response
         status = response.status_code if response is not None else None
-        if status is not None and not 200 <= status < 300:
+        if response is not None and status is not None and not 200 <= status < 300:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             detail = f"{self.name}: HTTP {status}: {_body(response)}"
             if status == 429:

@@ -105,6 +105,7 @@ def _enqueue(job_id: int, settings: Settings, session_factory: sessionmaker[Sess
     from redis.exceptions import RedisError
     from rq import Queue
 
+    assert settings.redis_url, "queued only when Redis is configured"
     shared = {name: _plain(getattr(settings, name)) for name in _SHARED_SETTINGS}
     shared["database_url"] = settings.resolved_database_url()
     try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from requests import Response
 
 _local = threading.local()
 _install_lock = threading.Lock()
@@ -31,7 +32,7 @@ class CallRecord:
 
     timeout: tuple[float, float]
     requests: int = 0
-    last_response: requests.Response | None = None
+    last_response: Response | None = None
     last_exception: BaseException | None = None
 
 
@@ -83,7 +84,7 @@ def install() -> None:
 
         stand_in = _RequestsStandIn()
         for module in (deepl, google, libre, microsoft, mymemory):
-            module.requests = stand_in  # type: ignore[attr-defined]
+            module.requests = stand_in
         _installed = True
 
 
