@@ -293,8 +293,8 @@ def pretranslate(release: str):
     codes = [get_language(c).code for c in languages]
     from ..mt.jobs import start_pretranslation
 
-    job_id = start_pretranslation(settings=settings(),
-                                  session_factory=Database.factory(current_app._get_current_object()),
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target
+    job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(app),
                                   release=release, languages=codes,
                                   provider=provider, user_id=current_user.id)
     return jsonify({"job": job_id}), 202

@@ -97,7 +97,7 @@ def logout():
     devices) end too: the person's session generation goes up.
     """
     if current_user.is_authenticated and isinstance(current_user._get_current_object(), User):
-        user = db.session.get(User, current_user.id)
+        user = db.session.get_one(User, current_user.id)
         accounts.end_sessions(user)
         db.session.commit()
     logout_user()
@@ -161,7 +161,7 @@ def change_password():
     """Let a person replace their password (required after a printed one-time password)."""
     form = PasswordForm()
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)  # the row: a token's user is read-only
+        user = db.session.get_one(User, current_user.id)  # the row: a token's user is read-only
         accounts.set_password(user, form.password.data)
         user.must_change_password = False
         db.session.commit()
@@ -175,7 +175,7 @@ def change_password():
 @login_required
 def tokens():
     """List a person's API tokens (a coordinator: everyone's) and create new ones."""
-    me = db.session.get(User, current_user.id)
+    me = db.session.get_one(User, current_user.id)
     form = TokenForm()
     created = None
     if form.validate_on_submit():

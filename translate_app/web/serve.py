@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from typing import Any
 
 import click
 
@@ -16,7 +17,8 @@ from ..core.languages import parse_language_list
 #: preload_app: the master creates the app once (migrations run once, never in
 #: several workers at a time) and warms it up (see web/warmup.py) before forking,
 #: so a worker is ready for its first request.
-GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120, "preload_app": True}
+GUNICORN_SETTINGS: dict[str, Any] = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120,
+                                     "preload_app": True}
 
 
 def prepare(settings: Settings) -> str | None:
