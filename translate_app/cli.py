@@ -299,7 +299,7 @@ def token_create(name: str, expires_in: int | None, label: str) -> None:
         if found is None:
             raise accounts.AccountError(f"no user named {name!r}")
         value = accounts.create_token(session, found, expires_in_days=expires_in, label=label)
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == accounts._hash_token(value)))
+        row = session.scalars(select(ApiToken).where(ApiToken.token_hash == accounts._hash_token(value))).one()
         session.commit()
         expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else "never"
     click.echo(value)

@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 
 PREFIX = "TRANSLATE_APP_"
 DEFAULT_LANGUAGES = "de,fr,it,el,tr,ru,uk,lt,nl,ko,he,es"
+
+
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None) -> str | None: ...
 
 
 def env(name: str, default: str | None = None) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -45,6 +47,16 @@ class Permissions:
     stands for; both give `role`, `active` and `languages` (no annotations here:
     the declarative mapping would read them as columns).
     """
+
+    if TYPE_CHECKING:  # what the two give, for the type checker only
+
+        @property
+        def role(self) -> str: ...
+        @property
+        def active(self) -> bool: ...
+        @property
+        def languages(self) -> Sequence[str]: ...
+        def get_id(self) -> str: ...
 
     @property
     def is_coordinator(self) -> bool:

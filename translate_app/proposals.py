@@ -115,7 +115,7 @@ def accept(session: Session, *, project: Project, user: User, release: str, lang
     after = workflow.submit_edit(session, project, release, language, {
         "kind": "accept", "segment": segment_id, "text": text, "version": version, "by": user.name,
         "author": author, "user_id": user.id})
-    proposal = session.get(Proposal, proposal_id)  # its text is in the catalog now: accepted, whatever came between
+    proposal = session.get_one(Proposal, proposal_id)  # its text is in the catalog now: accepted, whatever came between
     proposal.status, proposal.decided_by_id, proposal.decided_at = "accepted", user.id, utcnow()
     session.commit()
     return proposal, after

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -145,6 +146,7 @@ def save_or_propose(*, session: Session, project: Project, user: User, release: 
         from .proposals import propose
 
         current = exc.current
+        assert isinstance(current, seg.SegmentView), "a refused change of approved text says what is approved"
         return current, propose(session, user=user, release=release, language=language, segment=current,
                                 text=seg.clean_translation(text))
 
@@ -188,8 +190,9 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     _early_conflict(path, edit, language, extra)
+    engine = cast(Engine, session.get_bind())  # sessions are bound to an engine (db.py)
     outcome = groupcommit.submit(path, edit, partial(seg.apply_edit, language=language, extra=extra),
-                                 after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                                 after=partial(_audit_batch, engine, session.info.get("audit_outbox"),
                                                release, language))
     return seg.edit_outcome(outcome, language, extra)[1]
 
