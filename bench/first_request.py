@@ -94,8 +94,7 @@ def run(project: Path, preload: bool) -> dict[str, list[float]]:
 
 def main() -> None:
     from translate_app import accounts
-    from translate_app.config import Settings
-    from translate_app.config import DEFAULT_LANGUAGES
+    from translate_app.config import DEFAULT_LANGUAGES, Settings
     from translate_app.core.project import Project
     from translate_app.db import open_database
 
