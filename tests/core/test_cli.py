@@ -12,10 +12,10 @@ import polib
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import SAMPLE, corpus_markdown
 from translate_app.cli import main
 from translate_app.core import catalog as cat
 from translate_app.core.states import set_approved, set_translated
-from tests.conftest import SAMPLE, corpus_markdown
 
 RELEASE = SAMPLE.stem
 
@@ -60,8 +60,11 @@ def test_extract_and_identity_render_give_back_the_source(path: Path, tmp_path: 
     assert page.read_text().startswith("<!DOCTYPE html>\n<html lang=\"de\" dir=\"ltr\">")
 
 
-@pytest.mark.parametrize("data", [b"\xef\xbb\xbf# Title\r\n\r\nSome text\r\nmore.\r\n", b"Old\rMac line ends.\r\rNext\r"],
-                         ids=["bom-crlf", "cr"])
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf# Title\r\n\r\nSome text\r\nmore.\r\n", b"Old\rMac line ends.\r\rNext\r"],
+    ids=["bom-crlf", "cr"],
+)
 def test_identity_render_keeps_byte_order_mark_and_line_ends(data: bytes, tmp_path: Path) -> None:
     source, pot, po, out = (tmp_path / n for n in ("doc.md", "doc.pot", "doc.po", "out.md"))
     source.write_bytes(data)
@@ -152,32 +155,71 @@ def write(path: Path, data: bytes) -> Path:
 
 BAD_INPUT = [
     # (id, how to spoil the sample project -> command arguments, words the error must hold)
-    ("malformed catalog, render",
-     lambda d: ["render", f"source/{RELEASE}.md",
-                write(d / "bad.po", b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n'), "-o", "out.md"],
-     ["bad.po:5:", "malformed"]),
-    ("malformed catalog, update",
-     lambda d: (write(d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po",
-                      (d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po").read_bytes() + b"\nmsgid oops\n"),
-                (d / "source" / f"{RELEASE}.md").write_text("# Changed\n")) and ["update", RELEASE],
-     [f"he/LC_MESSAGES/{RELEASE}.po:", "malformed"]),
-    ("non-UTF-8 source", lambda d: ["extract", write(d / "latin1.md", "# Caf\xe9\n".encode("latin-1")), "-o", "x.pot"],
-     ["latin1.md:1:", "not valid UTF-8"]),
-    ("binary source", lambda d: ["add-release", write(d / "logo.md", b"\x89PNG\r\n\x1a\n\x00\x00"), "-l", "de"],
-     ["logo.md", "binary"]),
+    (
+        "malformed catalog, render",
+        lambda d: [
+            "render",
+            f"source/{RELEASE}.md",
+            write(d / "bad.po", b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n'),
+            "-o",
+            "out.md",
+        ],
+        ["bad.po:5:", "malformed"],
+    ),
+    (
+        "malformed catalog, update",
+        lambda d: (
+            (
+                write(
+                    d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po",
+                    (d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po").read_bytes() + b"\nmsgid oops\n",
+                ),
+                (d / "source" / f"{RELEASE}.md").write_text("# Changed\n"),
+            )
+            and ["update", RELEASE]
+        ),
+        [f"he/LC_MESSAGES/{RELEASE}.po:", "malformed"],
+    ),
+    (
+        "non-UTF-8 source",
+        lambda d: ["extract", write(d / "latin1.md", "# Caf\xe9\n".encode("latin-1")), "-o", "x.pot"],
+        ["latin1.md:1:", "not valid UTF-8"],
+    ),
+    (
+        "binary source",
+        lambda d: ["add-release", write(d / "logo.md", b"\x89PNG\r\n\x1a\n\x00\x00"), "-l", "de"],
+        ["logo.md", "binary"],
+    ),
     ("empty source", lambda d: ["add-release", write(d / "empty.md", b"\n \n"), "-l", "de"], ["empty.md", "empty"]),
-    ("oversized source", lambda d: ["extract", f"source/{RELEASE}.md", "-o", "x.pot"], ["over the limit of 1000 bytes"]),
+    (
+        "oversized source",
+        lambda d: ["extract", f"source/{RELEASE}.md", "-o", "x.pot"],
+        ["over the limit of 1000 bytes"],
+    ),
     ("name with ..", lambda d: ["update", "../kuzmin"], ["invalid release name", "'../kuzmin'"]),
     ("name with a slash", lambda d: ["status", "source/kuzmin"], ["invalid release name"]),
-    ("file name with ..", lambda d: ["add-release", write(d / "a..b.md", b"# Title\n"), "-l", "de"],
-     ["invalid release name", "'a..b'"]),
+    (
+        "file name with ..",
+        lambda d: ["add-release", write(d / "a..b.md", b"# Title\n"), "-l", "de"],
+        ["invalid release name", "'a..b'"],
+    ),
     ("unknown release", lambda d: ["update", "no-such-release"], ["no release 'no-such-release'"]),
     ("unknown release, status", lambda d: ["status", "no-such-release"], ["no release 'no-such-release'"]),
-    ("unknown language", lambda d: ["add-release", f"source/{RELEASE}.md", "-l", "de,xx"],
-     ["unknown language code 'xx'"]),
-    ("not markdown", lambda d: ["add-release", write(d / "notes.txt", b"# Title\n"), "-l", "de"], ["must be a .md file"]),
-    ("missing catalog", lambda d: ["render", f"source/{RELEASE}.md", "missing.po", "-o", "out.md"],
-     ["missing.po", "cannot read"]),
+    (
+        "unknown language",
+        lambda d: ["add-release", f"source/{RELEASE}.md", "-l", "de,xx"],
+        ["unknown language code 'xx'"],
+    ),
+    (
+        "not markdown",
+        lambda d: ["add-release", write(d / "notes.txt", b"# Title\n"), "-l", "de"],
+        ["must be a .md file"],
+    ),
+    (
+        "missing catalog",
+        lambda d: ["render", f"source/{RELEASE}.md", "missing.po", "-o", "out.md"],
+        ["missing.po", "cannot read"],
+    ),
 ]
 
 

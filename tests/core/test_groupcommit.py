@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from translate_app.core import atomic, catalog as cat, groupcommit as gc, segments as seg
+from translate_app.core import atomic
+from translate_app.core import catalog as cat
+from translate_app.core import groupcommit as gc
+from translate_app.core import segments as seg
 from translate_app.core.errors import CatalogError, PermissionDeniedError, StaleVersionError
 from translate_app.core.project import Project
 from translate_app.core.states import State, entry_state
@@ -319,7 +322,7 @@ def test_one_edit_whose_apply_raises_fails_alone(path: Path, caplog: pytest.LogC
         outcomes[sid] = gc.submit(path, save(sid, version, text), apply, after=batches.append)
 
     with cat.catalog_lock(path):
-        threads = run_threads([partial(one, sid, v, t) for (sid, v, _), t in zip(segments, texts)])
+        threads = run_threads([partial(one, sid, v, t) for (sid, v, _), t in zip(segments, texts, strict=False)])
         wait_for(lambda: edit_files(path) == 3, "three queued edits")
     join_all(threads)
 
@@ -627,7 +630,8 @@ def test_two_processes_racing_on_one_segment_one_wins_one_conflicts(path: Path, 
     assert queue_files(path) == []
 
 
-# -- two defects found by these tests and fixed: a withdrawal after the holder took the edit, a thread lock without timeout
+# -- two defects found by these tests and fixed: a withdrawal after the holder took the edit, a thread lock
+#    without timeout
 
 
 def test_a_waiter_giving_up_after_the_holder_read_its_edit_is_not_told_nothing_changed(path: Path) -> None:

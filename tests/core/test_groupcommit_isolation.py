@@ -7,8 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_groupcommit import APPLY, edit_files, join_all, live, make_catalog, queue_files, run_threads, save, wait_for
-from translate_app.core import catalog as cat, groupcommit as gc, segments as seg
+from tests.core.test_groupcommit import (
+    APPLY,
+    edit_files,
+    join_all,
+    live,
+    make_catalog,
+    queue_files,
+    run_threads,
+    save,
+    wait_for,
+)
+from translate_app.core import catalog as cat
+from translate_app.core import groupcommit as gc
+from translate_app.core import segments as seg
 from translate_app.core.errors import CatalogError
 
 
@@ -34,7 +46,7 @@ def batch_of(path: Path, texts: list[str], apply) -> tuple[dict[str, dict], list
         outcomes[sid] = gc.submit(path, save(sid, version, text), apply, after=batches.append)
 
     with cat.catalog_lock(path):
-        threads = run_threads([partial(one, sid, v, t) for (sid, v, _), t in zip(segments, texts)])
+        threads = run_threads([partial(one, sid, v, t) for (sid, v, _), t in zip(segments, texts, strict=False)])
         wait_for(lambda: edit_files(path) == len(texts), "queued edits")
     join_all(threads)
     return outcomes, batches, segments
@@ -46,7 +58,7 @@ def test_an_unwritable_edit_fails_alone_and_the_others_are_written(path: Path) -
     ids = [sid for sid, _, _ in segments]
     assert outcomes[ids[1]]["error"] == "CatalogError"
     assert "cannot store" in outcomes[ids[1]]["message"]
-    for sid, text in zip(ids, texts):
+    for sid, text in zip(ids, texts, strict=False):
         if sid != ids[1]:
             assert outcomes[sid] == {"text": text}
     po = cat.load(path)

@@ -22,7 +22,12 @@ from translate_app.core.catalog import entry_id, entry_version
 from translate_app.core.errors import NotApprovedError
 from translate_app.core.project import Project
 from translate_app.core.states import (
-    OVERRIDE_REASON_MAX, State, entry_override, entry_state, set_approved, set_translated,
+    OVERRIDE_REASON_MAX,
+    State,
+    entry_override,
+    entry_state,
+    set_approved,
+    set_translated,
 )
 
 SOURCE = "48 conscientious objectors were detained in 2026."

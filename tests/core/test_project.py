@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from tests.conftest import SAMPLE
 from translate_app.core import catalog as cat
 from translate_app.core.compiler import render_html, render_markdown
 from translate_app.core.errors import (
@@ -20,7 +21,6 @@ from translate_app.core.errors import (
 )
 from translate_app.core.project import Project, validate_release_name
 from translate_app.core.states import State, entry_state, set_approved, set_machine, set_translated
-from tests.conftest import SAMPLE
 
 RELEASE = SAMPLE.stem
 

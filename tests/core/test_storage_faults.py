@@ -98,7 +98,6 @@ def test_a_lock_file_that_cannot_be_made_fails_at_once(tmp_path):
     path = tmp_path / "missing-folder" / "sub" / "r.po"
     (tmp_path / "missing-folder").write_text("a file where the folder should be")
     start = time.monotonic()
-    with pytest.raises(StorageError, match="cannot take the catalog's lock"):
-        with catalog.catalog_lock(path, timeout=30):
-            pass
+    with pytest.raises(StorageError, match="cannot take the catalog's lock"), catalog.catalog_lock(path, timeout=30):
+        pass
     assert time.monotonic() - start < 5

@@ -63,8 +63,9 @@ def test_memory_pretranslation_leaves_near_matches_untranslated(app, client, aut
 
 
 def test_a_job_is_shown_only_to_coordinators_and_its_creator(app, client, auth, memory) -> None:  # noqa: F811
-    from translate_app.models import Job, User
     from sqlalchemy import select
+
+    from translate_app.models import Job, User
 
     auth.login("coord")
     job_id = auth.api("POST", "/api/releases/later/pretranslate",

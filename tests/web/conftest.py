@@ -101,7 +101,9 @@ class Auth:
 
     def csrf(self, path: str = "/login") -> str:
         html = self.client.get(path).get_data(as_text=True)
-        m = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        m = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', html
+        )
         assert m, f"no CSRF token on {path}"
         return m.group(1)
 
