@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.factory import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
@@ -43,8 +44,4 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def sample_project(project_dir: Path) -> Path:
     """Return a project holding the sample release with German and Hebrew catalogs."""
-    from translate_app.core.project import Project
-
-    shutil.copy(SAMPLE, project_dir / "source" / SAMPLE.name)
-    Project(project_dir).add_release(project_dir / "source" / SAMPLE.name, ["de", "he"])
-    return project_dir
+    return make_project(project_dir, source=SAMPLE, languages=["de", "he"])
