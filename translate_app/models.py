@@ -188,7 +188,6 @@ class Release(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     self_review: Mapped[bool] = mapped_column(Boolean, default=False)
-    mt_provider: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -299,16 +298,6 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-    @property
-    def eta_seconds(self) -> float | None:
-        """Estimate the seconds left from the rate so far."""
-        if not self.started_at or not self.done or self.status != "running":
-            return None
-        started = self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=UTC)
-        elapsed = (utcnow() - started).total_seconds()
-        remaining = max(self.total - self.done - self.failed, 0)
-        return elapsed / self.done * remaining
 
 
 class MTCache(Base):
