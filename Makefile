@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install bench
+.PHONY: run test install bench lint
 
 $(BIN)/translate-app: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,16 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# ruff (lint, and the format check) and mypy, as configured in pyproject.toml; pre-commit runs the same.
+$(BIN)/mypy: pyproject.toml $(BIN)/translate-app
+	$(BIN)/pip install --quiet -e '.[test,lint]'
+	touch $@
+
+lint: $(BIN)/mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -64,14 +64,14 @@ def make_project(tmp: Path) -> Path:
 
 def run_measured(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, int, bytes]:
     """Run a process to its end; return wall seconds, CPU seconds, its own peak RSS in MB, exit code and stderr."""
-    err_file = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err_file)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err_file.seek(0)
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, err_file.read()
+    with tempfile.TemporaryFile() as err_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err_file)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err_file.seek(0)
+        return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, err_file.read()
 
 
 def imported_modules(importtime_stderr: str) -> list[str]:
@@ -98,7 +98,9 @@ def main() -> int:
         code = entry_point_code()
         app = [sys.executable, "-c", code]
         source = f"source/{RELEASE}.md"
-        catalogs = sorted(str(p.relative_to(project)) for p in (project / "locales").glob(f"*/LC_MESSAGES/{RELEASE}.po"))
+        catalogs = sorted(
+            str(p.relative_to(project)) for p in (project / "locales").glob(f"*/LC_MESSAGES/{RELEASE}.po")
+        )
         de = f"locales/de/LC_MESSAGES/{RELEASE}.po"
         commands: dict[str, list[str]] = {
             "md2po": [md2po, source, "-q", "-s", "-p", str(tmp / "mdpo.po")],

@@ -558,11 +558,11 @@ def time_editor_in_process(root: Path, database_url: str, token: str, renders: i
     assert len(views) == BIG_SEGMENTS
     with app.test_request_context(path, headers=headers):
         from flask import render_template
+        from flask import request as flask_request
         from flask_login import login_user
 
         from translate_app.core.languages import get_language
         from translate_app.web.access import _load_user_from_token
-        from flask import request as flask_request
 
         login_user(_load_user_from_token(flask_request))
         from translate_app.models import Release
@@ -684,9 +684,15 @@ def print_table(results: list[dict], args) -> None:
     row("other errors", [len(r["errors"]) for r in results], "0")
     row("server CPU ms per request", [f"{1000 * r['cpu']['server'] / max(1, r['saves'] + r['conflicts']):.1f}"
                                       for r in results])
-    row("CPU cores busy: server/clients/OTHER",
-        [f"{r['cpu']['server'] / r['wall']:.2f}/{r['cpu']['client'] / r['wall']:.2f}/{r['cpu']['other'] / r['wall']:.2f}"
-         for r in results], f"of {os.cpu_count()}")
+    row(
+        "CPU cores busy: server/clients/OTHER",
+        [
+            f"{r['cpu']['server'] / r['wall']:.2f}/{r['cpu']['client'] / r['wall']:.2f}/"
+            f"{r['cpu']['other'] / r['wall']:.2f}"
+            for r in results
+        ],
+        f"of {os.cpu_count()}",
+    )
     row("editor 500 seg, HTTP median ms", [ms(r["editor_http"]) for r in results])
     for r in results:
         if r["editor"]:
@@ -700,12 +706,12 @@ def print_table(results: list[dict], args) -> None:
             row("  page size KiB", [f"{e['size'] / 1024:.0f}" if x is r else "" for x in results])
     w0 = max(len(r[0]) for r in rows)
     widths = [max(len(c), *(len(r[1][i]) for r in rows)) for i, c in enumerate(cols)]
-    head = "  ".join([" " * w0] + [c.rjust(w) for c, w in zip(cols, widths)] + ["target"])
+    head = "  ".join([" " * w0] + [c.rjust(w) for c, w in zip(cols, widths, strict=True)] + ["target"])
     print()
     print(head)
     print("-" * len(head))
     for label, values, target in rows:
-        print("  ".join([label.ljust(w0)] + [v.rjust(w) for v, w in zip(values, widths)] + [target]))
+        print("  ".join([label.ljust(w0)] + [v.rjust(w) for v, w in zip(values, widths, strict=False)] + [target]))
     print()
     for r in results:
         for line in r["verdict"].lost_detail[:10]:

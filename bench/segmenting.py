@@ -483,8 +483,9 @@ def main() -> None:
         return
 
     try:
-        import mdpo  # noqa: F401
         from importlib.metadata import version
+
+        import mdpo  # noqa: F401
     except ImportError:
         sys.exit("mdpo is not installed: .venv/bin/pip install -e '.[bench]'")
 
@@ -517,7 +518,7 @@ def main() -> None:
               f"{'mdpo extract':>14}{'mdpo render':>13}{'mdpo total':>12}{'ours/mdpo':>11}")
         for r in rows:
             ratio = r["ours"] / r["mdpo"]
-            print(f"{r['name']:16}{r['kb']:>7.1f}KB{'%d/%d' % r['entries']:>19}"
+            print(f"{r['name']:16}{r['kb']:>7.1f}KB{'{}/{}'.format(*r['entries']):>19}"
                   f"{r['ours_x'] * 1e3:>12.1f}ms{r['ours_r'] * 1e3:>11.1f}ms{r['ours'] * 1e3:>10.1f}ms"
                   f"{r['mdpo_x'] * 1e3:>12.1f}ms{r['mdpo_r'] * 1e3:>11.1f}ms{r['mdpo'] * 1e3:>10.1f}ms"
                   f"{ratio:>10.3f}{'' if ratio <= 1.0 else ' !'}")

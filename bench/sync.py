@@ -236,8 +236,8 @@ def bench_webhook(tmp: Path, bare: Path, codes: list[str], segments: int) -> dic
     # catalogs 50 times a second would slow the sync thread down (one interpreter lock).
     seconds = None
     while time.perf_counter() - start < 60:
-        if all(_stat(p) != before[p] for p in paths):
-            if all(wanted in p.read_text(encoding="utf-8") for p in paths):
+        if (all(_stat(p) != before[p] for p in paths)
+                and all(wanted in p.read_text(encoding="utf-8") for p in paths)):
                 seconds = time.perf_counter() - start
                 break
         time.sleep(0.02)

@@ -33,7 +33,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -208,7 +207,7 @@ def run(kind: str, args, repo: Path) -> dict:
                "TRANSLATE_APP_DATABASE_URL": url, "TRANSLATE_APP_SECURE_COOKIES": "0", "PYTHONPATH": str(repo),
                # the clients send X-Forwarded-For as one proxy would (an older checkout ignores it)
                "TRANSLATE_APP_TRUSTED_PROXIES": "1"}
-        log = open(tmp / "gunicorn.log", "w")
+        log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115  (closed in the finally below, after the server)
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "wsgi:app"],
                                 cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
@@ -268,8 +267,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     repo = args.repo.resolve()
-    print(f"serving {repo} ({subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=repo, capture_output=True, text=True).stdout.strip()}), "
-          f"{args.volunteers} volunteers, login burst {args.login_burst}, {args.duration:g} s")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
+                            check=False).stdout.strip()
+    print(f"serving {repo} ({commit}), {args.volunteers} volunteers, login burst {args.login_burst}, "
+          f"{args.duration:g} s")
     for kind in args.db.split(","):
         r = run(kind, args, repo)
         ms = lambda v: f"{v * 1000:.0f}"  # noqa: E731

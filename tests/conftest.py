@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.factory import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _work_dir(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the catalogs' working files (queued edits, recent changes) in the test's temporary folder."""
+    import os
+
+    folder = tmp_path_factory.mktemp("work")
+    os.environ["TRANSLATE_APP_WORK_DIR"] = str(folder)  # inherited by spawned processes and servers
+    yield folder
 
 
 def corpus_markdown() -> list[Path]:
@@ -33,8 +44,4 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def sample_project(project_dir: Path) -> Path:
     """Return a project holding the sample release with German and Hebrew catalogs."""
-    from translate_app.project import Project
-
-    shutil.copy(SAMPLE, project_dir / "source" / SAMPLE.name)
-    Project(project_dir).add_release(project_dir / "source" / SAMPLE.name, ["de", "he"])
-    return project_dir
+    return make_project(project_dir, source=SAMPLE, languages=["de", "he"])

@@ -10,9 +10,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Engine, bindparam, delete, func, select, update
+from sqlalchemy import CursorResult, Engine, bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -271,7 +272,7 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
     # 3. Check the password outside any transaction; an unknown name costs the same work.
     stored = found.password_hash if found is not None and found.password_hash else _dummy_hash()
     ok = check_password_hash(stored, password) and found is not None and bool(found.password_hash)
-    if not ok:
+    if not ok or found is None:
         return None  # the attempt rows stay: they are the failure
     # 4. Success: forget this attempt and the owner's own failures here; remember the address.
     session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own) | LoginAttempt.key.in_(
@@ -373,7 +374,7 @@ def revoke_tokens_of(session: Session, user: User) -> int:
     """Revoke every token of a person; return how many there were."""
     result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id),
                              execution_options={"synchronize_session": False})
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 @dataclass(frozen=True)
@@ -511,8 +512,8 @@ def open_invitation(session: Session, token: str) -> Invitation:
         raise AccountError("this invitation link is not valid (a coordinator may have replaced or revoked it)")
     if inv.used_at is not None:
         raise InvitationUsedError("this invitation link was already used; log in with its name instead")
-    expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=timezone.utc)
-    if expires < datetime.now(timezone.utc):
+    expires = inv.expires_at if inv.expires_at.tzinfo else inv.expires_at.replace(tzinfo=UTC)
+    if expires < datetime.now(UTC):
         raise AccountError("this invitation link has expired; ask your coordinator for a new one")
     return inv
 
@@ -534,7 +535,7 @@ def accept_invitation(session: Session, token: str, password: str, display_name:
     claimed = session.execute(update(Invitation).where(Invitation.id == inv_id, Invitation.used_at.is_(None),
                                                        Invitation.revoked_at.is_(None))
                               .values(used_at=utcnow()), execution_options={"synchronize_session": False})
-    if claimed.rowcount != 1:
+    if cast(CursorResult, claimed).rowcount != 1:
         session.rollback()
         raise InvitationUsedError("this invitation was accepted a moment ago; log in with its name instead")
     try:

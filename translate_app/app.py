@@ -10,7 +10,6 @@ from flask_wtf.csrf import CSRFError
 
 from .config import Settings
 from .core.errors import (
-    public_message,
     CatalogBusyError,
     CatalogError,
     LanguageError,
@@ -23,6 +22,7 @@ from .core.errors import (
     StorageFullError,
     TranslateAppError,
     UnknownReleaseError,
+    public_message,
 )
 from .core.segments import UnknownSegmentError
 from .web.extensions import csrf, db, login_manager
@@ -64,7 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -196,7 +197,8 @@ def _register_errors(app: Flask) -> None:
     def _csrf_error(exc: CSRFError):
         if _wants_json():
             return jsonify({"error": f"CSRF check failed: {exc.description}"}), 400
-        return render_template("error.html", code=400, message="The form expired or was sent twice; reload the page and try again."), 400
+        message = "The form expired or was sent twice; reload the page and try again."
+        return render_template("error.html", code=400, message=message), 400
 
     for code, message in ((400, "Bad request"), (401, "Please log in"), (403, "You may not do this"),
                           (404, "Not found"), (405, "Method not allowed"), (413, "The upload is too large"),

@@ -31,8 +31,9 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Executable, Table
 
 from .storage import write_atomic
 from .models import AuditLog
@@ -105,11 +106,15 @@ def _insert(engine: Engine, rows: list[dict]) -> None:
     """Insert audit rows in one transaction, skipping edit keys already logged."""
     rows = [{**row, "at": datetime.fromisoformat(row["at"])} if isinstance(row.get("at"), str) else row
             for row in rows]
-    table = AuditLog.__table__
+    table = cast(Table, AuditLog.__table__)
+    statement: Executable
     if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=["edit_key"])
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["edit_key"])
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=["edit_key"])
     with engine.begin() as conn:
         conn.execute(statement, rows)

@@ -349,7 +349,7 @@ def token_create(name: str, expires_in: int | None, label: str) -> None:
         if found is None:
             raise accounts.AccountError(f"no user named {name!r}")
         value = accounts.create_token(session, found, expires_in_days=expires_in, label=label)
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == accounts._hash_token(value)))
+        row = session.scalars(select(ApiToken).where(ApiToken.token_hash == accounts._hash_token(value))).one()
         session.commit()
         expiry = row.expires_at.strftime("%Y-%m-%d %H:%M UTC") if row.expires_at else "never"
     click.echo(value)
@@ -461,9 +461,9 @@ def index() -> None:
 @index.command("rebuild")
 def index_rebuild() -> None:
     """Rebuild the translation-memory table from the catalogs alone (approved translations of every release)."""
+    from .core.states import STATES
     from .db import open_database
     from .gitsync.index import rebuild
-    from .core.states import STATES
 
     settings = _settings()
     with open_database(settings)() as session:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    delete,
-    event,
-    inspect,
-    false,
     Boolean,
     Date,
     DateTime,
@@ -18,6 +16,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    delete,
+    event,
+    false,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -31,12 +33,12 @@ UNCREDITED = "a volunteer"
 
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """Return a stored time as an aware UTC time (SQLite gives it back without its zone)."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def shown_name_of(name: str, display_name: str | None, credit: str | None, pseudonym: str | None,
@@ -62,6 +64,16 @@ class Permissions:
     stands for; both give `role`, `active` and `languages` (no annotations here:
     the declarative mapping would read them as columns).
     """
+
+    if TYPE_CHECKING:  # what the two give, for the type checker only
+
+        @property
+        def role(self) -> str: ...
+        @property
+        def active(self) -> bool: ...
+        @property
+        def languages(self) -> Sequence[str]: ...
+        def get_id(self) -> str: ...
 
     @property
     def is_coordinator(self) -> bool:
@@ -224,7 +236,6 @@ class Release(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     self_review: Mapped[bool] = mapped_column(Boolean, default=False)
-    mt_provider: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -335,16 +346,6 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-    @property
-    def eta_seconds(self) -> float | None:
-        """Estimate the seconds left from the rate so far."""
-        if not self.started_at or not self.done or self.status != "running":
-            return None
-        started = self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=timezone.utc)
-        elapsed = (utcnow() - started).total_seconds()
-        remaining = max(self.total - self.done - self.failed, 0)
-        return elapsed / self.done * remaining
 
 
 class MTCache(Base):

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import PASSWORD, SMALL_RELEASE
+from tests.factory import PASSWORD, Person, make_app, make_project, sqlite_url
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# A coordinator, a reviewer and a translator of German and Hebrew, and a second translator of German.
+PEOPLE = (Person("coord", "coordinator"), Person("rev_de", "reviewer", ("de", "he")),
+          Person("tr_de", "translator", ("de", "he")), Person("tr2_de", "translator", ("de",)))
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +39,8 @@ def live_project(tmp_path: Path) -> Path:
     from translate_app.project import Project
     from translate_app.core.states import set_machine
 
-    root = tmp_path / "project"
-    (root / "source").mkdir(parents=True)
-    (root / "source" / "appeal.md").write_text(SMALL_RELEASE, encoding="utf-8")
-    project = Project(root)
-    project.add_release(root / "source" / "appeal.md", ["de", "he"])
-    with edit_catalog(project.catalog_path("appeal", "de")) as po:
+    root = make_project(tmp_path / "project", languages=["de", "he"])
+    with edit_catalog(Project(root).catalog_path("appeal", "de")) as po:
         for entry in po:
             if entry.msgid:
                 set_machine(entry, entry.msgid.replace("the", "die"), provider="test")
@@ -63,21 +62,11 @@ def live_server(live_project: Path, tmp_path: Path, libre):
     """Serve the app on 127.0.0.1 on a free port in a thread; yield its base URL."""
     from werkzeug.serving import make_server
 
-    from translate_app import accounts, create_app
-    from translate_app.config import Settings
     from translate_app.web.extensions import Database
 
-    settings = Settings(root=live_project, secret_key="browser-test", secure_cookies=False,
-                        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}",
-                        mt_provider="libretranslate", mt_tuning={"backoff": 0.01},
-                        options={"LIBRETRANSLATE_URL": libre.url, "LIBRETRANSLATE_API_KEY": "test-key"})
-    app = create_app({"SETTINGS": settings})
-    with Database.factory(app)() as session:
-        accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD)
-        accounts.create_user(session, name="rev_de", role="reviewer", languages=["de", "he"], password=PASSWORD)
-        accounts.create_user(session, name="tr_de", role="translator", languages=["de", "he"], password=PASSWORD)
-        accounts.create_user(session, name="tr2_de", role="translator", languages=["de"], password=PASSWORD)
-        session.commit()
+    app = make_app(live_project, sqlite_url(tmp_path, "live"), people=PEOPLE, testing=False,
+                   secret_key="browser-test", mt_provider="libretranslate", mt_tuning={"backoff": 0.01},
+                   options={"LIBRETRANSLATE_URL": libre.url, "LIBRETRANSLATE_API_KEY": "test-key"})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

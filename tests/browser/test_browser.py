@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import screenshot
@@ -18,7 +20,12 @@ def test_translate_with_keyboard_review_publish_download(login, live_server, liv
     segments = page.locator("li.segment")
     expect(segments.first.locator("textarea")).to_be_focused()
     # Three segments with the keyboard only: type, then Ctrl+Enter saves and moves on.
-    texts = ["Stoppt die Abschiebung", "Die unterzeichnenden Organisationen rufen das **Gericht** auf, [Maksim Kuzmin](https://example.org/mk) zu schützen.", "Schützt Kriegsdienstverweigerer."]
+    texts = [
+        "Stoppt die Abschiebung",
+        "Die unterzeichnenden Organisationen rufen das **Gericht** auf, "
+        "[Maksim Kuzmin](https://example.org/mk) zu schützen.",
+        "Schützt Kriegsdienstverweigerer.",
+    ]
     for i, text in enumerate(texts):
         expect(segments.nth(i).locator("textarea")).to_be_focused()
         page.keyboard.press("Control+a")
@@ -51,7 +58,7 @@ def test_translate_with_keyboard_review_publish_download(login, live_server, liv
     page.wait_for_selector("text=German published.")
     with page.expect_download() as info:
         page.locator("tr[data-language=de] a", has_text="HTML").click()
-    html = open(info.value.path(), encoding="utf-8").read()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
     assert '<html lang="de" dir="ltr">' in html
     assert "Stoppt die Abschiebung" in html and "<strong>Gericht</strong>" in html
 

@@ -72,7 +72,9 @@ def test_search_and_filters_hide_what_they_do_not_match(open_editor, viewport):
     page.keyboard.press("Alt+ArrowUp")
     expect(segment(page, APPEAL).locator("textarea")).to_be_focused()
     page.keyboard.press("Control+a")
-    page.keyboard.type("Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin](https://example.org/mk) zu schützen.")
+    page.keyboard.type(
+        "Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin](https://example.org/mk) zu schützen."
+    )
     page.keyboard.press("Control+Enter")
     expect(segment(page, APPEAL).locator(".state")).to_have_text("Translated")
     expect(segment(page, RULING).locator("textarea")).to_be_focused()
@@ -364,7 +366,8 @@ def test_live_preview_follows_saves_and_marks_english_in_hebrew(open_editor, liv
     screenshot(page, f"editor-hebrew-{viewport}")
 
 
-SAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "kuzmin-2026-03-30.md"
+SAMPLE = (__import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
+          / "kuzmin-2026-03-30.md")
 
 
 def test_real_release_search_in_hebrew_shows_only_matches(open_editor, live_project, live_server, viewport):

@@ -16,7 +16,9 @@ NEW_RELEASE = "# Free the journalists\n\nThe coalition calls for the release of 
 
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the screen"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
+        "page wider than the screen"
+    )
 
 
 def test_hidden_attribute_wins_over_display_rules(person, live_server, viewport):
@@ -236,7 +238,8 @@ def test_overview_names_languages_and_says_the_time_zone(person, live_server, vi
     page.fill("input[name=deadline]", date.today().isoformat())
     page.get_by_role("button", name="Save settings").click()
     page.goto(live_server + "/coordinate/")
-    expect(page.locator(".risk-text")).to_have_text(re.compile(r"^2 languages at risk: (German, Hebrew|Hebrew, German)$"))
+    expect(page.locator(".risk-text")).to_have_text(
+        re.compile(r"^2 languages at risk: (German, Hebrew|Hebrew, German)$"))
     row = page.locator("table.plain tbody tr").first
     expect(row.locator("td").nth(2)).to_have_text("German")
     expect(row.locator("td").nth(4)).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))

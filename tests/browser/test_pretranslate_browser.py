@@ -8,7 +8,6 @@ import pytest
 
 from tests.browser.conftest import VIEWPORTS, screenshot
 
-
 pytestmark = pytest.mark.parametrize("viewport", list(VIEWPORTS))
 
 
@@ -92,7 +91,9 @@ def test_a_memory_job_without_matches_shows_no_match_not_done(login, live_server
     screenshot(page, f"pretranslate-no-match-{viewport}")
     section_shot(page, f"pretranslate-no-match-{viewport}")
     page.reload()
-    expect(job.locator(".job-title")).to_have_text(re.compile(r"^Last pre-translation: Translation memory → Hebrew, .+"))
+    expect(job.locator(".job-title")).to_have_text(
+        re.compile(r"^Last pre-translation: Translation memory → Hebrew, .+")
+    )
     expect(job.locator(".job-text")).to_have_text("Finished: 0 of 5 segments filled.")
     expect(job.locator(".key.no-match")).to_have_text("5 no match")
     assert part_width(page, "no-match") > 0.95

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from translate_app.core import catalog as cat
-from translate_app.core.segmenter import render, segment
 from tests.conftest import CORPUS, SAMPLE
 from tests.core.test_documents_structure import differences, hostile, pseudo, structure
+from translate_app.core import catalog as cat
+from translate_app.core.segmenter import render, segment
 
 
 def documents() -> list[Path]:

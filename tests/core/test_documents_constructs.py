@@ -11,10 +11,10 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from tests.core.test_documents_structure import differences, front_matter, structure
 from translate_app.core.checks import run_checks
 from translate_app.core.compiler import render_html, render_markdown
 from translate_app.core.segmenter import render, segment
-from tests.core.test_documents_structure import differences, front_matter, structure
 
 _HTML = MarkdownIt("commonmark", {"html": False}).enable("table")  # as the compiler publishes
 
@@ -138,7 +138,8 @@ def test_a_byte_order_mark_stays() -> None:
 # -- 2. line structure -------------------------------------------------------------------
 
 def test_toml_front_matter_is_offered_field_by_field() -> None:
-    source = '+++\ntitle = "Hermit"\ndescription = \'Minimal theme\'\ntemplate = "theme.html"\n[extra]\ntitle = "no"\n+++\n\nBody\n'
+    source = ('+++\ntitle = "Hermit"\ndescription = \'Minimal theme\'\ntemplate = "theme.html"\n'
+              '[extra]\ntitle = "no"\n+++\n\nBody\n')
     assert texts(source) == ["Hermit", "Minimal theme", "Body"]
     out = translate(source, {"Hermit": 'Ein "Eremit"', "Minimal theme": "Thema's \\ minimal"})
     meta = tomllib.loads(out.split("+++\n")[1])
@@ -282,7 +283,16 @@ def test_a_multi_line_mdx_export_stays_out() -> None:
 def test_cells_of_a_table_inside_a_list_or_quote_are_placed_in_their_cells() -> None:
     source = "- | head | other |\n  |---|---|\n  | one | two |\n\n> 1. a | b\n>    --|--\n>    c | d\n"
     doc = segment(source, "t.md")
-    assert [b.text for b in doc.blocks] == ["head", "other", "one", "two", "1. a", "b", "c", "d"]  # as markdown-it reads it
+    assert [b.text for b in doc.blocks] == [
+        "head",
+        "other",
+        "one",
+        "two",
+        "1. a",
+        "b",
+        "c",
+        "d",
+    ]  # as markdown-it reads it
     assert doc.warnings == []
     for block in doc.blocks:
         assert source[block.start : block.end] == block.text

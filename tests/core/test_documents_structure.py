@@ -23,7 +23,6 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from translate_app.core.segmenter import _tabs_plugin  # MkDocs tabs: the admonition rule with "==="
 
-
 _REFERENCE = (
     MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(deflist_plugin).use(admon_plugin)
     .use(container_plugin, name="any", validate=lambda params, *a: True).use(tasklists_plugin).use(_tabs_plugin)
@@ -33,16 +32,41 @@ _YAML_FM = re.compile(r"\A(\ufeff?)---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z
 _TOML_FM = re.compile(r"\A(\ufeff?)\s*\+\+\+[ \t]*\r?\n(.*?\r?\n)?\+\+\+[ \t]*(?:\r?\n|\Z)", re.S)
 # Lines that carry meaning of their own: they must come out as they went in.
 MARKER_LINE = re.compile(
-    r"^[ \t>]*(?:\{:?[^{}\n]*\}|(?:\{\{[<%][^}]*[%>]\}\}|\{%[^%]*%\}|\{\{[^}]*\}\})(?:[ \t]*\{[{%][^}]*[}%]\}\}?)*|\[![A-Za-z]+\][+-]?|:{3,}.*|"
+    r"^[ \t>]*(?:\{:?[^{}\n]*\}|(?:\{\{[<%][^}]*[%>]\}\}|\{%[^%]*%\}|\{\{[^}]*\}\})(?:[ \t]*\{[{%][^}]*[}%]\}\}?)*"
+    r"|\[![A-Za-z]+\][+-]?|:{3,}.*|"
     r"(?:!!!|\?\?\?\+?|===)[ \t]+\S.*|(?:import|export)[ \t].*|\+\+\+|---|\[\^[^\]]+\]:)[ \t]*$",
     re.M,
 )
 # What hostile translations start with: everything Markdown reads as a block.
 HOSTILE = [
-    "30. März 2026 {}", "2024. március 3-án {}", "1) {}", "- {}", "+ {}", "* {}", "> {}", "# {}", "| {} |",
-    "***\n{}", "{}\n===", "{}\n---", "```\n{}", "    {}", "[^x]: {}", "[a]: https://example.org/ {}",
-    "<div>\n{}", ":::note\n{}", "!!! note {}", "{{: .x}}\n{}", "{}\n- list\n> quote", "{}\n1. one\n| a | b |\n|---|---|",
-    "~~~ {}", "=== \"Tab\"\n{}", "Term\n: {}", "{{{{< x >}}}}\n{}", "<!-- {} -->", "{} #",
+    "30. März 2026 {}",
+    "2024. március 3-án {}",
+    "1) {}",
+    "- {}",
+    "+ {}",
+    "* {}",
+    "> {}",
+    "# {}",
+    "| {} |",
+    "***\n{}",
+    "{}\n===",
+    "{}\n---",
+    "```\n{}",
+    "    {}",
+    "[^x]: {}",
+    "[a]: https://example.org/ {}",
+    "<div>\n{}",
+    ":::note\n{}",
+    "!!! note {}",
+    "{{: .x}}\n{}",
+    "{}\n- list\n> quote",
+    "{}\n1. one\n| a | b |\n|---|---|",
+    "~~~ {}",
+    '=== "Tab"\n{}',
+    "Term\n: {}",
+    "{{{{< x >}}}}\n{}",
+    "<!-- {} -->",
+    "{} #",
 ]
 
 

@@ -24,7 +24,12 @@ from translate_app.core.catalog import entry_id, entry_version
 from translate_app.core.errors import NotApprovedError
 from translate_app.project import Project
 from translate_app.core.states import (
-    OVERRIDE_REASON_MAX, State, entry_override, entry_state, set_approved, set_translated,
+    OVERRIDE_REASON_MAX,
+    State,
+    entry_override,
+    entry_state,
+    set_approved,
+    set_translated,
 )
 from translate_app import storage
 

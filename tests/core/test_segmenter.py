@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLE, corpus_markdown
 from translate_app.core.errors import SourceError
 from translate_app.core.segmenter import decode_source, make_parser, read_source, render, segment
-from tests.conftest import SAMPLE, corpus_markdown
 
 
 def shape(text: str) -> list[tuple[str, str, str]]:
@@ -95,7 +95,9 @@ def test_front_matter_translation_stays_valid_yaml() -> None:
 
     src = "---\ntitle: Plain\ndescription: 'single'\nsummary: \"double\"\n---\n\nBody\n"
     doc = segment(src)
-    out = render(doc, lambda b: {"Plain": "Titel: mit # Zeichen", "single": "l'été", "double": 'ein "Zitat"'}.get(b.text))
+    out = render(
+        doc, lambda b: {"Plain": "Titel: mit # Zeichen", "single": "l'été", "double": 'ein "Zitat"'}.get(b.text)
+    )
     meta = yaml.safe_load(out.split("---")[1])
     assert meta == {"title": "Titel: mit # Zeichen", "description": "l'été", "summary": 'ein "Zitat"'}
 

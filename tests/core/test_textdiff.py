@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from translate_app.core.textdiff import DiffPart, tokens, word_diff
@@ -43,7 +45,7 @@ def test_the_parts_give_back_both_texts(old: str, new: str) -> None:
     assert "".join(p.text for p in parts if p.op != "delete") == new
     assert all(p.text for p in parts)  # no empty pieces
     # Neighbours never repeat an op: each run is one piece.
-    assert all(not (x.op == y.op == "equal") for x, y in zip(parts, parts[1:]))
+    assert all(not (x.op == y.op == "equal") for x, y in itertools.pairwise(parts))
 
 
 def test_tokens_lose_nothing_and_split_words_from_punctuation() -> None:

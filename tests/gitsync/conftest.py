@@ -9,6 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from tests.factory import PASSWORD, Person, add_people, make_project, sqlite_url
 from translate_app.config import Settings
 
 RELEASE = """# Stop the deportation
@@ -29,7 +30,11 @@ locales/**/.*.changes/
 locales/**/.*.tmp
 """
 
-PASSWORD = "correct horse battery"
+# Two reviewers of both languages (one with a display name, shown in commits) and a coordinator.
+PEOPLE = (Person("olena", "reviewer", ("de", "fr"), "Olena Shevchenko"), Person("taras", "reviewer", ("de", "fr")),
+          Person("coord", "coordinator", ("de", "fr")))
+
+__all__ = ["PASSWORD"]  # imported from here by tests elsewhere
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:
@@ -53,16 +58,11 @@ def _people(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def remote(tmp_path: Path) -> Path:
     """Return a bare repository holding a project with the release `appeal` in German and French."""
-    from translate_app.project import Project
-
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
     seed = tmp_path / "seed"
     git(tmp_path, "clone", "-q", str(bare), str(seed))
-    (seed / "source").mkdir()
-    (seed / "source" / "appeal.md").write_text(RELEASE, encoding="utf-8")
-    (seed / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-    Project(seed).add_release(seed / "source" / "appeal.md", ["de", "fr"])
+    make_project(seed, source=RELEASE, languages=["de", "fr"], files={".gitignore": GITIGNORE})
     git(seed, "add", "-A")
     git(seed, "commit", "-q", "-m", "Add the release appeal")
     git(seed, "push", "-q", "origin", "main")
@@ -121,25 +121,15 @@ class Instance:
 @pytest.fixture
 def make_instance(remote: Path, tmp_path: Path):
     """Return a function that clones the remote and starts a service instance in the clone."""
-    from translate_app import accounts
     from translate_app.db import open_database
 
     def make(name: str = "service", **overrides) -> Instance:
         root = tmp_path / name
         git(tmp_path, "clone", "-q", str(remote), str(root))
-        settings = Settings(root=root, secret_key="x", database_url=f"sqlite:///{tmp_path / (name + '.sqlite3')}",
+        settings = Settings(root=root, secret_key="x", database_url=sqlite_url(tmp_path, name),
                             git_noreply_domain="users.noreply.example.org", **overrides)
         sessions = open_database(settings)
-        instance = Instance(root, settings, sessions)
-        with sessions() as session:
-            for login, role, display in (("olena", "reviewer", "Olena Shevchenko"), ("taras", "reviewer", None),
-                                         ("coord", "coordinator", None)):
-                user = accounts.create_user(session, name=login, role=role, languages=["de", "fr"],
-                                            password=PASSWORD, display_name=display)
-                session.flush()
-                instance.users[login] = user.id
-            session.commit()
-        return instance
+        return Instance(root, settings, sessions, users=add_people(sessions, PEOPLE))
 
     return make
 

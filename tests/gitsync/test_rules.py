@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import polib
 import pytest
@@ -83,8 +83,8 @@ def test_emails_are_scrubbed_from_headers() -> None:
 
 
 NOW = time.time()
-RECENT = datetime.now(timezone.utc) - timedelta(seconds=10)
-OLD = datetime.now(timezone.utc) - timedelta(minutes=10)
+RECENT = datetime.now(UTC) - timedelta(seconds=10)
+OLD = datetime.now(UTC) - timedelta(minutes=10)
 
 
 @pytest.mark.parametrize("on, state, pending, latest, expected", [

@@ -1,4 +1,4 @@
-"""Fixtures for machine translation: the fake LibreTranslate server, a database, settings."""
+"""Fixtures for machine translation: the fake LibreTranslate server, a database, settings; and the web app's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.factory import sqlite_url
 from tests.libretranslate_server import FakeLibreTranslate
+from tests.web.conftest import app, auth, client, database_url, web_project  # noqa: F401  (for the API tests)
 from translate_app.config import Settings
 from translate_app.project import Project
 from translate_app.db import make_engine, make_session_factory, upgrade
@@ -43,7 +45,7 @@ def libre() -> Iterator[FakeLibreTranslate]:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     """Return the URL of a fresh SQLite database with the schema applied."""
-    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    url = sqlite_url(tmp_path)
     upgrade(url)
     return url
 

@@ -163,7 +163,7 @@ def test_the_memory_provider_fills_only_exact_matches(project: Project, settings
     found = entries(project, "later", "de")
     assert found["Background"].msgstr == "Hintergrund"
     assert review_fields(found["Background"])["machine"]["score"] == "100"
-    for _, translation, new in NEAR_MATCHES:
+    for _, _translation, new in NEAR_MATCHES:
         assert entry_state(found[new]) == State.UNTRANSLATED and found[new].msgstr == ""
 
 

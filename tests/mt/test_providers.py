@@ -226,8 +226,11 @@ def test_client_errors_never_quote_the_text(tmp_path) -> None:
 
     provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL="http://127.0.0.1:1/"))
     record = transport.CallRecord(timeout=(1.0, 1.0))
-    for exc in (dt.NotValidLength("Secret embargoed sentence", 0, 5000), dt.NotValidPayload("Secret embargoed sentence"),
-                dt.TranslationNotFound("Secret embargoed sentence")):
+    for exc in (
+        dt.NotValidLength("Secret embargoed sentence", 0, 5000),
+        dt.NotValidPayload("Secret embargoed sentence"),
+        dt.TranslationNotFound("Secret embargoed sentence"),
+    ):
         assert "Secret" in str(exc)  # what the client library says...
         message = str(provider.classify(exc, record))
         assert "Secret" not in message and message.startswith("LibreTranslate")  # ...and what people read

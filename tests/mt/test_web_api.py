@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import app, auth, client, database_url, web_project  # noqa: F401  (fixtures)
 from translate_app.core import catalog as cat
 from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
@@ -17,7 +16,7 @@ LATER = "Vilnius, 4 December 2026\n\nThe coalition welcomed the decision to susp
 
 
 @pytest.fixture
-def memory(web_project):  # noqa: F811  (the imported fixture)
+def memory(web_project):
     """Add an approved earlier release and a later one with near, not identical, sentences."""
     project = Project(web_project)
     for name, text in (("earlier", EARLIER), ("later", LATER)):
@@ -33,7 +32,7 @@ def memory(web_project):  # noqa: F811  (the imported fixture)
     return project
 
 
-def test_suggestions_show_the_source_they_were_made_for_and_the_difference(client, auth, memory) -> None:  # noqa: F811
+def test_suggestions_show_the_source_they_were_made_for_and_the_difference(client, auth, memory) -> None:
     auth.login("tr_de")
     segments = {s["source"]: s for s in client.get("/api/releases/later/de/segments").get_json()}
     date = segments["Vilnius, 4 December 2026"]
@@ -53,7 +52,7 @@ def test_suggestions_show_the_source_they_were_made_for_and_the_difference(clien
                        ("delete", "three"), ("insert", "two")]
 
 
-def test_memory_pretranslation_leaves_near_matches_untranslated(app, client, auth, memory) -> None:  # noqa: F811
+def test_memory_pretranslation_leaves_near_matches_untranslated(app, client, auth, memory) -> None:
     auth.login("coord")
     response = auth.api("POST", "/api/releases/later/pretranslate", {"languages": ["de"], "provider": "memory"})
     assert response.status_code == 202
@@ -63,9 +62,10 @@ def test_memory_pretranslation_leaves_near_matches_untranslated(app, client, aut
     assert [(s["state"], s["translation"]) for s in segments] == [("untranslated", "")] * 2
 
 
-def test_a_job_is_shown_only_to_coordinators_and_its_creator(app, client, auth, memory) -> None:  # noqa: F811
-    from translate_app.models import Job, User
+def test_a_job_is_shown_only_to_coordinators_and_its_creator(app, client, auth, memory) -> None:
     from sqlalchemy import select
+
+    from translate_app.models import Job, User
 
     auth.login("coord")
     job_id = auth.api("POST", "/api/releases/later/pretranslate",
@@ -86,7 +86,7 @@ def test_a_job_is_shown_only_to_coordinators_and_its_creator(app, client, auth, 
 
 
 def test_an_unconfigured_or_unreachable_provider_is_refused_with_a_readable_error(app, client, auth,
-                                                                                 memory) -> None:  # noqa: F811
+                                                                                 memory) -> None:
     auth.login("coord")
     response = auth.api("POST", "/api/releases/later/pretranslate", {"languages": ["de"], "provider": "google"})
     assert response.status_code == 400

@@ -74,9 +74,22 @@ def test_rows_left_by_a_crash_are_replayed_at_start_and_never_twice(app, web_pro
     _save_all(client, headers, ["Erste Fassung"])
     first = _rows(app)[0]
     outbox = app.config["SETTINGS"].instance_dir / "audit-outbox"
-    crashed = [{"user_id": first.user_id, "release": "appeal", "language": "de", "segment_id": first.segment_id,
-                "action": "save", "old_text": "Erste Fassung", "new_text": "Nach dem Absturz", "old_state": "translated",
-                "new_state": "translated", "note": "", "edit_key": "k-crash-1", "at": "2026-11-30T10:00:00+00:00"}]
+    crashed = [
+        {
+            "user_id": first.user_id,
+            "release": "appeal",
+            "language": "de",
+            "segment_id": first.segment_id,
+            "action": "save",
+            "old_text": "Erste Fassung",
+            "new_text": "Nach dem Absturz",
+            "old_state": "translated",
+            "new_state": "translated",
+            "note": "",
+            "edit_key": "k-crash-1",
+            "at": "2026-11-30T10:00:00+00:00",
+        }
+    ]
     (outbox / "00000000000000000001-crash.json").write_text(json.dumps(crashed))
     # the same rows twice: one file replayed after its rows were already inserted (crash before its removal)
     (outbox / "00000000000000000002-crash.json").write_text(json.dumps(crashed))

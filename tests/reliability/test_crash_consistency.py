@@ -20,6 +20,7 @@ TRANSLATE_APP_CRASH_SECONDS sets the length of each load phase (default 14).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -108,10 +109,8 @@ class Server:
     def kill_all(self) -> None:
         """SIGKILL the master and every worker at once."""
         if self.proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait()
 
     def stop(self) -> None:

@@ -57,7 +57,7 @@ def test_catalogs_keep_every_text_and_pass_msgfmt(tmp_path_factory, pairs):
         template.append(polib.POEntry(msgid=text, msgstr=""))
     po = catalog.new_catalog(template, "de", "release")
     wanted = {}
-    for entry, (_, translation) in zip(list(po), pairs):
+    for entry, (_, translation) in zip(list(po), pairs, strict=False):
         cleaned = seg.clean_translation(translation)
         if entry.msgid.startswith("\n") or entry.msgid.endswith("\n") or not cleaned.strip():
             continue

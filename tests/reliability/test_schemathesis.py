@@ -81,7 +81,10 @@ def _run(case_strategy, headers: dict[str, str], checks: list) -> int:
 @pytest.mark.parametrize("user", ["coord", "tr_de"])
 def test_no_server_error_and_answers_as_described(app, user):  # noqa: F811
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    headers = {"Authorization": f"Bearer {_token(app, user)}", "Accept-Encoding": "identity"}  # the WSGI client does not unzip
+    headers = {
+        "Authorization": f"Bearer {_token(app, user)}",
+        "Accept-Encoding": "identity",
+    }  # the WSGI client does not unzip
     real = _real_parameters(app)
     started, sent, operations = time.monotonic(), 0, 0
     for result in schema.get_all_operations():

@@ -13,10 +13,10 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from tests.web.conftest import PASSWORD, Auth
 from translate_app import accounts
 from translate_app.models import User
 from translate_app.web.extensions import Database
-from tests.web.conftest import PASSWORD, Auth
 
 WRONG = "not the password at all"
 
@@ -167,7 +167,7 @@ def test_parallel_acceptances_of_one_invitation_have_one_winner(app, client, aut
                                       "display_name": "New One", "csrf_token": token})
         statuses.append(r.status_code)
 
-    threads = [threading.Thread(target=accept, args=(p, t)) for p, t in zip(people, tokens)]
+    threads = [threading.Thread(target=accept, args=(p, t)) for p, t in zip(people, tokens, strict=False)]
     for t in threads:
         t.start()
     for t in threads:

@@ -10,19 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from translate_app.config import Settings
+from tests.factory import PASSWORD, SMALL_RELEASE, WEB_PEOPLE, make_app, make_project
 
-SMALL_RELEASE = """# Stop the deportation
-
-The undersigned organisations call on the **Court** to protect [Maksim Kuzmin](https://example.org/mk).
-
-- Protect conscientious objectors.
-- Respect the ruling of 2023.
-
-Signed on March 30th 2026.
-"""
-
-PASSWORD = "correct horse battery"
+__all__ = ["PASSWORD", "SMALL_RELEASE", "Auth", "postgres_available"]  # imported by tests elsewhere
 
 
 def postgres_available() -> bool:
@@ -57,32 +47,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path):
 @pytest.fixture
 def web_project(tmp_path: Path) -> Path:
     """Return a project with a small release in German, French and Hebrew."""
-    from translate_app.project import Project
-
-    root = tmp_path / "project"
-    (root / "source").mkdir(parents=True)
-    (root / "source" / "appeal.md").write_text(SMALL_RELEASE, encoding="utf-8")
-    Project(root).add_release(root / "source" / "appeal.md", ["de", "fr", "he"])
-    return root
+    return make_project(tmp_path / "project", languages=["de", "fr", "he"])
 
 
 @pytest.fixture
 def app(web_project: Path, database_url: str, tmp_path: Path):
     """Return the app on the small project, with one user of each kind."""
-    from translate_app import accounts, create_app
     from translate_app.web.extensions import Database
 
-    settings = Settings(root=web_project, secret_key="test-secret", database_url=database_url,
-                        secure_cookies=False)
-    app = create_app({"SETTINGS": settings, "TESTING": True})
-    sessions = Database.factory(app)
-    with sessions() as session:
-        accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD)
-        accounts.create_user(session, name="rev_de", role="reviewer", languages=["de"], password=PASSWORD)
-        accounts.create_user(session, name="rev2_de", role="reviewer", languages=["de"], password=PASSWORD)
-        accounts.create_user(session, name="tr_de", role="translator", languages=["de"], password=PASSWORD)
-        accounts.create_user(session, name="tr_fr", role="translator", languages=["fr"], password=PASSWORD)
-        session.commit()
+    app = make_app(web_project, database_url, people=WEB_PEOPLE)
     yield app
     Database.dispose(app)
 
@@ -101,7 +74,9 @@ class Auth:
 
     def csrf(self, path: str = "/login") -> str:
         html = self.client.get(path).get_data(as_text=True)
-        m = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        m = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', html
+        )
         assert m, f"no CSRF token on {path}"
         return m.group(1)
 

@@ -30,13 +30,16 @@ def segment(auth, source: str, lang: str = "de") -> dict:
 
 def translate(auth, source: str, text: str) -> dict:
     seg = segment(auth, source)
-    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": text, "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": text, "version": seg["version"]}
+    )
     assert r.status_code == 200, r.get_json()
     return r.get_json()
 
 
 def approve(auth, seg: dict, **extra):
-    return auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/approve", {"version": seg["version"], **extra})
+    return auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/approve",
+                    {"version": seg["version"], **extra})
 
 
 def test_a_wrong_figure_is_refused_with_422_and_the_blocking_checks(auth, web_project) -> None:

@@ -19,7 +19,7 @@ def _big_release(root: Path, name: str, n: int, languages: list[str]) -> None:
     from translate_app.project import Project
     from translate_app.core.states import set_translated
 
-    lines = ["# Big release", ""] + [l for i in range(1, n) for l in (f"Item {i}: the court must act.", "")]
+    lines = ["# Big release", ""] + [line for i in range(1, n) for line in (f"Item {i}: the court must act.", "")]
     (root / "source" / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
     project = Project(root)
     project.add_release(root / "source" / f"{name}.md", languages)

@@ -46,7 +46,9 @@ def test_translate_review_publish(client, auth, app, web_project):
     for seg in segments(auth):
         if seg["state"] == "untranslated":
             text = seg["source"].replace("Court", "Gericht")
-            r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": text, "version": seg["version"]})
+            r = auth.api(
+                "PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": text, "version": seg["version"]}
+            )
             assert r.status_code == 200
     # Own translations need another reviewer unless self-review is allowed.
     own = [s for s in segments(auth) if s["translated_by"] == "rev_de"]
@@ -88,9 +90,14 @@ def test_translate_review_publish(client, auth, app, web_project):
 def test_stale_version_is_a_conflict_not_an_overwrite(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[1]
-    r1 = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Erste Fassung", "version": seg["version"]})
+    r1 = auth.api(
+        "PUT",
+        f"/api/releases/appeal/de/segments/{seg['id']}",
+        {"translation": "Erste Fassung", "version": seg["version"]},
+    )
     assert r1.status_code == 200
-    r2 = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Zweite Fassung", "version": seg["version"]})
+    r2 = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
+                  {"translation": "Zweite Fassung", "version": seg["version"]})
     assert r2.status_code == 409
     body = r2.get_json()
     assert body["current"]["translation"] == "Erste Fassung" and "error" in body
@@ -108,7 +115,8 @@ def test_script_in_a_translation_is_shown_as_text(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[0]
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": evil, "version": seg["version"]})
+    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
+                 {"translation": evil, "version": seg["version"]})
     assert r.status_code == 200
     assert any(c["id"] == "html" for c in r.get_json()["checks"])
     page = client.get("/releases/appeal/de").get_data(as_text=True)
@@ -198,7 +206,8 @@ def test_a_token_user_with_a_one_time_password_must_change_it(client, app):
 def test_session_api_without_csrf_is_refused(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[0]
-    r = client.put(f"/api/releases/appeal/de/segments/{seg['id']}", json={"translation": "x", "version": seg["version"]})
+    r = client.put(f"/api/releases/appeal/de/segments/{seg['id']}",
+                   json={"translation": "x", "version": seg["version"]})
     assert r.status_code == 400 and "CSRF" in r.get_json()["error"]
 
 
@@ -222,7 +231,8 @@ def test_invitation_flow(client, auth):
 
     auth.login("coord")
     token = auth.csrf("/coordinate/users")
-    r = client.post("/coordinate/users", data={"name": "olena", "role": "translator", "languages": "uk", "csrf_token": token})
+    r = client.post("/coordinate/users",
+                    data={"name": "olena", "role": "translator", "languages": "uk", "csrf_token": token})
     link = re.search(r'value="(http://[^"]+/invite/[^"]+)"', r.get_data(as_text=True)).group(1)
     auth.logout()
     path = link.split("localhost", 1)[1]
@@ -238,7 +248,8 @@ def test_comments_and_history(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[0]
     auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Eins", "version": seg["version"]})
-    assert auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/comments", {"text": "Is 'Gericht' right?"}).status_code == 201
+    r = auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/comments", {"text": "Is 'Gericht' right?"})
+    assert r.status_code == 201
     h = auth.api("GET", f"/api/releases/appeal/de/segments/{seg['id']}/history").get_json()
     assert h["changes"][0]["new"] == "Eins" and h["changes"][0]["user"] == "tr_de"
     assert h["comments"][0]["text"] == "Is 'Gericht' right?"
@@ -284,7 +295,8 @@ def test_one_time_password_must_be_changed(app, client, auth, web_project):
     assert r.headers["Location"].endswith("/account/password")
     assert client.get("/").status_code == 302
     token = auth.csrf("/account/password")
-    r = client.post("/account/password", data={"password": "my own long secret", "confirm": "my own long secret", "csrf_token": token})
+    r = client.post("/account/password",
+                    data={"password": "my own long secret", "confirm": "my own long secret", "csrf_token": token})
     assert r.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -294,7 +306,8 @@ def test_glossary_terms_are_checked_in_the_editor_and_the_api(client, auth, web_
     auth.login("tr_de")
     seg = next(s for s in segments(auth) if "Maksim Kuzmin" in s["source"])
     r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
-                 {"translation": "Die Organisationen rufen das **Gericht** auf, [M. K.](https://example.org/mk) zu schützen.",
+                 {"translation": "Die Organisationen rufen das **Gericht** auf, "
+                                 "[M. K.](https://example.org/mk) zu schützen.",
                   "version": seg["version"]})
     assert "glossary" in [c["id"] for c in r.get_json()["checks"]]
     live = auth.api("POST", "/api/checks", {"source": seg["source"], "translation": "ohne Namen", "language": "de",

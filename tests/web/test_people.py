@@ -198,14 +198,19 @@ def test_disabled_publish_says_why_in_visible_text(client, auth, web_project):
 def test_language_names_and_time_zones_for_coordinators(client, auth, app):
     auth.login("tr_de")
     seg = auth.api("GET", "/api/releases/appeal/de/segments").get_json()[0]
-    auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Stopp", "version": seg["version"]})
+    auth.api(
+        "PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": "Stopp", "version": seg["version"]}
+    )
     auth.logout()
     auth.login("coord")
     token = auth.csrf("/coordinate/releases/appeal")
-    client.post("/coordinate/releases/appeal", data={"csrf_token": token, "title": "Appeal",
-                                                     "deadline": date.today().isoformat()})
+    client.post(
+        "/coordinate/releases/appeal",
+        data={"csrf_token": token, "title": "Appeal", "deadline": date.today().isoformat()},
+    )
     page = client.get("/coordinate/").get_data(as_text=True)
-    assert re.search(r"3 languages at risk: (German|French|Hebrew), (German|French|Hebrew), (German|French|Hebrew)<", page)
+    assert re.search(r"3 languages at risk: (German|French|Hebrew), (German|French|Hebrew), "
+                     r"(German|French|Hebrew)<", page)
     activity = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
     assert "<td>German</td>" in activity and "<td>de</td>" not in activity
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>', activity)
@@ -238,8 +243,8 @@ def test_a_refused_login_name_says_what_is_allowed(client, auth):
     token = auth.csrf("/coordinate/users")
     page = client.post("/coordinate/users", data={"csrf_token": token, "name": "Olena Shevchenko",
                                                    "role": "translator"}).get_data(as_text=True)
-    assert ("&#39;Olena Shevchenko&#39; cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ (it is recorded in the catalogs) "
-            "(for example &#39;olena.shevchenko&#39;)") in page
+    assert ("&#39;Olena Shevchenko&#39; cannot be a login name: use 2-80 letters, digits or . + - _, no spaces "
+            "and no @ (it is recorded in the catalogs) (for example &#39;olena.shevchenko&#39;)") in page
 
 
 def test_forced_password_change_shows_no_navigation(client, auth, app):
@@ -300,7 +305,8 @@ def test_cli_user_add_takes_a_display_name(tmp_path):
     result = CliRunner().invoke(main, ["user", "add", "Olena Shevchenko", "--password-stdin"], input=PASSWORD + "\n",
                                 env=env)
     assert result.exit_code == 1
-    assert "'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ (it is recorded in the catalogs)" in result.output
+    assert ("'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ "
+            "(it is recorded in the catalogs)") in result.output
 
 
 def test_an_email_address_cannot_be_a_login_name(app):
@@ -310,7 +316,6 @@ def test_an_email_address_cannot_be_a_login_name(app):
     from translate_app import accounts
     from translate_app.web.extensions import Database
 
-    with Database.factory(app)() as session:
-        with pytest.raises(accounts.AccountError, match=r"no @ .*for example 'olena'"):
-            accounts.create_user(session, name="olena@example.org", role="translator", languages=["de"],
-                                 password="a long secret!")
+    with Database.factory(app)() as session, pytest.raises(accounts.AccountError, match=r"no @ .*for example 'olena'"):
+        accounts.create_user(session, name="olena@example.org", role="translator", languages=["de"],
+                             password="a long secret!")

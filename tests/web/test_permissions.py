@@ -82,7 +82,9 @@ def _request(name, client, auth, token, segment):
     if name == "api_publish":
         return client.post(f"{base}/publish", headers=headers)
     if name == "pretranslate":
-        return client.post("/api/releases/appeal/pretranslate", json={"languages": ["de"], "provider": "memory"}, headers=headers)
+        return client.post(
+            "/api/releases/appeal/pretranslate", json={"languages": ["de"], "provider": "memory"}, headers=headers
+        )
     if name == "editor":
         return client.get("/releases/appeal/de")
     if name == "preview":
@@ -96,7 +98,8 @@ def _request(name, client, auth, token, segment):
     if name == "page_publish":
         return client.post("/coordinate/releases/appeal/de/publish", data=form)
     if name == "invite":
-        return client.post("/coordinate/users", data={**form, "name": "newbie", "role": "translator", "languages": "de"})
+        return client.post("/coordinate/users",
+                           data={**form, "name": "newbie", "role": "translator", "languages": "de"})
     if name == "new_release":
         return client.post("/coordinate/releases/new", data={**form, "languages": "de", "existing": "appeal"})
     if name == "download_zip":
@@ -119,7 +122,7 @@ def test_permission_table(who, app, client, auth, web_project):
         token = _come_in(who, app, client, auth)
     column = ROLES.index(who)
     got = {}
-    for name, expected in EXPECTED.items():
+    for name in EXPECTED:
         response = _request(name, client, auth, token, segment)
         got[name] = response.status_code
         if name in ("save", "approve") and response.status_code == 200:

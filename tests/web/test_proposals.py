@@ -144,7 +144,7 @@ def test_reviewer_rejects_a_proposal_with_a_reason(auth, web_project):
     assert catalog_text(web_project, seg["source"]) == "Stoppt die Abschiebung"
     assert {s["id"]: s for s in segments(auth)}[seg["id"]]["proposals"] == 0
     assert auth.api("POST", f"{BASE}/proposals/99999/reject", {}).status_code == 404
-    assert auth.api("POST", "/api/releases/appeal/fr/proposals/%d/reject" % pid, {}).status_code in (403, 404)
+    assert auth.api("POST", f"/api/releases/appeal/fr/proposals/{pid}/reject", {}).status_code in (403, 404)
 
 
 def test_reviewers_and_coordinators_change_approved_text_directly(auth, web_project):

@@ -171,7 +171,9 @@ def test_cli_creates_lists_and_revokes_tokens(app, client, cli):
 
 
 def _revoke_form(page: str, token_id: int) -> str:
-    m = re.search(rf'action="/account/tokens/{token_id}/revoke">\s*<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
+    m = re.search(
+        rf'action="/account/tokens/{token_id}/revoke">\s*<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page
+    )
     assert m, f"no revoke button for token {token_id}"
     return m.group(1)
 

@@ -4,7 +4,7 @@ the same work for unknown names, client addresses through trusted proxies, and n
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -23,7 +23,7 @@ class Clock:
     """A clock the test moves forward (accounts.utcnow is replaced by it)."""
 
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -195,7 +195,7 @@ def test_no_write_transaction_is_held_while_a_password_is_hashed(app, monkeypatc
                 if not database_url.startswith("sqlite"):
                     conn.execute(text("SET LOCAL lock_timeout = '500ms'"))
                 conn.execute(AuditLog.__table__.insert().values(
-                    at=datetime.now(timezone.utc), release="appeal", language="de", segment_id="x", action="save",
+                    at=datetime.now(UTC), release="appeal", language="de", segment_id="x", action="save",
                     old_text="", new_text="", old_state="", new_state=""))
             outcome.append("written")
         except Exception as exc:  # noqa: BLE001 - the failure is the finding

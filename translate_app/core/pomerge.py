@@ -111,7 +111,7 @@ def merge(base: polib.POFile | None, ours: polib.POFile, theirs: polib.POFile) -
                 merged.removed += 1  # they removed it and we did not touch it
                 continue
             target = moved.get((mine.msgctxt, mine.msgid)) if not mine.obsolete and old is not None else None
-            if target is not None and translation_text(t[target]) == translation_text(old):
+            if target is not None and old is not None and translation_text(t[target]) == translation_text(old):
                 carried[target] = copy.deepcopy(t[target])
                 carried[target].msgstr = mine.msgstr  # still fuzzy: the source changed under it
                 continue

@@ -24,12 +24,13 @@ import re
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
-from mdit_py_plugins.admon import index as admon
 from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.admon import index as admon
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -147,7 +148,7 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
     if not re.search(r"[{:\[]|^(?:import|export)[ \t]", source, re.M):
         return blank, titles
     line_of = _LineIndex(offsets)
-    code_open: list[tuple[int, str]] = []
+    code_open: list[tuple[int, str | None]] = []
     for m in _MARKUP_LINE.finditer(source):
         n = line_of(m.start())
         if n < skip_until:
@@ -453,6 +454,7 @@ class _Walker:
 
     # -- front matter -------------------------------------------------------
     def _front_matter(self, tok: Token) -> None:
+        assert tok.map is not None, "markdown-it maps every block token to its lines"
         first, last = tok.map
         if last - 1 <= first + 1:
             return
@@ -465,6 +467,7 @@ class _Walker:
 
     # -- admonition and tab titles -----------------------------------------
     def _quoted_title(self, tok: Token, kind: str) -> None:
+        assert tok.map is not None, "markdown-it maps every block token to its lines"
         n = tok.map[0]
         line = self.lines[n]
         m = _QUOTED_TITLE.search(line)
@@ -476,6 +479,7 @@ class _Walker:
 
     # -- raw HTML -----------------------------------------------------------
     def _html(self, tok: Token) -> None:
+        assert tok.map is not None, "markdown-it maps every block token to its lines"
         first, last = tok.map
         content_lines = tok.content.split("\n")
         if content_lines and content_lines[-1] == "":
@@ -514,10 +518,11 @@ class _Walker:
                                      start, end, "html", newline=_newline(self.lines[first]), tags=tags))
 
     # -- paragraphs and headings -------------------------------------------
-    def _inline(self, tok: Token, block_map: list[int], kind: str, comment: str, style: str) -> None:
+    def _inline(self, tok: Token, block_map: list[int] | None, kind: str, comment: str, style: str) -> None:
+        assert block_map is not None, "markdown-it maps every block token to its lines"
         content_lines = tok.content.split("\n")
         first = block_map[0]
-        located = []  # (line number, start in line, stripped text, raw content)
+        located: list[list[Any]] = []  # (line number, start in line, stripped text, raw content)
         for k, content in enumerate(content_lines):
             if first + k >= len(self.lines):
                 self.warn(first + 1, f"{kind} cannot be located in the source; it is not offered")
@@ -817,7 +822,7 @@ def _format(block: Block, translation: str) -> str:
         text = escape_html_text(translation, block.tags)
         marked = escape_line_start(text)
         if marked != text:  # in HTML a backslash shows: the marker's first character becomes a reference
-            k = next(i for i, (a, b) in enumerate(zip(text, marked)) if a != b)
+            k = next(i for i, (a, b) in enumerate(zip(text, marked, strict=False)) if a != b)
             text = text[:k] + f"&#{ord(text[k])};" + text[k + 1:]
         return text
     lines = [line.strip() for line in translation.strip().replace("\r\n", "\n").split("\n")]

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-import textwrap
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 
 import polib
@@ -60,7 +59,7 @@ STATES = [s.value for s in State]
 
 def now_iso() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def translation_text(entry: polib.POEntry) -> str:
@@ -122,6 +121,7 @@ def _set_fields(entry: polib.POEntry, keyword: str | None, values: dict[str, str
                 drop: tuple[str, ...] = _KEYWORDS, lines: tuple[str, ...] = ()) -> None:
     kept = [line for kw, line in _owned_lines(entry.tcomment or "") if kw not in drop]
     if keyword:
+        assert values is not None, "a keyword line needs its values"
         kept.append(f"{keyword}: " + " ".join(f"{k}={v}" for k, v in values.items() if v not in (None, "")))
     kept.extend(lines)
     entry.tcomment = "\n".join(kept)

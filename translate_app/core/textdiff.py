@@ -56,7 +56,7 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
         elif (len(chunks) >= 2 and isinstance(chunks[-1], str) and not chunks[-1].strip()
               and isinstance(chunks[-2], _Change)):
             space = chunks.pop()
-            assert isinstance(chunks[-1], _Change)
+            assert isinstance(space, str) and isinstance(chunks[-1], _Change)
             chunks[-1].old += space + change.old
             chunks[-1].new += space + change.new
         else:

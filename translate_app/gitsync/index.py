@@ -16,7 +16,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from ..core import catalog as cat
@@ -61,6 +61,6 @@ def rebuild(session: Session, project: Project) -> IndexReport:
                     report.entries[code] += 1
     session.execute(delete(MemoryEntry))
     if rows:
-        session.execute(MemoryEntry.__table__.insert(), rows)
+        session.execute(insert(MemoryEntry), rows)
     session.commit()
     return report

@@ -133,6 +133,13 @@ class Repo:
         out = self.text("rev-parse", "-q", "--verify", f"{name}^{{commit}}", check=False)
         return out or None
 
+    def head(self) -> str:
+        """Return the commit HEAD points at; GitError while the branch has none."""
+        commit = self.rev("HEAD")
+        if commit is None:
+            raise GitError("the current branch has no commit yet")
+        return commit
+
     def merge_base(self, a: str, b: str) -> str | None:
         """Return the best common ancestor of two commits, or None (unrelated histories)."""
         return self.text("merge-base", a, b, check=False) or None
@@ -227,9 +234,9 @@ class Repo:
                 if any(c in path for c in '"\n\\') or path.startswith(" "):
                     raise GitError(f"{path!r}: a file name fast-import cannot take as it is")
                 if content is None:
-                    stream += f"D {path}\n".encode("utf-8")
+                    stream += f"D {path}\n".encode()
                 else:
-                    stream += f"M 100644 inline {path}\ndata {len(content)}\n".encode("utf-8") + content + b"\n"
+                    stream += f"M 100644 inline {path}\ndata {len(content)}\n".encode() + content + b"\n"
             stream += b"\n"
         stream += b"done\n"
         self.run("fast-import", "--quiet", "--done", input=bytes(stream))
@@ -246,14 +253,14 @@ class Repo:
     def commit_merge(self, message: str, other: str) -> str:
         """Commit the index as a merge of HEAD and another commit, moving the current branch to it."""
         tree = self.text("write-tree")
-        head = self.rev("HEAD")
+        head = self.head()
         commit = self.text("commit-tree", tree, "-p", head, "-p", other, "-F", "-", input=message.encode("utf-8"))
         self.run("update-ref", "-m", "translate-app sync: merge", "HEAD", commit, head)
         return commit
 
     def fast_forward(self, other: str) -> None:
         """Move the current branch to a descendant commit whose tree the index already holds."""
-        head = self.rev("HEAD")
+        head = self.head()
         self.run("update-ref", "-m", "translate-app sync: fast-forward", "HEAD", other, head)
 
     def fetch(self, remote: str, branch: str, *, missing_ok: bool = False) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -41,7 +41,7 @@ def due(*, settings: Settings, state: dict, pending: int, latest_change: datetim
         return f"{pending} changes"
     if pending and latest_change is not None:
         if latest_change.tzinfo is None:
-            latest_change = latest_change.replace(tzinfo=timezone.utc)
+            latest_change = latest_change.replace(tzinfo=UTC)
         if now - latest_change.timestamp() >= settings.git_commit_after_quiet_minutes * 60:
             return "quiet"
     last = state.get("last_sync_epoch")

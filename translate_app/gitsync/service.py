@@ -32,6 +32,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, overload
 
 import polib
 from sqlalchemy import func, select
@@ -225,7 +226,7 @@ class GitSync:
             for name, info in pushed.items():  # someone added commits to one of our translation branches
                 tip = tips[name] = self.repo.fetch(remote, self._branch_name(name), missing_ok=True)
                 if tip is not None and tip != info.get("commit") \
-                        and not self.repo.is_ancestor(tip, self.repo.rev("HEAD")):
+                        and not self.repo.is_ancestor(tip, self.repo.head()):
                     ours = info.get("commit")
                     self.merge_remote(tip, report, base=ours if ours and self.repo.is_ancestor(ours, tip) else None)
             report.commits += self.commit_pending(why=set(report.updated_releases))
@@ -245,7 +246,7 @@ class GitSync:
     def _push_release_branches(self, remote: str, theirs: str | None, pushed: dict[str, dict],
                                tips: dict[str, str | None], report: SyncReport) -> None:
         """Make and push the translation branch of every release whose files differ from the branch's."""
-        head = self.repo.rev("HEAD")
+        head = self.repo.head()
         by_release: dict[str, list[str]] = defaultdict(list)
         for rel in self.repo.changed_paths(theirs, head, *PATHSPECS):
             name = self._release_of(rel) or (m.group(2) if (m := _CATALOG.match(rel)) else None)
@@ -305,7 +306,7 @@ class GitSync:
         by file (catalogs entry by entry): the branch may have other changes to
         the same files, made after the merge of the pull request, and they stay.
         """
-        old_head = self.repo.rev("HEAD")
+        old_head = self.repo.head()
         # Ours since the push; not the branch's own commits that came in through earlier merges.
         commits = self.repo.text("rev-list", "--reverse", "--no-merges", old_head, f"^{pushed}",
                                  f"^{new_base}").split()
@@ -493,7 +494,7 @@ class GitSync:
                     session.expunge(user)
             return [u for u in users if u is not None and u.credited]  # "not at all": no trailer
 
-    def pending_changes(self) -> dict[str, object]:
+    def pending_changes(self) -> dict[str, Any]:
         """Return how many changes wait for a commit and when the latest was made."""
         counted = self.state.load().get("counted_audit_id", 0)
         session = self._session()
@@ -614,6 +615,13 @@ class GitSync:
             write_atomic(path, theirs_b, durable=True)
         self.repo.stage(rel, theirs_b)
         return True
+
+    @overload
+    def _parse(self, content: bytes, rel: str) -> polib.POFile: ...
+    @overload
+    def _parse(self, content: None, rel: str) -> None: ...
+    @overload
+    def _parse(self, content: bytes | None, rel: str) -> polib.POFile | None: ...
 
     def _parse(self, content: bytes | None, rel: str) -> polib.POFile | None:
         """Read a catalog from bytes (through a file, as polib must), or None."""

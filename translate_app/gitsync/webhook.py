@@ -10,16 +10,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from typing import Protocol
 
 from ..core.errors import TranslateAppError
+
+
+class Headers(Protocol):
+    """What verify reads of a request's headers (a dict, or Werkzeug's case-insensitive Headers)."""
+
+    def get(self, key: str, /) -> str | None: ...
 
 
 class WebhookRefusedError(TranslateAppError):
     """A webhook call without a valid signature or token (a 403)."""
 
 
-def verify(headers: Mapping[str, str], body: bytes, secret: str) -> str:
+def verify(headers: Headers, body: bytes, secret: str) -> str:
     """Return which forge sent a correctly signed call, or raise WebhookRefusedError."""
     expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
     github = headers.get("X-Hub-Signature-256")

@@ -16,15 +16,13 @@ from .errors import JobError
 
 @click.command()
 @click.argument("name")
-@click.option("--lang", "-l", "languages", help="Comma-separated language codes; default: every catalog of the release.")
-@click.option("--provider", "-p", help="Provider id; default: the release's provider, else TRANSLATE_APP_MT_PROVIDER.")
+@click.option("--lang", "-l", "languages",
+              help="Comma-separated language codes; default: every catalog of the release.")
+@click.option("--provider", "-p", help="Provider id; default: TRANSLATE_APP_MT_PROVIDER.")
 @click.option("--resume", "resume_id", type=int, help="Run an unfinished job again, skipping what it did.")
 def pretranslate(name: str, languages: str | None, provider: str | None, resume_id: int | None) -> None:
     """Pre-translate a release by machine, with a progress bar."""
-    from sqlalchemy import select
-
     from ..db import open_database
-    from ..models import Release
     from .base import provider_ids
     from .jobs import cancel_job, job_progress, resume_pretranslation, start_pretranslation
 
@@ -38,10 +36,7 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
         codes = parse_language_list(languages) if languages else project.languages(name)
         if not codes:
             raise JobError(f"release {name!r} has no catalogs; add languages first")
-        if not provider:
-            with session_factory() as session:
-                provider = session.scalar(select(Release.mt_provider).where(Release.name == name))
-            provider = provider or settings.mt_provider
+        provider = provider or settings.mt_provider
         job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=name,
                                       languages=codes, provider=provider)
     with session_factory() as session:
@@ -54,7 +49,7 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
     except KeyboardInterrupt:
         cancel_job(job_id)
         click.echo(f"\nstopping job {job_id}; resume it with --resume {job_id}", err=True)
-        raise SystemExit(130)
+        raise SystemExit(130) from None
     summary = (f"job {job_id} {state['status']}: {state['done']} of {state['total']} segments filled, "
                f"{state['no_match']} without a match, {state['failed']} failed, "
                f"{state['requests']} provider requests")

@@ -197,7 +197,7 @@ def pretranslate(
                         other.cancel()
             else:
                 consecutive = 0
-                answered = dict(zip(batch, answers))
+                answered = dict(zip(batch, answers, strict=False))
                 mangled: set[str] = set()
                 results = results_for(code, answered, mangled)
                 if cache is not None:

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,7 @@ def _enqueue(job_id: int, settings: Settings, session_factory: sessionmaker[Sess
     from redis.exceptions import RedisError
     from rq import Queue
 
+    assert settings.redis_url, "queued only when Redis is configured"
     shared = {name: _plain(getattr(settings, name)) for name in _SHARED_SETTINGS}
     shared["database_url"] = settings.resolved_database_url()
     shared["options"] = public_options(settings)
@@ -304,7 +305,7 @@ def _as_dict(job: Job) -> dict[str, Any]:
 def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _eta_seconds(job: Job) -> float | None:
@@ -312,7 +313,7 @@ def _eta_seconds(job: Job) -> float | None:
     handled = job.done + job.no_match + job.failed
     if not job.started_at or not handled or job.status != "running":
         return None
-    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=timezone.utc)
+    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=UTC)
     elapsed = (utcnow() - started).total_seconds()
     return elapsed / handled * max(job.total - handled, 0)
 

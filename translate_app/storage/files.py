@@ -114,6 +114,8 @@ def _storage_error(path: Path, exc: OSError) -> StorageError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageFullError(f"{path.name}: the server's disk is full; nothing was changed. "
                                 "Tell the coordinator or the administrator.")
-    reason = {errno.EROFS: "the folder is read-only", errno.EACCES: "permission denied",
-              errno.EPERM: "permission denied", errno.ENOENT: "the folder is missing"}.get(exc.errno, exc.strerror)
+    reasons: dict[int | None, str | None] = {
+        errno.EROFS: "the folder is read-only", errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied", errno.ENOENT: "the folder is missing"}
+    reason = reasons.get(exc.errno, exc.strerror)
     return StorageError(f"{path.name}: the server cannot write ({reason}); nothing was changed")

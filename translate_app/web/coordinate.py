@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -36,7 +36,8 @@ class ActionForm(FlaskForm):
 class NewReleaseForm(FlaskForm):
     """Upload a Markdown file or pick one from source/, choose languages and a deadline."""
 
-    upload = FileField("Markdown file", validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")])
+    upload = FileField("Markdown file",
+                       validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")])
     kept = HiddenField()  # token of an upload kept from an earlier attempt (see uploads.py)
     existing = SelectField("…or a file already in source/", choices=[], validate_choice=False)
     title = StringField("Title", validators=[Length(max=300)])
@@ -82,7 +83,7 @@ def utc_time(value: datetime | None) -> Markup:
     """Show a stored time with its time zone: '2026-11-30 05:03 UTC' in a <time> element."""
     if value is None:
         return Markup("")
-    value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     return Markup('<time datetime="{}">{} UTC</time>').format(
         value.isoformat(timespec="seconds").replace("+00:00", "Z"), value.strftime("%Y-%m-%d %H:%M"))
 
@@ -314,7 +315,7 @@ def _people_page(form: InviteForm, *, link: str | None = None, link_for: str | N
                            link_for=link_for, reset=reset, pending=pending, action=ActionForm(),
                            expired={i.id for i in pending if as_utc(i.expires_at) <= accounts.utcnow()},
                            name_rule=accounts.NAME_RULE,
-                           expires=datetime.now(timezone.utc) + timedelta(days=INVITATION_DAYS) if link else None)
+                           expires=datetime.now(UTC) + timedelta(days=INVITATION_DAYS) if link else None)
 
 
 @bp.post("/invitations/<int:invitation_id>/renew")

@@ -162,7 +162,7 @@ _SCHEMAS: dict[str, Any] = {
     }),
 }
 
-_VERSION_BODY = {
+_VERSION_BODY: dict[str, Any] = {
     "type": "object",
     "properties": {"version": {"type": ["string", "null"],
                                "description": "The version of the segment the change is based on, as last "

@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import polib
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -115,7 +116,8 @@ def _filters() -> seg.Filters:
 
 
 def _page_url(release: str, language: str, filters: seg.Filters, page: int, **more) -> str:
-    args = {k: v for k, v in (("state", filters.state), ("check", filters.check), ("q", filters.text)) if v}
+    args: dict[str, Any] = {
+        k: v for k, v in (("state", filters.state), ("check", filters.check), ("q", filters.text)) if v}
     if page > 1:
         args["page"] = page
     return url_for("review.editor", release=release, language=language, **args, **more)

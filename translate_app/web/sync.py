@@ -19,7 +19,7 @@ def scheduler(app: Flask | None = None) -> SyncScheduler:
     """Return the app's sync scheduler, made on first use."""
     from .extensions import Database
 
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target
     found = app.extensions.get("translate_app.git_scheduler")
     if found is None:
         found = app.extensions["translate_app.git_scheduler"] = SyncScheduler(

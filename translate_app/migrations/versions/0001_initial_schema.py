@@ -1,14 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 08:09:12.842886
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -17,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    
+
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
@@ -201,11 +200,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_publications_language'), ['language'], unique=False)
         batch_op.create_index(batch_op.f('ix_publications_release'), ['release'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('publications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_publications_release'))
         batch_op.drop_index(batch_op.f('ix_publications_language'))
@@ -265,4 +264,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_login_attempts_at'))
 
     op.drop_table('login_attempts')
-    
+
