@@ -1,4 +1,4 @@
-"""Migration 0006_dead_schema: releases.mt_provider goes, rows stay; the downgrade brings the column back empty."""
+"""Migration 0009 (dead schema): releases.mt_provider goes, rows stay; the downgrade brings the column back empty."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from translate_app.db import alembic_config, make_engine, upgrade
 
-REVISION = "0006_dead_schema"
+REVISION = "0009"
 
 
 def _columns(url: str, table: str) -> set[str]:

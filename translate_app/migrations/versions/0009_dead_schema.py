@@ -4,8 +4,8 @@ The column was meant for a provider chosen per release; no page, command or
 API call ever wrote one, so `pretranslate` always fell back to
 TRANSLATE_APP_MT_PROVIDER. The downgrade adds the column back, empty.
 
-Revision ID: 0006_dead_schema
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_dead_schema"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
