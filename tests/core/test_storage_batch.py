@@ -538,3 +538,67 @@ def test_nothing_is_left_outside_the_catalog_and_its_lock_file(path: Path) -> No
     apply_one(path, save(sid, v, "Eins"))
     apply_one(path, save(other, v_o, "Zwei"))
     assert sorted(os.listdir(path.parent)) == sorted([path.name, f".{path.name}.lock"])
+
+
+# -- another process's writes ------------------------------------------------------
+
+
+def write_as_another_process(path: Path, change: Callable) -> None:
+    """Change the catalog as another process would: from the file, past this process's copies."""
+    po = cat.load(path)
+    change(po)
+    files.write_atomic(path, cat.serialise(po).encode("utf-8"), later_mtime=True)
+
+
+def test_the_copy_brought_up_to_date_is_the_file_as_a_fresh_parse_reads_it(path: Path) -> None:
+    import random
+
+    from translate_app.core.states import set_approved, set_translated
+
+    rnd = random.Random(12)
+    with storage.edit(path):
+        pass  # this process now holds a copy
+
+    def others_change(po) -> None:
+        for _ in range(rnd.randint(1, 3)):
+            e = rnd.choice([e for e in po if e.msgid])
+            set_translated(e, f"Ü {e.msgid[:30]} \u00e9\n zwei \"drei\"", by="other")
+            if rnd.random() < 0.3:
+                set_approved(e, by="reviewer")
+        po.metadata["PO-Revision-Date"] = cat.header_date()
+
+    for i in range(40):
+        write_as_another_process(path, others_change)
+        with storage.edit(path) as po:
+            assert cat.serialise(po) == cat.serialise(cat.load(path)), i
+            set_translated(rnd.choice([e for e in po if e.msgid]), f"Meins {i}", by="me")
+        assert path.read_text(encoding="utf-8") == cat.serialise(cat.load(path))
+
+
+def test_a_new_list_of_entries_or_a_foreign_layout_is_parsed_whole(path: Path) -> None:
+    import polib
+
+    with storage.edit(path):
+        pass
+    write_as_another_process(path, lambda po: po.append(polib.POEntry(msgid="Neu", msgstr="New")))
+    with storage.edit(path) as po:
+        assert po.find("Neu").msgstr == "New"
+    # another tool's layout: two blank lines between entries, a translation changed
+    text = path.read_text(encoding="utf-8").replace("\n\n", "\n\n\n").replace('msgstr "New"', 'msgstr "Neuer"')
+    files.write_atomic(path, text.encode("utf-8"), later_mtime=True)
+    with storage.edit(path) as po:
+        assert po.find("Neu").msgstr == "Neuer"
+        assert cat.serialise(po) == cat.serialise(cat.load(path))
+
+
+def test_refresh_refuses_a_changed_segment_and_leaves_the_copy_alone(path: Path) -> None:
+    po = cat.load(path)
+    text = path.read_text(encoding="utf-8")
+    old = cat.blocks(text)
+    before = cat.serialise(po)
+    renamed = text.replace('msgid "March 30th 2026"', 'msgid "March 31st 2026"')
+    assert cat.refresh(po, list(po), old, renamed) is None
+    assert cat.serialise(po) == before
+    translated = text.replace('msgid "March 30th 2026"\nmsgstr ""', 'msgid "March 30th 2026"\nmsgstr "30. März"')
+    assert cat.refresh(po, list(po), old, translated) == cat.blocks(translated)
+    assert po.find("March 30th 2026").msgstr == "30. März"

@@ -243,6 +243,61 @@ def load(path: Path | str) -> polib.POFile:
     return po
 
 
+# -- bringing a parsed copy up to date from a new text ------------------------------------
+
+#: What an edit of a segment changes; msgctxt and msgid (the segment's identity) stay.
+_ENTRY_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment", "comment", "occurrences", "previous_msgctxt",
+                 "previous_msgid", "previous_msgid_plural")
+#: polib splits a text (not a file) at these too; a block holding one is parsed with the whole file.
+_OTHER_LINE_BREAKS = re.compile("[\r\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def blocks(text: str) -> list[str]:
+    """Split a catalog's text into its header block and one block per entry (polib never writes a blank line inside)."""
+    return text.split("\n\n")
+
+
+def refresh(po: polib.POFile, entries: list[polib.POEntry], old: list[str], text: str) -> list[str] | None:
+    """Bring `po` from the text `old` (its blocks) to `text`, parsing only the blocks that changed.
+
+    `entries` are po's entries in the order of old[1:]. Returns the new blocks;
+    or None, with po untouched, unless `text` is the same catalog with a few
+    entries changed (same blocks, same segments): then parse the whole text.
+    """
+    new = blocks(text)
+    if len(new) != len(old) or len(entries) != len(old) - 1:
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(old, new)) if a != b]
+    if len(changed) > max(8, len(new) // 4):
+        return None
+    parsed = {}
+    for i in changed:
+        block = new[i] if new[i].endswith("\n") else new[i] + "\n"
+        if (_OTHER_LINE_BREAKS.search(block) or _BAD_PO_LINE.search(block)
+                or _msgid_without_msgstr(block) is not None):
+            return None
+        try:  # after an empty header entry: polib reads comments at the very top as the file's header
+            one = polib.pofile(block if i == 0 else 'msgid ""\nmsgstr ""\n\n' + block, wrapwidth=po.wrapwidth)
+        except (OSError, ValueError):
+            return None
+        if i == 0:
+            if len(one) or not one.metadata:
+                return None
+        else:
+            mine = entries[i - 1]
+            if len(one) != 1 or (one[0].msgctxt, one[0].msgid, one[0].obsolete) != (
+                    mine.msgctxt, mine.msgid, mine.obsolete):
+                return None
+        parsed[i] = one
+    for i, one in parsed.items():  # every changed block fits: now change the copy
+        if i == 0:
+            po.header, po.metadata = one.header, one.metadata
+        else:
+            for name in _ENTRY_FIELDS:
+                setattr(entries[i - 1], name, getattr(one[0], name))
+    return new
+
+
 def entry_key(e: polib.POEntry) -> tuple:
     """Return everything that shapes an entry's text in a catalog (equal keys, equal text)."""
     return (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),

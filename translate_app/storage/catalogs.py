@@ -15,6 +15,14 @@ Invariants:
 * The text of an entry is a function of catalog.entry_key(entry) and the wrap
   width, so the text of unchanged entries is kept between writes (polib
   rebuilds and re-wraps every entry on each write).
+* edit() keeps, beside its copy, the text that copy was parsed from or written
+  as, split into blocks (one per entry). When another process has written the
+  catalog since, the copy is brought up to date by parsing only the blocks
+  that differ (catalog.refresh), under the lock, from the file itself: the file
+  stays the truth, and anything but a few changed entries of the same catalog
+  is parsed whole. read() never changes a copy (it parses a new version
+  whole); a copy it handed out may still be changed in place by this
+  process's next edit(), an entry at a time, as in the old design.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ from .lock import catalog_lock
 
 _PARSED: dict[str, tuple[tuple, polib.POFile]] = {}
 _PARSED_GUARD = threading.Lock()
+#: Per catalog, the copy edit() last had, its blocks and its entries in their order (see the invariants).
+_EDITED: dict[str, tuple[polib.POFile, list[str], list[polib.POEntry]]] = {}
 
 _ENTRY_TEXT: dict[tuple, str] = {}
 _ENTRY_TEXT_LIMIT = 200_000
@@ -57,9 +67,11 @@ def file_key(path: Path) -> tuple | None:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def save(po: polib.POFile, path: Path | str) -> None:
-    """Write a catalog atomically and durably (the caller holds its lock, or owns the file alone)."""
-    write_atomic(path, cat.serialise(po, _entry_text).encode("utf-8"), later_mtime=True)
+def save(po: polib.POFile, path: Path | str) -> str:
+    """Write a catalog atomically and durably (the caller holds its lock, or owns the file alone); return its text."""
+    text = cat.serialise(po, _entry_text)
+    write_atomic(path, text.encode("utf-8"), later_mtime=True)
+    return text
 
 
 def read(path: Path | str) -> polib.POFile:
@@ -93,6 +105,7 @@ def forget_parsed() -> None:
     """Drop every parsed copy and kept entry text of this process (for benchmarks of cold reads)."""
     with _PARSED_GUARD:
         _PARSED.clear()
+        _EDITED.clear()
     _ENTRY_TEXT.clear()
 
 
@@ -107,10 +120,11 @@ def edit(path: Path | str, timeout: float = 30.0) -> Iterator[polib.POFile]:
         key = file_key(path)
         with _PARSED_GUARD:
             cached = _PARSED.pop(str(path), None)  # readers parse their own copy while we edit
-        if cached is not None and key is not None and cached[0] == key:
-            po = cached[1]
-        else:
+            edited = _EDITED.pop(str(path), None)
+        po, text_blocks = _current(path, key, cached, edited)
+        if po is None:
             po = cat.load(path)
+            text_blocks = _file_blocks(path, po)
             if file_key(path) != key:  # changed while read, by a tool that takes no lock
                 key = None
         keys = [cat.entry_key(e) for e in po]
@@ -118,8 +132,43 @@ def edit(path: Path | str, timeout: float = 30.0) -> Iterator[polib.POFile]:
         yield po
         if [cat.entry_key(e) for e in po] != keys or (po.header, tuple(po.metadata.items()), po.wrapwidth) != before:
             po.metadata["PO-Revision-Date"] = cat.header_date()
-            save(po, path)
+            text_blocks = cat.blocks(save(po, path))
             key = file_key(path)
         if key is not None:
             with _PARSED_GUARD:
                 _PARSED[str(path)] = (key, po)
+                if text_blocks is not None:
+                    # in the order serialise writes them
+                    _EDITED[str(path)] = (po, text_blocks, [e for e in po if not e.obsolete] +
+                                          [e for e in po if e.obsolete])
+
+
+def _current(path: Path, key: tuple | None, cached: tuple | None,
+             edited: tuple | None) -> tuple[polib.POFile | None, list[str] | None]:
+    """Return this process's copy of the catalog brought to the file's version, with its blocks; or (None, None)."""
+    if key is None:
+        return None, None
+    if cached is not None and cached[0] == key:  # parsed (or written) at this very version
+        if edited is not None and edited[0] is cached[1]:
+            return cached[1], edited[1]
+        return cached[1], _file_blocks(path, cached[1])
+    if edited is None:
+        return None, None
+    po, old, entries = edited
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    new = cat.refresh(po, entries, old, text)
+    if new is None or file_key(path) != key:
+        return None, None
+    return po, new
+
+
+def _file_blocks(path: Path, po: polib.POFile) -> list[str] | None:
+    """Return the blocks of the file po was just parsed from, if they are one per entry (see refresh)."""
+    try:
+        found = cat.blocks(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found if len(found) == len(po) + 1 else None
