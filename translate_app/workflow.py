@@ -115,6 +115,29 @@ def register_release(session: Session, project: Project, name: str, *, title: st
     return rel
 
 
+def add_release(session: Session, project: Project, source: Path | None, languages: list[str], *,
+                title: str | None = None, deadline: date | None = None) -> Release:
+    """Add a release from a Markdown file in the languages given, and make its row (the caller commits)."""
+    if source is None:
+        raise TranslateAppError("upload a Markdown file or pick one from source/")
+    name = project.add_release(source, languages)
+    rel = register_release(session, project, name, title=title)
+    rel.deadline = deadline
+    if (title or "").strip():
+        rel.title = title.strip()[:300]
+    return rel
+
+
+def change_release(session: Session, project: Project, name: str, *, title: str | None, deadline: date | None,
+                   self_review: bool) -> Release:
+    """Change a release's title (blank keeps it), deadline and self-review policy (the caller commits)."""
+    rel = register_release(session, project, name)
+    rel.title = (title or "").strip()[:300] or rel.title
+    rel.deadline = deadline
+    rel.self_review = self_review
+    return rel
+
+
 def _title(project: Project, name: str) -> str:
     doc = project.document(name)
     for block in doc.blocks:

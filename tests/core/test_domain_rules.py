@@ -159,3 +159,26 @@ def test_visible_releases_follow_the_persons_languages(sample_project: Path, ses
                 for r in workflow.visible_releases(session, project, people["tr"])] == [(RELEASE, ["de"])]
         fr = accounts.create_user(session, name="fr", role="translator", languages=["fr"], password=None)
         assert workflow.visible_releases(session, project, fr) == []
+
+
+def test_adding_a_release_makes_its_row_and_settings_change_it(sample_project: Path, sessions) -> None:
+    from datetime import date
+
+    from translate_app.core.errors import TranslateAppError
+    from translate_app.models import Release
+
+    project = Settings(root=sample_project).project()
+    (sample_project / "source" / "hearing.md").write_text("# The hearing\n\nIt is postponed.\n", encoding="utf-8")
+    with sessions() as session:
+        with pytest.raises(TranslateAppError, match="upload a Markdown file or pick one"):
+            workflow.add_release(session, project, None, ["de"])
+        rel = workflow.add_release(session, project, sample_project / "source" / "hearing.md", ["de", "fr"],
+                                   title="  ", deadline=date(2026, 12, 4))
+        session.commit()
+        assert (rel.name, rel.title, rel.deadline) == ("hearing", "The hearing", date(2026, 12, 4))
+        assert project.languages("hearing") == ["de", "fr"]
+        workflow.change_release(session, project, "hearing", title=" ", deadline=None, self_review=True)
+        session.commit()
+    with sessions() as session:
+        stored = session.scalar(select(Release).where(Release.name == "hearing"))
+        assert (stored.title, stored.deadline, stored.self_review) == ("The hearing", None, True)

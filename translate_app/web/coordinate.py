@@ -140,18 +140,12 @@ def new_release():
             kept = _kept_upload(form)
         if valid:
             codes = parse_language_list(form.languages.data)
-            if kept is not None:
-                name = proj.add_release(kept, codes)
-                uploads.discard(settings().instance_dir, current_user.id, form.kept.data)
-            elif form.existing.data:
-                name = proj.add_release(proj.source_path(form.existing.data), codes)
-            else:
-                raise TranslateAppError("upload a Markdown file or pick one from source/")
-            rel = workflow.register_release(db.session, proj, name, title=form.title.data)
-            rel.deadline = form.deadline.data
-            if (form.title.data or "").strip():
-                rel.title = form.title.data.strip()[:300]
+            source = kept or (proj.source_path(form.existing.data) if form.existing.data else None)
+            name = workflow.add_release(db.session, proj, source, codes, title=form.title.data,
+                                        deadline=form.deadline.data).name
             db.session.commit()
+            if kept is not None:
+                uploads.discard(settings().instance_dir, current_user.id, form.kept.data)
             notifications.release_added(db.session, name, codes, actor=current_user)
             flash(f"Release {name} added in {len(codes)} language{'s' if len(codes) != 1 else ''}: "
                   f"{language_names(codes)}.", "ok")
@@ -183,10 +177,8 @@ def release(release: str):
     rel = workflow.release_record(db.session, proj, release)
     form = ReleaseSettingsForm(obj=rel)
     if form.validate_on_submit():
-        rel = workflow.register_release(db.session, proj, release)
-        rel.title = form.title.data.strip() or rel.title
-        rel.deadline = form.deadline.data
-        rel.self_review = form.self_review.data
+        workflow.change_release(db.session, proj, release, title=form.title.data, deadline=form.deadline.data,
+                                self_review=form.self_review.data)
         db.session.commit()
         flash("Release settings saved.", "ok")
         return redirect(url_for("coordinate.release", release=release))
