@@ -61,6 +61,7 @@ def test_a_share_link_from_creation_to_revocation(person, browser, live_server, 
         page.get_by_role("button", name="Start").click()
         page.wait_for_url(live_server + "/releases/appeal/de")
         expect(page.locator("header .who")).to_have_text(f"Night Owl · {role}")
+        in_editor = time.perf_counter() - started
         first = page.locator("li.segment").first
         first.locator("textarea").fill("Stoppt die Abschiebung von Maksim")
         first.get_by_role("button", name="Suggest" if role == "suggester" else "Save").click()
@@ -68,7 +69,7 @@ def test_a_share_link_from_creation_to_revocation(person, browser, live_server, 
         expect(first.locator(".status")).to_contain_text(expected)
         elapsed = time.perf_counter() - started
         _record(f"link opened -> first saved {'suggestion' if role == 'suggester' else 'translation'} "
-                f"({viewport})", elapsed)
+                f"({viewport}; in the editor after {in_editor:.2f} s)", elapsed)
         if role == "suggester":
             expect(first.locator(".state")).not_to_have_text("Translated")  # the catalog did not change
             expect(first.locator(".proposals-count")).to_be_visible()

@@ -205,3 +205,27 @@ def test_entering_asks_for_a_name_unless_not_credited(app, client, auth):
     person, ok = enter(app, url, name="", credit="none")
     assert ok.status_code == 302
     assert 'class="who">a volunteer · translator<' in person.get("/releases/appeal/de").get_data(as_text=True)
+
+
+def test_several_languages_and_lifting_the_release_limit(app, client, auth):
+    root = app.config["SETTINGS"].root
+    (root / "source" / "other.md").write_text(SMALL_RELEASE, encoding="utf-8")
+    Project(root).add_release(root / "source" / "other.md", ["de"])
+    auth.login("coord")
+    url = make_link(client, auth, languages=["de", "fr"], role="reviewer")
+    person, _ = enter(app, url, name="Kestrel")
+    home = person.get("/here").get_data(as_text=True)
+    assert "German" in home and "French" in home and "Hebrew" not in home
+    assert person.get("/releases/appeal/fr").status_code == 200
+    token = _csrf(person, "/account/make")
+    person.post("/account/make", data={"csrf_token": token, "name": "kestrel", "password": PASSWORD,
+                                       "confirm": PASSWORD})
+    people = client.get("/coordinate/users").get_data(as_text=True)
+    assert re.search(r"came in through link #\d+</span>", people) and "Only appeal" in people
+    with Database.factory(app)() as session:
+        user_id = session.scalar(select(User.id).where(User.name == "kestrel"))
+    assert person.get("/releases/other/de").status_code == 403
+    client.post(f"/coordinate/users/{user_id}", data={
+        "csrf_token": auth.csrf("/coordinate/users"), f"u{user_id}-role": "reviewer",
+        f"u{user_id}-languages": "de,fr", f"u{user_id}-active": "y", f"u{user_id}-display_name": ""})
+    assert person.get("/releases/other/de").status_code == 200  # the coordinator opened every release

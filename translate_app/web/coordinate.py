@@ -64,7 +64,7 @@ class InviteForm(FlaskForm):
 
     display_name = StringField("Name as others see it", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
     name = StringField("Login name", validators=[Optional(), Length(max=80)])
-    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="translator")
     languages = StringField("Languages", validators=[Optional()])
 
 
