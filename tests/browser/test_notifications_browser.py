@@ -39,8 +39,10 @@ def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewpo
     deadline = page.get_by_role("group", name="The deadline near while my language is not all approved")
     deadline.get_by_role("radio", name="E-mail").check()
     page.get_by_label("Webhook URL").fill("https://chat.example.org/hooks/abc")
-    page.get_by_role("group", name="Segments waiting for review in my languages (reviewers)") \
+    page.get_by_role("group", name="The source of a release in my languages corrected") \
         .get_by_role("radio", name="Webhook").check()
+    # A translator is not asked about reviews.
+    expect(page.get_by_role("group", name="Segments waiting for review in my languages (reviewers)")).to_have_count(0)
     page.get_by_role("button", name="Save notification settings").click()
     expect(page.get_by_text("Notification settings saved.")).to_be_visible()
     assert_fits(page)
@@ -52,6 +54,8 @@ def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewpo
     expect(page.get_by_role("group", name="A new release in my languages").get_by_role("radio", name="Nothing")) \
         .to_be_checked()
     expect(page.get_by_label("Webhook URL")).to_have_value("https://chat.example.org/hooks/abc")
+    expect(page.get_by_role("group", name="The source of a release in my languages corrected")
+           .get_by_role("radio", name="Webhook")).to_be_checked()
 
     # Another volunteer sees their own empty settings, never this address.
     other = person("tr2_de")

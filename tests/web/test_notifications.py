@@ -170,6 +170,7 @@ def test_preferences_page_saves_the_persons_own_settings_with_csrf(client, auth,
     auth.login("tr_de")
     page = client.get("/account/notifications")
     assert page.status_code == 200 and "A segment of mine commented on" in page.get_data(as_text=True)
+    assert "Segments waiting for review" not in page.get_data(as_text=True)  # a translator reviews nothing
     r = client.post("/account/notifications", data={"email": "tr@example.org", "segment_activity": "email"})
     assert r.status_code == 400  # no CSRF token
     token = auth.csrf("/account/notifications")
@@ -187,6 +188,7 @@ def test_preferences_page_saves_the_persons_own_settings_with_csrf(client, auth,
     auth.logout()
     # Nobody else sees the address: not the coordinator's page of volunteers, not another person's settings page.
     auth.login("coord")
+    assert "Segments waiting for review" in client.get("/account/notifications").get_data(as_text=True)
     for path in ("/coordinate/users", "/account/notifications", "/coordinate/"):
         assert "tr@example.org" not in client.get(path).get_data(as_text=True), path
 

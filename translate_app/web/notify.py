@@ -76,4 +76,5 @@ def preferences():
                 for error in errors:
                     flash(str(error), "error")
     return render_template("notifications.html", form=form, preferences=notifications.PREFERENCES,
-                           mail_configured=settings().mail_configured), status
+                           mail_configured=settings().mail_configured,
+                           reviews=current_user.role != "translator"), status
