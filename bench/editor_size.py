@@ -174,7 +174,9 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                         (document.querySelector('li.segment.current') ? performance.now() : 0)""", polling=10).json_value()
                     timing = page.evaluate("""() => {
                         const nav = performance.getEntriesByType('navigation')[0];
+                        const marks = ['editor-start', 'editor-ready'].map(n => performance.getEntriesByName(n)[0]);
                         return {interactive: nav.domInteractive, loaded: nav.loadEventEnd,
+                                script: marks[0] && marks[1] ? marks[1].startTime - marks[0].startTime : null,
                                 shown: document.querySelectorAll('li.segment:not([hidden])').length,
                                 on_screen: [...document.querySelectorAll('li.segment')].filter(li => li.getClientRects().length).length};
                     }""")
@@ -188,7 +190,8 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                 best = min(runs, key=lambda r: r["ready"])
                 results.append({"view": view, "bytes": best["bytes"], "requests": best["requests"],
                                 "interactive": best["interactive"] / 1000,
-                                "ready": best["ready"] / 1000, "rows": best["shown"], "on_screen": best["on_screen"]})
+                                "ready": best["ready"] / 1000, "rows": best["shown"], "on_screen": best["on_screen"],
+                                "script": min((r["script"] for r in runs if r["script"] is not None), default=None)})
             browser.close()
         return results
     finally:
@@ -205,11 +208,13 @@ def main() -> None:
                         help="load the editor in chromium at 390x844 instead: bytes transferred and time to ready")
     args = parser.parse_args()
     if args.browser:
-        print(f"{'segments':>9} {'view':>7} {'rows':>5} {'requests':>8} {'bytes sent':>11} {'interactive s':>13} {'ready s':>8}")
+        print(f"{'segments':>9} {'view':>7} {'rows':>5} {'requests':>8} {'bytes sent':>11} {'interactive s':>13} "
+              f"{'ready s':>8} {'script ms':>9}")
         for size in (int(s) for s in args.sizes.split(",")):
             for m in measure_in_browser(size, args.renders):
+                script = "" if m["script"] is None else f"{m['script']:.0f}"
                 print(f"{size:>9} {m['view']:>7} {m['rows']:>5} {m['requests']:>8} {m['bytes']:>11,} "
-                      f"{m['interactive']:>13.3f} {m['ready']:>8.3f}", flush=True)
+                      f"{m['interactive']:>13.3f} {m['ready']:>8.3f} {script:>9}", flush=True)
         return
     print(f"{'segments':>9} {'page bytes':>12} {'rows':>6} {'first s':>8} {'later s':>8}")
     for size in (int(s) for s in args.sizes.split(",")):

@@ -427,8 +427,13 @@ def mentioned_users(session: Session, text: str, language: str) -> list[User]:
     A shown name with spaces is written without them (@AnnaBerg for "Anna Berg");
     the match ignores case. Each person comes once, in order of first mention.
     """
-    wanted = [m.rstrip(".-").casefold() for m in _MENTION.findall(text or "")]
-    if not wanted:
+    return list(dict.fromkeys(user for _, user in _mentioned(session, text, language)))
+
+
+def _mentioned(session: Session, text: str, language: str) -> list[tuple[str, User]]:
+    """Return each @name of a text (as written, without the @) that is a person of the language, with the person."""
+    written = [m.rstrip(".-") for m in _MENTION.findall(text or "")]
+    if not written:
         return []
     people = session.scalars(
         select(User).join(Membership).where(Membership.language == language, User.active.is_(True))
@@ -438,12 +443,7 @@ def mentioned_users(session: Session, text: str, language: str) -> list[User]:
         keys.setdefault(user.name.casefold(), user)
         if user.display_name:
             keys.setdefault("".join(user.display_name.split()).casefold(), user)
-    found: dict[int, User] = {}
-    for name in wanted:
-        user = keys.get(name)
-        if user is not None:
-            found.setdefault(user.id, user)
-    return list(found.values())
+    return [(name, keys[name.casefold()]) for name in written if name.casefold() in keys]
 
 
 def comment_counts(session: Session, release: str, language: str) -> dict[str, int]:
@@ -490,13 +490,7 @@ def _mentions(session: Session, text: str, language: str) -> list[dict[str, str]
     """Say, for each @name of a comment that is a person of the language, how to show it."""
     if "@" not in text:
         return []
-    people = mentioned_users(session, text, language)
-    shown = {}
-    for raw in _MENTION.findall(text):
-        key = raw.rstrip(".-").casefold()
-        for user in people:
-            if key in (user.name.casefold(), "".join((user.display_name or "").split()).casefold()):
-                shown[raw.rstrip(".-")] = user.shown_name
+    shown = {name: user.shown_name for name, user in _mentioned(session, text, language)}
     return [{"name": name, "shown": person} for name, person in shown.items()]
 
 

@@ -163,7 +163,7 @@ def test_markup_tokens_insert_at_the_caret_and_a_lost_one_is_flagged(editor, vie
     warning = appeal.locator(".token-warning")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text(f"[Maksim Kuzmin]({LINK})")
-    expect(tokens.nth(1)).to_have_class("token link lost")
+    expect(tokens.nth(1)).to_have_class("token token-link lost")
     expect(appeal.locator(".checks")).to_contain_text("Links and URLs")  # the server's check, debounced
     screen(page, f"focus-token-lost-{viewport}")
 

@@ -39,6 +39,7 @@
 (function editor() {
   const root = document.getElementById("editor");
   if (!root) return;
+  if (window.performance && performance.mark) performance.mark("editor-start");  // for bench/editor_size.py
   const release = root.dataset.release;
   const language = root.dataset.language;
   const dir = root.dataset.dir;
