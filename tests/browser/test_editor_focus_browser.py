@@ -230,8 +230,8 @@ def test_hebrew_translation_shows_markup_and_urls_isolated_left_to_right(editor,
 
 
 def test_history_shows_differences_and_restores_an_earlier_text(editor, live_project, viewport):
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
         [e for e in po if e.msgid][RULING].previous_msgid = "Respect the ruling of 2022."

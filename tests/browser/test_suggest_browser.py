@@ -36,7 +36,7 @@ def segment(page, i: int):
 
 def translate_on_disk(live_project, texts: dict[int, str], by: str = "tr_de") -> None:
     """Store translations of some segments on disk, as if saved earlier by `by`."""
-    from translate_app.core.catalog import edit_catalog
+    from translate_app.storage import edit as edit_catalog
     from translate_app.project import Project
     from translate_app.core.states import set_translated
 

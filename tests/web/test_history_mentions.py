@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from translate_app import workflow
-from translate_app.core.catalog import edit_catalog
-from translate_app.core.project import Project
+from translate_app.storage import edit as edit_catalog
+from translate_app.project import Project
 from translate_app.models import User
 from translate_app.web.extensions import Database
 

@@ -18,7 +18,7 @@ from translate_app.models import NotificationEvent, User, utcnow
 def test_four_gunicorn_workers_send_each_digest_once(tmp_path):
     from translate_app import accounts, create_app, notifications
     from translate_app.config import Settings
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.web.extensions import Database
 
     root = tmp_path / "project"
