@@ -100,7 +100,7 @@ def release_record(session: Session, project: Project, name: str) -> Release:
     project.require(name)
     rel = session.scalar(select(Release).where(Release.name == name))
     if rel is None:
-        rel = Release(name=name, title=_title(project, name), deadline=None, self_review=False, mt_provider=None)
+        rel = Release(name=name, title=_title(project, name), deadline=None, self_review=False)
     return rel
 
 
