@@ -90,8 +90,10 @@
     decided.forEach(p => panel.append(el("div", {class: "suggestion decided"},
       `${p.by || "?"}: “${p.text}” — ${p.status} by ${p.decided_by}${p.reason ? " (" + p.reason + ")" : ""}`)));
     const actions = el("div", {class: "suggest-actions"});
-    actions.append(button("Suggest my text", "secondary suggest-mine", () => suggest(li)),
-                   el("span", {class: "suggest-status", role: "status"}));
+    // A suggester's own Save button already suggests: one button for one action.
+    const saveSuggests = li.querySelector('button[data-action="save"]')?.textContent.trim() === "Suggest";
+    if (!saveSuggests) actions.append(button("Suggest my text", "secondary suggest-mine", () => suggest(li)));
+    actions.append(el("span", {class: "suggest-status", role: "status"}));
     panel.append(actions);
   }
 
