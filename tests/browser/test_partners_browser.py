@@ -81,3 +81,49 @@ def test_align_shift_and_write_then_the_editor_credits_the_partner(login, live_s
     expect(page.locator(".key.needs_review")).to_have_text("4 needs review")
     expect(page.locator(".key.machine")).to_have_text("1 machine")
     screenshot(page, f"partners-editor-{viewport}")
+
+
+
+def test_merge_split_and_a_kept_row(login, live_server, live_project, viewport) -> None:
+    """Merge two rows' texts, split them at a sentence end and at the cursor; a person's row is kept."""
+    from playwright.sync_api import expect
+
+    from translate_app.core.catalog import edit_catalog
+    from translate_app.core.project import Project
+    from translate_app.core.states import set_translated
+
+    with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
+        set_translated(next(e for e in po if e.msgid.startswith("Signed on")), "Unterschrieben am 30.3.2026.",
+                       by="tr_de")
+    page = login("coord")
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.goto(live_server + "/coordinate/releases/appeal/partners")
+    page.get_by_label("Partner organisation (or tool)").fill("Connection e.V.")
+    page.get_by_label("…or paste the translated text").fill(PARTNER_TEXT)
+    page.get_by_role("button", name="Align with the source").click()
+    rows = page.locator("tr.align-row")
+    expect(rows).to_have_count(5)
+    kept = rows.nth(4)
+    expect(kept.locator(".flag", has_text="kept")).to_be_visible()
+    expect(kept.locator(".kept-note")).to_contain_text("Kept, not written: translated text in the catalog:")
+    expect(kept.locator(".kept-note q")).to_have_text("Unterschrieben am 30.3.2026.")
+    expect(page.get_by_role("button", name="Write 4 segments as needs review")).to_be_visible()
+
+    rows.nth(2).get_by_role("button", name="Merge next").click()
+    assert _texts(page)[2:4] == ["Kriegsdienstverweigerer schützen. Das Urteil von 2023 respektieren.", ""]
+    expect(page.get_by_role("button", name="Write 3 segments as needs review")).to_be_visible()
+    # The cursor at the end: split at the sentence end nearest the middle, into the empty row below.
+    area = rows.nth(2).locator("textarea")
+    area.focus()
+    page.keyboard.press("End")
+    rows.nth(2).get_by_role("button", name="Split").click()
+    assert _texts(page)[2:4] == ["Kriegsdienstverweigerer schützen.", "Das Urteil von 2023 respektieren."]
+    expect(rows.nth(3).locator("textarea")).to_be_focused()
+    # At the cursor (Alt+S): the rest goes to the next row and the rows below move down into the empty one.
+    rows.nth(1).get_by_role("button", name="Clear").click()
+    rows.nth(0).locator("textarea").evaluate(
+        "a => { a.value = 'Stoppt die Abschiebung Die unterzeichnenden'; a.focus(); a.setSelectionRange(22, 22); }")
+    page.keyboard.press("Alt+s")
+    assert _texts(page)[0:3] == ["Stoppt die Abschiebung", "Die unterzeichnenden", "Kriegsdienstverweigerer schützen."]
+    expect(page.locator("p.live")).to_have_text("Row 1 split; its second part is now in row 2.")
+    screenshot(page, f"partners-merge-split-{viewport}")
