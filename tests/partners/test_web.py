@@ -157,6 +157,14 @@ def test_errors_keep_the_form(client, auth):
     assert answer.status_code == 400 and "statement.docx: cannot be read as DOCX" in answer.get_data(as_text=True)
     answer = _upload(client, auth, language="xx", pasted=GERMAN)
     assert answer.status_code == 400 and "Not a valid choice" in answer.get_data(as_text=True)
+    # An uploaded file is kept when the form comes back: the next attempt needs only what was missing.
+    answer = _upload(client, auth, partner="", upload=(io.BytesIO(GERMAN.encode()), "Stoppt die Abschiebung.md"))
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "Your file <strong>Stoppt-die-Abschiebung.md</strong> is kept" in html
+    token = re.search(r'name="kept" type="hidden" value="([^"]+)"', html).group(1)
+    answer = _upload(client, auth, partner="Connection e.V.", kept=token)
+    assert answer.status_code == 200 and "Write 5 segments as needs review" in answer.get_data(as_text=True)
+    assert "Stoppt-die-Abschiebung.md" in answer.get_data(as_text=True)
 
 
 def test_a_po_from_another_tool_is_matched_by_source_text(app, client, auth):

@@ -8,26 +8,32 @@ Views are thin: partners.py and tmxmemory.py do the work.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from .. import partners, tmxmemory
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language, language_names
+from . import uploads
 from .access import coordinator_required, project, release_language, settings
 from .extensions import db
 
 bp = Blueprint("partners", __name__, url_prefix="/coordinate")
+_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 class UploadForm(FlaskForm):
     """A partner's document or another tool's catalog, the partner's name, the language."""
 
     upload = FileField("Translated document or PO catalog")
+    kept = HiddenField()  # token of a file kept from an earlier attempt (see uploads.py)
     pasted = TextAreaField("…or paste the translated text")
     partner = StringField("Partner organisation (or tool)", validators=[Length(max=partners.MAX_PARTNER_NAME)])
     language = SelectField("Language", choices=[], validate_choice=True)
@@ -60,6 +66,23 @@ def _valid(form: FlaskForm) -> bool:
     return False
 
 
+def _kept_file(form: UploadForm, root: Path, user_id: int) -> tuple[str | None, bytes]:
+    """Return (name, bytes) of the file just uploaded, kept for another attempt, or of the one kept before."""
+    file = form.upload.data
+    if file and file.filename:
+        name = _UNSAFE.sub("-", Path(file.filename).name).strip(".-") or "upload"
+        suffix = Path(file.filename).suffix.lower()
+        name = name if name.lower().endswith(suffix) else name + suffix
+        data = file.read(_max_bytes() + 1)
+        if len(data) > _max_bytes():
+            raise partners.PartnerError(f"{name}: larger than {_max_bytes():,} bytes")
+        uploads.discard(root, user_id, form.kept.data)
+        form.kept.data = uploads.keep(root, user_id, name, data) if data else ""
+        return name, data
+    path = uploads.find(root, user_id, form.kept.data)
+    return (path.name, path.read_bytes()) if path else (None, b"")
+
+
 def _max_bytes() -> int:
     return settings().max_source_bytes
 
@@ -73,24 +96,32 @@ def upload(release: str):
     form.language.choices = _languages(release)
     if request.method == "GET":
         return render_template("partners/upload.html", release=release, form=form)
-    if not _valid(form):
-        return render_template("partners/upload.html", release=release, form=form), 400
-    release, language = release_language(release, form.language.data)
-    file = form.upload.data
+    valid = _valid(form)
+    root, user_id = settings().instance_dir, current_user.id
+    proposal = None
     try:
-        data = file.read(_max_bytes() + 1) if file and file.filename else b""
-        if data and file.filename.lower().endswith((".po", ".pot")):
-            proposal = partners.match_catalog(project(), release, language, form.partner.data, data, file.filename,
-                                              max_bytes=_max_bytes())
-        else:
-            markdown, origin = partners.read_document(data, file.filename if data else None, form.pasted.data,
-                                                      max_bytes=_max_bytes())
-            proposal = partners.align_document(project(), release, language, form.partner.data, markdown, origin)
+        filename, data = _kept_file(form, root, user_id)
+        if valid:
+            proposal = _propose(release, form, filename, data)
     except TranslateAppError as exc:
         flash(str(exc), "error")
-        return render_template("partners/upload.html", release=release, form=form), 400
+    if proposal is None:
+        kept = uploads.find(root, user_id, form.kept.data)
+        return render_template("partners/upload.html", release=release, form=form,
+                               kept=kept.name if kept else None), 400
+    uploads.discard(root, user_id, form.kept.data)
     return render_template("partners/align.html", release=release, proposal=proposal, form=ConfirmForm(),
-                           flags=partners.FLAGS, language=get_language(language))
+                           flags=partners.FLAGS, language=get_language(proposal.language))
+
+
+def _propose(release: str, form: UploadForm, filename: str | None, data: bytes) -> partners.Alignment:
+    """Align the partner's document (or match another tool's PO) to the release in the chosen language."""
+    release, language = release_language(release, form.language.data)
+    if data and filename and filename.lower().endswith((".po", ".pot")):
+        return partners.match_catalog(project(), release, language, form.partner.data, data, filename,
+                                      max_bytes=_max_bytes())
+    markdown, origin = partners.read_document(data, filename, form.pasted.data, max_bytes=_max_bytes())
+    return partners.align_document(project(), release, language, form.partner.data, markdown, origin)
 
 
 @bp.post("/releases/<release>/partners/<language>/write")
