@@ -213,3 +213,14 @@ def test_the_memory_downloads_and_uploads_as_tmx(app, client, auth):
                                                      "upload": (io.BytesIO(b"<html/>"), "bad.tmx")},
                          content_type="multipart/form-data")
     assert answer.status_code == 400 and "not a TMX file" in answer.get_data(as_text=True)
+
+
+def test_a_long_release_confirms_in_one_form(app, client, auth):
+    """More fields than Flask's default limit of 1000 (a release of some 500 segments and more)."""
+    auth.login("coord")
+    html = _upload(client, auth, pasted=GERMAN).get_data(as_text=True)
+    rows = _rows(html) * 120  # 600 rows: 1200 fields
+    data = {"csrf_token": _csrf(html), "partner": "Connection e.V.", "segment_id": [r[0] for r in rows],
+            "text": [r[1] for r in rows]}
+    answer = client.post("/coordinate/releases/appeal/partners/de/write", data=data)
+    assert answer.status_code == 200 and "5 segments written as" in answer.get_data(as_text=True)
