@@ -27,9 +27,6 @@ from .extensions import db
 
 bp = Blueprint("partners", __name__, url_prefix="/coordinate")
 _UNSAFE = re.compile(r"[^\w.-]+")
-#: Fields a confirmed alignment may have (segment id, text and the proposal box of each row; the request's
-#: size stays limited by MAX_CONTENT_LENGTH).
-MAX_FORM_PARTS = 60_000
 
 
 class UploadForm(FlaskForm):
@@ -132,7 +129,6 @@ def _propose(release: str, form: UploadForm, filename: str | None, data: bytes) 
 def write(release: str, language: str):
     """Write the confirmed rows as `needs review` credited to the partner; show what was written and kept."""
     release, language = release_language(release, language)
-    request.max_form_parts = MAX_FORM_PARTS  # before the form is read: three fields a row, thousands of rows
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
     ids, texts = request.form.getlist("segment_id"), request.form.getlist("text")
