@@ -216,7 +216,7 @@ def test_the_memory_downloads_and_uploads_as_tmx(app, client, auth):
 
 
 def test_a_long_release_confirms_in_one_form(app, client, auth):
-    """More fields than Flask's limit of 1000 for multipart forms: the confirm form is URL-encoded, with no such limit."""
+    """Over 1000 fields (the limit of multipart forms): the confirm form is URL-encoded and has none."""
     auth.login("coord")
     html = _upload(client, auth, pasted=GERMAN).get_data(as_text=True)
     rows = _rows(html) * 120  # 600 rows: 1200 fields
