@@ -24,6 +24,7 @@ from .core.errors import TranslateAppError
 _LAZY_COMMANDS = {
     "pretranslate": "translate_app.mt.commands:pretranslate",
     "worker": "translate_app.mt.commands:worker",
+    "presskit": "translate_app.presskit.commands:presskit",
     "tmx": "translate_app.tmx_commands:tmx",
 }
 

@@ -147,3 +147,20 @@ def test_partner_files_that_cannot_be_read_get_a_clear_error():
         documents.to_markdown(b"%PDF-1.7", "statement.pdf")
     with pytest.raises(documents.DocumentError, match="not UTF-8"):
         documents.to_markdown(b"\xff\xfe\x00broken", "statement.md")
+
+
+def test_documents_are_cached_by_what_they_are_made_from(tmp_path, monkeypatch):
+    calls = []
+    real_docx = documents.docx
+    monkeypatch.setattr(documents, "docx", lambda *a: calls.append(a[1]) or real_docx(*a))
+    langs = {"de": LANGS["de"], "ja": LANGS["ja"]}
+    first = press_kit("kuzmin", langs, default="de", cache_dir=tmp_path)
+    assert sorted(calls) == ["de", "ja"]
+    more = dict(langs, ar=LANGS["ar"])
+    second = press_kit("kuzmin", more, default="de", cache_dir=tmp_path)
+    assert sorted(calls) == ["ar", "de", "ja"]  # only the new language's document was made
+    with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(second)) as b:
+        assert a.read("de/kuzmin-de.docx") == b.read("de/kuzmin-de.docx")
+        assert 'hreflang="ar"' in b.read("de/index.html").decode()  # pages list the new language
+        assert 'hreflang="ar"' not in a.read("de/index.html").decode()
+    assert not list(tmp_path.glob(".*.part"))

@@ -95,6 +95,11 @@ def render_html(markdown_text: str, language: str, *, title: str | None = None) 
     )
 
 
+def title_of(markdown_text: str) -> str:
+    """Return the title a page of this Markdown gets: its first heading, else its first words."""
+    return _title(_html_parser().parse(markdown_text.lstrip("\ufeff")))
+
+
 def _title(tokens: list) -> str:
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":

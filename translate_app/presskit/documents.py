@@ -49,7 +49,7 @@ def _convert_to_file(markdown: str, to: str, language: str, title: str) -> bytes
     with tempfile.TemporaryDirectory(prefix="presskit-") as tmp:
         out = Path(tmp) / f"release.{to}"
         _pandoc().convert_text(markdown, to, format=MARKDOWN, outputfile=str(out),
-                               extra_args=_metadata(language, title))
+                               extra_args=["--quiet", *_metadata(language, title)])
         return out.read_bytes()
 
 
@@ -65,7 +65,7 @@ def odt(markdown: str, language: str, title: str) -> bytes:
 
 def plain_text(markdown: str) -> str:
     """Return the release as plain text (links as text with their address), for e-mail."""
-    return _pandoc().convert_text(markdown, "plain", format=MARKDOWN, extra_args=["--wrap=none", "--reference-links"])
+    return _pandoc().convert_text(markdown, "plain", format=MARKDOWN, extra_args=["--quiet", "--wrap=none", "--reference-links"])
 
 
 def pdf(page_html: str) -> bytes:
@@ -94,6 +94,6 @@ def to_markdown(data: bytes, filename: str) -> str:
         path.write_bytes(data)
         try:
             return _pandoc().convert_file(str(path), "commonmark_x-raw_html-smart", format=fmt,  # keep – “ ” ’ as typed
-                                          extra_args=["--wrap=none"])
+                                          extra_args=["--quiet", "--wrap=none"])
         except RuntimeError as exc:
             raise DocumentError(f"{filename}: cannot be read as {fmt.upper()} ({str(exc).strip()[:200]})") from exc

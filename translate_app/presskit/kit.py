@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import documents
 from .mailbody import email_bodies
@@ -27,24 +29,62 @@ class Outputs:
     email_text: str
 
 
+class DocumentCache:
+    """Documents already made, by what they are made from (so publishing one more language redoes one).
+
+    A document depends only on its language's Markdown, language and title;
+    the pages, which list the other languages, are made anew every time.
+    Files are written whole under a temporary name and renamed, so a reader
+    never sees half of one; two makers of the same key write the same bytes.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def get(self, kind: str, markdown: str, language: str, title: str, make: Callable[[], bytes]) -> bytes:
+        if self.folder is None:
+            return make()
+        key = hashlib.sha256("\x00".join([kind, language, title, markdown]).encode()).hexdigest()[:32]
+        path = self.folder / f"{key}.{kind}"
+        if path.is_file():
+            return path.read_bytes()
+        data = make()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{id(data)}.part")
+        partial.write_bytes(data)
+        partial.replace(path)
+        return data
+
+
 def outputs(markdown: str, language: str, *, title: str, published: list[str], url_for: Callable[[str], str],
-            default: str) -> Outputs:
+            default: str, cache: DocumentCache | None = None) -> Outputs:
     """Make every output of one language."""
+    cache = cache or DocumentCache(None)
     page = language_page(markdown, language, published=published, url_for=url_for, default=default, title=title)
-    email_html, email_text = email_bodies(markdown, language, title=title)
-    return Outputs(language, page, markdown, documents.docx(markdown, language, title),
-                   documents.odt(markdown, language, title), documents.pdf(page), email_html, email_text)
+    alone = language_page(markdown, language, published=[language], url_for=url_for, default=language, title=title)
+    email_html, _ = email_bodies(markdown, language, title=title, text=False)
+    email_text = cache.get("txt", markdown, language, title,
+                           lambda: email_bodies(markdown, language, title=title)[1].encode()).decode()
+    return Outputs(language, page, markdown,
+                   cache.get("docx", markdown, language, title, lambda: documents.docx(markdown, language, title)),
+                   cache.get("odt", markdown, language, title, lambda: documents.odt(markdown, language, title)),
+                   cache.get("pdf", markdown, language, title, lambda: documents.pdf(alone)),
+                   email_html, email_text)
 
 
 def press_kit(release: str, languages: Mapping[str, tuple[str, str]], *, default: str,
-              base_url: str | None = None, workers: int = 4) -> bytes:
+              base_url: str | None = None, workers: int = 4, cache_dir: Path | None = None,
+              progress: Callable[[str], None] | None = None) -> bytes:
     """Return a zip with every output of every published language.
 
     `languages` maps each published language to (title, approved Markdown);
     `default` is the x-default language (usually the source's). Pages link to
     each other by `base_url` + `LANG/` when given (what hreflang wants), else
-    relatively inside the zip.
+    relatively inside the zip. With `cache_dir`, documents made before for
+    the same Markdown are taken from there; `progress` is called with each
+    language as it is done.
     """
+    cache = DocumentCache(cache_dir)
     published = sorted(languages)
     if default not in languages:
         raise ValueError(f"the default language {default} is not published")
@@ -54,7 +94,11 @@ def press_kit(release: str, languages: Mapping[str, tuple[str, str]], *, default
 
     def make(code: str) -> Outputs:
         title, markdown = languages[code]
-        return outputs(markdown, code, title=title, published=published, url_for=url_for, default=default)
+        made = outputs(markdown, code, title=title, published=published, url_for=url_for, default=default,
+                       cache=cache)
+        if progress is not None:
+            progress(code)
+        return made
 
     with ThreadPoolExecutor(max_workers=workers) as pool:  # pandoc runs as a child process: threads overlap it
         made = list(pool.map(make, published))

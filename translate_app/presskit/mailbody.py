@@ -20,8 +20,11 @@ _INLINE = {
 }
 
 
-def email_bodies(markdown: str, language: str, *, title: str) -> tuple[str, str]:
-    """Return (HTML, plain text) bodies; the HTML says its language and direction on every wrapper."""
+def email_bodies(markdown: str, language: str, *, title: str, text: bool = True) -> tuple[str, str]:
+    """Return (HTML, plain text) bodies; the HTML says its language and direction on every wrapper.
+
+    With text=False the plain text (made by pandoc, the slow part) is left empty.
+    """
     lang = get_language(language)
     body = _BODY.search(render_html(markdown, language, title=title))
     inner = body.group(1) if body else ""
@@ -34,4 +37,4 @@ def email_bodies(markdown: str, language: str, *, title: str) -> tuple[str, str]
             f'<body dir="{lang.direction}" style="margin:0;padding:0">\n'
             f'<div lang="{code}" dir="{lang.direction}" style="max-width:40em;margin:0 auto;padding:1em;'
             f'font:16px/1.5 Arial,sans-serif;text-align:{align};color:#1d1d1f">\n{inner}</div>\n</body>\n</html>\n')
-    return page, plain_text(markdown).strip() + "\n"
+    return page, (plain_text(markdown).strip() + "\n") if text else ""
