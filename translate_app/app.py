@@ -88,6 +88,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(git_sync.bp)
     from .web import notify  # each person's notification settings; starts this process's delivery thread
     app.register_blueprint(notify.bp)
+    from .web import partners as partner_pages  # partners' translations, the memory as TMX
+    app.register_blueprint(partner_pages.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
     _register_cli(app)

@@ -25,6 +25,7 @@ _LAZY_COMMANDS = {
     "pretranslate": "translate_app.mt.commands:pretranslate",
     "worker": "translate_app.mt.commands:worker",
     "presskit": "translate_app.presskit.commands:presskit",
+    "tmx": "translate_app.tmx_commands:tmx",
 }
 
 

@@ -18,7 +18,8 @@ from .errors import (
     CatalogError, NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError, error_class,
 )
 from .states import (
-    OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN, STATES, State, entry_override, entry_state, one_line, review_fields,
+    OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN, STATES, State, entry_override, entry_partner, entry_state, one_line,
+    review_fields,
     set_approved, set_translated, set_untranslated,
 )
 
@@ -74,6 +75,7 @@ class SegmentView:
     approved_by: str | None = None
     translated_by: str | None = None
     override: dict | None = None  # {"checks": [...], "by", "reason"}: approved despite failing blocking checks
+    partner: str | None = None  # the partner organisation whose text this is, while it needs review
 
     def as_api(self) -> dict:
         """Return the fields of the JSON API contract plus the helpful extras.
@@ -107,6 +109,7 @@ def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), 
         approved_by=fields.get("approved", {}).get("by") if state == State.APPROVED else None,
         translated_by=fields.get("translated", {}).get("by"),
         override=_override_view(entry) if "override" in fields else None,
+        partner=entry_partner(entry) if "partner" in fields else None,
     )
 
 

@@ -9,6 +9,12 @@ msgmerge drops unknown flags. Lines this module owns start with a keyword:
     # override: checks=numbers by=bob sha256=0123456789abcdef
     # override-reason: The court's ruling says 47; the source's 48 is a typo.
     # correction: decision=meaning by=carol at=2026-11-27T09:00:00Z source=89abcdef01234567
+    # partner: name=Connection%20e.V. at=2026-11-30T09:00:00Z
+
+A `partner` line credits a text that a partner organisation translated (or
+another tool's catalog held) and that waits for review: fuzzy, without a
+machine line, so it counts as `needs review`. The name is percent-encoded so
+the line holds no spaces.
 
 An approval is bound to a hash of the source and the approved text, so a
 translation edited elsewhere is no longer approved. An approval despite a
@@ -25,16 +31,19 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
+from urllib.parse import quote, unquote
 
 import polib
 
-_OWNED = re.compile(r"^(machine|translated|approved|override|correction):\s*(.*)$")
+_NAME_SAFE = "!'()*,-./:;_~"  # kept as written in a partner's name; spaces, =, @ and % are encoded
+
+_OWNED = re.compile(r"^(machine|translated|approved|override|correction|partner):\s*(.*)$")
 _REASON = re.compile(r"^override-reason(\+?):\s?(.*)$")
-_KEYWORDS = ("machine", "translated", "approved", "override", "override-reason", "correction")
+_KEYWORDS = ("machine", "translated", "approved", "override", "override-reason", "correction", "partner")
 # polib (and so this service) wraps comment lines longer than the catalog's
 # width at spaces: a line of nothing but our key=value pairs right after one of
 # our lines is the rest of it.
-_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score|source|decision)=\S*\s*)+$")
+_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score|source|decision|name)=\S*\s*)+$")
 #: Characters of a reason per comment line: short enough that no tool wraps it (79 columns).
 _REASON_CHUNK = 56
 _NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -199,6 +208,24 @@ def set_machine(entry: polib.POEntry, text: str, *, provider: str, score: int | 
     if score is not None:
         values["score"] = str(score)
     _set_fields(entry, "machine", values)
+
+
+def set_partner(entry: polib.POEntry, text: str, name: str, *, when: str | None = None) -> None:
+    """Fill an entry with a partner's translation: fuzzy (needs review), credited to the partner, no machine line."""
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    _set_fields(entry, "partner", {"name": quote(one_line(name), safe=_NAME_SAFE), "at": when or now_iso()})
+
+
+def entry_partner(entry: polib.POEntry) -> str | None:
+    """Return the partner credited with an entry's text while it needs review, else None."""
+    partner = review_fields(entry).get("partner")
+    if not partner or entry_state(entry) != State.NEEDS_REVIEW:
+        return None
+    return unquote(partner.get("name", "")) or None
 
 
 def set_translated(entry: polib.POEntry, text: str, *, by: str, when: str | None = None) -> None:

@@ -59,8 +59,27 @@ def rebuild(session: Session, project: Project) -> IndexReport:
                                  "translation": entry.msgstr,
                                  "source_hash": hashlib.sha256(entry.msgid.encode()).hexdigest()})
                     report.entries[code] += 1
+    rows += _imported_rows(project, report)
     session.execute(delete(MemoryEntry))
     if rows:
         session.execute(insert(MemoryEntry), rows)
     session.commit()
     return report
+
+
+def _imported_rows(project: Project, report: IndexReport) -> list[dict]:
+    """Return the rows of the memories imported as TMX (see tmxmemory.py), release "tmx:NAME"."""
+    from ..tmxmemory import imported_files, imported_units, project_languages
+
+    rows = []
+    for code in project_languages(project):
+        for path in imported_files(project, code):
+            try:
+                units = list(imported_units(path, code))
+            except (OSError, TranslateAppError) as exc:
+                report.problems.append(f"{project.relative(path)}: {exc}")
+                continue
+            rows += [{"language": code, "release": f"tmx:{path.stem}", "source": u.source, "translation": u.target,
+                      "source_hash": hashlib.sha256(u.source.encode()).hexdigest()} for u in units]
+            report.entries[code] += len(units)
+    return rows

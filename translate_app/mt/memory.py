@@ -110,9 +110,12 @@ def _signature(paths: list[Path]) -> tuple:
 
 def memory_index(project: Project, language: str) -> MemoryIndex:
     """Return the memory of one language, rebuilt only when a catalog changed."""
+    from ..tmxmemory import imported_files, imported_units
+
     code = get_language(language).code
     paths = _catalogs(project, code)
-    signature = _signature(paths)
+    imported = imported_files(project, code)  # other tools' memories taken in as TMX (see tmxmemory.py)
+    signature = _signature(paths + imported)
     key = (str(project.root), code)
     with _lock:
         cached = _indexes.get(key)
@@ -129,6 +132,12 @@ def memory_index(project: Project, language: str) -> MemoryIndex:
         for entry in po:
             if not entry.obsolete and entry.msgid and entry_state(entry) == State.APPROVED:
                 index.add(entry.msgid, entry.msgstr, release)
+    for path in imported:
+        try:
+            for unit in imported_units(path, code):
+                index.add(unit.source, unit.target, f"tmx:{path.stem}")
+        except (OSError, TranslateAppError) as exc:
+            log.warning("translation memory skips %s: %s", path, exc)
     with _lock:
         _indexes[key] = (signature, index)
     return index

@@ -93,7 +93,7 @@ def to_markdown(data: bytes, filename: str) -> str:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            return _pandoc().convert_file(str(path), "commonmark_x-raw_html", format=fmt,
+            return _pandoc().convert_file(str(path), "commonmark_x-raw_html-smart", format=fmt,  # keep – “ ” ’ as typed
                                           extra_args=["--quiet", "--wrap=none"])
         except RuntimeError as exc:
             raise DocumentError(f"{filename}: cannot be read as {fmt.upper()} ({str(exc).strip()[:200]})") from exc
