@@ -30,6 +30,7 @@ def _setup(size: int):
     """Return (folder, release name, test client, headers) of a fresh project with every segment translated."""
     from translate_app import accounts, create_app
     from translate_app.config import Settings
+    from translate_app import storage
     from translate_app.core import catalog as cat
     from translate_app.project import Project
     from translate_app.core.states import set_translated
@@ -45,7 +46,7 @@ def _setup(size: int):
         (tmp / "source" / f"{name}.md").write_text(release_text(size), encoding="utf-8")
     project = Project(tmp)
     project.add_release(tmp / "source" / f"{name}.md", ["de"])
-    with cat.edit_catalog(project.catalog_path(name, "de")) as po:
+    with storage.edit(project.catalog_path(name, "de")) as po:
         for entry in po:
             if entry.msgid and not entry.obsolete:
                 set_translated(entry, entry.msgid, by="seed")  # the same text: every check passes

@@ -88,8 +88,8 @@ def test_merge_split_and_a_kept_row(login, live_server, live_project, viewport) 
     """Merge two rows' texts, split them at a sentence end and at the cursor; a person's row is kept."""
     from playwright.sync_api import expect
 
-    from translate_app.core.catalog import edit_catalog
-    from translate_app.core.project import Project
+    from translate_app.storage import edit as edit_catalog
+    from translate_app.project import Project
     from translate_app.core.states import set_translated
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:

@@ -9,9 +9,10 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLE
 from tests.core.test_cli_imports import heavy, run_command
+from translate_app import storage
 from translate_app.core import catalog as cat
 from translate_app.core import tmx
-from translate_app.core.project import Project
+from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 
 RELEASE = SAMPLE.stem
@@ -23,7 +24,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(SAMPLE, tmp_path / "source" / SAMPLE.name)
     proj = Project(tmp_path)
     proj.add_release(tmp_path / "source" / SAMPLE.name, ["de"])
-    with cat.edit_catalog(proj.catalog_path(RELEASE, "de")) as po:
+    with storage.edit(proj.catalog_path(RELEASE, "de")) as po:
         entries = [e for e in po if e.msgid]
         for entry, text in ((entries[0], "GEMEINSAME PRESSEMITTEILUNG"), (entries[2], "30. März 2026")):
             set_translated(entry, text, by="tr_de")
