@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.web.conftest import app, auth, client, database_url, web_project  # noqa: F401  (fixtures)
-from translate_app.core import catalog as cat
 from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.jobs import wait_for_job
