@@ -11,7 +11,6 @@ from markdown_it import MarkdownIt
 from tests.libretranslate_server import FakeLibreTranslate, fake_translate
 from tests.mt.conftest import RELEASE
 from translate_app.config import Settings
-from translate_app.core import catalog as cat
 from translate_app.core.checks import run_checks
 from translate_app.core.glossary import Glossary, glossary_checks, glossary_path, load_glossary
 from translate_app.core.masking import mask, unmask

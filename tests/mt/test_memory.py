@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from tests.mt.conftest import RELEASE
-from translate_app.core import catalog as cat
 from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.memory import MemoryMatch, memory_index, memory_matches

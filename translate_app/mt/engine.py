@@ -18,7 +18,6 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
-from ..core import catalog as cat
 from ..core.glossary import Glossary
 from ..core.languages import get_language
 from ..core.masking import Masked
