@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate_app.core import catalog as cat
+from translate_app import storage
 from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.jobs import wait_for_job
