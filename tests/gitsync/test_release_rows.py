@@ -10,7 +10,7 @@ from tests.gitsync.conftest import git
 
 
 def test_a_pulled_release_is_registered_by_the_sync(make_instance, other_clone: Path) -> None:
-    from translate_app.core.project import Project
+    from translate_app.project import Project
     from translate_app.models import Release
 
     service = make_instance()
