@@ -13,6 +13,14 @@ from tests.web.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
+
+@pytest.fixture(autouse=True)
+def _fresh_link_view_counts():
+    """Opening links is limited per address in each process's memory; every test starts afresh (all are 127.0.0.1)."""
+    from translate_app.web.links import LINK_VIEWS
+
+    LINK_VIEWS.reset()
+
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the screen"

@@ -86,7 +86,7 @@ def test_a_login_burst_is_turned_away_before_it_hashes(app, client, auth, monkey
 
 # -- privilege escalation ------------------------------------------------------------
 
-_ARGS = {"release": "appeal", "language": "de", "fmt": "md"}
+_ARGS = {"release": "appeal", "language": "de", "fmt": "md", "invitation_id": 1, "link_id": 1}
 
 
 def _coordinator_urls(app) -> list[tuple[str, str]]:
@@ -94,7 +94,7 @@ def _coordinator_urls(app) -> list[tuple[str, str]]:
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if not rule.endpoint.startswith("coordinate."):
+            if not rule.endpoint.startswith("coordinate.") and rule.endpoint not in ("links.manage", "links.revoke"):
                 continue
             args = {a: (_uid(app, "tr_de") if a == "user_id" else _ARGS[a]) for a in rule.arguments}
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):

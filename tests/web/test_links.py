@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from datetime import timedelta
 
@@ -14,6 +16,14 @@ from translate_app.web.extensions import Database
 
 from .conftest import PASSWORD, SMALL_RELEASE, Auth
 
+
+
+@pytest.fixture(autouse=True)
+def _fresh_link_view_counts():
+    """Opening links is limited per address in each process's memory; every test starts afresh (all are 127.0.0.1)."""
+    from translate_app.web.links import LINK_VIEWS
+
+    LINK_VIEWS.reset()
 
 def make_link(client, auth: Auth, *, languages=("de",), role="translator", days=7, max_uses="", release="appeal"):
     """Create a link as the coordinator (the client must be logged in as one) and return its address."""

@@ -34,6 +34,14 @@ EXPECTED = {
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
 
+
+@pytest.fixture(autouse=True)
+def _fresh_link_view_counts():
+    """Opening links is limited per address in each process's memory; every test starts afresh (all are 127.0.0.1)."""
+    from translate_app.web.links import LINK_VIEWS
+
+    LINK_VIEWS.reset()
+
 def _come_in(who, app, client, auth):
     """Log the client in as `who`: with a password, or through a share link made for the occasion."""
     from translate_app import accounts, sharelinks
