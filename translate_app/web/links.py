@@ -27,7 +27,7 @@ LINK_VIEWS = RateLimit("link-views", "20/minute;200/hour")
 
 #: Where a person who came in through a link may go besides their release's pages.
 OPEN_TO_LINK_PEOPLE = {"static", "auth.favicon", "auth.logout", "auth.settings", "auth.change_password", "links.home",
-                       "links.make_account", "links.enter", "api.checks", "api.openapi"}
+                       "links.make_account", "links.enter", "api.checks", "api.openapi", "notify.preferences"}
 
 CREDIT_CHOICES = [SelectChoice("name", "my name"), SelectChoice("pseudonym", "a pseudonym"),
                   SelectChoice("organisation", "my organisation"),
