@@ -19,7 +19,7 @@ from .. import accounts, notifications, workflow
 from ..core.errors import TranslateAppError
 from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
 from ..core.segmenter import decode_source
-from ..models import ROLES, AuditLog, Invitation, User, as_utc
+from ..models import ROLES, AuditLog, Invitation, NotificationSettings, User, as_utc
 from . import uploads
 from .access import coordinator_required, project, release_language, settings
 from .auth import require_button
@@ -66,6 +66,7 @@ class InviteForm(FlaskForm):
     name = StringField("Login name", validators=[Optional(), Length(max=80)])
     role = SelectField("Role", choices=[SelectChoice(r, r) for r in ROLES], default="translator")
     languages = StringField("Languages", validators=[Optional()])
+    email = StringField("E-mail the link to", validators=[Optional(), Length(max=254)])
 
 
 class UserForm(FlaskForm):
@@ -283,6 +284,10 @@ def users():
             for_languages = f" for {language_names(codes)}" if codes else ""
             who = f"{display} (login name {name})" if display else name
             flash(f"Invitation for {who} as {form.role.data}{for_languages} created; send them the link below.", "ok")
+            address = (form.email.data or "").strip()
+            if address:
+                _mail_link("invitation", address, link, role=form.role.data, languages=codes,
+                           inviter=current_user.shown_name)
         except TranslateAppError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -306,7 +311,7 @@ def _people_page(form: InviteForm, *, link: str | None = None, link_for: str | N
     return render_template("coordinate/users.html", form=form, people=people, forms=forms, link=link,
                            link_for=link_for, reset=reset, pending=pending, action=ActionForm(),
                            expired={i.id for i in pending if as_utc(i.expires_at) <= accounts.utcnow()},
-                           name_rule=accounts.NAME_RULE,
+                           name_rule=accounts.NAME_RULE, mail_configured=settings().mail_configured,
                            expires=datetime.now(UTC) + timedelta(days=INVITATION_DAYS) if link else None)
 
 
@@ -341,6 +346,30 @@ def revoke_invitation(invitation_id: int):
     return redirect(url_for("coordinate.users"))
 
 
+def _mail_link(kind: str, address: str, link: str, **details) -> None:
+    """E-mail an invitation or password link when mail is configured, and say on the page what happened.
+
+    The address is used for this one message and not stored (a person's own
+    address lives only in their notification settings). The link is shown on
+    the page as well, so a refused message loses nothing.
+    """
+    from .. import mail
+
+    if not settings().mail_configured:
+        flash("E-mail is not configured on this server (TRANSLATE_APP_SMTP_HOST): send the link yourself.", "error")
+        return
+    try:
+        if kind == "invitation":
+            mail.send_invitation(settings=settings(), to=address, link=link, **details)
+        else:
+            mail.send_password_reset(settings=settings(), to=address, link=link)
+    except TranslateAppError as exc:  # a refused or malformed address, a server that said no
+        flash(f"The e-mail could not be sent ({exc}); send the link yourself.", "error")
+        return
+    flash("The link was also e-mailed" + (" to the address they gave in their notification settings." if kind == "password"
+                                          else "."), "ok")
+
+
 @bp.post("/users/<int:user_id>/password-link")
 @coordinator_required
 def password_link(user_id: int):
@@ -357,6 +386,9 @@ def password_link(user_id: int):
     shown = user.shown_name
     db.session.commit()
     flash(f"Password link for {shown} made; it works once, for {accounts.RESET_HOURS} hours.", "ok")
+    address = db.session.scalar(select(NotificationSettings.email).where(NotificationSettings.user_id == user.id))
+    if address:
+        _mail_link("password", address, url)
     return _people_page(InviteForm(formdata=None), reset=(shown, url))
 
 
