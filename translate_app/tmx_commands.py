@@ -20,7 +20,7 @@ def tmx() -> None:
               help="The TMX file to write.")
 def tmx_export(language: str, output: Path) -> None:
     """Write the approved translations of every release in one language to a TMX file."""
-    from .core.atomic import write_atomic
+    from .storage.files import write_atomic
     from .tmxmemory import export_tmx
 
     data = export_tmx(Settings.from_env().project(), language)
