@@ -22,15 +22,18 @@ With --browser, chromium loads the editor at 390x844 in the one-segment view
 and in the list view (a fresh context each time: nothing cached) and the
 bytes sent (compressed, headers included: the page, CSS, JS, icons and the
 first suggestions call) and the time to DOM-interactive and to editor-ready
-are printed, best of --renders. Issue 14, before (main: no one-segment view,
-no tokens) and after; times on the shared 2-core machine with a load average
-near 20, so they vary by ±50% from run to run:
+are printed, best of --renders, with the time editor.js takes to set the
+page up (from its start to editor-ready, a steadier figure). Issue 14, before
+(main: no one-segment view, no tokens) and after; on the shared 2-core
+machine with a load average of 16 to 20, so times vary by ±50% between runs:
 
-    segments  view    rows   before: bytes  interactive s    after: bytes  interactive s  ready s
-          70  single    70         20,762       0.44              25,457       0.35          0.35
-          70  list      70         20,761       0.29              25,454       0.29          0.23
-         500  single   200         21,692       0.53              28,538       1.12          1.11
-         500  list     200         21,689       1.22              29,172       0.72          0.66
+    segments  view    rows   before: bytes  interactive s    after: bytes  interactive s  ready s  script ms
+          70  single    70         20,762       0.44              25,513       0.26          0.26        14
+          70  list      70         20,761       0.29              25,514       0.24          0.22        40
+         500  single   200         21,692       0.53              29,111       0.36          0.33        31
+         500  list     200         21,689       1.22              28,483       0.39          0.33        82
+
+(before, "single" is the list too: main has no one-segment view.)
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ class Settings:
     smtp_host: str | None = None
     smtp_port: int = 0  # 0: 465 with smtp_ssl, else 587 with STARTTLS, else 25
     smtp_user: str | None = None
-    smtp_password: str | None = None  # from the environment or a file; never stored
+    smtp_password: str | None = field(default=None, repr=False)  # from the environment or a file; never stored
     smtp_from: str | None = None  # default: translate-app@ the host's domain
     smtp_starttls: bool = True
     smtp_ssl: bool = False

@@ -329,3 +329,5 @@ def test_coordinator_pages_fit_the_screen(person, live_server, viewport, path):
     expect(page.locator("main h1").first).to_be_visible()
     screenshot(page, "coordinate" + path.replace("/", "-").rstrip("-") + f"-{viewport}")
     no_sideways_scroll(page)
+    # Tables that may scroll inside their box show every column without it.
+    assert page.evaluate("[...document.querySelectorAll('.table-scroll')].every(b => b.scrollWidth <= b.clientWidth)")

@@ -59,7 +59,7 @@ def test_only_configured_providers_are_offered(login, live_server, viewport) -> 
         re.compile(r"configured\s+LibreTranslate\s+sends the text to the server at http://127\.0\.0\.1:\d+$"))
     others = section.get_by_role("list", name="Providers that are not configured")
     expect(others).to_be_hidden()
-    summary = section.get_by_text("Not configured: Google Translate, DeepL, Microsoft Translator, MyMemory")
+    summary = section.get_by_text("Not configured: DeepL, Google Translate, Microsoft Translator, MyMemory")
     expect(summary).to_be_visible()
     summary.click()
     expect(others).to_be_visible()

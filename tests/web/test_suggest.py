@@ -386,3 +386,56 @@ def test_an_upload_approves_only_for_a_reviewer_allowed_to_approve_exactly_that_
     r = _upload(auth, str(po).encode("utf-8")).get_json()
     assert (r["saved"], r["approved"]) == (1, 0)
     assert load(web_project / CATALOG).find("Signed on March 30th 2026.").msgstr == "Unterzeichnet am 31. März 2026."
+
+
+# -- who may do what: the new routes for every kind of person --
+
+ROLES = ["anonymous", "tr_fr", "tr_de", "rev_de", "coord"]
+EXPECTED = {
+    "suggest": [401, 403, 201, 201, 201],
+    "bulk_plan": [401, 403, 403, 200, 200],
+    "claim": [401, 403, 201, 201, 201],
+    "claims_of_release": [401, 403, 403, 403, 200],
+    "glossary_read": [401, 403, 200, 200, 200],
+    "glossary_edit": [401, 403, 403, 200, 200],
+    "download": [401, 403, 200, 200, 200],
+}
+
+
+def _new_route(name, auth, role, first):
+    if role == "anonymous":  # no session: the CSRF token of the login page, and 401 all the same
+        token = auth.csrf("/login")
+        auth.api = lambda method, path, json=None: auth.client.open(path, method=method, json=json,
+                                                                     headers={"X-CSRFToken": token})
+    if name == "suggest":
+        return auth.api("POST", f"{BASE}/segments/{first['id']}/proposals", {"text": "Halt"})
+    if name == "bulk_plan":
+        return auth.api("POST", f"{BASE}/bulk/plan", {"action": "approve"})
+    if name == "claim":
+        return auth.api("POST", f"{BASE}/claims", {"first": first["id"], "last": first["id"]})
+    if name == "claims_of_release":
+        return auth.api("GET", "/api/releases/appeal/claims")
+    if name == "glossary_read":
+        return auth.api("GET", f"{BASE}/glossary")
+    if name == "glossary_edit":
+        current = auth.api("GET", f"{BASE}/glossary")
+        version = current.get_json()["version"] if current.status_code == 200 else ""
+        return auth.api("PUT", f"{BASE}/glossary", {"source": "Court", "target": "Gericht", "version": version})
+    return auth.client.get(f"{BASE}/catalog.po")
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_who_may_use_the_new_routes(auth, web_project, name):
+    from translate_app.core import segments as seg
+
+    ids = [v.id for v in seg.views(load(web_project / CATALOG), "de")]
+    got = []
+    for role in ROLES:
+        first = {"id": ids[ROLES.index(role)]}  # a segment each: a claim on one stops another's
+        if role != "anonymous":
+            auth.login(role)
+        got.append(_new_route(name, auth, role, first).status_code)
+        auth.__dict__.pop("api", None)
+        if role != "anonymous":
+            auth.logout()
+    assert got == EXPECTED[name]

@@ -120,8 +120,8 @@ def provider_choices(settings: Any) -> list[ProviderChoice]:
             choices.append(ProviderChoice(provider_id, cls.name, False, str(exc)))
         else:
             choices.append(ProviderChoice(provider_id, cls.name, True, provider.describe()))
-    # The memory first (it sends nothing anywhere), then the other configured ones.
-    return sorted(choices, key=lambda c: (not c.configured, c.id != "memory"))
+    # The memory first (it sends nothing anywhere), then the other configured ones, each group by name.
+    return sorted(choices, key=lambda c: (not c.configured, c.id != "memory", c.name.casefold()))
 
 
 def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider:

@@ -592,7 +592,8 @@
     box(li, "history-box").hidden = true;
     replaceText(li, text);
     setStatus(li, "restoring the earlier text…");
-    if (await save(li, false)) setStatus(li, "earlier text restored", "ok");
+    // A proposal (approved text, a translator) keeps the save's own message about waiting for a reviewer.
+    if (await save(li, false) && li.querySelector(".status").textContent === "saved") setStatus(li, "earlier text restored", "ok");
   }
 
   async function renderHistory(li) {
