@@ -28,13 +28,11 @@ from editor_size import SAMPLE, release_text  # noqa: E402
 
 def _setup(size: int):
     """Return (folder, release name, test client, headers) of a fresh project with every segment translated."""
-    from translate_app import accounts, create_app
+    from translate_app import accounts, create_app, storage
     from translate_app.config import Settings
-    from translate_app import storage
-    from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
     from translate_app.db import open_database
+    from translate_app.project import Project
 
     tmp = Path(tempfile.mkdtemp(prefix="bulk-review-"))
     (tmp / "source").mkdir()

@@ -62,13 +62,15 @@ def release_text(n: int) -> str:
 
 
 def _project(tmp: Path, size: int) -> tuple[str, object]:
-    """Make a project in tmp with a release of `size` segments in German, a third translated; return its name and settings."""
-    from translate_app import accounts
+    """Make a project in tmp with a release of `size` segments in German, a third translated.
+
+    Return its name and settings.
+    """
+    from translate_app import accounts, storage
     from translate_app.config import Settings
-    from translate_app import storage
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
     from translate_app.db import open_database
+    from translate_app.project import Project
 
     (tmp / "source").mkdir()
     if size == 70:
@@ -96,9 +98,9 @@ def _project(tmp: Path, size: int) -> tuple[str, object]:
 def measure(size: int, renders: int) -> dict[str, float]:
     """Return the page's bytes, segment rows and server seconds (first and best later) for one size."""
     from translate_app import accounts, create_app
-    from translate_app.project import Project
     from translate_app.db import open_database
     from translate_app.models import User
+    from translate_app.project import Project
 
     tmp = Path(tempfile.mkdtemp(prefix="editor-size-"))
     try:
@@ -161,7 +163,8 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                 runs = []
                 for _ in range(loads):
                     context = browser.new_context(viewport={"width": width, "height": height})
-                    context.add_init_script(f"try {{ localStorage.setItem('translate-app:view', '{view}') }} catch (e) {{}}")
+                    context.add_init_script(
+                        f"try {{ localStorage.setItem('translate-app:view', '{view}') }} catch (e) {{}}")
                     page = context.new_page()
                     page.goto(base + "/login")
                     page.fill("input[name=name]", "bench")
@@ -169,19 +172,21 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                     page.press("input[name=password]", "Enter")
                     page.wait_for_url(base + "/")
                     responses = []
-                    page.on("requestfinished", lambda request: responses.append(request))
+                    page.on("requestfinished", responses.append)
                     page.goto(f"{base}/releases/{name}/de", wait_until="load")
                     # An editor.js without the mark (an older one, for comparison): the focused segment says it.
                     ready = page.wait_for_function("""() => performance.getEntriesByName('editor-ready').length ?
                         performance.getEntriesByName('editor-ready')[0].startTime :
-                        (document.querySelector('li.segment.current') ? performance.now() : 0)""", polling=10).json_value()
+                        (document.querySelector('li.segment.current') ? performance.now() : 0)""",
+                        polling=10).json_value()
                     timing = page.evaluate("""() => {
                         const nav = performance.getEntriesByType('navigation')[0];
                         const marks = ['editor-start', 'editor-ready'].map(n => performance.getEntriesByName(n)[0]);
                         return {interactive: nav.domInteractive, loaded: nav.loadEventEnd,
                                 script: marks[0] && marks[1] ? marks[1].startTime - marks[0].startTime : null,
                                 shown: document.querySelectorAll('li.segment:not([hidden])').length,
-                                on_screen: [...document.querySelectorAll('li.segment')].filter(li => li.getClientRects().length).length};
+                                on_screen: [...document.querySelectorAll('li.segment')]
+                                    .filter(li => li.getClientRects().length).length};
                     }""")
                     page.wait_for_load_state("networkidle")
                     transferred = 0

@@ -94,10 +94,9 @@ def run(project: Path, preload: bool) -> dict[str, list[float]]:
 
 def main() -> None:
     from translate_app import accounts
-    from translate_app.config import Settings
-    from translate_app.config import DEFAULT_LANGUAGES
-    from translate_app.project import Project
+    from translate_app.config import DEFAULT_LANGUAGES, Settings
     from translate_app.db import open_database
+    from translate_app.project import Project
 
     results = {}
     for preload in (False, True):

@@ -13,6 +13,7 @@ import time
 from functools import partial
 from pathlib import Path
 
+
 def project(d):
     try:
         from translate_app.project import Project
@@ -20,11 +21,13 @@ def project(d):
         from translate_app.core.project import Project
     (d / "source").mkdir(parents=True)
     shutil.copy(Path.cwd() / "source/kuzmin-2026-03-30.md", d / "source")
-    p = Project(d); p.add_release(d / "source/kuzmin-2026-03-30.md", ["de"])
+    p = Project(d)
+    p.add_release(d / "source/kuzmin-2026-03-30.md", ["de"])
     return p.catalog_path("kuzmin-2026-03-30", "de")
 
 def saver(path, sids, n, start, q):
-    from translate_app.core import catalog as cat, segments as seg
+    from translate_app.core import catalog as cat
+    from translate_app.core import segments as seg
     change = partial(seg.apply_edit, language="de")
     try:
         from translate_app import storage
@@ -46,7 +49,10 @@ def saver(path, sids, n, start, q):
     start.wait()
     t0 = time.perf_counter()
     ts = [threading.Thread(target=run, args=(s,)) for s in sids]
-    [t.start() for t in ts]; [t.join() for t in ts]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
     q.put(time.perf_counter() - t0)
 
 if __name__ == "__main__":
@@ -55,8 +61,13 @@ if __name__ == "__main__":
     path = project(d)
     from translate_app.core import catalog as cat
     ids = [cat.entry_id(e) for e in cat.load(path) if e.msgid][: P * T]
-    ctx = mp.get_context("spawn"); start = ctx.Barrier(P); q = ctx.Queue()
+    ctx = mp.get_context("spawn")
+    start = ctx.Barrier(P)
+    q = ctx.Queue()
     procs = [ctx.Process(target=saver, args=(path, ids[i*T:(i+1)*T], N, start, q)) for i in range(P)]
-    [p.start() for p in procs]
-    times = [q.get() for _ in procs]; [p.join() for p in procs]
+    for p in procs:
+        p.start()
+    times = [q.get() for _ in procs]
+    for p in procs:
+        p.join()
     print(f"{P} proc x {T} threads x {N} saves: {P*T*N/max(times):.0f} saves/s")

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 from tests.core.test_alignment import PAIRS, _fdroid, _identity, _units  # noqa: E402  (the tests' confirmed pairs)
 from translate_app import partners  # noqa: E402
 from translate_app.core import alignment as al  # noqa: E402
-from translate_app.project import Project  # noqa: E402
 from translate_app.core.segmenter import segment  # noqa: E402
+from translate_app.project import Project  # noqa: E402
 
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 DATA = ROOT / "tests" / "data" / "partners"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +35,8 @@ def main() -> int:
     parser.add_argument("--languages", type=int, default=20)
     args = parser.parse_args()
     codes = CODES[: args.languages]
-    texts = [(ROOT / "tests/data/partners/kuzmin.de.md").read_text(), (ROOT / "tests/data/partners/kuzmin.fr.md").read_text()]
+    texts = [(ROOT / "tests/data/partners/kuzmin.de.md").read_text(),
+             (ROOT / "tests/data/partners/kuzmin.fr.md").read_text()]
     source = al.units(segment(read_source(ROOT / "source/kuzmin-2026-03-30.md")))
 
     languages = {code: (f"Press release ({code})", texts[k % 2]) for k, code in enumerate(codes)}

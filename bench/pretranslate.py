@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.libretranslate_server import FakeLibreTranslate  # noqa: E402
 from translate_app.config import Settings  # noqa: E402
-from translate_app.project import Project  # noqa: E402
 from translate_app.core.states import State, entry_state  # noqa: E402
 from translate_app.db import open_database  # noqa: E402
 from translate_app.mt.base import make_provider  # noqa: E402
 from translate_app.mt.jobs import start_pretranslation, wait_for_job  # noqa: E402
+from translate_app.project import Project  # noqa: E402
 
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 RELEASE = SAMPLE.stem

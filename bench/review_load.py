@@ -62,7 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from translate_app import storage
+
+from translate_app import storage  # noqa: E402
 
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 RELEASE = SAMPLE.stem
@@ -111,9 +112,8 @@ def make_project(root: Path) -> None:
     Of the 500 segments, 40 % are translated and 20 % approved, so the editor
     shows every kind of row.
     """
-    from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.core.states import set_approved, set_translated
+    from translate_app.project import Project
 
     (root / "source").mkdir(parents=True)
     shutil.copyfile(SAMPLE, root / "source" / SAMPLE.name)
@@ -430,9 +430,9 @@ def verify(ledger: Ledger, initial: dict[str, str], root: Path, database_url: st
     from sqlalchemy import select
 
     from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.db import make_engine, make_session_factory
     from translate_app.models import AuditLog
+    from translate_app.project import Project
 
     v = Verdict()
     po = cat.load(Project(root).catalog_path(RELEASE, LANG))

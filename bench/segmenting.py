@@ -42,11 +42,11 @@ sys.path.insert(0, str(ROOT))
 
 import polib  # noqa: E402
 
+from translate_app import storage  # noqa: E402
 from translate_app.core import catalog as cat  # noqa: E402
-from translate_app.storage import write_atomic  # noqa: E402
 from translate_app.core.compiler import render_markdown  # noqa: E402
 from translate_app.core.segmenter import read_source, segment  # noqa: E402
-from translate_app import storage  # noqa: E402
+from translate_app.storage import write_atomic  # noqa: E402
 
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 CORPUS = ROOT.parent / "shared" / "corpus" / "md"

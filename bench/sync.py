@@ -38,15 +38,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from translate_app import accounts  # noqa: E402
+from translate_app import accounts, storage  # noqa: E402
 from translate_app.config import Settings  # noqa: E402
 from translate_app.core import catalog as cat  # noqa: E402
 from translate_app.core.catalog import entry_id, entry_version  # noqa: E402
 from translate_app.core.languages import all_languages  # noqa: E402
-from translate_app.project import Project  # noqa: E402
 from translate_app.core.states import set_translated  # noqa: E402
 from translate_app.db import open_database  # noqa: E402
-from translate_app import storage
+from translate_app.project import Project  # noqa: E402
 
 SECRET = "bench-secret"
 

@@ -50,7 +50,7 @@ class SmtpSink:
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
 
         for _ in range(5):
@@ -96,7 +96,7 @@ class WebhookReceiver:
         self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/team"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "WebhookReceiver":
+    def start(self) -> WebhookReceiver:
         self.thread.start()
         return self
 

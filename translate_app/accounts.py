@@ -21,8 +21,17 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .core.errors import TranslateAppError
 from .core.languages import get_language
 from .models import (
-    CREDITS, ROLES, ApiToken, Invitation, LoginAttempt, Membership, PasswordReset, Permissions, ShareLink, User,
-    as_utc, utcnow,
+    CREDITS,
+    ROLES,
+    ApiToken,
+    Invitation,
+    LoginAttempt,
+    Membership,
+    PasswordReset,
+    Permissions,
+    User,
+    as_utc,
+    utcnow,
 )
 
 MIN_PASSWORD = 10
@@ -615,10 +624,10 @@ def use_password_reset(session: Session, token: str, password: str) -> User:
     claimed = session.execute(update(PasswordReset).where(PasswordReset.id == reset_id,
                                                           PasswordReset.used_at.is_(None))
                               .values(used_at=utcnow()), execution_options={"synchronize_session": False})
-    if claimed.rowcount != 1:
+    if cast(CursorResult, claimed).rowcount != 1:
         session.rollback()
         raise InvitationUsedError("this password link was used a moment ago")
-    user = session.get(User, user_id)
+    user = session.get_one(User, user_id)
     user.password_hash = hashed
     user.must_change_password = False
     end_sessions(user)

@@ -34,12 +34,18 @@ from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Engine, Executable, Table
+from sqlalchemy.orm import Session
 
-from .storage import write_atomic
 from .models import AuditLog
+from .storage import write_atomic
 
 log = logging.getLogger(__name__)
 _REPLAYING = threading.Lock()
+
+
+def engine_of(session: Session) -> Engine:
+    """Return the engine a session is bound to (the app binds sessions to engines, never to connections)."""
+    return cast(Engine, session.get_bind())
 
 
 def new_edit_key() -> str:

@@ -19,8 +19,8 @@ from . import proposals, workflow
 from .core import segments as seg
 from .core.checks import run_checks
 from .core.errors import PermissionDeniedError, StaleVersionError, TranslateAppError
-from .project import Project
 from .models import User
+from .project import Project
 
 ACTIONS = ("approve", "accept")
 MAX_ITEMS = 5000
@@ -121,7 +121,8 @@ def run(session: Session, *, project: Project, user: User, release: str, languag
             if item.get("override"):
                 edit["override"] = seg.clean_override_reason(item["override"])
         else:
-            proposal = chosen.get(item.get("proposal"))
+            proposal_id = item.get("proposal")
+            proposal = chosen.get(proposal_id) if proposal_id is not None else None
             if proposal is None or proposal.segment_id != item["id"]:
                 raise BulkReviewError(f"segment {item['id']} has no such open suggestion any more; review again")
             if proposal.user_id == user.id and not self_review:
@@ -136,7 +137,7 @@ def run(session: Session, *, project: Project, user: User, release: str, languag
         return []
     extra = project.extra_checks(release)
     results = []
-    for edit, outcome in zip(edits, workflow.submit_batch(session, project, release, language, edits)):
+    for edit, outcome in zip(edits, workflow.submit_batch(session, project, release, language, edits), strict=True):
         try:
             after = seg.edit_outcome(outcome, language, extra)[1]
         except StaleVersionError as exc:

@@ -99,8 +99,8 @@ def main() -> None:
 def extract(markdown: Path, output: Path) -> None:
     """Segment any Markdown file into a gettext template."""
     from .core import catalog as cat
-    from .storage import write_atomic
     from .core.segmenter import read_source, segment
+    from .storage import write_atomic
 
     settings = _settings()
     text = read_source(markdown, max_bytes=settings.max_source_bytes)
@@ -124,9 +124,9 @@ def extract(markdown: Path, output: Path) -> None:
 def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None, only_approved: bool) -> None:
     """Write the document with the catalog's translations filled in."""
     from .core import catalog as cat
-    from .storage import write_atomic
     from .core.compiler import render_html, render_markdown
     from .core.segmenter import read_source, segment
+    from .storage import write_atomic
 
     settings = _settings()
     text = read_source(markdown, max_bytes=settings.max_source_bytes)
@@ -178,9 +178,8 @@ def _register_release(settings: Settings, name: str) -> None:
 @click.argument("name", required=False)
 def update(name: str | None) -> None:
     """Re-extract after the source changed and merge into every language."""
-    from .core.states import STATES
-
     from . import notifications
+    from .core.states import STATES
 
     project = _settings().project()
     for release in [project.require(name)] if name else project.releases():
@@ -320,6 +319,8 @@ def user_set_password(name: str, password_stdin: bool) -> None:
         session.commit()  # nothing held open while the person types
         password = _password_from(password_stdin)
         found = session.scalar(select(User).where(User.name == name))
+        if found is None:  # removed while the password was typed
+            raise accounts.AccountError(f"no user named {name!r}")
         accounts.set_password(found, password)
         found.must_change_password = False
         session.commit()

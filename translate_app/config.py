@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 
@@ -21,6 +21,12 @@ PREFIX = "TRANSLATE_APP_"
 DEFAULT_LANGUAGES = "de,fr,it,el,tr,ru,uk,lt,nl,ko,he,es"
 
 
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: str | None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     """Return TRANSLATE_APP_<name> from the environment, or the default (for Settings.from_env only)."""
     value = os.environ.get(PREFIX + name)
@@ -200,7 +206,7 @@ class Settings:
         return _secret(name, self.options) if secret else self.options.get(name) or None
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Read the settings from TRANSLATE_APP_* variables."""
         keys = env("FRONT_MATTER_KEYS")
         instance = env("INSTANCE_DIR")

@@ -14,14 +14,20 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .storage.files import write_atomic
-from .storage.lock import catalog_lock
 from .core.errors import PermissionDeniedError, StaleVersionError
 from .core.glossary import (
-    Glossary, GlossaryError, dump_glossary, glossary_path, load_glossary, with_term, without_term,
+    Glossary,
+    GlossaryError,
+    dump_glossary,
+    glossary_path,
+    load_glossary,
+    with_term,
+    without_term,
 )
-from .project import Project
 from .models import AuditLog, User
+from .project import Project
+from .storage.files import write_atomic
+from .storage.lock import catalog_lock
 
 
 class GlossaryChangedError(StaleVersionError):

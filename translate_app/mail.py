@@ -98,15 +98,16 @@ def build_message(*, settings: Settings, to: str, subject: str, text: str, html:
 
 def send(settings: Settings, message: EmailMessage) -> None:
     """Send a message through the configured SMTP server; MailError says why it did not go."""
-    if not settings.mail_configured:
+    host = settings.smtp_host
+    if not settings.mail_configured or host is None:
         raise MailNotConfiguredError("e-mail is not configured (set TRANSLATE_APP_SMTP_HOST)")
     port = settings.smtp_port or (465 if settings.smtp_ssl else 587 if settings.smtp_starttls else 25)
     try:
         if settings.smtp_ssl:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, port, timeout=settings.smtp_timeout,
+            client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=settings.smtp_timeout,
                                                     context=ssl.create_default_context())
         else:
-            client = smtplib.SMTP(settings.smtp_host, port, timeout=settings.smtp_timeout)
+            client = smtplib.SMTP(host, port, timeout=settings.smtp_timeout)
         with client:
             if settings.smtp_starttls and not settings.smtp_ssl:
                 client.starttls(context=ssl.create_default_context())
@@ -119,9 +120,8 @@ def send(settings: Settings, message: EmailMessage) -> None:
         codes = sorted({str(code) for code, _ in exc.recipients.values()})
         raise MailError(f"the SMTP server refused the recipient ({', '.join(codes)})") from exc
     except smtplib.SMTPResponseException as exc:
-        raise MailError(f"the SMTP server answered {exc.smtp_code}: "
-                        f"{exc.smtp_error.decode('utf-8', 'replace') if isinstance(exc.smtp_error, bytes) else exc.smtp_error}"
-                        ) from exc
+        error = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        raise MailError(f"the SMTP server answered {exc.smtp_code}: {error}") from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"cannot send through {settings.smtp_host}:{port}: {exc}") from exc
 

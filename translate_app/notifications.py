@@ -19,14 +19,14 @@ import logging
 import os
 import socket
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import ColumnElement, Engine, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -159,7 +159,7 @@ def check_webhook_target(url: str, *, allow_private: bool) -> None:
     except OSError as exc:
         raise WebhookRefusedError(f"cannot resolve {parts.hostname}: {exc}") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not address.is_global:
             raise WebhookRefusedError(f"{parts.hostname} is a local or private address; webhooks go to public hosts "
                                       "(set TRANSLATE_APP_NOTIFY_WEBHOOK_PRIVATE=1 to allow them)")
@@ -200,7 +200,7 @@ def _members(session: Session, languages: Iterable[str], *, reviewers_only: bool
     """Return the active people of these languages (reviewers only, if asked) and every active coordinator."""
     codes = list(languages)
     in_language = select(Membership.user_id).where(Membership.language.in_(codes))
-    member = User.id.in_(in_language)
+    member: ColumnElement[bool] = User.id.in_(in_language)
     if reviewers_only:
         member = member & (User.role == "reviewer")
     return set(session.scalars(select(User.id).where(User.active.is_(True),
@@ -261,7 +261,8 @@ def release_added(bind: Engine | Session, release: str, languages: list[str], ac
         people = _members(session, languages) - {_actor_id(actor)}
         recipients = _subscribed(session, "new_release", people)
         title = session.scalar(select(Release.title).where(Release.name == release)) or ""
-        detail = f"{title} — languages: {language_names(languages)}" if title else f"languages: {language_names(languages)}"
+        names = f"languages: {language_names(languages)}"
+        detail = f"{title} — {names}" if title else names
         return _add(session, recipients, event="release_added", release=release, actor=_shown(session, actor),
                     detail=detail)
 
@@ -283,7 +284,7 @@ def source_corrected(bind: Engine | Session, project, release: str, changes: dic
         recipients = _subscribed(session, "source_corrected", people)
         added = 0
         for user_id, channel in recipients.items():
-            user = session.get(User, user_id)
+            user = session.get_one(User, user_id)
             codes = list(changes) if user.is_coordinator else [c for c in changes if c in user.languages]
             detail = "; ".join(f"{code}: {changes[code].get('needs_review', 0)} segment(s) need review"
                                for code in codes)
@@ -298,7 +299,7 @@ def commented(bind: Engine | Session, comment: Comment) -> int:
     """Record 'a segment of mine commented on' for the others who wrote or commented on that segment."""
     with Session(_engine(bind)) as session:
         people = _segment_people(session, comment.release, comment.language, comment.segment_id) - {comment.user_id}
-        people = {uid for uid in people if session.get(User, uid).can_translate(comment.language)}
+        people = {uid for uid in people if session.get_one(User, uid).can_translate(comment.language)}
         recipients = _subscribed(session, "segment_activity", people)
         return _add(session, recipients, event="commented", release=comment.release, language=comment.language,
                     segment_id=comment.segment_id, actor=_shown(session, comment.user_id), detail=comment.text)
@@ -382,7 +383,7 @@ def proposed(bind: Engine | Session, proposal) -> int:
 
 def deadline_end(deadline) -> datetime:
     """Return the moment a release's deadline (a day) ends: midnight UTC after it."""
-    return datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=timezone.utc)
+    return datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def check_deadlines(session: Session, project, *, hours: float, now: datetime | None = None) -> int:
@@ -401,7 +402,10 @@ def check_deadlines(session: Session, project, *, hours: float, now: datetime | 
     releases = session.scalars(select(Release).where(Release.deadline.is_not(None), Release.deadline <= soon,
                                                      Release.deadline >= (now - timedelta(days=1)).date())).all()
     for rel in releases:
-        end = deadline_end(rel.deadline)
+        deadline = rel.deadline
+        if deadline is None:  # the query asked for releases with one
+            continue
+        end = deadline_end(deadline)
         if not now < end <= now + timedelta(hours=hours):
             continue
         try:
@@ -419,9 +423,9 @@ def check_deadlines(session: Session, project, *, hours: float, now: datetime | 
             recipients = _subscribed(session, "deadline_near", _members(session, [code]))
             hours_left = max(int((end - now).total_seconds() // 3600), 0)
             added += _add(session, recipients, event="deadline_near", release=rel.name, language=code, urgent=True,
-                          detail=f"{approved} of {total} segments approved; the deadline ({rel.deadline.isoformat()}) "
+                          detail=f"{approved} of {total} segments approved; the deadline ({deadline.isoformat()}) "
                                  f"ends in about {hours_left} hour(s)",
-                          dedup=lambda uid, r=rel, c=code: f"deadline:{r.name}:{c}:{r.deadline.isoformat()}:{uid}")
+                          dedup=f"deadline:{rel.name}:{code}:{deadline.isoformat()}:{{}}".format)  # key of a uid
     return added
 
 

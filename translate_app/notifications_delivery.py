@@ -22,8 +22,9 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Integer, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Integer, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,7 +95,7 @@ def _claim(sessions: sessionmaker[Session], user_id: int, release: str, worker: 
                    or_(NotificationDigest.claimed_until.is_(None), NotificationDigest.claimed_until < now))
             .values(claimed_by=worker, claimed_until=now + LEASE))
         session.commit()
-        return result.rowcount == 1
+        return cast(CursorResult, result).rowcount == 1
 
 
 def _release_claim(session: Session, user_id: int, release: str, worker: str, sent_at: datetime | None) -> None:
@@ -134,8 +135,9 @@ def _due_groups(settings: Settings, sessions: sessionmaker[Session], now: dateti
     """
     with sessions() as session:
         rows = session.execute(
-            select(NotificationEvent.user_id, NotificationEvent.release, func.max(NotificationEvent.urgent.cast(Integer)),
-                   func.min(NotificationEvent.created_at), NotificationDigest.last_sent_at, func.count())
+            select(NotificationEvent.user_id, NotificationEvent.release,
+                   func.max(NotificationEvent.urgent.cast(Integer)), func.min(NotificationEvent.created_at),
+                   NotificationDigest.last_sent_at, func.count())
             .outerjoin(NotificationDigest, and_(NotificationDigest.user_id == NotificationEvent.user_id,
                                                 NotificationDigest.release == NotificationEvent.release))
             .where(NotificationEvent.status == "pending", NotificationEvent.next_attempt_at <= now)
@@ -182,6 +184,7 @@ def _deliver_group(session: Session, settings: Settings, user_id: int, release: 
         by_channel[channel].append(event)
     sent_at = None
     for channel, group in by_channel.items():
+        assert user is not None  # a missing person's events were all dropped above
         try:
             if channel == "email":
                 mail.send(settings, digest_email(settings, user, prefs.email, release, group))

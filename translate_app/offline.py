@@ -34,9 +34,9 @@ from .core import segments as seg
 from .core.catalog import entry_id, entry_version, find_entry, load, serialise
 from .core.errors import MalformedCatalogError, StaleVersionError, TranslateAppError
 from .core.pomerge import scrub_emails
-from .project import Project
 from .core.states import State, entry_state, now_iso
 from .models import User
+from .project import Project
 
 DOWNLOAD_FIELD = "X-Translate-App-Download"
 VERSIONS_FIELD = "X-Translate-App-Versions"
@@ -162,7 +162,7 @@ def upload(session: Session, *, project: Project, user: User, release: str, lang
 def _apply(session: Session, project: Project, user: User, release: str, language: str, edits: list[dict],
            report: UploadReport, extra: list) -> None:
     """Send the edits in one batch and sort their outcomes into the report."""
-    for edit, outcome in zip(edits, workflow.submit_batch(session, project, release, language, edits)):
+    for edit, outcome in zip(edits, workflow.submit_batch(session, project, release, language, edits), strict=True):
         sid = edit["segment"]
         try:
             before, after = seg.edit_outcome(outcome, language, extra)
@@ -172,6 +172,7 @@ def _apply(session: Session, project: Project, user: User, release: str, languag
                                      "yours": edit.get("text", ""), "current": current})
             continue
         except seg.ProposalNeededError as exc:  # approved between the plan and the lock
+            assert exc.current is not None  # the ProposalNeededError of an edit always carries the segment
             _suggest(session, user, release, language, exc.current, edit["text"], report)
             continue
         except TranslateAppError as exc:

@@ -34,10 +34,10 @@ from .core import alignment as al
 from .core import catalog as cat
 from .core import segments as seg
 from .core.errors import PermissionDeniedError, TranslateAppError
-from .project import Project
 from .core.segmenter import segment
 from .core.states import State, entry_state, now_iso, set_partner
 from .models import User, utcnow
+from .project import Project
 
 #: The longest partner or tool name (characters).
 MAX_PARTNER_NAME = 120
@@ -214,7 +214,7 @@ def align_document(project: Project, release: str, language: str, partner: str, 
                 flags.append("moved")
             if step.doubtful:
                 flags.insert(0, "doubtful")
-    for row, text in zip(rows, proposed):
+    for row, text in zip(rows, proposed, strict=False):
         row.text = text or ""
     return Alignment(release=release, language=language, partner=partner, origin=origin, rows=rows, added=added)
 
@@ -336,7 +336,7 @@ def apply_alignment(session: Session, project: Project, user: User, release: str
              "action": "partner", "old_text": c.before, "new_text": c.text, "old_state": c.before_state,
              "new_state": c.state, "note": note[:500], "edit_key": audit.new_edit_key(), "at": utcnow()}
             for c in outcome.written]
-    audit.record(session.get_bind(), session.info.get("audit_outbox"), rows)
+    audit.record(audit.engine_of(session), session.info.get("audit_outbox"), rows)
     wanted = set(propose_kept)
     if wanted:
         from .proposals import propose

@@ -16,7 +16,12 @@ from .core.blocks import Document
 from .core.checks import Check
 from .core.defaults import DEFAULT_FRONT_MATTER_KEYS, DEFAULT_MAX_BYTES
 from .core.errors import (
-    CatalogError, LanguageError, ReleaseNameError, SourceError, TranslateAppError, UnknownReleaseError,
+    CatalogError,
+    LanguageError,
+    ReleaseNameError,
+    SourceError,
+    TranslateAppError,
+    UnknownReleaseError,
 )
 from .core.glossary import glossary_checks, glossary_path, load_glossary
 from .core.languages import get_language
@@ -224,7 +229,8 @@ class Project:
                 try:
                     pot = cat.load(pot_path)
                     if {(e.msgctxt, e.msgid) for e in pot if not e.obsolete} != source_ids:
-                        report.problems.append(f"{self.relative(pot_path)}: out of date with its source; run update {name}")
+                        report.problems.append(
+                            f"{self.relative(pot_path)}: out of date with its source; run update {name}")
                 except CatalogError as exc:
                     report.problems.append(str(exc))
             for code in self.languages(name):

@@ -22,8 +22,8 @@ from . import notifications, workflow
 from .core import segments as seg
 from .core.checks import run_checks
 from .core.errors import PermissionDeniedError, StaleVersionError
-from .project import Project
 from .models import AuditLog, Proposal, ProposalVote, User, utcnow
+from .project import Project
 
 MAX_REASON_CHARS = 2000
 
@@ -61,7 +61,10 @@ def suggest(session: Session, *, user: User, release: str, language: str, segmen
 
 def propose(session: Session, *, user: User, release: str, language: str, segment: seg.SegmentView,
             text: str) -> Proposal:
-    """Record a change to an approved segment, or a suggester's text, as an open proposal (one per person and segment)."""
+    """Record a change to an approved segment, or a suggester's text, as an open proposal.
+
+    One per person and segment.
+    """
     require_suggester(user, language)
     proposal = session.scalar(
         select(Proposal).where(Proposal.release == release, Proposal.language == language,
@@ -136,7 +139,7 @@ def best_open(session: Session, release: str, language: str) -> dict[str, Propos
 
 def mark_accepted(session: Session, proposal_id: int, user: User) -> Proposal:
     """Record that a proposal's text is in the catalog now, accepted by this reviewer (the caller commits)."""
-    proposal = session.get(Proposal, proposal_id)
+    proposal = session.get_one(Proposal, proposal_id)
     proposal.status, proposal.decided_by_id, proposal.decided_at = "accepted", user.id, utcnow()
     return proposal
 
@@ -148,8 +151,8 @@ def as_api(session: Session, proposal: Proposal, segment: seg.SegmentView | None
     data = {
         "votes": vote_counts(session, [proposal.id]).get(proposal.id, 0),
         "mine": viewer is not None and proposal.user_id == viewer.id,
-        "voted": viewer is not None and session.scalar(select(func.count()).where(
-            ProposalVote.proposal_id == proposal.id, ProposalVote.user_id == viewer.id)) > 0,
+        "voted": viewer is not None and (session.scalar(select(func.count()).where(
+            ProposalVote.proposal_id == proposal.id, ProposalVote.user_id == viewer.id)) or 0) > 0,
         "id": proposal.id, "segment": proposal.segment_id, "text": proposal.text, "status": proposal.status,
         "at": proposal.at.isoformat(),
         "by": proposal.user.shown_name if proposal.user else  # a git merge keeps the repository's text (gitsync)

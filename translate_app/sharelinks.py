@@ -19,19 +19,29 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from .accounts import (
-    FREE_FAILURES_PER_ADDRESS, AccountError, InvitationUsedError, _hash_token, _key, check_login_name, count_attempt,
-    end_sessions, set_credit, set_languages, validate_password,
+    FREE_FAILURES_PER_ADDRESS,
+    AccountError,
+    InvitationUsedError,
+    _hash_token,
+    _key,
+    check_login_name,
+    count_attempt,
+    end_sessions,
+    set_credit,
+    set_languages,
+    validate_password,
 )
 from .core.languages import get_language
-from .project import Project
 from .models import LoginAttempt, ShareLink, User, utcnow
+from .project import Project
 
 #: The roles a link can give, by the word the coordinator picks.
 LINK_ROLES = {"suggest": "suggester", "translate": "translator", "review": "reviewer"}
@@ -96,7 +106,8 @@ def enter(session: Session, token: str, *, shown_name: str, credit: str, address
     now = utcnow()
     session.commit()
     own = count_attempt(session, [(_key("link", address), FREE_FAILURES_PER_ADDRESS),
-                                  (_key("join", address), FREE_ENTRIES_PER_ADDRESS)], now, what="attempts to open links")
+                                  (_key("join", address), FREE_ENTRIES_PER_ADDRESS)],
+                        now, what="attempts to open links")
     link = find_link(session, token)  # a wrong token leaves its attempt rows: that is the failure
     person = User(name=_guest_name(session), role=link.role, active=True, password_hash="",
                   link_id=link.id, release_scope=link.release)
@@ -111,7 +122,7 @@ def enter(session: Session, token: str, *, shown_name: str, credit: str, address
         update(ShareLink).where(ShareLink.id == link_id, ShareLink.revoked_at.is_(None), ShareLink.expires_at > now,
                                 or_(ShareLink.max_uses.is_(None), ShareLink.uses < ShareLink.max_uses))
         .values(uses=ShareLink.uses + 1), execution_options={"synchronize_session": False})
-    if taken.rowcount != 1:
+    if cast(CursorResult, taken).rowcount != 1:
         session.rollback()
         raise LinkClosedError("this link was used up a moment ago; ask the coordinator for a new one")
     session.add(person)
@@ -159,7 +170,8 @@ def people_of(session: Session, links: list[ShareLink]) -> dict[int, list[User]]
     if links:
         for person in session.scalars(select(User).where(User.link_id.in_([link.id for link in links]))
                                       .order_by(User.id)):
-            found[person.link_id].append(person)
+            if person.link_id is not None:  # the query asked for people of these links
+                found[person.link_id].append(person)
     return found
 
 

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from .core import catalog as cat
 from .core import tmx
-from .storage.files import write_atomic
 from .core.errors import TranslateAppError
 from .core.languages import get_language
-from .project import Project
 from .core.states import State, entry_state
+from .project import Project
+from .storage.files import write_atomic
 
 SOURCE_LANGUAGE = "en"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

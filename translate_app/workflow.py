@@ -12,18 +12,28 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from . import audit, notifications
+from . import audit, notifications, storage
 from .core import segments as seg
-from . import storage
 from .core.compiler import render_html, render_markdown
 from .core.errors import MalformedCatalogError, PermissionDeniedError, TranslateAppError, public_message
 from .core.states import STATES
 from .core.textdiff import word_diff
+from .models import (
+    AuditLog,
+    Comment,
+    Membership,
+    Permissions,
+    Proposal,
+    Publication,
+    Release,
+    User,
+    shown_name_of,
+    utcnow,
+)
 from .project import Project
-from .models import AuditLog, Comment, Membership, Permissions, Proposal, Publication, Release, User, shown_name_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +133,9 @@ def add_release(session: Session, project: Project, source: Path | None, languag
     name = project.add_release(source, languages)
     rel = register_release(session, project, name, title=title)
     rel.deadline = deadline
-    if (title or "").strip():
-        rel.title = title.strip()[:300]
+    title = (title or "").strip()
+    if title:
+        rel.title = title[:300]
     return rel
 
 
@@ -231,8 +242,8 @@ def save_or_propose(*, session: Session, project: Project, user: User, release: 
     except seg.ProposalNeededError as exc:
         from .proposals import propose
 
-        current = exc.current
-        return current, propose(session, user=user, release=release, language=language, segment=current,
+        assert exc.current is not None  # the ProposalNeededError of an edit always carries the segment
+        return exc.current, propose(session, user=user, release=release, language=language, segment=exc.current,
                                 text=seg.clean_translation(text))
 
 
@@ -276,7 +287,7 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     extra = project.extra_checks(release)
     _early_conflict(path, one, language, extra)
     [outcome] = storage.apply(path, [one], partial(seg.apply_edit, language=language, extra=extra),
-                              after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                              after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"),
                                             release, language))
     return seg.edit_outcome(outcome, language, extra)[1]
 
@@ -299,7 +310,7 @@ def submit_batch(session: Session, project: Project, release: str, language: str
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     return storage.apply(path, typed, partial(seg.apply_edit, language=language, extra=extra),
-                         after=partial(_audit_batch, session.get_bind(), session.info.get("audit_outbox"),
+                         after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"),
                                        release, language))
 
 

@@ -35,9 +35,9 @@ def browser():
 @pytest.fixture
 def live_project(tmp_path: Path) -> Path:
     """Return a project with the small release in German and Hebrew, pre-filled by 'machine'."""
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_machine
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     root = make_project(tmp_path / "project", languages=["de", "he"])
     with edit_catalog(Project(root).catalog_path("appeal", "de")) as po:

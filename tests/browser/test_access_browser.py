@@ -23,7 +23,8 @@ def _fresh_link_view_counts():
 
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the screen"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), \
+        "page wider than the screen"
 
 
 def _record(name: str, seconds: float) -> None:

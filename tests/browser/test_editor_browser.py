@@ -42,9 +42,9 @@ def segment(page, i: int):
 def approve_in_catalog(live_project, index: int, text: str, translator: str = "tr_de", reviewer: str = "rev_de",
                        language: str = "de") -> None:
     """Make segment `index` approved on disk, as if done earlier by a translator and a reviewer."""
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_approved, set_translated
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     with edit_catalog(Project(live_project).catalog_path("appeal", language)) as po:
         entry = [e for e in po if e.msgid and not e.obsolete][index]
@@ -177,9 +177,9 @@ def test_unchanged_machine_text_is_not_saved_without_a_look(open_editor, viewpor
 
 
 def test_exact_memory_match_is_saved_at_once(open_editor, live_project, viewport):
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_machine
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
         entry = [e for e in po if e.msgid][SIGNED]

@@ -46,9 +46,13 @@ def uncovered(page, locator) -> None:
     """Assert that nothing (a sticky header) lies over the element: its corners and centre are its own."""
     covered = locator.evaluate("""el => {
         const r = el.getBoundingClientRect();
-        const points = [[r.left + 4, r.top + 4], [r.right - 4, r.top + 4], [r.left + r.width / 2, r.top + r.height / 2]];
+        const points = [[r.left + 4, r.top + 4], [r.right - 4, r.top + 4],
+                        [r.left + r.width / 2, r.top + r.height / 2]];
         return points.filter(([x, y]) => y >= 0 && y < innerHeight)
-                     .filter(([x, y]) => { const hit = document.elementFromPoint(x, y); return !(hit === el || el.contains(hit)); })
+                     .filter(([x, y]) => {
+                         const hit = document.elementFromPoint(x, y);
+                         return !(hit === el || el.contains(hit));
+                     })
                      .map(([x, y]) => document.elementFromPoint(x, y).outerHTML.slice(0, 80));
     }""")
     assert covered == []
@@ -180,7 +184,8 @@ def test_markup_tokens_insert_at_the_caret_and_a_lost_one_is_flagged(editor, vie
     expect(warning).to_be_hidden()
     expect(appeal.locator(".checks")).not_to_contain_text("Links and URLs")
     page.keyboard.type(" sofort")  # the caret is after the inserted link
-    expect(area).to_have_value(f"Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin]({LINK}) sofort zu schützen.")
+    expect(area).to_have_value(
+        f"Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin]({LINK}) sofort zu schützen.")
     # A changed URL counts as lost.
     area.fill(f"Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin]({LINK}x) zu schützen.")
     expect(warning).to_be_visible()
@@ -230,8 +235,8 @@ def test_hebrew_translation_shows_markup_and_urls_isolated_left_to_right(editor,
 
 
 def test_history_shows_differences_and_restores_an_earlier_text(editor, live_project, viewport):
-    from translate_app.storage import edit as edit_catalog
     from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
         [e for e in po if e.msgid][RULING].previous_msgid = "Respect the ruling of 2022."

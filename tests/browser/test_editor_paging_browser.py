@@ -21,9 +21,9 @@ PAGE, SEGMENTS = 20, 45
 def big_editor(login, live_server, live_project, viewport, monkeypatch):
     """Add a 45-segment release (segments 1, 4, 7, ... translated) and open its German editor."""
     from translate_app.core import segments as seg
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     monkeypatch.setattr(seg, "PAGE_SIZE", PAGE)
     lines = ["# Big release", ""] + [x for i in range(1, SEGMENTS) for x in (f"Item {i}: the court must act.", "")]
@@ -108,9 +108,9 @@ def test_filters_and_search_of_a_big_release_load_matching_pages(big_editor, vie
 
 
 def test_ctrl_enter_when_no_open_segment_is_left_says_so(big_editor, live_project, viewport):
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     page = big_editor
     with edit_catalog(Project(live_project).catalog_path("big", "de")) as po:

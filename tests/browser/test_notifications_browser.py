@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "page wider than the screen"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), \
+        "page wider than the screen"
 
 
 def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewport):

@@ -69,8 +69,8 @@ def test_align_shift_and_write_then_the_editor_credits_the_partner(login, live_s
     screenshot(page, f"partners-align-edited-{viewport}")
     write.click()
 
-    expect(page.get_by_role("status").filter(has_text="4 segments written as “needs review”, credited to Connection e.V."
-                                             )).to_be_visible()
+    written = "4 segments written as “needs review”, credited to Connection e.V."
+    expect(page.get_by_role("status").filter(has_text=written)).to_be_visible()
     page.get_by_role("link", name="Open the German editor").click()
     first = page.locator("li.segment").first
     expect(first.locator(".state.badge")).to_have_text("Needs review")
@@ -88,9 +88,9 @@ def test_merge_split_and_a_kept_row(login, live_server, live_project, viewport) 
     """Merge two rows' texts, split them at a sentence end and at the cursor; a person's row is kept."""
     from playwright.sync_api import expect
 
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
         set_translated(next(e for e in po if e.msgid.startswith("Signed on")), "Unterschrieben am 30.3.2026.",

@@ -145,8 +145,8 @@ def test_a_provider_lost_during_the_job_fails_it_readably(login, live_server, li
 
     origin = libre.url.rstrip("/")
     # The server's languages are known (the service asked earlier); then the server goes away.
-    make_provider("libretranslate", Settings(root=live_project, options={"LIBRETRANSLATE_URL": libre.url})).check_languages(
-        "en", ["he"])
+    provider = make_provider("libretranslate", Settings(root=live_project, options={"LIBRETRANSLATE_URL": libre.url}))
+    provider.check_languages("en", ["he"])
     page = release_page(login, live_server, viewport)
     libre.stop()
     start(page, "LibreTranslate", ["he"])

@@ -36,9 +36,9 @@ def segment(page, i: int):
 
 def translate_on_disk(live_project, texts: dict[int, str], by: str = "tr_de") -> None:
     """Store translations of some segments on disk, as if saved earlier by `by`."""
-    from translate_app.storage import edit as edit_catalog
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
+    from translate_app.project import Project
+    from translate_app.storage import edit as edit_catalog
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
         entries = [e for e in po if e.msgid and not e.obsolete]
@@ -199,4 +199,5 @@ def test_download_then_upload_shows_the_conflict_to_resolve(open_editor, live_pr
     page.locator("input.offline-file").set_input_files(
         {"name": "broken.po", "mimeType": "text/plain", "buffer": b'msgid "a"\nmsgstr "b\n'})
     page.locator("button.offline-upload").click()
-    expect(page.locator(".offline-report .error")).to_contain_text("Nothing was changed: the file is not a readable catalog")
+    expect(page.locator(".offline-report .error")).to_contain_text(
+        "Nothing was changed: the file is not a readable catalog")

@@ -23,8 +23,8 @@ def git_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from translate_app import accounts, create_app, workflow
     from translate_app.config import Settings
     from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.gitsync.service import GitSync
+    from translate_app.project import Project
     from translate_app.web.extensions import Database
 
     for who in ("AUTHOR", "COMMITTER"):

@@ -15,14 +15,14 @@ import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 
+from tests.conftest import SAMPLE
+from translate_app import storage
 from translate_app.core import catalog as cat
-from translate_app.storage import files as atomic
 from translate_app.core.errors import CatalogError, LanguageError
-from translate_app.project import Project
 from translate_app.core.segmenter import segment
 from translate_app.core.states import State, entry_state, set_approved, set_machine, set_translated
-from translate_app import storage
-from tests.conftest import SAMPLE
+from translate_app.project import Project
+from translate_app.storage import files as atomic
 
 RELEASE = "kuzmin-2026-03-30"
 SOURCE = SAMPLE.read_text(encoding="utf-8")
@@ -113,7 +113,8 @@ def catalog_in_every_state(tmp_path: Path) -> Path:
         set_approved(live[4], by="bob")
         set_translated(po.find("Background"), "Kontekstas", by="alice")
     src.write_text(SOURCE.replace("March 30th 2026", "March 31st 2026").replace("Background\n\n", "")
-                   .replace("The undersigned organisations express", "The undersigned groups express"), encoding="utf-8")
+                   .replace("The undersigned organisations express", "The undersigned groups express"),
+                   encoding="utf-8")
     project.update(RELEASE)
     return path
 
@@ -405,9 +406,8 @@ def test_lock_held_elsewhere_times_out_with_a_clear_error(tmp_path: Path) -> Non
     other = os.open(tmp_path / ".de.po.lock", os.O_RDWR | os.O_CREAT)  # another holder of the lock file
     fcntl.flock(other, fcntl.LOCK_EX)
     started = time.monotonic()
-    with pytest.raises(CatalogError, match="locked by another process"):
-        with storage.catalog_lock(path, timeout=0.2):
-            pass
+    with pytest.raises(CatalogError, match="locked by another process"), storage.catalog_lock(path, timeout=0.2):
+        pass
     assert time.monotonic() - started < 2
     fcntl.flock(other, fcntl.LOCK_UN)
     os.close(other)

@@ -12,11 +12,11 @@ import polib
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import SAMPLE, corpus_markdown
+from translate_app import storage
 from translate_app.cli import main
 from translate_app.core import catalog as cat
 from translate_app.core.states import set_approved, set_translated
-from translate_app import storage
-from tests.conftest import SAMPLE, corpus_markdown
 
 RELEASE = SAMPLE.stem
 
@@ -61,7 +61,8 @@ def test_extract_and_identity_render_give_back_the_source(path: Path, tmp_path: 
     assert page.read_text().startswith("<!DOCTYPE html>\n<html lang=\"de\" dir=\"ltr\">")
 
 
-@pytest.mark.parametrize("data", [b"\xef\xbb\xbf# Title\r\n\r\nSome text\r\nmore.\r\n", b"Old\rMac line ends.\r\rNext\r"],
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf# Title\r\n\r\nSome text\r\nmore.\r\n",
+                                  b"Old\rMac line ends.\r\rNext\r"],
                          ids=["bom-crlf", "cr"])
 def test_identity_render_keeps_byte_order_mark_and_line_ends(data: bytes, tmp_path: Path) -> None:
     source, pot, po, out = (tmp_path / n for n in ("doc.md", "doc.pot", "doc.po", "out.md"))
@@ -167,7 +168,8 @@ BAD_INPUT = [
     ("binary source", lambda d: ["add-release", write(d / "logo.md", b"\x89PNG\r\n\x1a\n\x00\x00"), "-l", "de"],
      ["logo.md", "binary"]),
     ("empty source", lambda d: ["add-release", write(d / "empty.md", b"\n \n"), "-l", "de"], ["empty.md", "empty"]),
-    ("oversized source", lambda d: ["extract", f"source/{RELEASE}.md", "-o", "x.pot"], ["over the limit of 1000 bytes"]),
+    ("oversized source", lambda d: ["extract", f"source/{RELEASE}.md", "-o", "x.pot"],
+     ["over the limit of 1000 bytes"]),
     ("name with ..", lambda d: ["update", "../kuzmin"], ["invalid release name", "'../kuzmin'"]),
     ("name with a slash", lambda d: ["status", "source/kuzmin"], ["invalid release name"]),
     ("file name with ..", lambda d: ["add-release", write(d / "a..b.md", b"# Title\n"), "-l", "de"],
@@ -176,7 +178,8 @@ BAD_INPUT = [
     ("unknown release, status", lambda d: ["status", "no-such-release"], ["no release 'no-such-release'"]),
     ("unknown language", lambda d: ["add-release", f"source/{RELEASE}.md", "-l", "de,xx"],
      ["unknown language code 'xx'"]),
-    ("not markdown", lambda d: ["add-release", write(d / "notes.txt", b"# Title\n"), "-l", "de"], ["must be a .md file"]),
+    ("not markdown", lambda d: ["add-release", write(d / "notes.txt", b"# Title\n"), "-l", "de"],
+     ["must be a .md file"]),
     ("missing catalog", lambda d: ["render", f"source/{RELEASE}.md", "missing.po", "-o", "out.md"],
      ["missing.po", "cannot read"]),
 ]

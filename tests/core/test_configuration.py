@@ -42,9 +42,9 @@ def environment_reads(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.ImportFrom) and node.module == "os":
             names = {alias.name for alias in node.names} & {"environ", "getenv", "environb", "getenvb"}
             found += [(node.lineno, f"from os import {name}") for name in sorted(names)]
-        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("config") and node.level:
-            if any(alias.name == "env" for alias in node.names):
-                found.append((node.lineno, "imports config.env"))
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").endswith("config") and node.level
+                and any(alias.name == "env" for alias in node.names)):
+            found.append((node.lineno, "imports config.env"))
         if not _is_environ(node):
             continue
         parent = parents.get(node)

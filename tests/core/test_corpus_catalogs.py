@@ -10,13 +10,13 @@ from pathlib import Path
 import polib
 import pytest
 
+from tests.conftest import CORPUS
+from translate_app import storage
 from translate_app.core import catalog as cat
 from translate_app.core.compiler import render_markdown
-from translate_app.core.status import catalog_status
 from translate_app.core.segmenter import make_parser, segment
 from translate_app.core.states import State, entry_state
-from translate_app import storage
-from tests.conftest import CORPUS
+from translate_app.core.status import catalog_status
 
 PAIRS = CORPUS / "md_pairs"
 FDROID = "fdroid-2019-07-16-statement"

@@ -31,7 +31,8 @@ def _catalogs():
     set_translated(c, "Unveränderter Satz.", by="ana")
     po.extend([a, b, c])
     template = polib.POFile()
-    template.extend([polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW), polib.POEntry(msgid="Unchanged sentence.")])
+    template.extend([polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW),
+                     polib.POEntry(msgid="Unchanged sentence.")])
     return merge(po, template)
 
 
@@ -96,7 +97,8 @@ def test_the_decision_survives_gnu_msgmerge(tmp_path):
     po.save(str(tmp_path / "de.po"))
     template = polib.POFile()
     template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-    template.extend([polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW), polib.POEntry(msgid="Unchanged sentence.")])
+    template.extend([polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW),
+                     polib.POEntry(msgid="Unchanged sentence.")])
     template.save(str(tmp_path / "t.pot"))
     subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(tmp_path / "out.po"), str(tmp_path / "de.po"),
                     str(tmp_path / "t.pot")], check=True)

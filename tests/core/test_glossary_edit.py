@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from translate_app.core.glossary import (
-    Glossary, GlossaryError, Term, dump_glossary, parse_glossary, with_term, without_term,
+    Glossary,
+    GlossaryError,
+    Term,
+    dump_glossary,
+    parse_glossary,
+    with_term,
+    without_term,
 )
 
 START = Glossary((Term("Maksim Kuzmin"), Term("Court", {"de": "Gericht", "fr": "Cour"})))
@@ -22,7 +28,8 @@ def test_the_written_glossary_reads_back_the_same():
     ("Court", "de", "Tribunal", None, {"Court": {"de": "Tribunal", "fr": "Cour"}}),  # one language changed
     ("Court", "de", "", None, {"Court": {"fr": "Cour"}}),  # empty: kept as written in German
     ("Court", "de", "Court", None, {"Court": {"fr": "Cour"}}),  # the source itself: kept as written
-    ("the Court", "pt-BR", "o Tribunal", "Court", {"the Court": {"de": "Gericht", "fr": "Cour", "pt_BR": "o Tribunal"}}),
+    ("the Court", "pt-BR", "o Tribunal", "Court",
+     {"the Court": {"de": "Gericht", "fr": "Cour", "pt_BR": "o Tribunal"}}),
     ("  Maksim   Kuzmin ", "de", "Maxim Kusmin", None, {"Maksim Kuzmin": {"de": "Maxim Kusmin"}}),
 ])
 def test_with_term(source, language, target, old, expected):

@@ -18,8 +18,9 @@ from translate_app.core.markup_tokens import markup_tokens
     ("Hello {name}, %s and %(count)d", [("placeholder", "{name}", "{name}", "", "{name}"),
                                         ("placeholder", "%s", "%s", "", "%s"),
                                         ("placeholder", "%(count)d", "%(count)d", "", "%(count)d")]),
-    ("Site {{ site.title }} and {{< ref \"x\" >}}", [("placeholder", "{{ site.title }}", "{{ site.title }}", "", "{{ site.title }}"),
-                                                  ("placeholder", '{{< ref "x" >}}', '{{< ref "x" >}}', "", '{{< ref "x" >}}')]),
+    ("Site {{ site.title }} and {{< ref \"x\" >}}", [
+        ("placeholder", "{{ site.title }}", "{{ site.title }}", "", "{{ site.title }}"),
+        ("placeholder", '{{< ref "x" >}}', '{{< ref "x" >}}', "", '{{< ref "x" >}}')]),
     ("Read https://example.org/a. Or <https://example.org/b>", [
         ("url", "https://example.org/a", "https://example.org/a", "", "https://example.org/a"),
         ("url", "<https://example.org/b>", "<https://example.org/b>", "", "<https://example.org/b>")]),

@@ -16,13 +16,13 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from translate_app.core.edits import Edit
+from translate_app import storage
 from translate_app.cli import main
 from translate_app.core import catalog as cat
 from translate_app.core import segments as seg
 from translate_app.core.catalog import entry_id, entry_version
+from translate_app.core.edits import Edit
 from translate_app.core.errors import NotApprovedError
-from translate_app.project import Project
 from translate_app.core.states import (
     OVERRIDE_REASON_MAX,
     State,
@@ -31,7 +31,7 @@ from translate_app.core.states import (
     set_approved,
     set_translated,
 )
-from translate_app import storage
+from translate_app.project import Project
 
 SOURCE = "48 conscientious objectors were detained in 2026."
 WRONG = "47 Kriegsdienstverweigerer wurden 2026 festgenommen."

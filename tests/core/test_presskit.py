@@ -26,8 +26,9 @@ ARABIC = """بيان صحفي مشترك
 
 - أولاً: دراسة جميع ظروف القضية بعناية؛
 - ثانياً: مراعاة أحكام المحاكم السابقة.
-"""
-JAPANESE = "共同プレスリリース\n\n人権団体は、マクシム・クズミンのロシアへの強制送還の差し迫った危険について深い懸念を表明します。\n"
+"""  # noqa: E501 - a paragraph is one line of Markdown here
+JAPANESE = ("共同プレスリリース\n\n"
+            "人権団体は、マクシム・クズミンのロシアへの強制送還の差し迫った危険について深い懸念を表明します。\n")
 LANGS = {"en": ("Joint press release", ENGLISH), "de": ("Gemeinsame Pressemitteilung", GERMAN),
          "ar": ("بيان صحفي مشترك", ARABIC), "ja": ("共同プレスリリース", JAPANESE)}
 

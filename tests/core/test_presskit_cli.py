@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import polib
-import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SAMPLE
@@ -26,7 +25,7 @@ def test_presskit_has_every_approved_language_and_names_the_others(sample_projec
     german = al.proposal(source, al.units(segment(read_source(GERMAN))))
     po_path = sample_project / "locales" / "de" / "LC_MESSAGES" / f"{RELEASE}.po"
     po = polib.pofile(str(po_path))
-    by_source = {u.text: text for u, text in zip(source, german)}
+    by_source = {u.text: text for u, text in zip(source, german, strict=True)}
     for entry in po:
         set_translated(entry, by_source.get(entry.msgid) or entry.msgid, by="ana")
         set_approved(entry, by="rev")

@@ -8,6 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 
+from tests.conftest import SAMPLE
+from translate_app import storage
 from translate_app.core import catalog as cat
 from translate_app.core.compiler import render_html, render_markdown
 from translate_app.core.errors import (
@@ -18,10 +20,8 @@ from translate_app.core.errors import (
     SourceError,
     UnknownReleaseError,
 )
-from translate_app.project import Project, validate_release_name
 from translate_app.core.states import State, entry_state, set_approved, set_machine, set_translated
-from translate_app import storage
-from tests.conftest import SAMPLE
+from translate_app.project import Project, validate_release_name
 
 RELEASE = SAMPLE.stem
 

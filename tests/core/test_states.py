@@ -7,8 +7,8 @@ from pathlib import Path
 import polib
 import pytest
 
+from translate_app import storage
 from translate_app.core import catalog as cat
-from translate_app.project import Project
 from translate_app.core.states import (
     State,
     approval_hash,
@@ -20,7 +20,7 @@ from translate_app.core.states import (
     set_untranslated,
     stale_approval,
 )
-from translate_app import storage
+from translate_app.project import Project
 
 RELEASE = "kuzmin-2026-03-30"
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from translate_app import storage
-from translate_app.core import catalog as cat, segments as seg
+from translate_app.core import catalog as cat
+from translate_app.core import segments as seg
 from translate_app.core.edits import PROTOCOL_VERSION, Edit, Outcome
 from translate_app.core.errors import CatalogBusyError, CatalogError, PermissionDeniedError, StaleVersionError
 from translate_app.core.states import State, entry_state
@@ -334,8 +335,8 @@ def test_one_edit_whose_change_raises_fails_alone(path: Path, caplog: pytest.Log
             raise RuntimeError("a bug in change")
         return APPLY(po, edit)
 
-    ok1, bad, ok3 = storage.apply(path, [save(sid, v, t) for (sid, v, _), t in zip(segments, texts)], change,
-                                  after=batches.append)
+    edits = [save(sid, v, t) for (sid, v, _), t in zip(segments, texts, strict=True)]
+    ok1, bad, ok3 = storage.apply(path, edits, change, after=batches.append)
     assert len(batches) == 1 and len(batches[0]) == 3
     (s1, _, _), (s2, v2, _), (s3, _, _) = segments
     with pytest.raises(CatalogError):

@@ -8,7 +8,8 @@ import pytest
 
 from tests.core.test_storage_batch import APPLY, apply_one, live, make_catalog, save
 from translate_app import storage
-from translate_app.core import catalog as cat, segments as seg
+from translate_app.core import catalog as cat
+from translate_app.core import segments as seg
 from translate_app.core.edits import Edit, Outcome
 from translate_app.core.errors import CatalogError
 
@@ -29,7 +30,7 @@ def batch_of(path: Path, texts: list[str], change) -> tuple[list[Outcome], list,
     """Apply one edit per text in one batch; return the outcomes, the recorded batches and the segment ids."""
     segments = live(path)[:len(texts)]
     batches: list = []
-    outcomes = storage.apply(path, [save(sid, v, t) for (sid, v, _), t in zip(segments, texts)], change,
+    outcomes = storage.apply(path, [save(sid, v, t) for (sid, v, _), t in zip(segments, texts, strict=True)], change,
                              after=batches.append)
     return outcomes, batches, [sid for sid, _, _ in segments]
 

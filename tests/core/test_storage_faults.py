@@ -11,10 +11,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from translate_app.core import catalog
-from translate_app.storage import files as atomic
-from translate_app.core.errors import MalformedCatalogError, StorageError, StorageFullError
 from translate_app import storage
+from translate_app.core import catalog
+from translate_app.core.errors import MalformedCatalogError, StorageError, StorageFullError
+from translate_app.storage import files as atomic
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
@@ -100,7 +100,6 @@ def test_a_lock_file_that_cannot_be_made_fails_at_once(tmp_path):
     path = tmp_path / "missing-folder" / "sub" / "r.po"
     (tmp_path / "missing-folder").write_text("a file where the folder should be")
     start = time.monotonic()
-    with pytest.raises(StorageError, match="cannot take the catalog's lock"):
-        with storage.catalog_lock(path, timeout=30):
-            pass
+    with pytest.raises(StorageError, match="cannot take the catalog's lock"), storage.catalog_lock(path, timeout=30):
+        pass
     assert time.monotonic() - start < 5

@@ -10,8 +10,8 @@ from tests.gitsync.conftest import git
 
 
 def test_a_pulled_release_is_registered_by_the_sync(make_instance, other_clone: Path) -> None:
-    from translate_app.project import Project
     from translate_app.models import Release
+    from translate_app.project import Project
 
     service = make_instance()
     (other_clone / "source" / "second.md").write_text("# Another release\n\nOne more paragraph.\n", encoding="utf-8")

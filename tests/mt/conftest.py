@@ -12,8 +12,8 @@ from tests.factory import sqlite_url
 from tests.libretranslate_server import FakeLibreTranslate
 from tests.web.conftest import app, auth, client, database_url, web_project  # noqa: F401  (for the API tests)
 from translate_app.config import Settings
-from translate_app.project import Project
 from translate_app.db import make_engine, make_session_factory, upgrade
+from translate_app.project import Project
 
 RELEASE = "kuzmin-2026-03-30"
 

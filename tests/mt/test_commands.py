@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from tests.libretranslate_server import FakeLibreTranslate
 from tests.mt.conftest import RELEASE
 from translate_app.cli import main
-from translate_app.project import Project
 from translate_app.core.states import State, entry_state
+from translate_app.project import Project
 
 
 @pytest.fixture

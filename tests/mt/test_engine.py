@@ -10,16 +10,16 @@ from markdown_it import MarkdownIt
 
 from tests.libretranslate_server import FakeLibreTranslate, fake_translate
 from tests.mt.conftest import RELEASE
+from translate_app import storage
 from translate_app.config import Settings
 from translate_app.core.checks import run_checks
 from translate_app.core.glossary import Glossary, glossary_checks, glossary_path, load_glossary
 from translate_app.core.masking import mask, unmask
-from translate_app.project import Project
 from translate_app.core.states import State, entry_state, review_fields, set_approved, set_translated
 from translate_app.mt.base import make_provider
 from translate_app.mt.cache import TranslationCache
 from translate_app.mt.engine import PretranslationFailed, Progress, pretranslate
-from translate_app import storage
+from translate_app.project import Project
 
 
 def expected(text: str, language: str, glossary: Glossary | None = None) -> str:

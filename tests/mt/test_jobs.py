@@ -16,7 +16,6 @@ from tests.libretranslate_server import FakeLibreTranslate
 from tests.mt.conftest import RELEASE
 from translate_app.config import Settings
 from translate_app.core.errors import TranslateAppError, UnknownReleaseError
-from translate_app.project import Project
 from translate_app.core.states import State, entry_state
 from translate_app.models import Job
 from translate_app.mt.errors import JobError, UnknownProviderError, UnsupportedLanguageError
@@ -28,6 +27,7 @@ from translate_app.mt.jobs import (
     start_pretranslation,
     wait_for_job,
 )
+from translate_app.project import Project
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -74,7 +74,8 @@ def test_a_job_that_cannot_work_is_refused_before_it_starts(settings: Settings, 
 def test_a_failed_job_reports_why_and_resumes_where_it_stopped(settings: Settings, session_factory,
                                                                project: Project, libre: FakeLibreTranslate,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = replace(settings, mt_tuning={**settings.mt_tuning, "concurrency": 1, "batch_size": 10, "max_attempts": 2})
+    settings = replace(settings,
+                       mt_tuning={**settings.mt_tuning, "concurrency": 1, "batch_size": 10, "max_attempts": 2})
     libre.script("ok")
     libre.always("500")
     job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,

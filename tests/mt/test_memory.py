@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 
 from tests.mt.conftest import RELEASE
-from translate_app.project import Project
+from translate_app import storage
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.memory import MemoryMatch, memory_index, memory_matches
-from translate_app import storage
+from translate_app.project import Project
 
 
 def approve(project: Project, release: str, language: str, translations: dict[str, str],

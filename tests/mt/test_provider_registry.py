@@ -10,7 +10,15 @@ import pytest
 from tests.libretranslate_server import FakeLibreTranslate, fake_translate
 from tests.mt.conftest import mt_settings
 from translate_app.mt import transport
-from translate_app.mt.base import REGISTRY, Option, Provider, make_provider, provider_choices, provider_ids, public_options
+from translate_app.mt.base import (
+    REGISTRY,
+    Option,
+    Provider,
+    make_provider,
+    provider_choices,
+    provider_ids,
+    public_options,
+)
 from translate_app.mt.errors import ProviderAuthError, ProviderConfigError, ProviderTimeout
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from translate_app import storage
-from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
 from translate_app.mt.jobs import wait_for_job
+from translate_app.project import Project
 from translate_app.web.extensions import Database
-from translate_app import storage
 
 EARLIER = "Vilnius, 30 November 2026\n\nThe coalition demanded to suspend three permits.\n"
 LATER = "Vilnius, 4 December 2026\n\nThe coalition welcomed the decision to suspend two permits.\n"

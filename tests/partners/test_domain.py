@@ -10,13 +10,20 @@ import polib
 import pytest
 
 from tests.conftest import ROOT, SAMPLE
-from translate_app import partners
-from translate_app import storage
+from translate_app import partners, storage
 from translate_app.core import catalog as cat
 from translate_app.core.errors import TranslateAppError
+from translate_app.core.states import (
+    State,
+    entry_partner,
+    entry_state,
+    review_fields,
+    set_approved,
+    set_machine,
+    set_partner,
+    set_translated,
+)
 from translate_app.project import Project
-from translate_app.core.states import State, entry_partner, entry_state, review_fields, set_approved, set_machine, \
-    set_partner, set_translated
 
 RELEASE = SAMPLE.stem
 DATA = ROOT / "tests" / "data" / "partners"
@@ -79,8 +86,9 @@ def test_a_docx_made_with_pandoc_aligns_as_its_markdown_does(sample, language):
     def plain(s: str) -> str:
         return " ".join(s.replace("\\", "").split())
 
-    same = sum(plain(a.text) == plain(b.text) for a, b in zip(from_md.rows, from_docx.rows))
-    differ = [(a.text, b.text) for a, b in zip(from_md.rows, from_docx.rows) if plain(a.text) != plain(b.text)]
+    same = sum(plain(a.text) == plain(b.text) for a, b in zip(from_md.rows, from_docx.rows, strict=True))
+    differ = [(a.text, b.text) for a, b in zip(from_md.rows, from_docx.rows, strict=True)
+              if plain(a.text) != plain(b.text)]
     assert same >= 68, differ
 
 

@@ -10,10 +10,9 @@ import pytest
 from tests.conftest import ROOT, SAMPLE
 from tests.core.test_cli_imports import heavy, run_command
 from translate_app import storage
-from translate_app.core import catalog as cat
 from translate_app.core import tmx
-from translate_app.project import Project
 from translate_app.core.states import set_approved, set_translated
+from translate_app.project import Project
 
 RELEASE = SAMPLE.stem
 
@@ -69,8 +68,8 @@ def test_import_refuses_what_is_not_a_memory_of_that_language(project):
 def test_index_rebuild_keeps_imported_memories(project, tmp_path):
     from sqlalchemy import select
 
-    from translate_app.db import open_database
     from translate_app.config import Settings
+    from translate_app.db import open_database
     from translate_app.gitsync.index import rebuild
     from translate_app.models import MemoryEntry
     from translate_app.tmxmemory import import_tmx

@@ -7,14 +7,12 @@ import io
 import re
 
 import polib
-import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import SMALL_RELEASE
 from translate_app import storage
 from translate_app.core import catalog as cat
-from translate_app.project import Project
 from translate_app.core.states import State, entry_partner, entry_state, set_approved, set_machine, set_translated
+from translate_app.project import Project
 
 GERMAN = """# Stoppt die Abschiebung
 
@@ -41,7 +39,7 @@ def _upload(client, auth, **fields):
 def _rows(html: str) -> list[tuple[str, str]]:
     ids = re.findall(r'name="segment_id" value="([0-9a-f]{12})"', html)
     texts = re.findall(r'<textarea name="text"[^>]*>(.*?)</textarea>', html, re.S)
-    return list(zip(ids, texts))
+    return list(zip(ids, texts, strict=True))
 
 
 def _catalog(app, language="de") -> polib.POFile:

@@ -158,9 +158,9 @@ def _final_state(root: Path, database_url: str) -> tuple[dict[str, tuple[str, st
     from sqlalchemy import select
 
     from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.db import make_engine
     from translate_app.models import AuditLog
+    from translate_app.project import Project
 
     po = cat.load(Project(root).catalog_path(RELEASE, LANG))
     final = {cat.entry_id(e): (cat.entry_version(e), e.msgstr) for e in po if not e.obsolete and e.msgid}

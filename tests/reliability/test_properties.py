@@ -14,10 +14,10 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from translate_app import storage  # noqa: E402
 from translate_app.core import catalog  # noqa: E402
 from translate_app.core import segments as seg  # noqa: E402
 from translate_app.core.segmenter import make_parser, render, segment  # noqa: E402
-from translate_app import storage
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

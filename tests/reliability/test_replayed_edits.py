@@ -14,9 +14,9 @@ import polib
 import pytest
 from sqlalchemy import delete, select
 
-from translate_app.core.edits import Edit, Outcome
 from translate_app.core import segments as seg
 from translate_app.core.catalog import entry_version
+from translate_app.core.edits import Edit, Outcome
 from translate_app.core.errors import StaleVersionError
 from translate_app.models import AuditLog
 

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from translate_app import storage
 from translate_app.core.catalog import load
 from translate_app.web.ratelimit import CHECKS as CHECKS_LIMIT
-from translate_app import storage
 
 RULING = "Respect the ruling of 2023."
 REASON = "The ruling was published in 2022; the source will be corrected tomorrow."
@@ -177,7 +177,6 @@ def test_checks_are_rate_limited_per_person_but_not_for_typing(auth, client, app
 
 
 def test_a_language_approved_elsewhere_with_a_wrong_figure_is_not_published(auth, web_project) -> None:
-    from translate_app.core import catalog as cat
     from translate_app.core.states import set_approved, set_translated
 
     with storage.edit(web_project / "locales/de/LC_MESSAGES/appeal.po") as po:

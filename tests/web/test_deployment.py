@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.web.conftest import PASSWORD, SMALL_RELEASE, postgres_available
-from translate_app.config import Settings
 from translate_app import storage
+from translate_app.config import Settings
 
 
 def _app(web_project: Path, tmp_path: Path, proxies: int):
@@ -97,7 +97,6 @@ def test_trusted_proxies_setting_is_read_and_checked(monkeypatch):
 def test_warm_up_prepares_what_the_first_request_needs(web_project, tmp_path):
     """Language names, templates, releases and catalogs are in memory before any request."""
     from translate_app import create_app
-    from translate_app.core import catalog
     from translate_app.web.warmup import warm_up
 
     settings = Settings(root=web_project, secret_key="k", secure_cookies=False,

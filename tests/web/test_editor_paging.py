@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from translate_app.core import segments as seg
 from translate_app import storage
+from translate_app.core import segments as seg
 
 PAGE = 10  # the page size in these tests (seg.PAGE_SIZE is 200)
 
 
 def _big_release(root: Path, name: str, n: int, languages: list[str]) -> None:
     """Add a release of n segments (a heading and n - 1 paragraphs); every third one translated in German."""
-    from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
+    from translate_app.project import Project
 
     lines = ["# Big release", ""] + [line for i in range(1, n) for line in (f"Item {i}: the court must act.", "")]
     (root / "source" / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
@@ -100,9 +99,8 @@ def test_next_open_segment_past_the_end_of_a_page_is_found_on_the_server(big, cl
 
 
 def test_next_open_segment_when_none_is_left_says_so(big, client, auth, web_project):
-    from translate_app.core import catalog as cat
-    from translate_app.project import Project
     from translate_app.core.states import set_translated
+    from translate_app.project import Project
 
     with storage.edit(Project(web_project).catalog_path("big", "de")) as po:
         for entry in po:

@@ -23,8 +23,8 @@ from sqlalchemy import event, select
 
 from translate_app import accounts
 from translate_app.core import segments as seg
-from translate_app.project import Project
 from translate_app.models import Job, Publication, Release, User
+from translate_app.project import Project
 from translate_app.web.extensions import Database
 
 RELEASE = "appeal"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from translate_app import workflow
-from translate_app.storage import edit as edit_catalog
-from translate_app.project import Project
 from translate_app.models import User
+from translate_app.project import Project
+from translate_app.storage import edit as edit_catalog
 from translate_app.web.extensions import Database
 
 BASE = "/api/releases/appeal/de/segments"
@@ -20,7 +20,8 @@ def test_history_gives_each_change_its_word_diff(client, auth):
     seg = _segments(auth)[1]
     r = auth.api("PUT", f"{BASE}/{seg['id']}", {"translation": "Wir rufen das Gericht an.", "version": seg["version"]})
     after = r.get_json()
-    auth.api("PUT", f"{BASE}/{seg['id']}", {"translation": "Wir rufen den Gerichtshof an.", "version": after["version"]})
+    auth.api("PUT", f"{BASE}/{seg['id']}",
+             {"translation": "Wir rufen den Gerichtshof an.", "version": after["version"]})
     changes = auth.api("GET", f"{BASE}/{seg['id']}/history").get_json()["changes"]
     assert changes[0]["diff"] == [
         {"op": "equal", "text": "Wir rufen "}, {"op": "delete", "text": "das Gericht"},
@@ -52,7 +53,8 @@ def test_mentioned_users_are_the_active_people_of_the_language(app):
         gone = session.query(User).filter_by(name="rev2_de").one()
         gone.active = False
         session.commit()
-        text = "@tr_de and @AnnaBerg, please look; @tr_fr is not in German, @rev2_de left, mail@example.org is no mention"
+        text = ("@tr_de and @AnnaBerg, please look; @tr_fr is not in German, @rev2_de left, "
+                "mail@example.org is no mention")
         assert [u.name for u in workflow.mentioned_users(session, text, "de")] == ["tr_de", "rev_de"]
         assert [u.name for u in workflow.mentioned_users(session, "thanks @REV_DE.", "de")] == ["rev_de"]
         assert [u.name for u in workflow.mentioned_users(session, "@tr_fr", "fr")] == ["tr_fr"]
@@ -74,4 +76,4 @@ def test_comments_carry_their_mentions_and_segments_their_comment_count(app, cli
         assert workflow.comment_counts(session, "appeal", "de") == {seg["id"]: 2}
         assert workflow.comment_counts(session, "appeal", "fr") == {}
     page = client.get("/releases/appeal/de").get_data(as_text=True)
-    assert f'data-comments="2"' in page and "💬 2 comments" in page
+    assert 'data-comments="2"' in page and "💬 2 comments" in page

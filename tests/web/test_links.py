@@ -1,4 +1,7 @@
-"""Share links: a coordinator lets people in for one release and some languages; they stay inside; revoking ends them."""
+"""Share links: a coordinator lets people in for one release and some languages.
+
+They stay inside; revoking ends them.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from translate_app import sharelinks
-from translate_app.project import Project
 from translate_app.models import LoginAttempt, Proposal, ShareLink, User, utcnow
+from translate_app.project import Project
 from translate_app.web.extensions import Database
 
 from .conftest import PASSWORD, SMALL_RELEASE, Auth

@@ -226,7 +226,7 @@ def test_a_burst_of_79_comments_is_one_mail_within_the_hour(settings, smtp, sess
     for i in range(79):
         assert sum(f"Bemerkung {i}:" in body for body in bodies) == 1, i
     assert "„Gericht“" in bodies[1] and "rev_de" in bodies[1]
-    assert all("tr@example.org" == m["To"] for m in smtp.messages)
+    assert all(m["To"] == "tr@example.org" for m in smtp.messages)
 
 
 def test_a_burst_gathered_for_a_minute_is_a_single_digest(settings, smtp, sessions, auth):
@@ -485,11 +485,10 @@ def test_a_failing_hook_never_fails_the_save(settings, sessions, auth, monkeypat
 
 
 def test_the_outbox_migration_goes_up_and_down(database_url):
+    from alembic import command
     from sqlalchemy import create_engine, inspect
 
     from translate_app.db import alembic_config, upgrade
-
-    from alembic import command
 
     upgrade(database_url)
     engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))

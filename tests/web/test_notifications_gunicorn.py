@@ -7,6 +7,7 @@ import signal
 import time
 import urllib.request
 from datetime import timedelta
+
 from sqlalchemy import select
 
 from tests.notify_servers import SmtpSink, free_port

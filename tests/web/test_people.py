@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.conftest import PASSWORD
-from translate_app.storage import edit as edit_catalog
 from translate_app.core.states import set_approved, set_translated
 from translate_app.models import User
+from translate_app.storage import edit as edit_catalog
 from translate_app.web.extensions import Database
 
 NEW_RELEASE = "# Free the journalists\n\nThe coalition calls for the release of 3 journalists.\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from translate_app.storage import edit as edit_catalog
-from translate_app.project import Project
 from translate_app.core.states import set_translated
+from translate_app.project import Project
+from translate_app.storage import edit as edit_catalog
 
 PREVIEW = "/releases/appeal/he/preview"
 

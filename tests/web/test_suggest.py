@@ -224,7 +224,8 @@ def test_claims_expire_and_their_holder_renews_them(app):
                      now=now + timedelta(hours=1))
         assert claims.holder_of(session, "appeal", "de", ids[2], now=now + timedelta(hours=3.9)) is not None
         with pytest.raises(claims.ClaimError):
-            claims.claim(session, user=user, release="appeal", language="de", po=po, first=ids[4], last=ids[4], hours=13)
+            claims.claim(session, user=user, release="appeal", language="de", po=po, first=ids[4], last=ids[4],
+                         hours=13)
 
 
 # -- glossary --

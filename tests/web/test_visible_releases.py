@@ -55,8 +55,9 @@ def _api(client) -> dict[str, set[str]]:
 def test_dashboard_api_and_overview_show_the_same_releases(app, client, auth, project_with_more, who, expected):
     auth.login(who)
     with app.app_context():
-        from translate_app.models import User
         from sqlalchemy import select
+
+        from translate_app.models import User
 
         with Database.factory(app)() as session:
             person = session.scalar(select(User).where(User.name == who))

@@ -278,7 +278,7 @@ def proposal(source: Sequence[Unit], target: Sequence[Unit], steps: Sequence[Ste
             out[step.source[0]] = " ".join(texts)
         else:
             parts = split_for(texts[0], [len(source[k].text) for k in step.source])
-            for k, part in zip(step.source, parts):
+            for k, part in zip(step.source, parts, strict=False):
                 out[k] = part or None
     return out
 

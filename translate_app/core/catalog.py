@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 
 from .. import __version__
+from .blocks import Document
 from .errors import CatalogError, MalformedCatalogError
 from .languages import get_language
-from .blocks import Document
 
 WRAP_WIDTH = 79
 FUZZY_CUTOFF = 60.0
@@ -34,7 +34,7 @@ def entry_version(entry: polib.POEntry) -> str:
 
 def header_date() -> str:
     """Return the current time in the format gettext puts in headers."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def _header(release: str, language: str | None) -> dict[str, str]:
@@ -231,7 +231,7 @@ def load(path: Path | str) -> polib.POFile:
         where, detail = (f"{path}:{m.group(1)}", "syntax error") if m else (str(path), message)
         raise MalformedCatalogError(f"{where}: malformed catalog: {detail}") from exc
     # Duplicates are found here in one pass; polib's own check is quadratic and names no line.
-    seen: dict[tuple[str | None, str], int] = {}
+    seen: dict[tuple[str | None, str], int | None] = {}
     for entry in po:
         if entry.obsolete:
             continue
@@ -267,7 +267,7 @@ def refresh(po: polib.POFile, entries: list[polib.POEntry], old: list[str], text
     new = blocks(text)
     if len(new) != len(old) or len(entries) != len(old) - 1:
         return None
-    changed = [i for i, (a, b) in enumerate(zip(old, new)) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
     if len(changed) > max(8, len(new) // 4):
         return None
     parsed = {}
@@ -345,5 +345,5 @@ def find_entry(po: polib.POFile, segment_id: str) -> polib.POEntry | None:
     if entry is not None and not entry.obsolete and entry_id(entry) == segment_id:
         return entry
     index = {entry_id(e): e for e in po if not e.obsolete}
-    po._segment_index = index
+    setattr(po, "_segment_index", index)  # noqa: B010 - a private cache on polib's object, read by getattr above
     return index.get(segment_id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable
 
 import polib
 from markdown_it import MarkdownIt
@@ -28,7 +27,8 @@ def _html_parser() -> MarkdownIt:
 
 
 PAGE_STYLE = """
-body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1d1d1f;background:#fff}
+body{font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;
+  color:#1d1d1f;background:#fff}
 main{max-width:46rem;margin:2rem auto;padding:0 1.25rem}
 h1,h2,h3{line-height:1.25}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}
@@ -71,7 +71,10 @@ def render_markdown(doc: Document, po: polib.POFile, *, only_approved: bool = Fa
                 f"(first: {missing[0][:60]!r})"
             )
     table = translations(po, only_approved=only_approved)
-    lookup: Callable[[Block], str | None] = lambda block: table.get(block.text)
+
+    def lookup(block: Block) -> str | None:
+        return table.get(block.text)
+
     return render(doc, lookup)
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .segments import SegmentView
 
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/:'\"]+/)+([^\s/:'\"]+)")
 
@@ -109,6 +113,6 @@ class StaleVersionError(TranslateAppError):
 
     code = "stale_version"
 
-    def __init__(self, message: str, current: object | None = None) -> None:
+    def __init__(self, message: str, current: SegmentView | None = None) -> None:
         super().__init__(message)
         self.current = current

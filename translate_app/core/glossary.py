@@ -173,7 +173,8 @@ def _clean_term(text: object, what: str) -> str:
 
 def with_term(glossary: Glossary, source: str, language: str, target: str | None, *,
               old_source: str | None = None) -> Glossary:
-    """Return the glossary with a term added or changed: its source (renamed from old_source) and its target in a language.
+    """Return the glossary with a term added or changed: its source (renamed from old_source) and its target
+    in a language.
 
     An empty target, or one equal to the source, means the term is kept as written in that language.
     """
@@ -209,7 +210,10 @@ def without_term(glossary: Glossary, source: str) -> Glossary:
 
 
 def dump_glossary(glossary: Glossary) -> str:
-    """Return the YAML text of a glossary, in the file's shape (see the module docstring); parse_glossary reads it back."""
+    """Return the YAML text of a glossary, in the file's shape (see the module docstring).
+
+    parse_glossary reads it back.
+    """
     import yaml
 
     data: dict = {}
@@ -219,6 +223,7 @@ def dump_glossary(glossary: Glossary) -> str:
         data["keep"] = keep
     if replace:
         data["replace"] = replace
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000) if data else ""
+    body = (yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+            if data else "")
     return ("# kept as written in every language (keep), or replaced per language (replace).\n"
             "# Edited in the browser too: comments other than this one are not kept.\n" + body)

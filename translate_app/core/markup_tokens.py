@@ -57,6 +57,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 def _atomic(match: re.Match) -> MarkupToken:
     kind = match.lastgroup if match.lastgroup not in ("alt", "isrc", "label", "href") else "link"
+    assert kind is not None  # every alternative of the pattern is a named group
     text = match.group(0)
     if match.group("image") is not None:
         close = f"]({match.group('isrc')})"

@@ -15,12 +15,26 @@ from .catalog import entry_id, entry_version, find_entry
 from .checks import Check, CheckResult, blocking_check_ids, run_checks
 from .edits import Edit, Outcome
 from .errors import (
-    CatalogError, NotApprovedError, PermissionDeniedError, StaleVersionError, TranslateAppError, error_class,
+    CatalogError,
+    NotApprovedError,
+    PermissionDeniedError,
+    StaleVersionError,
+    TranslateAppError,
+    error_class,
 )
 from .states import (
-    OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN, STATES, State, entry_override, entry_partner, entry_state, one_line,
+    OVERRIDE_REASON_MAX,
+    OVERRIDE_REASON_MIN,
+    STATES,
+    State,
+    entry_override,
+    entry_partner,
+    entry_state,
+    one_line,
     review_fields,
-    set_approved, set_translated, set_untranslated,
+    set_approved,
+    set_translated,
+    set_untranslated,
 )
 
 MAX_TRANSLATION_CHARS = 20_000
@@ -43,7 +57,7 @@ class ProposalNeededError(TranslateAppError):
 
     code = "proposal_needed"
 
-    def __init__(self, message: str, current: object | None = None) -> None:
+    def __init__(self, message: str, current: SegmentView | None = None) -> None:
         super().__init__(message)
         self.current = current
 
@@ -67,7 +81,7 @@ class SegmentView:
     translation: str
     state: str
     version: str
-    checks: list[dict[str, str]]
+    checks: list[dict[str, str | bool]]
     comment: str = ""
     occurrences: list[str] = field(default_factory=list)
     previous_source: str | None = None
@@ -207,7 +221,7 @@ def require_unicode(text: str, what: str = "translation") -> str:
     return text
 
 
-def clean_translation(text: str) -> str:
+def clean_translation(text: object) -> str:
     """Normalise a submitted translation: valid Unicode, newlines, stray control characters, size."""
     if not isinstance(text, str):
         raise InvalidTranslationError("translation must be text")
@@ -290,7 +304,8 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, 
     if blocking and override is None:
         raise BlockingChecksError("the translation does not match the source: " + _describe(blocking)
                                   + "; correct it, or approve with an override and say why", blocking)
-    set_approved(entry, by=by, override=(tuple(c["id"] for c in blocking), override) if blocking else None)
+    set_approved(entry, by=by, override=(tuple(str(c["id"]) for c in blocking), override)
+                 if blocking and override is not None else None)
     if not checks:
         before = replace(before, checks=[])
     return before, view(entry, language, extra, checks=checks)

@@ -95,6 +95,7 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=32)
 def _country_names(language: str) -> dict[str, str]:
     """Map the folded names of countries in a language (CLDR, plus English aliases) to territory codes."""
+    territories: Mapping[str, str]
     try:
         territories = Locale.parse(language.replace("-", "_")).territories
     except (UnknownLocaleError, ValueError):

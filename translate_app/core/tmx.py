@@ -18,7 +18,7 @@ import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: The most units read from one file (a memory is a few hundred thousand at most).
@@ -97,7 +97,7 @@ def read(data: bytes, source_language: str, target_language: str) -> Iterator[Un
 def write(units: Iterable[Unit], source_language: str, target_language: str, *, tool: str = "translate-app",
           now: datetime | None = None) -> bytes:
     """Return a TMX 1.4b document of the units."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(root, "header", {
         "creationtool": tool, "creationtoolversion": "1", "segtype": "paragraph", "o-tmf": "gettext",

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from ..core import catalog as cat
 from ..core.errors import TranslateAppError
-from ..project import Project
 from ..core.states import State, entry_state
 from ..models import MemoryEntry
+from ..project import Project
 
 
 @dataclass

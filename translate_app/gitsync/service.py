@@ -38,17 +38,17 @@ import polib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import storage
 from ..config import Settings
 from ..core import catalog as cat
 from ..core import pomerge
-from .. import storage
-from ..storage import write_atomic
 from ..core.catalog import entry_id, entry_version
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
-from ..project import Project
 from ..core.states import now_iso
 from ..models import AuditLog, Proposal, User
+from ..project import Project
+from ..storage import write_atomic
 from .repo import Credentials, GitError, Identity, NotAGitCloneError, PushRejectedError, Repo
 from .state import SyncState
 

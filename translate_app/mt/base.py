@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 import requests
@@ -176,8 +176,8 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 class Provider:
@@ -332,7 +332,8 @@ class Provider:
             if self.stop.is_set():
                 raise JobCancelled("the job was stopped")
             self.limiter.wait(self.stop)
-            with transport.call_context(tuple(self.timeout)) as record:
+            error: ProviderError | None
+            with transport.call_context((self.timeout[0], self.timeout[1])) as record:
                 try:
                     result = call()
                 except Exception as exc:  # classified below into ProviderError
@@ -388,7 +389,7 @@ class Provider:
         if isinstance(exc, requests.HTTPError) and exc.response is not None:
             response = exc.response
         status = response.status_code if response is not None else None
-        if status is not None and not 200 <= status < 300:
+        if response is not None and status is not None and not 200 <= status < 300:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             detail = f"{self.name}: HTTP {status}: {_body(response)}"
             if status == 429:

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
+from .. import storage
 from ..core.glossary import Glossary
 from ..core.languages import get_language
 from ..core.masking import Masked
-from .. import storage
-from ..project import Project
 from ..core.states import State, entry_state, set_machine
+from ..project import Project
 from .base import SOURCE_LANGUAGE, Provider, without_request_text
 from .cache import TranslationCache
 from .errors import JobCancelled, JobError, ProviderError

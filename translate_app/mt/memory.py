@@ -18,9 +18,9 @@ from rapidfuzz import fuzz, process
 from ..core import catalog as cat
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
-from ..project import Project
 from ..core.states import State, entry_state
 from ..core.textdiff import word_diff
+from ..project import Project
 
 log = logging.getLogger(__name__)
 

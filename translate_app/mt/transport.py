@@ -6,7 +6,8 @@ and it hides status codes and Retry-After headers behind its own exceptions.
 ``install_for(client_class)`` puts a stand-in for the ``requests`` module
 into the modules of a client class (and of its bases), the first time a
 provider makes such a client, so a new deep-translator provider needs no entry
-here. A provider that speaks HTTP itself uses ``http``, the same path. Outside ``call_context`` the stand-in calls requests exactly as
+here. A provider that speaks HTTP itself uses ``http``, the same path.
+Outside ``call_context`` the stand-in calls requests exactly as
 deep-translator would; inside, each call gets the context's timeout, goes
 through a per-thread pooled session, and is recorded (count, last response,
 last exception) so the caller can classify failures and honour Retry-After.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from requests import Response
 
 _local = threading.local()
 _install_lock = threading.Lock()
@@ -34,7 +36,7 @@ class CallRecord:
 
     timeout: tuple[float, float]
     requests: int = 0
-    last_response: requests.Response | None = None
+    last_response: Response | None = None  # not requests.Response: the field `requests` shadows the module here
     last_exception: BaseException | None = None
 
 

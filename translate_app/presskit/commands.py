@@ -12,7 +12,8 @@ import click
 @click.argument("name")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="the zip to write")
-@click.option("--base-url", default=None, help="where the pages will be served (for hreflang); relative links if not given")
+@click.option("--base-url", default=None,
+              help="where the pages will be served (for hreflang); relative links if not given")
 @click.option("--source-language", default="en", show_default=True, help="the source's language, the x-default page")
 def presskit(name: str, output: Path, base_url: str | None, source_language: str) -> None:
     """Write the press kit of release NAME: pages, DOCX, ODT, PDF and e-mail bodies per approved language.
@@ -22,9 +23,9 @@ def presskit(name: str, output: Path, base_url: str | None, source_language: str
     """
     from ..config import Settings
     from ..core import catalog as cat
-    from ..storage.files import write_atomic
     from ..core.compiler import render_markdown, title_of, unapproved
     from ..core.languages import get_language
+    from ..storage.files import write_atomic
     from .kit import press_kit
 
     project = Settings.from_env().project()

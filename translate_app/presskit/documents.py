@@ -65,7 +65,8 @@ def odt(markdown: str, language: str, title: str) -> bytes:
 
 def plain_text(markdown: str) -> str:
     """Return the release as plain text (links as text with their address), for e-mail."""
-    return _pandoc().convert_text(markdown, "plain", format=MARKDOWN, extra_args=["--quiet", "--wrap=none", "--reference-links"])
+    return _pandoc().convert_text(markdown, "plain", format=MARKDOWN,
+                                  extra_args=["--quiet", "--wrap=none", "--reference-links"])
 
 
 def pdf(page_html: str) -> bytes:

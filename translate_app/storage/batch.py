@@ -172,7 +172,7 @@ def _commit(path: Path, batch: list[_Request]) -> None:
             log.warning("writing a batch of %d edits of %s failed (%r); writing them one by one",
                         len(pairs), path, exc)
             outcomes = [_apply_alone(r.change, e, path) for r, e in pairs]
-        _record(batch, [(e, o) for (_, e), o in zip(pairs, outcomes)], path)
+        _record(batch, [(e, o) for (_, e), o in zip(pairs, outcomes, strict=True)], path)
     except CatalogError as exc:  # the lock or the disk: nothing was written
         if not isinstance(exc, (StorageError, CatalogBusyError)):
             log.warning("%s", exc)

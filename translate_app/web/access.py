@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from ..config import Settings
 from ..core.errors import UnknownReleaseError
 from ..core.languages import get_language
-from ..project import Project
 from ..models import User
+from ..project import Project
 from .extensions import db, login_manager
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
 from .. import bulk_review, claims, glossaries, offline, proposals, workflow
 from ..core import segments as seg
 from ..core.checks import run_checks
-from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from ..core.states import STATES
 from .access import project, release_language, settings, translator_language, uses_bearer_token
 from .extensions import Database, csrf, db
-from .ratelimit import CHECKS as CHECKS_LIMIT
 from .openapi import MAX_ID, openapi_document
+from .ratelimit import CHECKS as CHECKS_LIMIT
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -496,7 +494,8 @@ def pretranslate(release: str):
     codes = [get_language(c).code for c in languages]
     from ..mt.jobs import start_pretranslation
 
-    job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(current_app._get_current_object()),
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Flask
+    job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(app),
                                   release=release, languages=codes,
                                   provider=provider, by=current_user)
     return jsonify({"job": job_id}), 202
@@ -506,9 +505,8 @@ def pretranslate(release: str):
 @login_required
 def job(job_id: int):
     """Return the progress of a background job to coordinators and to the person who started it."""
-    from ..mt.jobs import job_progress
-
     from ..mt.errors import JobError
+    from ..mt.jobs import job_progress
 
     try:
         state = job_progress(db.session, job_id, viewer=current_user)

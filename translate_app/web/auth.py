@@ -29,7 +29,8 @@ class PasswordForm(FlaskForm):
     """A new password, twice."""
 
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+    confirm = PasswordField("Repeat the password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords differ")])
 
 
 class ActionForm(FlaskForm):
@@ -65,7 +66,8 @@ class TokenForm(FlaskForm):
 class InvitationForm(PasswordForm):
     """How the invited person is shown to others, and their password."""
 
-    display_name = StringField("Your name as others see it", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    display_name = StringField("Your name as others see it",
+                               validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -114,7 +116,7 @@ def logout():
     devices) end too: the person's session generation goes up.
     """
     if current_user.is_authenticated and isinstance(current_user._get_current_object(), User):
-        user = db.session.get(User, current_user.id)
+        user = db.session.get_one(User, current_user.id)
         accounts.end_sessions(user)
         db.session.commit()
     logout_user()
@@ -244,7 +246,7 @@ def settings():
     """Let a person choose how they are credited: name, pseudonym, organisation or not at all."""
     if not isinstance(current_user._get_current_object(), User):
         abort(403, "log in with your password to change your settings")
-    me = db.session.get(User, current_user.id)
+    me = db.session.get_one(User, current_user.id)
     form = CreditForm(obj=me)
     if form.validate_on_submit():
         try:
@@ -273,7 +275,7 @@ def change_password():
         return redirect(url_for("links.make_account"))
     form = PasswordForm()
     if form.validate_on_submit():
-        user = db.session.get(User, current_user.id)  # the row: a token's user is read-only
+        user = db.session.get_one(User, current_user.id)  # the row: a token's user is read-only
         accounts.set_password(user, form.password.data)
         user.must_change_password = False
         db.session.commit()
@@ -287,7 +289,7 @@ def change_password():
 @login_required
 def tokens():
     """List a person's API tokens (a coordinator: everyone's) and create new ones."""
-    me = db.session.get(User, current_user.id)
+    me = db.session.get_one(User, current_user.id)
     form = TokenForm()
     created = None
     if form.validate_on_submit():

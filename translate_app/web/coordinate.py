@@ -18,7 +18,6 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import accounts, notifications, workflow
 from ..core.errors import TranslateAppError
 from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
-from ..core.segmenter import decode_source
 from ..models import ROLES, AuditLog, Invitation, NotificationSettings, User, as_utc
 from . import uploads
 from .access import coordinator_required, project, release_language, settings
@@ -324,7 +323,7 @@ def renew_invitation(invitation_id: int):
         token = accounts.reissue_invitation(db.session, invitation_id, days=INVITATION_DAYS)
     except accounts.AccountError:
         abort(404, "no such pending invitation")
-    name = db.session.get(Invitation, invitation_id).name
+    name = db.session.get_one(Invitation, invitation_id).name
     db.session.commit()
     flash(f"New invitation link for {name}: the earlier link no longer works.", "ok")
     return _people_page(InviteForm(formdata=None), link=url_for("auth.accept_invitation", token=token, _external=True),

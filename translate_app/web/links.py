@@ -43,7 +43,8 @@ class LinkForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice("suggester", "suggest only (a reviewer decides)"),
                                         SelectChoice("translator", "translate"),
                                         SelectChoice("reviewer", "review (translate and approve)")])
-    days = IntegerField("Expires after (days)", default=7, validators=[DataRequired(), NumberRange(1, sharelinks.MAX_LINK_DAYS)])
+    days = IntegerField("Expires after (days)", default=7,
+                        validators=[DataRequired(), NumberRange(1, sharelinks.MAX_LINK_DAYS)])
     max_uses = IntegerField("Use limit (people)", validators=[Optional(), NumberRange(1, 10000)])
     label = StringField("Note (for you: who it is for)", validators=[Optional(), Length(max=sharelinks.MAX_LABEL)])
 
@@ -61,7 +62,8 @@ class MakeAccountForm(FlaskForm):
 
     name = StringField("Login name", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+    confirm = PasswordField("Repeat the password",
+                            validators=[DataRequired(), EqualTo("password", "The passwords differ")])
 
 
 # -- the coordinator's page ------------------------------------------------------------

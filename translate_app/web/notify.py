@@ -21,7 +21,8 @@ class PreferencesForm(FlaskForm):
     """Where to be told (an address, a webhook) and, for each kind of event, how."""
 
     email = EmailField("E-mail address", validators=[Optional(), Length(max=254)])
-    webhook_url = URLField("Webhook URL (Slack, Mattermost or a Matrix bridge)", validators=[Optional(), Length(max=2000)])
+    webhook_url = URLField("Webhook URL (Slack, Mattermost or a Matrix bridge)",
+                           validators=[Optional(), Length(max=2000)])
 
 
 for _preference, _label in notifications.PREFERENCES.items():
@@ -31,7 +32,7 @@ for _preference, _label in notifications.PREFERENCES.items():
 
 def worker(app: Flask | None = None) -> NotificationWorker:
     """Return this process's delivery worker of the app, made on first use."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Flask
     if "translate_app.notification_worker" not in app.extensions:
         app.extensions["translate_app.notification_worker"] = NotificationWorker(app.config["SETTINGS"],
                                                                                   Database.factory(app))

@@ -136,7 +136,7 @@ def write(release: str, language: str):
         abort(400, "the alignment arrived incomplete; align the document again")
     outcome = partners.apply_alignment(
         db.session, project(), current_user, release, language, request.form.get("partner", ""),
-        [{"segment_id": s, "text": t} for s, t in zip(ids, texts)],
+        [{"segment_id": s, "text": t} for s, t in zip(ids, texts, strict=True)],
         propose_kept=request.form.getlist("propose"), origin=request.form.get("origin", "")[:200])
     partner = partners.clean_partner(request.form.get("partner", ""))
     return render_template("partners/done.html", release=release, language=get_language(language),

@@ -10,14 +10,16 @@ import click
 from ..config import Settings
 from ..core.languages import parse_language_list
 
-
 #: gunicorn settings measured best on a 2-core machine (bench/review_load.py):
 #: threads let one process's waiting saves share one turn at a catalog's lock
 #: (group commit), and keep-alive connections save a TCP handshake per request.
 #: preload_app: the master creates the app once (migrations run once, never in
 #: several workers at a time) and warms it up (see web/warmup.py) before forking,
 #: so a worker is ready for its first request.
-GUNICORN_SETTINGS = {"workers": 4, "worker_class": "gthread", "threads": 8, "timeout": 120, "preload_app": True}
+DEFAULT_WORKERS = 4
+GUNICORN_SETTINGS: dict[str, object] = {
+    "workers": DEFAULT_WORKERS, "worker_class": "gthread", "threads": 8, "timeout": 120, "preload_app": True,
+}
 
 
 def prepare(settings: Settings) -> str | None:
@@ -27,11 +29,9 @@ def prepare(settings: Settings) -> str | None:
     """
     from sqlalchemy import func, select
 
-    from .. import accounts
+    from .. import accounts, workflow
     from ..db import open_database
     from ..models import User
-
-    from .. import workflow
 
     project = settings.project()
     for name in workflow.unregistered_sources(project):
@@ -50,7 +50,7 @@ def prepare(settings: Settings) -> str | None:
         return password
 
 
-def run_server(*, host: str, port: int, workers: int = GUNICORN_SETTINGS["workers"]) -> None:
+def run_server(*, host: str, port: int, workers: int = DEFAULT_WORKERS) -> None:
     """Prepare the project and serve it with gunicorn (threads for background jobs)."""
     from gunicorn.app.base import BaseApplication
 

@@ -16,6 +16,7 @@ class DeeplProvider(DeepTranslatorProvider):
     id = "deepl"
     name = "DeepL"
     options = (Option("api_key", "DEEPL_API_KEY", required=True, secret=True, what="an API key"),)
+    api_key: str  # set from `options` by Provider.__init__
     client = DeeplTranslator
     batch_size = 25
     max_chars = 20000

@@ -42,6 +42,8 @@ class LibreTranslateProvider(DeepTranslatorProvider):
     name = "LibreTranslate"
     options = (Option("url", "LIBRETRANSLATE_URL", required=True, what="a server"),
                Option("api_key", "LIBRETRANSLATE_API_KEY", secret=True))
+    url: str  # these two set from `options` by Provider.__init__
+    api_key: str | None
     client = LibreTranslator
     batch_size = 25
     max_chars = 8000

@@ -30,6 +30,8 @@ class MicrosoftProvider(DeepTranslatorProvider):
     name = "Microsoft Translator"
     options = (Option("api_key", "MICROSOFT_API_KEY", required=True, secret=True, what="a key"),
                Option("region", "MICROSOFT_REGION"))
+    api_key: str  # these two set from `options` by Provider.__init__
+    region: str | None
     client = _StaticMicrosoftTranslator
     batch_size = 25
     max_chars = 10000

@@ -32,6 +32,7 @@ class MyMemoryProvider(DeepTranslatorProvider):
     name = "MyMemory"
     public_service = True
     options = (Option("email", "MYMEMORY_EMAIL", secret=True),)  # an address stays out of queues and logs
+    email: str | None  # set from `options` by Provider.__init__
     client = MyMemoryTranslator
     batch_size = 5
     max_chars = 450  # the client refuses 500 characters and more
