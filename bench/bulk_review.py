@@ -48,12 +48,14 @@ def _setup(size: int):
         for entry in po:
             if entry.msgid and not entry.obsolete:
                 set_translated(entry, entry.msgid, by="seed")  # the same text: every check passes
-    settings = Settings(root=tmp, secret_key="bench", database_url=f"sqlite:///{tmp / 'b.sqlite3'}",
-                        secure_cookies=False)
+    settings = Settings(
+        root=tmp, secret_key="bench", database_url=f"sqlite:///{tmp / 'b.sqlite3'}", secure_cookies=False
+    )
     sessions = open_database(settings)
     with sessions() as session:
-        user = accounts.create_user(session, name="bench", role="reviewer", languages=["de"],
-                                    password="bench password 123")
+        user = accounts.create_user(
+            session, name="bench", role="reviewer", languages=["de"], password="bench password 123"
+        )
         token = accounts.create_token(session, user)
         session.commit()
     sessions.kw["bind"].dispose()
@@ -86,8 +88,12 @@ def _upload(client, base: str, headers: dict) -> int:
     for entry in po:
         if entry.msgid:
             entry.msgstr = "Neu: " + entry.msgid
-    report = client.post(base + "/upload", headers=headers, content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(str(po).encode()), "x.po")}).get_json()
+    report = client.post(
+        base + "/upload",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(str(po).encode()), "x.po")},
+    ).get_json()
     assert report["saved"] == len([e for e in po if e.msgid]), report
     return report["saved"]
 

@@ -104,8 +104,13 @@ def main() -> int:
         de = f"locales/de/LC_MESSAGES/{RELEASE}.po"
         commands: dict[str, list[str]] = {
             "md2po": [md2po, source, "-q", "-s", "-p", str(tmp / "mdpo.po")],
-            "msgfmt loop": ["sh", "-c", 'for f in "$@"; do msgfmt --check -o /dev/null "$f" || exit 1; done',
-                            "sh", *catalogs],
+            "msgfmt loop": [
+                "sh",
+                "-c",
+                'for f in "$@"; do msgfmt --check -o /dev/null "$f" || exit 1; done',
+                "sh",
+                *catalogs,
+            ],
             "extract": [*app, "extract", source, "-o", str(tmp / "x.pot")],
             "render": [*app, "render", source, de, "-o", str(tmp / "de.md")],
             "status": [*app, "status"],
@@ -139,17 +144,22 @@ def main() -> int:
                 if name == "compile --check":
                     r2 = median[name] / median["msgfmt loop"]
                     ratio += f", {r2:.2f}x msgfmt loop ({'ok' if r2 <= TARGET_MSGFMT else 'OVER'})"
-            print(f"{name:18}{median[name] * 1000:>10.1f}{min(times[name]) * 1000:>8.1f}"
-                  f"{statistics.median(cpu[name]) * 1000:>8.1f}{peaks[name]:>9.1f}  {ratio}")
-        print(f"targets: at most {TARGET_MDPO}x md2po (stretch {STRETCH_MDPO}x); compile --check at most "
-              f"{TARGET_MSGFMT}x the msgfmt loop over {len(catalogs)} catalogs")
+            print(
+                f"{name:18}{median[name] * 1000:>10.1f}{min(times[name]) * 1000:>8.1f}"
+                f"{statistics.median(cpu[name]) * 1000:>8.1f}{peaks[name]:>9.1f}  {ratio}"
+            )
+        print(
+            f"targets: at most {TARGET_MDPO}x md2po (stretch {STRETCH_MDPO}x); compile --check at most "
+            f"{TARGET_MSGFMT}x the msgfmt loop over {len(catalogs)} catalogs"
+        )
 
         print("\nmodules imported (python -X importtime):")
         for name, argv in commands.items():
             if argv[:2] != app[:2]:
                 continue
-            proc = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], cwd=project, env=env,
-                                  capture_output=True, text=True)
+            proc = subprocess.run(
+                [argv[0], "-X", "importtime", *argv[1:]], cwd=project, env=env, capture_output=True, text=True
+            )
             modules = imported_modules(proc.stderr)
             heavy = sorted({m.split(".")[0] for m in modules if m.split(".")[0] in HEAVY})
             failed |= bool(heavy)

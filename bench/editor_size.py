@@ -85,8 +85,9 @@ def _project(tmp: Path, size: int) -> tuple[str, object]:
         for i, entry in enumerate(e for e in po if not e.obsolete and e.msgid):
             if i % 3 == 0:
                 set_translated(entry, "Übersetzt: " + entry.msgid, by="seed")
-    settings = Settings(root=tmp, secret_key="bench", database_url=f"sqlite:///{tmp / 'b.sqlite3'}",
-                        secure_cookies=False)
+    settings = Settings(
+        root=tmp, secret_key="bench", database_url=f"sqlite:///{tmp / 'b.sqlite3'}", secure_cookies=False
+    )
     sessions = open_database(settings)
     with sessions() as session:
         accounts.create_user(session, name="bench", role="reviewer", languages=["de"], password=PASSWORD)
@@ -122,9 +123,13 @@ def measure(size: int, renders: int) -> dict[str, float]:
             t0 = time.perf_counter()
             r = client.get(f"/releases/{name}/de", headers=headers)
             later.append(time.perf_counter() - t0)
-        return {"segments": len([e for e in Project(tmp).load_catalog(name, "de") if e.msgid and not e.obsolete]),
-                "bytes": len(r.data), "rows": r.data.count(b'<li class="segment'), "first": first,
-                "best": min(later) if later else first}
+        return {
+            "segments": len([e for e in Project(tmp).load_catalog(name, "de") if e.msgid and not e.obsolete]),
+            "bytes": len(r.data),
+            "rows": r.data.count(b'<li class="segment'),
+            "first": first,
+            "best": min(later) if later else first,
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -164,7 +169,8 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                 for _ in range(loads):
                     context = browser.new_context(viewport={"width": width, "height": height})
                     context.add_init_script(
-                        f"try {{ localStorage.setItem('translate-app:view', '{view}') }} catch (e) {{}}")
+                        f"try {{ localStorage.setItem('translate-app:view', '{view}') }} catch (e) {{}}"
+                    )
                     page = context.new_page()
                     page.goto(base + "/login")
                     page.fill("input[name=name]", "bench")
@@ -175,10 +181,12 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                     page.on("requestfinished", responses.append)
                     page.goto(f"{base}/releases/{name}/de", wait_until="load")
                     # An editor.js without the mark (an older one, for comparison): the focused segment says it.
-                    ready = page.wait_for_function("""() => performance.getEntriesByName('editor-ready').length ?
+                    ready = page.wait_for_function(
+                        """() => performance.getEntriesByName('editor-ready').length ?
                         performance.getEntriesByName('editor-ready')[0].startTime :
                         (document.querySelector('li.segment.current') ? performance.now() : 0)""",
-                        polling=10).json_value()
+                        polling=10,
+                    ).json_value()
                     timing = page.evaluate("""() => {
                         const nav = performance.getEntriesByType('navigation')[0];
                         const marks = ['editor-start', 'editor-ready'].map(n => performance.getEntriesByName(n)[0]);
@@ -196,10 +204,18 @@ def measure_in_browser(size: int, loads: int, width: int = 390, height: int = 84
                     runs.append({**timing, "ready": ready, "bytes": transferred, "requests": len(responses)})
                     context.close()
                 best = min(runs, key=lambda r: r["ready"])
-                results.append({"view": view, "bytes": best["bytes"], "requests": best["requests"],
-                                "interactive": best["interactive"] / 1000,
-                                "ready": best["ready"] / 1000, "rows": best["shown"], "on_screen": best["on_screen"],
-                                "script": min((r["script"] for r in runs if r["script"] is not None), default=None)})
+                results.append(
+                    {
+                        "view": view,
+                        "bytes": best["bytes"],
+                        "requests": best["requests"],
+                        "interactive": best["interactive"] / 1000,
+                        "ready": best["ready"] / 1000,
+                        "rows": best["shown"],
+                        "on_screen": best["on_screen"],
+                        "script": min((r["script"] for r in runs if r["script"] is not None), default=None),
+                    }
+                )
             browser.close()
         return results
     finally:
@@ -212,17 +228,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="70,500,10000,100000")
     parser.add_argument("--renders", type=int, default=3)
-    parser.add_argument("--browser", action="store_true",
-                        help="load the editor in chromium at 390x844 instead: bytes transferred and time to ready")
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="load the editor in chromium at 390x844 instead: bytes transferred and time to ready",
+    )
     args = parser.parse_args()
     if args.browser:
-        print(f"{'segments':>9} {'view':>7} {'rows':>5} {'requests':>8} {'bytes sent':>11} {'interactive s':>13} "
-              f"{'ready s':>8} {'script ms':>9}")
+        print(
+            f"{'segments':>9} {'view':>7} {'rows':>5} {'requests':>8} {'bytes sent':>11} {'interactive s':>13} "
+            f"{'ready s':>8} {'script ms':>9}"
+        )
         for size in (int(s) for s in args.sizes.split(",")):
             for m in measure_in_browser(size, args.renders):
                 script = "" if m["script"] is None else f"{m['script']:.0f}"
-                print(f"{size:>9} {m['view']:>7} {m['rows']:>5} {m['requests']:>8} {m['bytes']:>11,} "
-                      f"{m['interactive']:>13.3f} {m['ready']:>8.3f} {script:>9}", flush=True)
+                print(
+                    f"{size:>9} {m['view']:>7} {m['rows']:>5} {m['requests']:>8} {m['bytes']:>11,} "
+                    f"{m['interactive']:>13.3f} {m['ready']:>8.3f} {script:>9}",
+                    flush=True,
+                )
         return
     print(f"{'segments':>9} {'page bytes':>12} {'rows':>6} {'first s':>8} {'later s':>8}")
     for size in (int(s) for s in args.sizes.split(",")):

@@ -54,8 +54,9 @@ def login(port: int) -> str:
     cookie = resp.getheader("Set-Cookie").split(";")[0]
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', data).group(1).decode()
     body = f"name=bench&password={PASSWORD.replace(' ', '+')}&csrf_token={token}"
-    resp, _, _ = request(port, "POST", "/login", body,
-                         {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    resp, _, _ = request(
+        port, "POST", "/login", body, {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     return resp.getheader("Set-Cookie").split(";")[0]
 
 
@@ -64,10 +65,20 @@ def run(project: Path, preload: bool) -> dict[str, list[float]]:
     conf = project / ("preload.conf.py" if preload else "lazy.conf.py")
     conf.write_text(f"workers = 4\nworker_class = 'gthread'\nthreads = 8\npreload_app = {preload}\n")
     app = "wsgi:app" if preload else "translate_app:create_app()"
-    env = {**os.environ, "TRANSLATE_APP_ROOT": str(project), "TRANSLATE_APP_SECRET_KEY": "bench",
-           "TRANSLATE_APP_SECURE_COOKIES": "0", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", f"127.0.0.1:{port}", app],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "TRANSLATE_APP_ROOT": str(project),
+        "TRANSLATE_APP_SECRET_KEY": "bench",
+        "TRANSLATE_APP_SECURE_COOKIES": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", f"127.0.0.1:{port}", app],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         started = time.perf_counter()
         while True:
@@ -117,8 +128,10 @@ def main() -> None:
             if len(ms) == 1:
                 print(f"  {what}: {ms[0]} ms")
             else:
-                print(f"  {what}: first 4 {ms[:4]} ms, max {max(ms)} ms, median of the rest "
-                      f"{statistics.median(ms[4:])} ms")
+                print(
+                    f"  {what}: first 4 {ms[:4]} ms, max {max(ms)} ms, median of the rest "
+                    f"{statistics.median(ms[4:])} ms"
+                )
 
 
 if __name__ == "__main__":

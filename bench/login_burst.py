@@ -117,9 +117,14 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.log = log.open("w")
-        self.proc = subprocess.Popen([str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
-                                     cwd=repo, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
+            cwd=repo,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_ready(self, token: str, timeout: float = 90.0) -> None:
         """Wait until the API answers a token's request."""
@@ -159,8 +164,9 @@ class Phase:
     wall: float = 0.0
 
 
-def saver(base: str, token: str, ids: list[str], versions: dict[str, str], until: float, phase: Phase | None,
-          idx: int) -> None:
+def saver(
+    base: str, token: str, ids: list[str], versions: dict[str, str], until: float, phase: Phase | None, idx: int
+) -> None:
     """PUT translations of this saver's segments until the deadline, keeping versions."""
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=120)
@@ -169,8 +175,9 @@ def saver(base: str, token: str, ids: list[str], versions: dict[str, str], until
     while time.monotonic() < until:
         sid = ids[n % len(ids)]
         n += 1
-        body = json.dumps({"translation": f"Übersetzung {sid} Nr. {n} von saver{idx:02d}",
-                           "version": versions[sid]}).encode()
+        body = json.dumps(
+            {"translation": f"Übersetzung {sid} Nr. {n} von saver{idx:02d}", "version": versions[sid]}
+        ).encode()
         t0 = time.perf_counter()
         try:
             conn.request("PUT", f"/api/releases/{RELEASE}/{LANG}/segments/{sid}", body, headers)
@@ -208,8 +215,12 @@ def login_loop(base: str, name: str, stop: threading.Event, phase: Phase) -> Non
                 if not m:
                     phase.login_status[f"GET {page.status_code}"] += 1
                     continue
-                r = s.post(base + "/login", data={"name": name, "password": PASSWORD, "csrf_token": m.group(1)},
-                           allow_redirects=False, timeout=120)
+                r = s.post(
+                    base + "/login",
+                    data={"name": name, "password": PASSWORD, "csrf_token": m.group(1)},
+                    allow_redirects=False,
+                    timeout=120,
+                )
             except requests.RequestException as exc:
                 phase.login_status[type(exc).__name__] += 1
                 continue
@@ -219,20 +230,32 @@ def login_loop(base: str, name: str, stop: threading.Event, phase: Phase) -> Non
                 stop.wait(float(r.headers.get("Retry-After", "1")))
 
 
-def run_phase(base: str, tokens: list[str], slices: list[list[str]], versions: list[dict[str, str]],
-              duration: float, warmup: float, logins: int) -> Phase:
+def run_phase(
+    base: str,
+    tokens: list[str],
+    slices: list[list[str]],
+    versions: list[dict[str, str]],
+    duration: float,
+    warmup: float,
+    logins: int,
+) -> Phase:
     """Warm up, then measure the savers for `duration` seconds, with `logins` clients logging in meanwhile."""
     phase = Phase()
     stop = threading.Event()
-    login_threads = [threading.Thread(target=login_loop, args=(base, f"login{i:02d}", stop, phase), daemon=True)
-                     for i in range(logins)]
+    login_threads = [
+        threading.Thread(target=login_loop, args=(base, f"login{i:02d}", stop, phase), daemon=True)
+        for i in range(logins)
+    ]
     for t in login_threads:
         t.start()
     for measured, length in ((False, warmup), (True, duration)):
         until = time.monotonic() + length
-        threads = [threading.Thread(target=saver, args=(base, tokens[i], slices[i], versions[i], until,
-                                                        phase if measured else None, i))
-                   for i in range(len(tokens))]
+        threads = [
+            threading.Thread(
+                target=saver, args=(base, tokens[i], slices[i], versions[i], until, phase if measured else None, i)
+            )
+            for i in range(len(tokens))
+        ]
         t0 = time.perf_counter()
         for t in threads:
             t.start()
@@ -257,19 +280,32 @@ def pct(values: list[float], p: float) -> float:
 def report(db: str, name: str, phase: Phase) -> dict:
     """Print and return one phase's figures."""
     rate = len(phase.saves) / phase.wall if phase.wall else 0.0
-    line = (f"{db:10} {name:6} saves {len(phase.saves):5d} = {rate:6.1f}/s  p50 {pct(phase.saves, 50):7.1f} ms  "
-            f"p99 {pct(phase.saves, 99):7.1f} ms  max {1000 * max(phase.saves, default=0):7.1f} ms  "
-            f"failed {sum(phase.save_errors.values())} {dict(phase.save_errors) or ''}")
+    line = (
+        f"{db:10} {name:6} saves {len(phase.saves):5d} = {rate:6.1f}/s  p50 {pct(phase.saves, 50):7.1f} ms  "
+        f"p99 {pct(phase.saves, 99):7.1f} ms  max {1000 * max(phase.saves, default=0):7.1f} ms  "
+        f"failed {sum(phase.save_errors.values())} {dict(phase.save_errors) or ''}"
+    )
     print(line)
-    result = {"db": db, "phase": name, "saves": len(phase.saves), "saves_per_s": round(rate, 1),
-              "p50_ms": round(pct(phase.saves, 50), 1), "p99_ms": round(pct(phase.saves, 99), 1),
-              "failed": dict(phase.save_errors)}
+    result = {
+        "db": db,
+        "phase": name,
+        "saves": len(phase.saves),
+        "saves_per_s": round(rate, 1),
+        "p50_ms": round(pct(phase.saves, 50), 1),
+        "p99_ms": round(pct(phase.saves, 99), 1),
+        "failed": dict(phase.save_errors),
+    }
     if phase.logins or phase.login_status:
         lrate = len(phase.logins) / phase.wall if phase.wall else 0.0
-        print(f"{'':17} logins {len(phase.logins):5d} = {lrate:6.1f}/s  p50 {pct(phase.logins, 50):7.1f} ms  "
-              f"p99 {pct(phase.logins, 99):7.1f} ms  statuses {dict(phase.login_status)}")
-        result.update(logins_per_s=round(lrate, 1), login_p50_ms=round(pct(phase.logins, 50), 1),
-                      login_status=dict(phase.login_status))
+        print(
+            f"{'':17} logins {len(phase.logins):5d} = {lrate:6.1f}/s  p50 {pct(phase.logins, 50):7.1f} ms  "
+            f"p99 {pct(phase.logins, 99):7.1f} ms  statuses {dict(phase.login_status)}"
+        )
+        result.update(
+            logins_per_s=round(lrate, 1),
+            login_p50_ms=round(pct(phase.logins, 50), 1),
+            login_status=dict(phase.login_status),
+        )
     return result
 
 
@@ -284,20 +320,34 @@ def bench(db: str, args: argparse.Namespace) -> list[dict]:
         pg_schema("create", schema)
         url = f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
     root = tmp / "project"
-    env = dict(os.environ, TRANSLATE_APP_ROOT=str(root), TRANSLATE_APP_SECRET_KEY=SECRET,
-               TRANSLATE_APP_DATABASE_URL=url, TRANSLATE_APP_SECURE_COOKIES="0",
-               TRANSLATE_APP_INSTANCE_DIR=str(tmp / "instance"))
+    env = dict(
+        os.environ,
+        TRANSLATE_APP_ROOT=str(root),
+        TRANSLATE_APP_SECRET_KEY=SECRET,
+        TRANSLATE_APP_DATABASE_URL=url,
+        TRANSLATE_APP_SECURE_COOKIES="0",
+        TRANSLATE_APP_INSTANCE_DIR=str(tmp / "instance"),
+    )
     server = None
     try:
-        out = subprocess.run([sys.executable, "-c", SETUP, str(root), str(args.savers), str(args.logins), PASSWORD],
-                             cwd=args.repo, env=env, check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", SETUP, str(root), str(args.savers), str(args.logins), PASSWORD],
+            cwd=args.repo,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         tokens = json.loads(out.stdout.strip().splitlines()[-1])
         server = Server(args.repo, env, args.workers, tmp / "gunicorn.log")
         server.wait_ready(tokens[0])
-        segs = requests.get(f"{server.base}/api/releases/{RELEASE}/{LANG}/segments",
-                            headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=30).json()
+        segs = requests.get(
+            f"{server.base}/api/releases/{RELEASE}/{LANG}/segments",
+            headers={"Authorization": f"Bearer {tokens[0]}"},
+            timeout=30,
+        ).json()
         ids = [s["id"] for s in segs]
-        slices = [ids[i::args.savers] for i in range(args.savers)]
+        slices = [ids[i :: args.savers] for i in range(args.savers)]
         versions = [{s["id"]: s["version"] for s in segs} for _ in range(args.savers)]
         results = []
         for name, logins in (("alone", 0), ("burst", args.logins)):
@@ -325,10 +375,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     args.repo = args.repo.resolve()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=args.repo, capture_output=True,
-                            text=True).stdout.strip()
-    print(f"code of {args.repo} at {commit}; {args.savers} savers, {args.logins} login clients, "
-          f"gunicorn -w {args.workers}, {args.duration:g} s per phase")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=args.repo, capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"code of {args.repo} at {commit}; {args.savers} savers, {args.logins} login clients, "
+        f"gunicorn -w {args.workers}, {args.duration:g} s per phase"
+    )
     results = []
     for db in args.db.split(","):
         if db == "postgresql" and not postgres_answers():

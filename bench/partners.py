@@ -37,8 +37,28 @@ from translate_app.project import Project  # noqa: E402
 
 SAMPLE = ROOT / "source" / "kuzmin-2026-03-30.md"
 DATA = ROOT / "tests" / "data" / "partners"
-LANGUAGES = ["de", "fr", "es", "it", "pt", "nl", "pl", "uk", "ru", "tr", "ar", "he", "fa", "el", "sv", "fi", "cs",
-             "ro", "ko", "ja"]
+LANGUAGES = [
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "uk",
+    "ru",
+    "tr",
+    "ar",
+    "he",
+    "fa",
+    "el",
+    "sv",
+    "fi",
+    "cs",
+    "ro",
+    "ko",
+    "ja",
+]
 MAX = 50 * 1024 * 1024
 
 
@@ -75,25 +95,46 @@ def accuracy() -> list[dict]:
         pairs.append(("Kubernetes k8s.gcr.io freeze, en -> de", k8s_en, k8s_de, {i: (i,) for i in range(len(k8s_en))}))
         for lang in ("de", "pl"):
             fsource, translated = _fdroid(lang)
-            pairs.append((f"F-Droid statement, en -> {lang}", fsource, _units_of(translated),
-                          {i: (i,) for i in range(len(fsource))}))
+            pairs.append(
+                (
+                    f"F-Droid statement, en -> {lang}",
+                    fsource,
+                    _units_of(translated),
+                    {i: (i,) for i in range(len(fsource))},
+                )
+            )
             paragraphs = translated.split("\n\n")
             untouched = _units_of(translated)
             third = next(k for k, p in enumerate(paragraphs) if untouched[2].text.split()[0] in p)
-            merged = paragraphs[:third] + [paragraphs[third] + " " + paragraphs[third + 1]] + paragraphs[third + 2:]
+            merged = paragraphs[:third] + [paragraphs[third] + " " + paragraphs[third + 1]] + paragraphs[third + 2 :]
             sixth = next(k for k, p in enumerate(merged) if untouched[5].text[:30] in p)
             del merged[sixth]
-            pairs.append((f"F-Droid statement, en -> {lang}, merged + left out", fsource,
-                          _units_of("\n\n".join(merged)), {0: (0,), 1: (1,), 2: (2,), 3: (2,), 4: (3,), 6: (4,)}))
+            pairs.append(
+                (
+                    f"F-Droid statement, en -> {lang}, merged + left out",
+                    fsource,
+                    _units_of("\n\n".join(merged)),
+                    {0: (0,), 1: (1,), 2: (2,), 3: (2,), 4: (3,), 6: (4,)},
+                )
+            )
     results = []
     for name, src, tgt, confirmed in pairs:
         started = time.perf_counter()
         steps = al.align(src, tgt)
         seconds = time.perf_counter() - started
         score = al.agreement(steps, confirmed, len(src))
-        results.append({"pair": name, "source_segments": len(src), "target_units": len(tgt), "right": score.right,
-                        "wrong": score.wrong, "left_out": score.left_out, "accuracy": round(score.accuracy, 4),
-                        "align_ms": round(seconds * 1000, 1)})
+        results.append(
+            {
+                "pair": name,
+                "source_segments": len(src),
+                "target_units": len(tgt),
+                "right": score.right,
+                "wrong": score.wrong,
+                "left_out": score.left_out,
+                "accuracy": round(score.accuracy, 4),
+                "align_ms": round(seconds * 1000, 1),
+            }
+        )
     return results
 
 
@@ -122,15 +163,21 @@ def twenty_languages(rounds: int) -> dict:
                 times["docx"] += time.perf_counter() - started
                 started = time.perf_counter()
                 confirmed = [{"segment_id": r.segment_id, "text": r.text} for r in proposal.rows]
-                outcome = partners.write_partner_texts(project, release, lang, partners.confirmed_texts(confirmed),
-                                                       "Partner")
+                outcome = partners.write_partner_texts(
+                    project, release, lang, partners.confirmed_texts(confirmed), "Partner"
+                )
                 times["write"] += time.perf_counter() - started
                 assert len(outcome.written) == proposal.writable
             for key, value in times.items():
                 best[key] = min(best.get(key, value), value)
-    return {"languages": len(LANGUAGES), "segments": len(Project(ROOT).document(SAMPLE.stem).blocks),
-            "align_markdown_s": round(best["markdown"], 3), "align_docx_s": round(best["docx"], 3),
-            "write_s": round(best["write"], 3), "rounds": rounds}
+    return {
+        "languages": len(LANGUAGES),
+        "segments": len(Project(ROOT).document(SAMPLE.stem).blocks),
+        "align_markdown_s": round(best["markdown"], 3),
+        "align_docx_s": round(best["docx"], 3),
+        "write_s": round(best["write"], 3),
+        "rounds": rounds,
+    }
 
 
 def main() -> None:
@@ -144,12 +191,16 @@ def main() -> None:
         return
     print(f"{'pair':52} {'segs':>5} {'right':>6} {'wrong':>6} {'left out':>9} {'ms':>7}")
     for r in figures["accuracy"]:
-        print(f"{r['pair']:52} {r['source_segments']:>5} {r['right']:>6} {r['wrong']:>6} {r['left_out']:>9} "
-              f"{r['align_ms']:>7}")
+        print(
+            f"{r['pair']:52} {r['source_segments']:>5} {r['right']:>6} {r['wrong']:>6} {r['left_out']:>9} "
+            f"{r['align_ms']:>7}"
+        )
     t = figures["twenty_languages"]
-    print(f"\n{t['languages']} languages x {t['segments']} segments (best of {t['rounds']}): "
-          f"read + align Markdown {t['align_markdown_s']} s, DOCX {t['align_docx_s']} s "
-          f"(pandoc included), write confirmed alignments {t['write_s']} s")
+    print(
+        f"\n{t['languages']} languages x {t['segments']} segments (best of {t['rounds']}): "
+        f"read + align Markdown {t['align_markdown_s']} s, DOCX {t['align_docx_s']} s "
+        f"(pandoc included), write confirmed alignments {t['write_s']} s"
+    )
 
 
 if __name__ == "__main__":

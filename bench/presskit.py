@@ -26,8 +26,32 @@ from translate_app.core.segmenter import read_source, segment  # noqa: E402
 from translate_app.presskit import documents  # noqa: E402
 from translate_app.presskit.kit import press_kit  # noqa: E402
 
-CODES = ["de", "fr", "es", "it", "pt_BR", "nl", "pl", "ru", "uk", "lt", "el", "tr", "ar", "he", "fa", "ja",
-         "zh_Hans", "ko", "hi", "sw", "sv", "fi", "cs", "ro"]
+CODES = [
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt_BR",
+    "nl",
+    "pl",
+    "ru",
+    "uk",
+    "lt",
+    "el",
+    "tr",
+    "ar",
+    "he",
+    "fa",
+    "ja",
+    "zh_Hans",
+    "ko",
+    "hi",
+    "sw",
+    "sv",
+    "fi",
+    "cs",
+    "ro",
+]
 
 
 def main() -> int:
@@ -35,8 +59,10 @@ def main() -> int:
     parser.add_argument("--languages", type=int, default=20)
     args = parser.parse_args()
     codes = CODES[: args.languages]
-    texts = [(ROOT / "tests/data/partners/kuzmin.de.md").read_text(),
-             (ROOT / "tests/data/partners/kuzmin.fr.md").read_text()]
+    texts = [
+        (ROOT / "tests/data/partners/kuzmin.de.md").read_text(),
+        (ROOT / "tests/data/partners/kuzmin.fr.md").read_text(),
+    ]
     source = al.units(segment(read_source(ROOT / "source/kuzmin-2026-03-30.md")))
 
     languages = {code: (f"Press release ({code})", texts[k % 2]) for k, code in enumerate(codes)}
@@ -44,8 +70,10 @@ def main() -> int:
     start = time.perf_counter()
     data = press_kit("kuzmin-2026-03-30", languages, default="en")
     kit_seconds = time.perf_counter() - start
-    print(f"press kit: {len(languages)} languages (page, DOCX, ODT, PDF, e-mail each) in {kit_seconds:.1f} s, "
-          f"{len(data) / 1e6:.1f} MB zip")
+    print(
+        f"press kit: {len(languages)} languages (page, DOCX, ODT, PDF, e-mail each) in {kit_seconds:.1f} s, "
+        f"{len(data) / 1e6:.1f} MB zip"
+    )
 
     docx = [documents.docx(text, "de", "t") for text in texts]
     times = []
@@ -55,8 +83,10 @@ def main() -> int:
         steps = al.align(source, al.units(segment(markdown)))
         times.append(time.perf_counter() - begin)
         assert steps
-    print(f"alignment: {len(codes)} partner DOCX files converted, segmented and aligned in {sum(times):.1f} s "
-          f"(median {statistics.median(times) * 1000:.0f} ms each)")
+    print(
+        f"alignment: {len(codes)} partner DOCX files converted, segmented and aligned in {sum(times):.1f} s "
+        f"(median {statistics.median(times) * 1000:.0f} ms each)"
+    )
     return 0
 
 

@@ -49,8 +49,13 @@ def make_project(root: Path, languages: list[str]) -> Project:
 def run_job(settings: Settings, session_factory, languages: list[str]) -> tuple[float, dict]:
     """Run one pre-translation job through the job API; return wall time and final progress."""
     started = time.perf_counter()
-    job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=RELEASE,
-                                  languages=languages, provider="libretranslate")
+    job_id = start_pretranslation(
+        settings=settings,
+        session_factory=session_factory,
+        release=RELEASE,
+        languages=languages,
+        provider="libretranslate",
+    )
     state = wait_for_job(session_factory, job_id, timeout=600, interval=0.01)
     return time.perf_counter() - started, state
 
@@ -82,12 +87,17 @@ def main() -> int:
     args = parser.parse_args()
     languages = args.languages.split(",")
 
-    with tempfile.TemporaryDirectory(prefix="bench-pretranslate-") as tmp, \
-            FakeLibreTranslate(latency=args.latency) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pretranslate-") as tmp,
+        FakeLibreTranslate(latency=args.latency) as server,
+    ):
         tmp_path = Path(tmp)
         project = make_project(tmp_path / "project", languages)
-        settings = Settings(root=project.root, database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
-                            options={"LIBRETRANSLATE_URL": server.url})
+        settings = Settings(
+            root=project.root,
+            database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+            options={"LIBRETRANSLATE_URL": server.url},
+        )
         session_factory = open_database(settings)
         provider = make_provider("libretranslate", settings)
         segments = sum(1 for e in project.load_catalog(RELEASE, languages[0]) if e.msgid)
@@ -95,15 +105,21 @@ def main() -> int:
         server.reset()
         engine_time, first = run_job(settings, session_factory, languages)
         engine_requests = server.requests
-        machine = sum(entry_state(e) == State.MACHINE
-                      for code in languages for e in project.load_catalog(RELEASE, code) if e.msgid)
+        machine = sum(
+            entry_state(e) == State.MACHINE
+            for code in languages
+            for e in project.load_catalog(RELEASE, code)
+            if e.msgid
+        )
 
         # The same job again on fresh catalogs: everything must come from the cache.
         fresh = make_project(tmp_path / "fresh", languages)
         server.reset()
         again_time, again = run_job(
             Settings(root=fresh.root, database_url=settings.database_url, options={"LIBRETRANSLATE_URL": server.url}),
-            session_factory, languages)
+            session_factory,
+            languages,
+        )
         again_requests = server.requests
         # And a restart of the finished job: nothing left to do.
         server.reset()
@@ -142,20 +158,30 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
-    print(f"sample release: {segments} segments × {len(languages)} languages = {unique} texts; "
-          f"server latency {args.latency * 1000:.0f} ms per request")
-    print(f"engine : {engine_time:7.2f} s, {engine_requests} provider requests "
-          f"(batch size {provider.batch_size}, concurrency {provider.concurrency}), "
-          f"{machine} entries now machine")
+    print(
+        f"sample release: {segments} segments × {len(languages)} languages = {unique} texts; "
+        f"server latency {args.latency * 1000:.0f} ms per request"
+    )
+    print(
+        f"engine : {engine_time:7.2f} s, {engine_requests} provider requests "
+        f"(batch size {provider.batch_size}, concurrency {provider.concurrency}), "
+        f"{machine} entries now machine"
+    )
     print(f"naive  : {naive_time:7.2f} s, {naive_requests} provider requests (one per segment per language)")
     print(f"speedup: {naive_time / engine_time:.1f} × faster")
-    print(f"requests: {engine_requests} vs unique texts / batch size = {unique}/{provider.batch_size} = "
-          f"{unique / provider.batch_size:.1f} (per language: ceil({segments}/{provider.batch_size}) × "
-          f"{len(languages)} = {per_language * len(languages)})")
-    print(f"second run on fresh catalogs: {again_time:.2f} s, {again_requests} provider requests, "
-          f"{again['done']} segments from the cache")
-    print(f"restart of the finished job: {restart_time:.2f} s, {restart_requests} provider requests, "
-          f"{restart['total']} segments left to do")
+    print(
+        f"requests: {engine_requests} vs unique texts / batch size = {unique}/{provider.batch_size} = "
+        f"{unique / provider.batch_size:.1f} (per language: ceil({segments}/{provider.batch_size}) × "
+        f"{len(languages)} = {per_language * len(languages)})"
+    )
+    print(
+        f"second run on fresh catalogs: {again_time:.2f} s, {again_requests} provider requests, "
+        f"{again['done']} segments from the cache"
+    )
+    print(
+        f"restart of the finished job: {restart_time:.2f} s, {restart_requests} provider requests, "
+        f"{restart['total']} segments left to do"
+    )
     return 0
 
 

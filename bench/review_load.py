@@ -99,9 +99,12 @@ def big_release_text(n: int) -> str:
         elif k == 1:
             parts += [f"- Item {i}: protect conscientious objectors like *person {i}*.", ""]
         else:
-            parts += [f"Paragraph {i}. The undersigned organisations call on the **authorities** of "
-                      f"country {i} to respect the ruling of {2000 + i % 26} and to protect "
-                      f"[person {i}](https://example.org/p/{i}) from deportation; see `case-{i}`.", ""]
+            parts += [
+                f"Paragraph {i}. The undersigned organisations call on the **authorities** of "
+                f"country {i} to respect the ruling of {2000 + i % 26} and to protect "
+                f"[person {i}](https://example.org/p/{i}) from deportation; see `case-{i}`.",
+                "",
+            ]
     assert count == n, f"generated {count} segments, wanted {n}"
     return text
 
@@ -126,8 +129,9 @@ def make_project(root: Path) -> None:
         live = [e for e in po if not e.obsolete and e.msgid]
         for i, entry in enumerate(live):
             if i % 5 in (0, 1, 2):
-                set_translated(entry, "Übersetzt: " + entry.msgid.replace("The undersigned", "Die Unterzeichnenden"),
-                               by="seed")
+                set_translated(
+                    entry, "Übersetzt: " + entry.msgid.replace("The undersigned", "Die Unterzeichnenden"), by="seed"
+                )
             if i % 5 == 0:
                 set_approved(entry, by="seed-reviewer")
 
@@ -141,11 +145,11 @@ def make_accounts(settings, clients: int) -> tuple[list[str], str]:
     tokens = []
     with sessions() as session:
         for i in range(clients):
-            user = accounts.create_user(session, name=f"bench{i:02d}", role="translator", languages=[LANG],
-                                        password=PASSWORD)
+            user = accounts.create_user(
+                session, name=f"bench{i:02d}", role="translator", languages=[LANG], password=PASSWORD
+            )
             tokens.append(accounts.create_token(session, user))
-        coord = accounts.create_user(session, name="benchcoord", role="coordinator", languages=[],
-                                     password=PASSWORD)
+        coord = accounts.create_user(session, name="benchcoord", role="coordinator", languages=[], password=PASSWORD)
         coord_token = accounts.create_token(session, coord)
         session.commit()
     sessions.kw["bind"].dispose()
@@ -194,13 +198,21 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
-        env.update(TRANSLATE_APP_ROOT=str(root), TRANSLATE_APP_SECRET_KEY=SECRET,
-                   TRANSLATE_APP_DATABASE_URL=database_url, TRANSLATE_APP_SECURE_COOKIES="0")
+        env.update(
+            TRANSLATE_APP_ROOT=str(root),
+            TRANSLATE_APP_SECRET_KEY=SECRET,
+            TRANSLATE_APP_DATABASE_URL=database_url,
+            TRANSLATE_APP_SECURE_COOKIES="0",
+        )
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.log = log.open("w")
         self.proc = subprocess.Popen(
             [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{self.port}", *extra, "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, token: str, timeout: float = 60.0) -> None:
@@ -209,8 +221,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log.name}")
             try:
-                r = requests.get(self.base + "/api/releases", headers={"Authorization": f"Bearer {token}"},
-                                 timeout=2)
+                r = requests.get(self.base + "/api/releases", headers={"Authorization": f"Bearer {token}"}, timeout=2)
                 if r.status_code == 200:
                     return
             except requests.RequestException:
@@ -311,9 +322,20 @@ class Ledger:
     all_latencies: list[float] = field(default_factory=list)
 
 
-def client_loop(ledger: Ledger, idx: int, base: str, token: str, initial: dict[str, str],
-                segment_ids: list[str], until: float, measured: bool, shared: float, seq: list[int],
-                known: dict[str, str], clients: int) -> None:
+def client_loop(
+    ledger: Ledger,
+    idx: int,
+    base: str,
+    token: str,
+    initial: dict[str, str],
+    segment_ids: list[str],
+    until: float,
+    measured: bool,
+    shared: float,
+    seq: list[int],
+    known: dict[str, str],
+    clients: int,
+) -> None:
     """Save translations until the deadline, keeping the version last seen for each segment."""
     rng = random.Random(idx * 7919 + (1 if measured else 0))
     mine = segment_ids[idx::clients] or segment_ids
@@ -341,8 +363,9 @@ def client_loop(ledger: Ledger, idx: int, base: str, token: str, initial: dict[s
                 break
             if status == 409:
                 current = (body or {}).get("current") or {}
-                ledger.conflicts.append(Conflict(idx, sid, sent, current.get("version"), current.get("translation"),
-                                                 dt, measured))
+                ledger.conflicts.append(
+                    Conflict(idx, sid, sent, current.get("version"), current.get("translation"), dt, measured)
+                )
                 if current.get("version"):
                     known[sid] = current["version"]
                     continue
@@ -383,8 +406,15 @@ class ApiClient:
         self.conn.close()
 
 
-def run_load(base: str, tokens: list[str], initial: dict[str, str], duration: float, warmup: float,
-             shared: float, server_pid: int | None = None) -> tuple[Ledger, float, dict[str, float]]:
+def run_load(
+    base: str,
+    tokens: list[str],
+    initial: dict[str, str],
+    duration: float,
+    warmup: float,
+    shared: float,
+    server_pid: int | None = None,
+) -> tuple[Ledger, float, dict[str, float]]:
     """Warm up, then run the measured phase; return the ledger, the measured wall time and CPU seconds."""
     ledger = Ledger()
     clients = len(tokens)
@@ -395,9 +425,13 @@ def run_load(base: str, tokens: list[str], initial: dict[str, str], duration: fl
         if length <= 0:
             continue
         until = time.monotonic() + length
-        threads = [threading.Thread(target=client_loop, args=(ledger, i, base, tokens[i], initial, ids, until,
-                                                               measured, shared, seqs[i], knowns[i], clients))
-                   for i in range(clients)]
+        threads = [
+            threading.Thread(
+                target=client_loop,
+                args=(ledger, i, base, tokens[i], initial, ids, until, measured, shared, seqs[i], knowns[i], clients),
+            )
+            for i in range(clients)
+        ]
         cpu0, t0 = cpu_snapshot(server_pid), time.perf_counter()
         for t in threads:
             t.start()
@@ -477,8 +511,9 @@ def verify(ledger: Ledger, initial: dict[str, str], root: Path, database_url: st
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         rows = session.execute(
-            select(AuditLog.segment_id, AuditLog.old_text, AuditLog.new_text)
-            .where(AuditLog.release == RELEASE, AuditLog.language == LANG, AuditLog.action == "save")
+            select(AuditLog.segment_id, AuditLog.old_text, AuditLog.new_text).where(
+                AuditLog.release == RELEASE, AuditLog.language == LANG, AuditLog.action == "save"
+            )
         ).all()
     engine.dispose()
     audit: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -494,8 +529,12 @@ def verify(ledger: Ledger, initial: dict[str, str], root: Path, database_url: st
     v.audit_without_ack = sum(len(o) for k, o in audit.items() if k not in acked)
 
     for c in ledger.conflicts:
-        ok = (c.current_version is not None and c.current_text is not None and c.current_version != c.sent
-              and (c.current_version, c.current_text) in states.get(c.segment, set()))
+        ok = (
+            c.current_version is not None
+            and c.current_text is not None
+            and c.current_version != c.sent
+            and (c.current_version, c.current_text) in states.get(c.segment, set())
+        )
         if ok:
             v.conflicts_correct += 1
         else:
@@ -533,7 +572,7 @@ def time_editor_in_process(root: Path, database_url: str, token: str, renders: i
         r = client.get(path, headers=headers)
         assert r.status_code == 200, (r.status_code, r.data[:300])
     size = len(r.data)
-    rows = r.data.count(b'data-segment-id=') or r.data.count(b"data-id=")
+    rows = r.data.count(b"data-segment-id=") or r.data.count(b"data-id=")
     times = []
     for _ in range(renders):
         t0 = time.perf_counter()
@@ -570,15 +609,16 @@ def time_editor_in_process(root: Path, database_url: str, token: str, renders: i
 
         # GET requests make no release row; the editor shows a release without one as registered
         rel = db.session.query(Release).filter_by(name=BIG_RELEASE).one_or_none() or Release(
-            name=BIG_RELEASE, title=BIG_RELEASE, self_review=False)
+            name=BIG_RELEASE, title=BIG_RELEASE, self_review=False
+        )
         counts = seg.counts(po)
         for _ in range(max(5, renders // 4)):
             t0 = time.perf_counter()
-            render_template("editor.html", release=rel, lang=get_language(LANG), segments=views, counts=counts,
-                            can_review=False)
+            render_template(
+                "editor.html", release=rel, lang=get_language(LANG), segments=views, counts=counts, can_review=False
+            )
             parts["render_template(editor.html)"].append(time.perf_counter() - t0)
-    result = {"median": statistics.median(times), "p90": pct(times, 90), "min": min(times), "size": size,
-              "rows": rows}
+    result = {"median": statistics.median(times), "p90": pct(times, 90), "min": min(times), "size": size, "rows": rows}
     result.update({k: statistics.median(v) for k, v in parts.items()})
     app.extensions["translate_app.engine"].dispose()
     return result
@@ -620,22 +660,32 @@ def run_one(kind: str, tmp: Path, args) -> dict:
         server = Server(root, url, args.workers, tmp / kind / "gunicorn.log", args.gunicorn_arg)
         try:
             server.wait_ready(coord_token)
-            r = requests.get(f"{server.base}/api/releases/{RELEASE}/{LANG}/segments",
-                             headers={"Authorization": f"Bearer {coord_token}"}, timeout=30)
+            r = requests.get(
+                f"{server.base}/api/releases/{RELEASE}/{LANG}/segments",
+                headers={"Authorization": f"Bearer {coord_token}"},
+                timeout=30,
+            )
             r.raise_for_status()
             initial = {s["id"]: s["version"] for s in r.json()}
             for s in r.json():
                 assert s["translation"] == "", "the sample catalog should start untranslated"
-            print(f"[{kind}] gunicorn on {server.base}, {len(initial)} segments, {args.clients} clients, "
-                  f"{args.warmup:g} s warm-up + {args.duration:g} s measured ...", flush=True)
-            ledger, wall, cpu = run_load(server.base, tokens, initial, args.duration, args.warmup,
-                                         args.shared, server.proc.pid)
+            print(
+                f"[{kind}] gunicorn on {server.base}, {len(initial)} segments, {args.clients} clients, "
+                f"{args.warmup:g} s warm-up + {args.duration:g} s measured ...",
+                flush=True,
+            )
+            ledger, wall, cpu = run_load(
+                server.base, tokens, initial, args.duration, args.warmup, args.shared, server.proc.pid
+            )
             editor_http = time_editor_http(server.base, coord_token, max(10, args.renders // 5))
         finally:
             server.stop()
         verdict = verify(ledger, initial, root, url)
-        editor = time_editor_in_process(root, url, tokens[0], args.renders) if kind == args.editor_db or \
-            args.editor_db == "all" else None
+        editor = (
+            time_editor_in_process(root, url, tokens[0], args.renders)
+            if kind == args.editor_db or args.editor_db == "all"
+            else None
+        )
     finally:
         if schema:
             pg_schema("drop", schema)
@@ -644,12 +694,25 @@ def run_one(kind: str, tmp: Path, args) -> dict:
     lat = [a.latency for a in measured_acks]
     conf_lat = [c.latency for c in measured_conf]
     return {
-        "kind": kind, "wall": wall, "saves": len(measured_acks), "saves_per_s": len(measured_acks) / wall,
+        "kind": kind,
+        "wall": wall,
+        "saves": len(measured_acks),
+        "saves_per_s": len(measured_acks) / wall,
         "requests_per_s": (len(measured_acks) + len(measured_conf)) / wall,
-        "p50": pct(lat, 50), "p90": pct(lat, 90), "p99": pct(lat, 99), "max": max(lat) if lat else float("nan"),
-        "conflicts": len(measured_conf), "conflict_p50": pct(conf_lat, 50), "conflict_p99": pct(conf_lat, 99),
-        "errors": ledger.errors, "all_acks": len(ledger.acks), "all_conflicts": len(ledger.conflicts),
-        "verdict": verdict, "editor": editor, "editor_http": editor_http, "cpu": cpu,
+        "p50": pct(lat, 50),
+        "p90": pct(lat, 90),
+        "p99": pct(lat, 99),
+        "max": max(lat) if lat else float("nan"),
+        "conflicts": len(measured_conf),
+        "conflict_p50": pct(conf_lat, 50),
+        "conflict_p99": pct(conf_lat, 99),
+        "errors": ledger.errors,
+        "all_acks": len(ledger.acks),
+        "all_conflicts": len(ledger.conflicts),
+        "verdict": verdict,
+        "editor": editor,
+        "editor_http": editor_http,
+        "cpu": cpu,
     }
 
 
@@ -674,16 +737,23 @@ def print_table(results: list[dict], args) -> None:
     row("save latency max ms", [ms(r["max"]) for r in results])
     row("conflicts (409)", [r["conflicts"] for r in results])
     row("409 latency p50 / p99 ms", [f"{ms(r['conflict_p50'])} / {ms(r['conflict_p99'])}" for r in results])
-    row("conflicts correctly reported", [f"{r['verdict'].conflicts_correct}/"
-                                         f"{r['verdict'].conflicts_correct + r['verdict'].conflicts_wrong}"
-                                         for r in results], "all")
+    row(
+        "conflicts correctly reported",
+        [
+            f"{r['verdict'].conflicts_correct}/{r['verdict'].conflicts_correct + r['verdict'].conflicts_wrong}"
+            for r in results
+        ],
+        "all",
+    )
     row("lost updates", [r["verdict"].lost_updates for r in results], "0")
     row("acked saves missing from audit_log", [r["verdict"].acks_not_in_audit for r in results], "0")
     row("audit rows with wrong old text", [r["verdict"].audit_wrong_old_text for r in results], "0")
     row("audit rows without a 200", [r["verdict"].audit_without_ack for r in results])
     row("other errors", [len(r["errors"]) for r in results], "0")
-    row("server CPU ms per request", [f"{1000 * r['cpu']['server'] / max(1, r['saves'] + r['conflicts']):.1f}"
-                                      for r in results])
+    row(
+        "server CPU ms per request",
+        [f"{1000 * r['cpu']['server'] / max(1, r['saves'] + r['conflicts']):.1f}" for r in results],
+    )
     row(
         "CPU cores busy: server/clients/OTHER",
         [
@@ -697,11 +767,18 @@ def print_table(results: list[dict], args) -> None:
     for r in results:
         if r["editor"]:
             e = r["editor"]
-            row("editor 500 seg, server median ms", [ms(e["median"]) if x is r else "" for x in results],
-                f"< {TARGET_EDITOR_MS:g}")
+            row(
+                "editor 500 seg, server median ms",
+                [ms(e["median"]) if x is r else "" for x in results],
+                f"< {TARGET_EDITOR_MS:g}",
+            )
             row("  p90 / min ms", [f"{ms(e['p90'])} / {ms(e['min'])}" if x is r else "" for x in results])
-            for part in ("load_catalog", "segments.views (incl. checks)", "segments.counts",
-                         "render_template(editor.html)"):
+            for part in (
+                "load_catalog",
+                "segments.views (incl. checks)",
+                "segments.counts",
+                "render_template(editor.html)",
+            ):
                 row(f"  part: {part} ms", [ms(e[part]) if x is r else "" for x in results])
             row("  page size KiB", [f"{e['size'] / 1024:.0f}" if x is r else "" for x in results])
     w0 = max(len(r[0]) for r in rows)
@@ -728,8 +805,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--shared", type=float, default=0.2,
-                        help="fraction of picks from the whole catalog rather than the client's own slice")
+    parser.add_argument(
+        "--shared",
+        type=float,
+        default=0.2,
+        help="fraction of picks from the whole catalog rather than the client's own slice",
+    )
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--editor-db", default="sqlite", help="database for the in-process editor timing, or all")
     parser.add_argument("--renders", type=int, default=60)
@@ -754,11 +835,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print_table(results, args)
     if args.json:
-        args.json.write_text(json.dumps([
-            {k: (vars(v) if k == "verdict" else v) for k, v in r.items()} for r in results
-        ], indent=2, default=str))
-    bad = any(r["verdict"].lost_updates or r["verdict"].acks_not_in_audit or r["verdict"].conflicts_wrong
-              for r in results)
+        args.json.write_text(
+            json.dumps(
+                [{k: (vars(v) if k == "verdict" else v) for k, v in r.items()} for r in results], indent=2, default=str
+            )
+        )
+    bad = any(
+        r["verdict"].lost_updates or r["verdict"].acks_not_in_audit or r["verdict"].conflicts_wrong for r in results
+    )
     return 2 if bad else 0
 
 

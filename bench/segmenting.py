@@ -153,23 +153,26 @@ class _Generator:
                 items.insert(1, f"  - {self.phrase()}\n  - {self.phrase()}")
             out.append("\n".join(items) + "\n")
         elif kind < 0.4:
-            items = [_wrap(self.inline(rng.randint(1, 3)), 78, "   ", f"{k}. ")
-                     for k in range(1, rng.randint(3, 10))]
+            items = [_wrap(self.inline(rng.randint(1, 3)), 78, "   ", f"{k}. ") for k in range(1, rng.randint(3, 10))]
             out.append("\n".join(items) + "\n")
         elif kind < 0.55:
             cols = rng.randint(2, 4)
             head = "| " + " | ".join(self.phrase(1, 3).title() for _ in range(cols)) + " |"
             rule = "|" + "|".join("---" for _ in range(cols)) + "|"
-            rows = ["| " + " | ".join(rng.choice([self.phrase(1, 4), str(rng.randint(1, 9999))])
-                                      for _ in range(cols)) + " |" for _ in range(rng.randint(2, 7))]
+            rows = [
+                "| "
+                + " | ".join(rng.choice([self.phrase(1, 4), str(rng.randint(1, 9999))]) for _ in range(cols))
+                + " |"
+                for _ in range(rng.randint(2, 7))
+            ]
             out.append("\n".join([head, rule, *rows]) + "\n")
         elif kind < 0.7:
-            quote = [_wrap(self.inline(rng.randint(1, 3)), 76, "> ", "> ")
-                     for _ in range(rng.randint(1, 2))]
+            quote = [_wrap(self.inline(rng.randint(1, 3)), 76, "> ", "> ") for _ in range(rng.randint(1, 2))]
             out.append("\n>\n".join(quote) + "\n")
         elif kind < 0.8:
-            code = "\n".join(f"{self.rng.choice(self.words).lower()} = {rng.randint(0, 999)}"
-                             for _ in range(rng.randint(2, 8)))
+            code = "\n".join(
+                f"{self.rng.choice(self.words).lower()} = {rng.randint(0, 999)}" for _ in range(rng.randint(2, 8))
+            )
             out.append(f"```python\n{code}\n```\n")
         elif kind < 0.85:
             out.append(f"![{self.phrase(2, 4)}](images/figure-{self.n}.png)\n")
@@ -306,14 +309,19 @@ def compare(name: str, md: Path, work: Path, repeat: int) -> dict:
     n_ours = pseudo_translate(w / "ours.pot", w / "ours.po")
     n_mdpo = pseudo_translate(w / "mdpo.pot", w / "mdpo.po")
     row = {"name": name, "kb": md.stat().st_size / KB, "entries": (n_ours, n_mdpo)}
-    row.update(race(repeat, {
-        "ours_x": (ours_extract, md, w / "ours.pot"),
-        "mdpo_x": (mdpo_extract, md, w / "mdpo.pot"),
-        "ours_r": (ours_render, md, w / "ours.po", w / "ours.out.md"),
-        "mdpo_r": (mdpo_render, md, w / "mdpo.po", w / "mdpo.out.md"),
-        "nosync_x": (ours_extract_nosync, md, w / "nosync.pot"),
-        "nosync_r": (ours_render_nosync, md, w / "ours.po", w / "nosync.out.md"),
-    }))
+    row.update(
+        race(
+            repeat,
+            {
+                "ours_x": (ours_extract, md, w / "ours.pot"),
+                "mdpo_x": (mdpo_extract, md, w / "mdpo.pot"),
+                "ours_r": (ours_render, md, w / "ours.po", w / "ours.out.md"),
+                "mdpo_r": (mdpo_render, md, w / "mdpo.po", w / "mdpo.out.md"),
+                "nosync_x": (ours_extract_nosync, md, w / "nosync.pot"),
+                "nosync_r": (ours_render_nosync, md, w / "ours.po", w / "nosync.out.md"),
+            },
+        )
+    )
     row["ours_nosync"] = row["nosync_x"] + row["nosync_r"]
     row["ours"] = row["ours_x"] + row["ours_r"]
     row["mdpo"] = row["mdpo_x"] + row["mdpo_r"]
@@ -398,16 +406,22 @@ def quality(md: Path, work: Path, tool: str) -> dict[str, bool | None]:
     except Exception:  # a tool that cannot read a document fails every check on it
         return dict.fromkeys(("identity", "structure", "hostile", "msgfmt"), False)
     row["msgfmt"] = _msgfmt_ok(w / "t.pot")
-    for name, fn in (("identity", lambda k, t: t), ("structure", lambda k, t: pseudo(t)),
-                     ("hostile", lambda k, t: hostile(k)(t))):
+    for name, fn in (
+        ("identity", lambda k, t: t),
+        ("structure", lambda k, t: pseudo(t)),
+        ("hostile", lambda k, t: hostile(k)(t)),
+    ):
         try:
             _translated(w / "t.pot", w / f"{name}.po", fn)
             if name == "structure" and row["msgfmt"] is not None:
                 row["msgfmt"] = row["msgfmt"] and bool(_msgfmt_ok(w / f"{name}.po"))
             render(md, w / f"{name}.po", w / f"{name}.md")
             out = (w / f"{name}.md").read_bytes().decode("utf-8")
-            row[name] = out == source if name == "identity" else not differences(
-                structure(source, markup=False), structure(out, markup=False))
+            row[name] = (
+                out == source
+                if name == "identity"
+                else not differences(structure(source, markup=False), structure(out, markup=False))
+            )
         except Exception:
             row[name] = False
     return row
@@ -415,18 +429,24 @@ def quality(md: Path, work: Path, tool: str) -> dict[str, bool | None]:
 
 def quality_report(work: Path) -> None:
     docs = [d for d in real_documents() if d.is_file()]
-    print(f"Real documents ({len(docs)}: the sample release and ../shared/corpus md, md_pairs, md2), "
-          "each checked with both tools in this run: identity render byte-exact; a pseudo-translation "
-          "(every word changed) and a hostile one (every segment starting with a block marker) keep the "
-          "block structure (kinds of blocks; a * bullet for a - one counts as the same), code, HTML tags, "
-          "URLs, marker lines and front matter; msgfmt --check on "
-          "template and catalog.")
+    print(
+        f"Real documents ({len(docs)}: the sample release and ../shared/corpus md, md_pairs, md2), "
+        "each checked with both tools in this run: identity render byte-exact; a pseudo-translation "
+        "(every word changed) and a hostile one (every segment starting with a block marker) keep the "
+        "block structure (kinds of blocks; a * bullet for a - one counts as the same), code, HTML tags, "
+        "URLs, marker lines and front matter; msgfmt --check on "
+        "template and catalog."
+    )
     totals = {tool: {k: 0 for k in ("identity", "structure", "hostile", "msgfmt")} for tool in ("ours", "mdpo")}
     print(f"{'document':58}{'ours i/s/h/m':>14}{'mdpo i/s/h/m':>14}")
     for md in docs:
         rows = {tool: quality(md, work, tool) for tool in ("ours", "mdpo")}
-        marks = {tool: "".join("+" if rows[tool].get(k) else ("?" if rows[tool].get(k) is None else "-")
-                               for k in totals[tool]) for tool in rows}
+        marks = {
+            tool: "".join(
+                "+" if rows[tool].get(k) else ("?" if rows[tool].get(k) is None else "-") for k in totals[tool]
+            )
+            for tool in rows
+        }
         for tool in rows:
             for k in totals[tool]:
                 totals[tool][k] += bool(rows[tool].get(k))
@@ -465,8 +485,9 @@ def _peak_rss_kb() -> int:
 
 
 def memory(md: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--memory-child", str(md)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(md)], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -475,8 +496,11 @@ def main() -> None:
     parser.add_argument("-n", "--repeat", type=int, default=5, help="repetitions; the best is kept")
     parser.add_argument("--keep", type=Path, help="write the generated documents here and keep them")
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--quality-only", action="store_true",
-                        help="only the identity and structure counts on the real documents, both tools")
+    parser.add_argument(
+        "--quality-only",
+        action="store_true",
+        help="only the identity and structure counts on the real documents, both tools",
+    )
     args = parser.parse_args()
     if args.memory_child:
         memory_child(args.memory_child)
@@ -501,44 +525,60 @@ def main() -> None:
         docs = generated_documents(gen_dir)
         big = docs[1000]
 
-        print(f"translate-app segmenter vs mdpo {version('mdpo')}, Python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} CPUs, best of {args.repeat} (best of {max(args.repeat, 30)} for the sample)")
-        print("Both tools through their Python APIs, file to file, in this process: ours = "
-              "read_source+segment+template_from_document+save_atomic (extract), "
-              "read_source+segment+catalog.load+render_markdown+write_atomic (render); "
-              "mdpo = markdown_to_pofile(save=True) (md2po), pofile_to_markdown(save=...) (po2md). "
-              "Render uses a pseudo-translated catalog (every segment replaced).")
+        print(
+            f"translate-app segmenter vs mdpo {version('mdpo')}, Python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} CPUs, best of {args.repeat} (best of {max(args.repeat, 30)} for the sample)"
+        )
+        print(
+            "Both tools through their Python APIs, file to file, in this process: ours = "
+            "read_source+segment+template_from_document+save_atomic (extract), "
+            "read_source+segment+catalog.load+render_markdown+write_atomic (render); "
+            "mdpo = markdown_to_pofile(save=True) (md2po), pofile_to_markdown(save=...) (po2md). "
+            "Render uses a pseudo-translated catalog (every segment replaced)."
+        )
         print()
 
         # The sample takes milliseconds: many more repetitions cost nothing and steady it.
-        rows = [compare("sample release", SAMPLE, work, max(args.repeat, 30)),
-                compare("generated 1 MB", big, work, args.repeat)]
-        print(f"{'document':16}{'size':>9}{'entries ours/mdpo':>19}"
-              f"{'ours extract':>14}{'ours render':>13}{'ours total':>12}"
-              f"{'mdpo extract':>14}{'mdpo render':>13}{'mdpo total':>12}{'ours/mdpo':>11}")
+        rows = [
+            compare("sample release", SAMPLE, work, max(args.repeat, 30)),
+            compare("generated 1 MB", big, work, args.repeat),
+        ]
+        print(
+            f"{'document':16}{'size':>9}{'entries ours/mdpo':>19}"
+            f"{'ours extract':>14}{'ours render':>13}{'ours total':>12}"
+            f"{'mdpo extract':>14}{'mdpo render':>13}{'mdpo total':>12}{'ours/mdpo':>11}"
+        )
         for r in rows:
             ratio = r["ours"] / r["mdpo"]
-            print(f"{r['name']:16}{r['kb']:>7.1f}KB{'{}/{}'.format(*r['entries']):>19}"
-                  f"{r['ours_x'] * 1e3:>12.1f}ms{r['ours_r'] * 1e3:>11.1f}ms{r['ours'] * 1e3:>10.1f}ms"
-                  f"{r['mdpo_x'] * 1e3:>12.1f}ms{r['mdpo_r'] * 1e3:>11.1f}ms{r['mdpo'] * 1e3:>10.1f}ms"
-                  f"{ratio:>10.3f}{'' if ratio <= 1.0 else ' !'}")
+            print(
+                f"{r['name']:16}{r['kb']:>7.1f}KB{'{}/{}'.format(*r['entries']):>19}"
+                f"{r['ours_x'] * 1e3:>12.1f}ms{r['ours_r'] * 1e3:>11.1f}ms{r['ours'] * 1e3:>10.1f}ms"
+                f"{r['mdpo_x'] * 1e3:>12.1f}ms{r['mdpo_r'] * 1e3:>11.1f}ms{r['mdpo'] * 1e3:>10.1f}ms"
+                f"{ratio:>10.3f}{'' if ratio <= 1.0 else ' !'}"
+            )
         print("target: ours/mdpo <= 1.0")
         for r in rows:
-            print(f"  {r['name']}: ours writing like mdpo (plain writes, no temporary file or fsync): "
-                  f"{r['ours_nosync'] * 1e3:.1f} ms, ours/mdpo {r['ours_nosync'] / r['mdpo']:.3f}")
+            print(
+                f"  {r['name']}: ours writing like mdpo (plain writes, no temporary file or fsync): "
+                f"{r['ours_nosync'] * 1e3:.1f} ms, ours/mdpo {r['ours_nosync'] / r['mdpo']:.3f}"
+            )
         print()
 
-        print("Where our time goes (each step alone; extract = read+segment+template+serialise+write, "
-              "render = read+segment+load+render+write):")
+        print(
+            "Where our time goes (each step alone; extract = read+segment+template+serialise+write, "
+            "render = read+segment+load+render+write):"
+        )
         breakdown = [stages(SAMPLE, work, max(args.repeat, 20)), stages(big, work, args.repeat)]
         print(f"{'step':30}{'sample':>12}{'1 MB':>12}")
         for step in breakdown[0]:
             print(f"{step:30}{breakdown[0][step] * 1e3:>10.2f}ms{breakdown[1][step] * 1e3:>10.1f}ms")
         print()
 
-        print("Growth of our extract + render with document size "
-              "(CPU time of this process, sizes taking turns: other processes' load on this "
-              "machine would blur wall-clock times):")
+        print(
+            "Growth of our extract + render with document size "
+            "(CPU time of this process, sizes taking turns: other processes' load on this "
+            "machine would blur wall-clock times):"
+        )
         print(f"{'size':>10}{'extract':>12}{'render':>12}{'total':>12}{'per KB':>12}")
         per_kb = []
         jobs = {}
@@ -554,26 +594,34 @@ def main() -> None:
             x, r = cpu[f"x{kb}"], cpu[f"r{kb}"]
             size = path.stat().st_size / KB
             per_kb.append((x + r) / size)
-            print(f"{size:>8.1f}KB{x * 1e3:>10.1f}ms{r * 1e3:>10.1f}ms{(x + r) * 1e3:>10.1f}ms"
-                  f"{(x + r) / size * 1e6:>10.1f}us")
+            print(
+                f"{size:>8.1f}KB{x * 1e3:>10.1f}ms{r * 1e3:>10.1f}ms{(x + r) * 1e3:>10.1f}ms"
+                f"{(x + r) / size * 1e6:>10.1f}us"
+            )
         growth = per_kb[-1] / per_kb[0]
-        print(f"time per KB, 1 MB vs 125 KB: x{growth:.2f} "
-              f"({'linear' if growth <= 1.25 else 'SUPER-LINEAR'}; 1.00 is perfectly linear)")
+        print(
+            f"time per KB, 1 MB vs 125 KB: x{growth:.2f} "
+            f"({'linear' if growth <= 1.25 else 'SUPER-LINEAR'}; 1.00 is perfectly linear)"
+        )
         print()
 
         mem = memory(big)
         peak_mb = mem["traced_peak"] / 2**20
-        print(f"Peak memory, extract + render of the 1 MB document (fresh process): "
-              f"tracemalloc peak {peak_mb:.1f} MB, ru_maxrss {mem['maxrss_kb'] / 1024:.1f} MB "
-              f"(of which {mem['maxrss_before_kb'] / 1024:.1f} MB interpreter and imports before the run); "
-              f"target < 200 MB: {'OK' if mem['maxrss_kb'] / 1024 < 200 else 'MISSED'}")
+        print(
+            f"Peak memory, extract + render of the 1 MB document (fresh process): "
+            f"tracemalloc peak {peak_mb:.1f} MB, ru_maxrss {mem['maxrss_kb'] / 1024:.1f} MB "
+            f"(of which {mem['maxrss_before_kb'] / 1024:.1f} MB interpreter and imports before the run); "
+            f"target < 200 MB: {'OK' if mem['maxrss_kb'] / 1024 < 200 else 'MISSED'}"
+        )
 
         quality_report(work)
 
         same = identity_check(big, work)
         same_sample = identity_check(SAMPLE, work)
-        print(f"Identity render (msgstr == msgid) byte-identical: 1 MB document {'yes' if same else 'NO'}, "
-              f"sample release {'yes' if same_sample else 'NO'}")
+        print(
+            f"Identity render (msgstr == msgid) byte-identical: 1 MB document {'yes' if same else 'NO'}, "
+            f"sample release {'yes' if same_sample else 'NO'}"
+        )
 
 
 if __name__ == "__main__":

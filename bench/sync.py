@@ -59,8 +59,10 @@ def release_text(segments: int, changed: int = 0, added: int = 0) -> str:
     parts = ["# A release for the benchmark\n"]
     for i in range(1, segments):
         word = "revised " if i <= changed else ""
-        parts.append(f"Paragraph {i} says something {word}about the case of person number {i * 7}, "
-                     f"who asked the court on day {i % 28 + 1} for protection.\n")
+        parts.append(
+            f"Paragraph {i} says something {word}about the case of person number {i * 7}, "
+            f"who asked the court on day {i % 28 + 1} for protection.\n"
+        )
     for i in range(added):
         parts.append(f"A new paragraph {i} was added by the organisation.\n")
     return "\n".join(parts)
@@ -103,8 +105,13 @@ def build(tmp: Path, n_languages: int, n_segments: int) -> tuple[Path, list[str]
 def clone_instance(tmp: Path, bare: Path, name: str) -> tuple[Settings, object]:
     root = tmp / name
     git(tmp, "clone", "-q", str(bare), str(root))
-    settings = Settings(root=root, secret_key="x", database_url=f"sqlite:///{tmp / (name + '.sqlite3')}",
-                        git_noreply_domain="users.noreply.example.org", git_webhook_secret=SECRET)
+    settings = Settings(
+        root=root,
+        secret_key="x",
+        database_url=f"sqlite:///{tmp / (name + '.sqlite3')}",
+        git_noreply_domain="users.noreply.example.org",
+        git_webhook_secret=SECRET,
+    )
     sessions = open_database(settings)
     return settings, sessions
 
@@ -146,8 +153,18 @@ def bench_merge(tmp: Path, bare: Path, codes: list[str], segments: int, repeats:
 
         start = time.perf_counter()  # GNU msgmerge over the same catalogs and the same new template
         for code in codes:
-            subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(out / f"{code}.po"),
-                            str(before / code / "bench.po"), str(pot)], check=True)
+            subprocess.run(
+                [
+                    "msgmerge",
+                    "--quiet",
+                    "--previous",
+                    "-o",
+                    str(out / f"{code}.po"),
+                    str(before / code / "bench.po"),
+                    str(pot),
+                ],
+                check=True,
+            )
         times["msgmerge"].append(time.perf_counter() - start)
 
         scratch = settings.project()  # the merge into the catalogs alone, as Project.update does it
@@ -158,12 +175,18 @@ def bench_merge(tmp: Path, bare: Path, codes: list[str], segments: int, repeats:
         times["merge"].append(time.perf_counter() - start)
     best = {k: min(v) for k, v in times.items()}
     median = {k: statistics.median(v) for k, v in times.items()}
-    return {"languages": len(codes), "segments": segments, "repeats": repeats, "commits": commits,
-            "sync_seconds": round(best["sync"], 3), "merge_into_catalogs_seconds": round(best["merge"], 3),
-            "msgmerge_seconds": round(best["msgmerge"], 3),
-            "sync_vs_msgmerge": round(best["sync"] / best["msgmerge"], 2),
-            "merge_vs_msgmerge": round(best["merge"] / best["msgmerge"], 2),
-            "median_seconds": {k: round(v, 3) for k, v in median.items()}}
+    return {
+        "languages": len(codes),
+        "segments": segments,
+        "repeats": repeats,
+        "commits": commits,
+        "sync_seconds": round(best["sync"], 3),
+        "merge_into_catalogs_seconds": round(best["merge"], 3),
+        "msgmerge_seconds": round(best["msgmerge"], 3),
+        "sync_vs_msgmerge": round(best["sync"] / best["msgmerge"], 2),
+        "merge_vs_msgmerge": round(best["merge"] / best["msgmerge"], 2),
+        "median_seconds": {k: round(v, 3) for k, v in median.items()},
+    }
 
 
 def bench_commits(tmp: Path, bare: Path, codes: list[str], saves: int, batch: int) -> dict:
@@ -173,8 +196,14 @@ def bench_commits(tmp: Path, bare: Path, codes: list[str], saves: int, batch: in
     settings, sessions = clone_instance(tmp, bare, "commits")
     project = settings.project()
     with sessions() as session:
-        user = accounts.create_user(session, name="volunteer", role="coordinator", languages=[],
-                                    password="bench password 123", display_name="A Volunteer")
+        user = accounts.create_user(
+            session,
+            name="volunteer",
+            role="coordinator",
+            languages=[],
+            password="bench password 123",
+            display_name="A Volunteer",
+        )
         session.commit()
         user_id = user.id
     per_language = max(1, saves // len(codes))
@@ -193,18 +222,30 @@ def bench_commits(tmp: Path, bare: Path, codes: list[str], saves: int, batch: in
         start = time.perf_counter()
         with sessions() as session:
             person = session.get(User, user_id)
-            for code, entry in work[i:i + batch]:
+            for code, entry in work[i : i + batch]:
                 current = cat.find_entry(storage.read(project.catalog_path("bench", code)), entry_id(entry))
-                workflow.save_segment(session=session, project=project, user=person, release="bench",
-                                      language=code, segment_id=entry_id(entry), text=f"saved {entry.msgid}",
-                                      version=entry_version(current))
+                workflow.save_segment(
+                    session=session,
+                    project=project,
+                    user=person,
+                    release="bench",
+                    language=code,
+                    segment_id=entry_id(entry),
+                    text=f"saved {entry.msgid}",
+                    version=entry_version(current),
+                )
         save_seconds += time.perf_counter() - start
         start = time.perf_counter()
         commits += len(service.commit_pending())
         commit_seconds += time.perf_counter() - start
-    return {"saves": len(work), "batch": batch, "commits": commits, "save_seconds": round(save_seconds, 3),
-            "commit_seconds": round(commit_seconds, 3),
-            "commit_ms_per_segment": round(commit_seconds / len(work) * 1000, 2)}
+    return {
+        "saves": len(work),
+        "batch": batch,
+        "commits": commits,
+        "save_seconds": round(save_seconds, 3),
+        "commit_seconds": round(commit_seconds, 3),
+        "commit_ms_per_segment": round(commit_seconds / len(work) * 1000, 2),
+    }
 
 
 def _stat(path: Path) -> tuple:
@@ -235,10 +276,9 @@ def bench_webhook(tmp: Path, bare: Path, codes: list[str], segments: int) -> dic
     # catalogs 50 times a second would slow the sync thread down (one interpreter lock).
     seconds = None
     while time.perf_counter() - start < 60:
-        if (all(_stat(p) != before[p] for p in paths)
-                and all(wanted in p.read_text(encoding="utf-8") for p in paths)):
-                seconds = time.perf_counter() - start
-                break
+        if all(_stat(p) != before[p] for p in paths) and all(wanted in p.read_text(encoding="utf-8") for p in paths):
+            seconds = time.perf_counter() - start
+            break
         time.sleep(0.02)
     assert seconds is not None, "the catalogs were not updated within 60 s"
     sched.stop()
@@ -263,22 +303,28 @@ def main() -> None:
             os.environ.setdefault(f"GIT_{name}_NAME", "Bench")
             os.environ.setdefault(f"GIT_{name}_EMAIL", "bench@example.org")
         bare, codes = build(tmp, args.languages, args.segments)
-        results = {"merge": bench_merge(tmp, bare, codes, args.segments, args.repeats),
-                   "commits": bench_commits(tmp, bare, codes, args.saves, args.batch),
-                   "webhook": bench_webhook(tmp, bare, codes, args.segments)}
+        results = {
+            "merge": bench_merge(tmp, bare, codes, args.segments, args.repeats),
+            "commits": bench_commits(tmp, bare, codes, args.saves, args.batch),
+            "webhook": bench_webhook(tmp, bare, codes, args.segments),
+        }
     if args.json:
         print(json.dumps(results, indent=1))
         return
     m, c, w = results["merge"], results["commits"], results["webhook"]
-    print(f"pull + merge a changed source into {m['languages']} languages of {m['segments']} segments "
-          f"(best of {m['repeats']}, alternated; medians {m['median_seconds']}):")
+    print(
+        f"pull + merge a changed source into {m['languages']} languages of {m['segments']} segments "
+        f"(best of {m['repeats']}, alternated; medians {m['median_seconds']}):"
+    )
     print(f"  whole sync (fetch, merge, update, {m['commits']} commits): {m['sync_seconds']:.2f} s")
     print(f"  merge into the catalogs alone:                          {m['merge_into_catalogs_seconds']:.2f} s")
     print(f"  GNU msgmerge --previous, same {m['languages']} catalogs:              {m['msgmerge_seconds']:.2f} s")
     print(f"  ratio: whole sync {m['sync_vs_msgmerge']}x, merge alone {m['merge_vs_msgmerge']}x msgmerge's time")
-    print(f"commit {c['saves']} saved segments in batches of {c['batch']}: {c['commits']} commits in "
-          f"{c['commit_seconds']:.2f} s ({c['commit_ms_per_segment']} ms per segment; saving took "
-          f"{c['save_seconds']:.2f} s)")
+    print(
+        f"commit {c['saves']} saved segments in batches of {c['batch']}: {c['commits']} commits in "
+        f"{c['commit_seconds']:.2f} s ({c['commit_ms_per_segment']} ms per segment; saving took "
+        f"{c['save_seconds']:.2f} s)"
+    )
     print(f"webhook call to all {w['languages']} catalogs updated: {w['webhook_to_catalogs_seconds']:.2f} s")
 
 

@@ -100,8 +100,12 @@ def login(session: requests.Session, base: str, name: str, password: str, attemp
     for _ in range(attempts):
         page = session.get(base + "/login", timeout=60)
         token = CSRF_FIELD.search(page.text).group(1)
-        answer = session.post(base + "/login", data={"name": name, "password": password, "csrf_token": token},
-                              timeout=60, allow_redirects=False)
+        answer = session.post(
+            base + "/login",
+            data={"name": name, "password": password, "csrf_token": token},
+            timeout=60,
+            allow_redirects=False,
+        )
         if answer.status_code not in (503, 429):
             return answer.status_code == 302
         time.sleep(float(answer.headers.get("Retry-After") or 2))
@@ -203,13 +207,25 @@ def run(kind: str, args, repo: Path) -> dict:
     try:
         setup(root, url, args.volunteers, args.login_burst, repo)
         port = free_port()
-        env = {**os.environ, "TRANSLATE_APP_ROOT": str(root), "TRANSLATE_APP_SECRET_KEY": "bench",
-               "TRANSLATE_APP_DATABASE_URL": url, "TRANSLATE_APP_SECURE_COOKIES": "0", "PYTHONPATH": str(repo),
-               # the clients send X-Forwarded-For as one proxy would (an older checkout ignores it)
-               "TRANSLATE_APP_TRUSTED_PROXIES": "1"}
+        env = {
+            **os.environ,
+            "TRANSLATE_APP_ROOT": str(root),
+            "TRANSLATE_APP_SECRET_KEY": "bench",
+            "TRANSLATE_APP_DATABASE_URL": url,
+            "TRANSLATE_APP_SECURE_COOKIES": "0",
+            "PYTHONPATH": str(repo),
+            # the clients send X-Forwarded-For as one proxy would (an older checkout ignores it)
+            "TRANSLATE_APP_TRUSTED_PROXIES": "1",
+        }
         log = open(tmp / "gunicorn.log", "w")  # noqa: SIM115  (closed in the finally below, after the server)
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                                cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=repo,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
         while True:
@@ -224,10 +240,14 @@ def run(kind: str, args, repo: Path) -> dict:
         results = Results()
         started = time.monotonic()
         stop = started + args.duration
-        threads = [threading.Thread(target=volunteer, args=(i, base, stop, results, random.Random(i)), daemon=True)
-                   for i in range(args.volunteers)]
-        threads += [threading.Thread(target=burster, args=(i, base, stop, results, args.wrong_share), daemon=True)
-                    for i in range(args.login_burst)]
+        threads = [
+            threading.Thread(target=volunteer, args=(i, base, stop, results, random.Random(i)), daemon=True)
+            for i in range(args.volunteers)
+        ]
+        threads += [
+            threading.Thread(target=burster, args=(i, base, stop, results, args.wrong_share), daemon=True)
+            for i in range(args.login_burst)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -237,13 +257,19 @@ def run(kind: str, args, repo: Path) -> dict:
         proc.wait(timeout=30)
         log.close()
         return {
-            "db": kind, "saves": len(results.saves), "saves/s": len(results.saves) / elapsed,
-            "save p50": pct(results.saves, 50), "save p99": pct(results.saves, 99),
+            "db": kind,
+            "saves": len(results.saves),
+            "saves/s": len(results.saves) / elapsed,
+            "save p50": pct(results.saves, 50),
+            "save p99": pct(results.saves, 99),
             "save max": max(results.saves, default=float("nan")),
-            "page p50": pct(results.pages, 50), "page p99": pct(results.pages, 99),
+            "page p50": pct(results.pages, 50),
+            "page p99": pct(results.pages, 99),
             "page max": max(results.pages, default=float("nan")),
-            "logins/s": len(results.logins) / elapsed, "login p50": pct(results.logins, 50),
-            "conflicts": results.conflicts, "errors": results.errors,
+            "logins/s": len(results.logins) / elapsed,
+            "login p50": pct(results.logins, 50),
+            "conflicts": results.conflicts,
+            "errors": results.errors,
         }
     finally:
         if schema:
@@ -261,23 +287,31 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=90)
     parser.add_argument("--volunteers", type=int, default=200)
     parser.add_argument("--login-burst", type=int, default=0)
-    parser.add_argument("--wrong-share", type=float, default=0.0,
-                        help="share of the burst's logins with a wrong password (default 0: a crowd arriving)")
+    parser.add_argument(
+        "--wrong-share",
+        type=float,
+        default=0.0,
+        help="share of the burst's logins with a wrong password (default 0: a crowd arriving)",
+    )
     parser.add_argument("--repo", type=Path, default=HERE, help="the checkout to serve (default: this one)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     repo = args.repo.resolve()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
-                            check=False).stdout.strip()
-    print(f"serving {repo} ({commit}), {args.volunteers} volunteers, login burst {args.login_burst}, "
-          f"{args.duration:g} s")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    print(
+        f"serving {repo} ({commit}), {args.volunteers} volunteers, login burst {args.login_burst}, {args.duration:g} s"
+    )
     for kind in args.db.split(","):
         r = run(kind, args, repo)
         ms = lambda v: f"{v * 1000:.0f}"  # noqa: E731
-        print(f"{r['db']:10} saves {r['saves']} ({r['saves/s']:.1f}/s) p50/p99/max {ms(r['save p50'])}/"
-              f"{ms(r['save p99'])}/{ms(r['save max'])} ms · editor p50/p99/max {ms(r['page p50'])}/"
-              f"{ms(r['page p99'])}/{ms(r['page max'])} ms · logins {r['logins/s']:.1f}/s (p50 "
-              f"{ms(r['login p50']) if r['logins/s'] else '-'} ms) · conflicts {r['conflicts']} · errors {r['errors']}")
+        print(
+            f"{r['db']:10} saves {r['saves']} ({r['saves/s']:.1f}/s) p50/p99/max {ms(r['save p50'])}/"
+            f"{ms(r['save p99'])}/{ms(r['save max'])} ms · editor p50/p99/max {ms(r['page p50'])}/"
+            f"{ms(r['page p99'])}/{ms(r['page max'])} ms · logins {r['logins/s']:.1f}/s (p50 "
+            f"{ms(r['login p50']) if r['logins/s'] else '-'} ms) · conflicts {r['conflicts']} · errors {r['errors']}"
+        )
 
 
 if __name__ == "__main__":

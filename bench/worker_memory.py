@@ -57,8 +57,13 @@ def browse(base: str, token: str, until: float, counts: list[int]) -> None:
     """Fetch the pages people open, round after round, until the deadline."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    pages = ["/", f"/releases/{rl.BIG_RELEASE}/{rl.LANG}", f"/coordinate/releases/{rl.RELEASE}",
-             "/coordinate/languages.json", f"/releases/{rl.RELEASE}/{rl.LANG}"]
+    pages = [
+        "/",
+        f"/releases/{rl.BIG_RELEASE}/{rl.LANG}",
+        f"/coordinate/releases/{rl.RELEASE}",
+        "/coordinate/languages.json",
+        f"/releases/{rl.RELEASE}/{rl.LANG}",
+    ]
     while time.monotonic() < until:
         for page in pages:
             r = session.get(base + page, timeout=60)
@@ -74,9 +79,11 @@ def show(label: str, snap: dict[str, dict[str, float]]) -> None:
     workers = [m for name, m in snap.items() if name.startswith("worker")]
     if workers:
         n = len(workers)
-        print(f"  {'per worker':14} RSS {sum(m['rss'] for m in workers) / n:6.1f} MB   "
-              f"PSS {sum(m['pss'] for m in workers) / n:6.1f} MB   USS {sum(m['uss'] for m in workers) / n:6.1f} MB"
-              f"   (mean of {n})")
+        print(
+            f"  {'per worker':14} RSS {sum(m['rss'] for m in workers) / n:6.1f} MB   "
+            f"PSS {sum(m['pss'] for m in workers) / n:6.1f} MB   USS {sum(m['uss'] for m in workers) / n:6.1f} MB"
+            f"   (mean of {n})"
+        )
 
 
 def main() -> int:
@@ -100,8 +107,11 @@ def main() -> int:
             server.wait_ready(coord_token)
             time.sleep(2)  # let every worker finish booting
             show("after start", snapshot(server.proc.pid))
-            r = requests.get(f"{server.base}/api/releases/{rl.RELEASE}/{rl.LANG}/segments",
-                             headers={"Authorization": f"Bearer {coord_token}"}, timeout=30)
+            r = requests.get(
+                f"{server.base}/api/releases/{rl.RELEASE}/{rl.LANG}/segments",
+                headers={"Authorization": f"Bearer {coord_token}"},
+                timeout=30,
+            )
             r.raise_for_status()
             initial = {s["id"]: s["version"] for s in r.json()}
             counts = [0]
@@ -110,8 +120,10 @@ def main() -> int:
             pages.start()
             ledger, wall, _ = rl.run_load(server.base, tokens, initial, args.duration, 0.0, 0.1)
             pages.join()
-            print(f"load: {len(ledger.acks)} saves, {len(ledger.conflicts)} conflicts, {len(ledger.errors)} errors, "
-                  f"{counts[0]} page views in {wall:.0f} s")
+            print(
+                f"load: {len(ledger.acks)} saves, {len(ledger.conflicts)} conflicts, {len(ledger.errors)} errors, "
+                f"{counts[0]} page views in {wall:.0f} s"
+            )
             show(f"after {args.duration:g} s of load", snapshot(server.proc.pid))
         finally:
             server.stop()

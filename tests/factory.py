@@ -52,8 +52,14 @@ WEB_PEOPLE = (
 )
 
 
-def make_project(root: Path, *, source: str | Path = SMALL_RELEASE, name: str | None = None,
-                 languages: Sequence[str] = ("de", "fr", "he"), files: dict[str, str] | None = None) -> Path:
+def make_project(
+    root: Path,
+    *,
+    source: str | Path = SMALL_RELEASE,
+    name: str | None = None,
+    languages: Sequence[str] = ("de", "fr", "he"),
+    files: dict[str, str] | None = None,
+) -> Path:
     """Write a release into root/source (text, or a copy of a file) and create its catalogs; return root.
 
     The release is named after the copied file, else `name` (default "appeal");
@@ -86,17 +92,29 @@ def add_people(sessions: Callable[[], Any], people: Iterable[Person], *, passwor
     ids: dict[str, int] = {}
     with sessions() as session:
         for person in people:
-            user = accounts.create_user(session, name=person.name, role=person.role,
-                                        languages=list(person.languages), password=password,
-                                        display_name=person.display_name)
+            user = accounts.create_user(
+                session,
+                name=person.name,
+                role=person.role,
+                languages=list(person.languages),
+                password=password,
+                display_name=person.display_name,
+            )
             session.flush()
             ids[person.name] = user.id
         session.commit()
     return ids
 
 
-def make_app(root: Path, database_url: str, *, people: Iterable[Person] = WEB_PEOPLE, testing: bool = True,
-             secret_key: str = "test-secret", **settings: Any):
+def make_app(
+    root: Path,
+    database_url: str,
+    *,
+    people: Iterable[Person] = WEB_PEOPLE,
+    testing: bool = True,
+    secret_key: str = "test-secret",
+    **settings: Any,
+):
     """Return the Flask app on a project and database (schema applied), with these people in it."""
     from translate_app import create_app
     from translate_app.config import Settings

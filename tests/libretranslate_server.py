@@ -32,8 +32,19 @@ LANGUAGES = ["en", "ar", "de", "el", "es", "fr", "he", "it", "ko", "lt", "nl", "
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _TOKEN = re.compile(r"\[\s*X\s*\d+\s*X\s*\]")
 _SEPARATOR = re.compile(r"\n?\[S\d+S\]\n?")
-FAULTS = {"ok", "429", "500", "503", "403", "timeout", "malformed", "truncated", "empty",
-          "drop-separators", "mangle-tokens"}
+FAULTS = {
+    "ok",
+    "429",
+    "500",
+    "503",
+    "403",
+    "timeout",
+    "malformed",
+    "truncated",
+    "empty",
+    "drop-separators",
+    "mangle-tokens",
+}
 
 
 def fake_translate(text: str, target: str) -> str:
@@ -54,8 +65,15 @@ class _QuietHandler(WSGIRequestHandler):
 class FakeLibreTranslate:
     """The WSGI app and its HTTP server on 127.0.0.1, with counters and injectable faults."""
 
-    def __init__(self, *, latency: float = 0.0, hang: float = 3.0, api_key: str | None = None,
-                 languages: Iterable[str] = LANGUAGES, retry_after: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        hang: float = 3.0,
+        api_key: str | None = None,
+        languages: Iterable[str] = LANGUAGES,
+        retry_after: str | None = None,
+    ) -> None:
         self.latency = latency
         self.hang = hang
         self.api_key = api_key
@@ -105,10 +123,10 @@ class FakeLibreTranslate:
 
     def start(self) -> FakeLibreTranslate:
         """Serve on a free port of 127.0.0.1 in a background thread."""
-        self._server = make_server("127.0.0.1", 0, self, server_class=_ThreadingWSGIServer,
-                                   handler_class=_QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-libretranslate", daemon=True)
+        self._server = make_server("127.0.0.1", 0, self, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-libretranslate", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -133,16 +151,16 @@ class FakeLibreTranslate:
         if path.rstrip("/").endswith("/languages") and method == "GET":
             with self._lock:
                 self.language_requests += 1
-            table = [{"code": c, "name": c, "targets": [t for t in self.languages if t != c]}
-                     for c in self.languages]
+            table = [{"code": c, "name": c, "targets": [t for t in self.languages if t != c]} for c in self.languages]
             return self._json(start_response, "200 OK", table)
         if path.rstrip("/").endswith("/translate") and method == "POST":
             return self._translate(environ, start_response)
         return self._json(start_response, "404 Not Found", {"error": "Not Found"})
 
     def _params(self, environ: dict[str, Any]) -> dict[str, Any]:
-        params: dict[str, Any] = {k: v[0] if len(v) == 1 else v
-                                  for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        params: dict[str, Any] = {
+            k: v[0] if len(v) == 1 else v for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()
+        }
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         ctype = environ.get("CONTENT_TYPE", "")
@@ -194,15 +212,16 @@ class FakeLibreTranslate:
                 answer = _TOKEN.sub(lambda m: "" if next(tokens) % 2 == 0 else m.group(0), answer)
         body = json.dumps({"translatedText": answer}).encode()
         if fault == "truncated":
-            start_response("200 OK", [("Content-Type", "application/json"),
-                                      ("Content-Length", str(len(body) + 100))])
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body) + 100))])
             return [body[: len(body) // 2]]
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
-    def _json(self, start_response: Callable[..., Any], status: str, data: Any,
-              headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+    def _json(
+        self, start_response: Callable[..., Any], status: str, data: Any, headers: list[tuple[str, str]] | None = None
+    ) -> list[bytes]:
         body = json.dumps(data).encode()
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-                       + (headers or []))
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))] + (headers or [])
+        )
         return [body]

@@ -82,8 +82,10 @@ def check_login_name(name: str) -> str:
     if not _NAME.match(name or ""):
         hint = suggest_login_name(name)
         example = f" (for example {hint!r})" if _NAME.match(hint) else ""
-        raise AccountError(f"{name!r} cannot be a login name: use {NAME_RULE}{example}; "
-                           "a full name with spaces goes in the display name")
+        raise AccountError(
+            f"{name!r} cannot be a login name: use {NAME_RULE}{example}; "
+            "a full name with spaces goes in the display name"
+        )
     return name
 
 
@@ -118,8 +120,9 @@ def set_languages(user: User, languages: list[str]) -> None:
     user.memberships[:] = [keep.get(c) or Membership(language=c) for c in codes]
 
 
-def change_person(user: User, *, by: Permissions, role: str, active: bool, languages: list[str],
-                  display_name: str | None) -> None:
+def change_person(
+    user: User, *, by: Permissions, role: str, active: bool, languages: list[str], display_name: str | None
+) -> None:
     """Change a person's role, access, languages and display name, as the coordinator `by` asked.
 
     A coordinator cannot demote or deactivate themselves: the project would be
@@ -137,8 +140,15 @@ def change_person(user: User, *, by: Permissions, role: str, active: bool, langu
     user.active = active
 
 
-def create_user(session: Session, *, name: str, role: str, languages: list[str], password: str | None,
-                display_name: str | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    languages: list[str],
+    password: str | None,
+    display_name: str | None = None,
+) -> User:
     """Create a person; a None password leaves the account unusable until one is set."""
     check_login_name(name)
     _check_role(role)
@@ -168,8 +178,9 @@ def set_password(user: User, password: str, *, keep_session: bool = False) -> No
     end_sessions(user)
     session = object_session(user)
     if session is not None and user.id is not None:
-        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id),
-                        execution_options={"synchronize_session": False})
+        session.execute(
+            delete(ApiToken).where(ApiToken.user_id == user.id), execution_options={"synchronize_session": False}
+        )
 
 
 def end_sessions(user: User) -> None:
@@ -229,8 +240,9 @@ def _key(kind: str, *parts: str) -> str:
 def _retry_after(session: Session, key: str, own: list[int], free: int, now: datetime) -> float:
     """Return how long an attempt must still wait because of the other recent attempts on a key (0: none)."""
     count, last = session.execute(
-        select(func.count(), func.max(LoginAttempt.at))
-        .where(LoginAttempt.key == key, LoginAttempt.at >= now - ATTEMPTS_KEPT, LoginAttempt.id.not_in(own))
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.key == key, LoginAttempt.at >= now - ATTEMPTS_KEPT, LoginAttempt.id.not_in(own)
+        )
     ).one()
     wait = delay_after(count, free)
     if not wait or last is None:
@@ -246,8 +258,9 @@ def count_attempt(session: Session, limits: list[tuple[str, int]], now: datetime
     a failure and deletes those of a success as it sees fit.
     """
     # 1. Store this attempt (a short write transaction).
-    session.execute(delete(LoginAttempt).where(
-        LoginAttempt.at < now - ATTEMPTS_KEPT, ~LoginAttempt.key.startswith("ok:")))
+    session.execute(
+        delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT, ~LoginAttempt.key.startswith("ok:"))
+    )
     rows = [LoginAttempt(key=key, at=now) for key, _free in limits]
     session.add_all(rows)
     session.commit()
@@ -270,10 +283,16 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
     comes too early; never holds a write transaction while a password is hashed.
     """
     now = utcnow()
-    known = session.scalar(select(LoginAttempt.id).where(
-        LoginAttempt.key == _key("ok", name, address), LoginAttempt.at >= now - KNOWN_ADDRESS_FOR).limit(1))
-    limits = ([(_key("pair", name, address), FREE_FAILURES_PER_NAME)] if known else
-              [(_key("name", name), FREE_FAILURES_PER_NAME), (_key("addr", address), FREE_FAILURES_PER_ADDRESS)])
+    known = session.scalar(
+        select(LoginAttempt.id)
+        .where(LoginAttempt.key == _key("ok", name, address), LoginAttempt.at >= now - KNOWN_ADDRESS_FOR)
+        .limit(1)
+    )
+    limits = (
+        [(_key("pair", name, address), FREE_FAILURES_PER_NAME)]
+        if known
+        else [(_key("name", name), FREE_FAILURES_PER_NAME), (_key("addr", address), FREE_FAILURES_PER_ADDRESS)]
+    )
     session.commit()
     own = count_attempt(session, limits, now, what="failed logins")
     found = session.execute(select(User.id, User.password_hash).where(User.name == name)).first()
@@ -284,8 +303,11 @@ def authenticate(session: Session, *, name: str, password: str, address: str) ->
     if not ok or found is None:
         return None  # the attempt rows stay: they are the failure
     # 4. Success: forget this attempt and the owner's own failures here; remember the address.
-    session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own) | LoginAttempt.key.in_(
-        [_key("pair", name, address), _key("ok", name, address)])))
+    session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.id.in_(own) | LoginAttempt.key.in_([_key("pair", name, address), _key("ok", name, address)])
+        )
+    )
     session.add(LoginAttempt(key=_key("ok", name, address), at=now))
     session.commit()
     user = session.get(User, found.id)
@@ -381,8 +403,9 @@ def revoke_token(session: Session, token_id: int, *, by: Permissions | None = No
 
 def revoke_tokens_of(session: Session, user: User) -> int:
     """Revoke every token of a person; return how many there were."""
-    result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id),
-                             execution_options={"synchronize_session": False})
+    result = session.execute(
+        delete(ApiToken).where(ApiToken.user_id == user.id), execution_options={"synchronize_session": False}
+    )
     return cast(CursorResult, result).rowcount or 0
 
 
@@ -410,8 +433,17 @@ class TokenUser(Permissions):
 # One query on the connection, without ORM objects: a script's request pays
 # for it every time, and loading a User with its memberships cost twice as much.
 _USER_FOR_TOKEN = (
-    select(User.id, User.name, User.role, User.active, User.must_change_password, User.release_scope,
-           Membership.language, ApiToken.expires_at, ApiToken.last_used_at)
+    select(
+        User.id,
+        User.name,
+        User.role,
+        User.active,
+        User.must_change_password,
+        User.release_scope,
+        Membership.language,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+    )
     .join(ApiToken, ApiToken.user_id == User.id)
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
@@ -455,14 +487,27 @@ def user_for_token(engine: Engine, token: str) -> TokenUser | None:
         return None
     if first.last_used_at is None or as_utc(first.last_used_at) < now - TOKEN_USE_PRECISION:
         _note_token_use(engine, params["token_hash"], now)
-    return TokenUser(id=first.id, name=first.name, role=first.role, active=True,
-                     must_change_password=bool(first.must_change_password),
-                     languages=tuple(sorted(r.language for r in rows if r.language)),
-                     release_scope=first.release_scope)
+    return TokenUser(
+        id=first.id,
+        name=first.name,
+        role=first.role,
+        active=True,
+        must_change_password=bool(first.must_change_password),
+        languages=tuple(sorted(r.language for r in rows if r.language)),
+        release_scope=first.release_scope,
+    )
 
 
-def create_invitation(session: Session, *, name: str, role: str, languages: list[str],
-                      created_by: User | None, days: int = 7, display_name: str | None = None) -> str:
+def create_invitation(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    languages: list[str],
+    created_by: User | None,
+    days: int = 7,
+    display_name: str | None = None,
+) -> str:
     """Create a one-time invitation and return its secret token (the display name is stored, not put in the link)."""
     check_login_name(name)
     _check_role(role)
@@ -470,19 +515,30 @@ def create_invitation(session: Session, *, name: str, role: str, languages: list
     if session.scalar(select(User).where(User.name == name)):
         raise AccountError(f"a user named {name!r} already exists")
     token = secrets.token_urlsafe(24)
-    session.add(Invitation(
-        token_hash=_hash_token(token), name=name, role=role, languages=",".join(codes),
-        created_by_id=created_by.id if created_by else None, display_name=clean_display_name(display_name),
-        expires_at=utcnow() + timedelta(days=days),
-    ))
+    session.add(
+        Invitation(
+            token_hash=_hash_token(token),
+            name=name,
+            role=role,
+            languages=",".join(codes),
+            created_by_id=created_by.id if created_by else None,
+            display_name=clean_display_name(display_name),
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
     session.flush()
     return token
 
 
 def pending_invitations(session: Session) -> list[Invitation]:
     """Return the invitations nobody accepted and nobody revoked (expired ones too), newest first."""
-    return list(session.scalars(select(Invitation).where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-                                .order_by(Invitation.created_at.desc(), Invitation.id.desc())))
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
 
 
 def _pending_invitation(session: Session, invitation_id: int) -> Invitation:
@@ -541,9 +597,12 @@ def accept_invitation(session: Session, token: str, password: str, display_name:
     inv_id, name, role = inv.id, inv.name, inv.role
     codes = [c for c in inv.languages.split(",") if c]
     session.commit()
-    claimed = session.execute(update(Invitation).where(Invitation.id == inv_id, Invitation.used_at.is_(None),
-                                                       Invitation.revoked_at.is_(None))
-                              .values(used_at=utcnow()), execution_options={"synchronize_session": False})
+    claimed = session.execute(
+        update(Invitation)
+        .where(Invitation.id == inv_id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(used_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
     if cast(CursorResult, claimed).rowcount != 1:
         session.rollback()
         raise InvitationUsedError("this invitation was accepted a moment ago; log in with its name instead")
@@ -562,12 +621,17 @@ def accept_invitation(session: Session, token: str, password: str, display_name:
 
 # -- how a person is credited ------------------------------------------------------
 
-CREDIT_LABELS = {"name": "my name", "pseudonym": "a pseudonym", "organisation": "my organisation",
-                 "none": "not at all"}
+CREDIT_LABELS = {"name": "my name", "pseudonym": "a pseudonym", "organisation": "my organisation", "none": "not at all"}
 
 
-def set_credit(user: User, *, credit: str, display_name: str | None = None, pseudonym: str | None = None,
-               organisation: str | None = None) -> None:
+def set_credit(
+    user: User,
+    *,
+    credit: str,
+    display_name: str | None = None,
+    pseudonym: str | None = None,
+    organisation: str | None = None,
+) -> None:
     """Set how a person is shown to others; the pseudonym or organisation chosen must be given."""
     if credit not in CREDITS:
         raise AccountError(f"unknown choice {credit!r}: use one of {', '.join(CREDITS)}")
@@ -584,8 +648,7 @@ def set_credit(user: User, *, credit: str, display_name: str | None = None, pseu
 RESET_HOURS = 48
 
 
-def create_password_reset(session: Session, user: User, *, created_by: User | None,
-                          hours: int = RESET_HOURS) -> str:
+def create_password_reset(session: Session, user: User, *, created_by: User | None, hours: int = RESET_HOURS) -> str:
     """Create a one-time link token that lets a person choose a new password; earlier ones stop working.
 
     Returns the token (only its hash is stored); web.auth.password_reset_link
@@ -595,9 +658,14 @@ def create_password_reset(session: Session, user: User, *, created_by: User | No
         raise AccountError(f"{user.shown_name} is deactivated; reactivate the account first")
     session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)))
     token = secrets.token_urlsafe(32)
-    session.add(PasswordReset(token_hash=_hash_token(token), user_id=user.id,
-                              created_by_id=created_by.id if created_by else None,
-                              expires_at=utcnow() + timedelta(hours=hours)))
+    session.add(
+        PasswordReset(
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_by_id=created_by.id if created_by else None,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     session.flush()
     return token
 
@@ -621,9 +689,12 @@ def use_password_reset(session: Session, token: str, password: str) -> User:
     hashed = generate_password_hash(password)  # before the write transaction
     reset_id, user_id = reset.id, reset.user_id
     session.commit()
-    claimed = session.execute(update(PasswordReset).where(PasswordReset.id == reset_id,
-                                                          PasswordReset.used_at.is_(None))
-                              .values(used_at=utcnow()), execution_options={"synchronize_session": False})
+    claimed = session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset_id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
     if cast(CursorResult, claimed).rowcount != 1:
         session.rollback()
         raise InvitationUsedError("this password link was used a moment ago")

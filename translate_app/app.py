@@ -31,8 +31,9 @@ from .web.extensions import csrf, db, login_manager
 def create_app(config: dict | None = None) -> Flask:
     """Create the app from TRANSLATE_APP_* settings, overridden by `config` (for tests)."""
     settings = config["SETTINGS"] if config and "SETTINGS" in config else Settings.from_env()
-    app = Flask(__name__, instance_path=str(settings.instance_dir),
-                template_folder="web/templates", static_folder="web/static")
+    app = Flask(
+        __name__, instance_path=str(settings.instance_dir), template_folder="web/templates", static_folder="web/static"
+    )
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -65,7 +66,8 @@ def create_app(config: dict | None = None) -> Flask:
 
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
-            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n
+        )
 
     db.init_app(app)
     csrf.init_app(app)
@@ -85,10 +87,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(links.bp)
     from .web import sync as git_sync  # the coordinator's "Sync now", the push webhook (see gitsync/)
+
     app.register_blueprint(git_sync.bp)
     from .web import notify  # each person's notification settings; starts this process's delivery thread
+
     app.register_blueprint(notify.bp)
     from .web import partners as partner_pages  # partners' translations, the memory as TMX
+
     app.register_blueprint(partner_pages.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
@@ -110,8 +115,9 @@ def create_app(config: dict | None = None) -> Flask:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         # The preview page carries the published page's own <style> (allowed by its hash, nothing else).
-        response.headers.setdefault("Content-Security-Policy",
-                                    preview_policy if request.endpoint == "review.preview" else policy)
+        response.headers.setdefault(
+            "Content-Security-Policy", preview_policy if request.endpoint == "review.preview" else policy
+        )
         if hsts:  # Secure cookies mean the service is reached over HTTPS only: browsers should never try HTTP
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
@@ -129,8 +135,10 @@ def content_security_policy(*, preview: bool = False) -> str:
     style = "'self'"
     if preview:
         style += "".join(f" '{digest}'" for digest in _preview_style_hashes())
-    return ("default-src 'self'; img-src 'self' data:; style-src " + style + "; script-src 'self'; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src " + style + "; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+    )
 
 
 def _preview_style_hashes() -> list[str]:
@@ -202,14 +210,22 @@ def _register_errors(app: Flask) -> None:
         message = "The form expired or was sent twice; reload the page and try again."
         return render_template("error.html", code=400, message=message), 400
 
-    for code, message in ((400, "Bad request"), (401, "Please log in"), (403, "You may not do this"),
-                          (404, "Not found"), (405, "Method not allowed"), (413, "The upload is too large"),
-                          (429, "Too many requests")):
+    for code, message in (
+        (400, "Bad request"),
+        (401, "Please log in"),
+        (403, "You may not do this"),
+        (404, "Not found"),
+        (405, "Method not allowed"),
+        (413, "The upload is too large"),
+        (429, "Too many requests"),
+    ):
+
         def handler(exc, code=code, message=message):
             text = getattr(exc, "description", None) or message
             if _wants_json():
                 return jsonify({"error": text}), code
             return render_template("error.html", code=code, message=text), code
+
         app.register_error_handler(code, handler)
 
 

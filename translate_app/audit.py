@@ -110,8 +110,7 @@ def _iso(value: object) -> str:
 
 def _insert(engine: Engine, rows: list[dict]) -> None:
     """Insert audit rows in one transaction, skipping edit keys already logged."""
-    rows = [{**row, "at": datetime.fromisoformat(row["at"])} if isinstance(row.get("at"), str) else row
-            for row in rows]
+    rows = [{**row, "at": datetime.fromisoformat(row["at"])} if isinstance(row.get("at"), str) else row for row in rows]
     table = cast(Table, AuditLog.__table__)
     statement: Executable
     if engine.dialect.name == "postgresql":

@@ -55,8 +55,9 @@ def _require_reviewer(user: User, language: str, action: str) -> None:
         raise PermissionDeniedError(f"bulk review needs the reviewer role for {language}")
 
 
-def plan(session: Session, *, project: Project, user: User, release: str, language: str, action: str,
-         filters: seg.Filters) -> list[PlannedItem]:
+def plan(
+    session: Session, *, project: Project, user: User, release: str, language: str, action: str, filters: seg.Filters
+) -> list[PlannedItem]:
     """Return the segments the filters show that the action would change, with their failing checks."""
     _require_reviewer(user, language, action)
     po = project.load_catalog(release, language)
@@ -85,24 +86,37 @@ def plan(session: Session, *, project: Project, user: User, release: str, langua
             text, proposal = chosen.text, chosen.id
             author = chosen.user.name if chosen.user else None
         results = [r.as_dict() for r in run_checks(view.source, text, language=language, extra=extra)]
-        items.append(PlannedItem(
-            id=view.id, number=number, source=view.source, text=text, state=view.state, version=view.version,
-            blocking=[c for c in results if c.get("blocking")],
-            errors=[c for c in results if c["severity"] == "error" and not c.get("blocking")],
-            proposal=proposal, author=author, own=author == user.name and not self_review))
+        items.append(
+            PlannedItem(
+                id=view.id,
+                number=number,
+                source=view.source,
+                text=text,
+                state=view.state,
+                version=view.version,
+                blocking=[c for c in results if c.get("blocking")],
+                errors=[c for c in results if c["severity"] == "error" and not c.get("blocking")],
+                proposal=proposal,
+                author=author,
+                own=author == user.name and not self_review,
+            )
+        )
     session.commit()
     return items
 
 
 def as_api(items: list[PlannedItem]) -> dict:
     """Describe a plan: every item, and how many would go through without an override."""
-    return {"items": [asdict(i) for i in items],
-            "ready": sum(1 for i in items if not i.blocking and not i.errors and not i.own),
-            "blocked": sum(1 for i in items if i.blocking or i.errors)}
+    return {
+        "items": [asdict(i) for i in items],
+        "ready": sum(1 for i in items if not i.blocking and not i.errors and not i.own),
+        "blocked": sum(1 for i in items if i.blocking or i.errors),
+    }
 
 
-def run(session: Session, *, project: Project, user: User, release: str, language: str, action: str,
-        items: list[dict]) -> list[dict]:
+def run(
+    session: Session, *, project: Project, user: User, release: str, language: str, action: str, items: list[dict]
+) -> list[dict]:
     """Apply the action to the items ({"id", "version", "proposal"?, "override"?}) in one batch; return each outcome.
 
     Each outcome is {"id", "outcome": "approved" | "accepted" | "conflict" | "refused", "message"?, "segment"?}.
@@ -116,8 +130,15 @@ def run(session: Session, *, project: Project, user: User, release: str, languag
     chosen = {p.id: p for p in proposals.best_open(session, release, language).values()} if action == "accept" else {}
     for item in items:
         if action == "approve":
-            edit = {"kind": "approve", "segment": item["id"], "version": item.get("version"), "by": user.name,
-                    "user_id": user.id, "self_review": self_review, "note": NOTE}
+            edit = {
+                "kind": "approve",
+                "segment": item["id"],
+                "version": item.get("version"),
+                "by": user.name,
+                "user_id": user.id,
+                "self_review": self_review,
+                "note": NOTE,
+            }
             if item.get("override"):
                 edit["override"] = seg.clean_override_reason(item["override"])
         else:
@@ -126,12 +147,20 @@ def run(session: Session, *, project: Project, user: User, release: str, languag
             if proposal is None or proposal.segment_id != item["id"]:
                 raise BulkReviewError(f"segment {item['id']} has no such open suggestion any more; review again")
             if proposal.user_id == user.id and not self_review:
-                raise BulkReviewError(f"segment {item['id']}: that is your own suggestion; another reviewer "
-                                      "must accept it")
+                raise BulkReviewError(
+                    f"segment {item['id']}: that is your own suggestion; another reviewer must accept it"
+                )
             accepted[item["id"]] = proposal.id
-            edit = {"kind": "accept", "segment": item["id"], "text": proposal.text, "version": item.get("version"),
-                    "by": user.name, "author": proposal.user.name if proposal.user else user.name,
-                    "user_id": user.id, "note": f"{NOTE}: suggestion {proposal.id}"}
+            edit = {
+                "kind": "accept",
+                "segment": item["id"],
+                "text": proposal.text,
+                "version": item.get("version"),
+                "by": user.name,
+                "author": proposal.user.name if proposal.user else user.name,
+                "user_id": user.id,
+                "note": f"{NOTE}: suggestion {proposal.id}",
+            }
         edits.append(edit)
     if not edits:
         return []
@@ -148,7 +177,12 @@ def run(session: Session, *, project: Project, user: User, release: str, languag
             continue
         if edit["segment"] in accepted:
             proposals.mark_accepted(session, accepted[edit["segment"]], user)
-        results.append({"id": edit["segment"], "outcome": "accepted" if action == "accept" else "approved",
-                        "segment": after.as_api()})
+        results.append(
+            {
+                "id": edit["segment"],
+                "outcome": "accepted" if action == "accept" else "approved",
+                "segment": after.as_api(),
+            }
+        )
     session.commit()
     return results

@@ -77,7 +77,7 @@ def segment_run(po: polib.POFile, first: str, last: str | None = None) -> list[s
     end = ids.index(last)
     if end < start:
         start, end = end, start
-    return ids[start:end + 1]
+    return ids[start : end + 1]
 
 
 def _hours(hours: float | None) -> float:
@@ -97,8 +97,15 @@ def active(session: Session, release: str, language: str | None = None, now: dat
     return list(session.scalars(query.order_by(Claim.language, Claim.id)))
 
 
-def holder_of(session: Session, release: str, language: str, segment_id: str, *, other_than: User | None = None,
-              now: datetime | None = None) -> Claim | None:
+def holder_of(
+    session: Session,
+    release: str,
+    language: str,
+    segment_id: str,
+    *,
+    other_than: User | None = None,
+    now: datetime | None = None,
+) -> Claim | None:
     """Return the live claim on a segment (held by someone other than `other_than`, when given), or None."""
     for claim in active(session, release, language, now):
         if segment_id in claim.ids and (other_than is None or claim.user_id != other_than.id):
@@ -106,8 +113,18 @@ def holder_of(session: Session, release: str, language: str, segment_id: str, *,
     return None
 
 
-def claim(session: Session, *, user: User, release: str, language: str, po: polib.POFile, first: str,
-          last: str | None = None, hours: float | None = None, now: datetime | None = None) -> Claim:
+def claim(
+    session: Session,
+    *,
+    user: User,
+    release: str,
+    language: str,
+    po: polib.POFile,
+    first: str,
+    last: str | None = None,
+    hours: float | None = None,
+    now: datetime | None = None,
+) -> Claim:
     """Claim the section `first` opens, or the range first..last, for `hours` (refused where someone else holds one).
 
     The caller checks that the person works on the language.
@@ -121,30 +138,60 @@ def claim(session: Session, *, user: User, release: str, language: str, po: poli
     clash = [i for i in ids if i in taken]
     if clash:
         other = taken[clash[0]]
-        raise ClaimError(f"{len(clash)} of these segments are claimed by {other.user.shown_name} until "
-                         f"{as_utc(other.expires_at):%H:%M} UTC; claim another part or ask them")
+        raise ClaimError(
+            f"{len(clash)} of these segments are claimed by {other.user.shown_name} until "
+            f"{as_utc(other.expires_at):%H:%M} UTC; claim another part or ask them"
+        )
     label = _label(next(e.msgid for e in po if not e.obsolete and e.msgid and entry_id(e) == ids[0]))
     if len(ids) > 1:
         label += f" (+{len(ids) - 1} segments)"
-    row = Claim(user_id=user.id, release=release, language=language, label=label[:200], segment_ids=" ".join(ids),
-                created_at=now, expires_at=now + timedelta(hours=_hours(hours)))
+    row = Claim(
+        user_id=user.id,
+        release=release,
+        language=language,
+        label=label[:200],
+        segment_ids=" ".join(ids),
+        created_at=now,
+        expires_at=now + timedelta(hours=_hours(hours)),
+    )
     session.add(row)
-    session.add(AuditLog(user_id=user.id, release=release, language=language, segment_id=ids[0], action="claim",
-                         note=f"{len(ids)} segments until {row.expires_at:%Y-%m-%d %H:%M} UTC"))
+    session.add(
+        AuditLog(
+            user_id=user.id,
+            release=release,
+            language=language,
+            segment_id=ids[0],
+            action="claim",
+            note=f"{len(ids)} segments until {row.expires_at:%Y-%m-%d %H:%M} UTC",
+        )
+    )
     session.commit()
     return row
 
 
 def _live(session: Session, release: str, language: str, claim_id: int, now: datetime) -> Claim:
     row = session.get(Claim, claim_id)
-    if (row is None or row.release != release or row.language != language or row.released_at is not None
-            or as_utc(row.expires_at) <= now):
+    if (
+        row is None
+        or row.release != release
+        or row.language != language
+        or row.released_at is not None
+        or as_utc(row.expires_at) <= now
+    ):
         raise UnknownClaimError(f"no live claim {claim_id} in {release}/{language}")
     return row
 
 
-def renew(session: Session, *, user: User, release: str, language: str, claim_id: int, hours: float | None = None,
-          now: datetime | None = None) -> Claim:
+def renew(
+    session: Session,
+    *,
+    user: User,
+    release: str,
+    language: str,
+    claim_id: int,
+    hours: float | None = None,
+    now: datetime | None = None,
+) -> Claim:
     """Extend one's own live claim to `hours` from now."""
     now = now or utcnow()
     row = _live(session, release, language, claim_id, now)
@@ -155,16 +202,25 @@ def renew(session: Session, *, user: User, release: str, language: str, claim_id
     return row
 
 
-def release_claim(session: Session, *, user: User, release: str, language: str, claim_id: int,
-                  now: datetime | None = None) -> Claim:
+def release_claim(
+    session: Session, *, user: User, release: str, language: str, claim_id: int, now: datetime | None = None
+) -> Claim:
     """End a live claim early: its holder or a coordinator."""
     now = now or utcnow()
     row = _live(session, release, language, claim_id, now)
     if row.user_id != user.id and not user.is_coordinator:
         raise PermissionDeniedError("only the holder of a claim or a coordinator can release it")
     row.released_at, row.released_by_id = now, user.id
-    session.add(AuditLog(user_id=user.id, release=release, language=language, segment_id=row.ids[0] if row.ids else "",
-                         action="release claim", note=f"claim of {row.user.shown_name}: {row.label}"))
+    session.add(
+        AuditLog(
+            user_id=user.id,
+            release=release,
+            language=language,
+            segment_id=row.ids[0] if row.ids else "",
+            action="release claim",
+            note=f"claim of {row.user.shown_name}: {row.label}",
+        )
+    )
     session.commit()
     return row
 
@@ -172,6 +228,14 @@ def release_claim(session: Session, *, user: User, release: str, language: str, 
 def as_api(row: Claim, viewer: User | None = None) -> dict:
     """Describe a claim for the API and the pages (the shown name only, never an address)."""
     ids = row.ids
-    return {"id": row.id, "by": row.user.shown_name, "language": row.language, "label": row.label,
-            "segments": ids, "first": ids[0] if ids else None, "last": ids[-1] if ids else None,
-            "until": as_utc(row.expires_at).isoformat(), "mine": viewer is not None and row.user_id == viewer.id}
+    return {
+        "id": row.id,
+        "by": row.user.shown_name,
+        "language": row.language,
+        "label": row.label,
+        "segments": ids,
+        "first": ids[0] if ids else None,
+        "last": ids[-1] if ids else None,
+        "until": as_utc(row.expires_at).isoformat(),
+        "mine": viewer is not None and row.user_id == viewer.id,
+    }

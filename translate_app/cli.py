@@ -94,8 +94,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("markdown", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Template (.pot) to write.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Template (.pot) to write."
+)
 def extract(markdown: Path, output: Path) -> None:
     """Segment any Markdown file into a gettext template."""
     from .core import catalog as cat
@@ -118,8 +119,9 @@ def extract(markdown: Path, output: Path) -> None:
 @click.argument("markdown", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("catalog", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--html", "html_output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a standalone HTML page.")
+@click.option(
+    "--html", "html_output", type=click.Path(dir_okay=False, path_type=Path), help="Also write a standalone HTML page."
+)
 @click.option("--only-approved", is_flag=True, help="Refuse unless every segment is approved.")
 def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None, only_approved: bool) -> None:
     """Write the document with the catalog's translations filled in."""
@@ -170,8 +172,11 @@ def _register_release(settings: Settings, name: str) -> None:
             workflow.register_release(session, settings.project(), name)
             session.commit()
     except SQLAlchemyError as exc:  # the catalogs are written; `serve` makes the row when it starts
-        click.echo(f"warning: the database did not take the release's record ({type(exc).__name__}); "
-                   "the service makes it when it starts", err=True)
+        click.echo(
+            f"warning: the database did not take the release's record ({type(exc).__name__}); "
+            "the service makes it when it starts",
+            err=True,
+        )
 
 
 @main.command()
@@ -185,8 +190,9 @@ def update(name: str | None) -> None:
     for release in [project.require(name)] if name else project.releases():
         changes = project.update(release)
         notifications.from_command_line(_settings(), notifications.source_corrected, project, release, changes)
-        summary = "; ".join(f"{lang}: " + ", ".join(f"{c[s]} {s}" for s in STATES if c[s])
-                            for lang, c in changes.items())
+        summary = "; ".join(
+            f"{lang}: " + ", ".join(f"{c[s]} {s}" for s in STATES if c[s]) for lang, c in changes.items()
+        )
         click.echo(f"{release}: {summary or 'no catalogs'}")
 
 
@@ -277,8 +283,12 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["suggester", "translator", "reviewer", "coordinator"]), default="translator",
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["suggester", "translator", "reviewer", "coordinator"]),
+    default="translator",
+    show_default=True,
+)
 @click.option("--languages", "-l", default="", help="Comma-separated language names or codes.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--display-name", default="", help='How others see the person, spaces allowed (e.g. "Olena Shevchenko").')
@@ -293,8 +303,9 @@ def user_add(name: str, role: str, languages: str, password_stdin: bool, display
     password = _password_from(password_stdin)
     sessions = open_database(_settings())
     with sessions() as session:
-        accounts.create_user(session, name=name, role=role, languages=codes, password=password,
-                             display_name=display_name)
+        accounts.create_user(
+            session, name=name, role=role, languages=codes, password=password, display_name=display_name
+        )
         session.commit()
     shown = f"{display_name} (login name {name})" if display_name.strip() else name
     click.echo(f"user {shown} ({role}) created" + (f" for {language_names(codes)}" if codes else ""))
@@ -334,8 +345,14 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
-@click.option("--expires-in", "expires_in", type=click.IntRange(1, 3650), default=None, metavar="DAYS",
-              help="Days until the token stops working (default: no expiry).")
+@click.option(
+    "--expires-in",
+    "expires_in",
+    type=click.IntRange(1, 3650),
+    default=None,
+    metavar="DAYS",
+    help="Days until the token stops working (default: no expiry).",
+)
 @click.option("--label", default="", help="What the token is for, shown in listings.")
 def token_create(name: str, expires_in: int | None, label: str) -> None:
     """Print a new API token for a user (its id and expiry go to standard error)."""
@@ -381,8 +398,10 @@ def token_list(name: str | None) -> None:
         rows = accounts.tokens_of(session, user)
         click.echo(f"{'id':>5}  {'user':20} {'created':16}  {'last used':16}  {'expires':16}  label")
         for t in rows:
-            click.echo(f"{t.id:>5}  {t.user.name:20} {when(t.created_at):16}  {when(t.last_used_at):16}  "
-                       f"{when(t.expires_at) if t.expires_at else 'never':16}  {t.label}")
+            click.echo(
+                f"{t.id:>5}  {t.user.name:20} {when(t.created_at):16}  {when(t.last_used_at):16}  "
+                f"{when(t.expires_at) if t.expires_at else 'never':16}  {t.label}"
+            )
 
 
 @token.command("revoke")
@@ -412,7 +431,6 @@ def token_revoke(token_id: int | None, user_name: str | None) -> None:
         count = accounts.revoke_tokens_of(session, user)
         session.commit()
     click.echo(f"{count} token{'s' if count != 1 else ''} of {user_name} revoked")
-
 
 
 _report_domain_errors(main)
@@ -447,12 +465,15 @@ def sync_status() -> None:
     service = GitSync(settings, open_database(settings))
     state = service.state.load()
     pending = service.pending_changes()
-    click.echo(f"last sync: {state.get('last_sync_at') or 'never'}; "
-               f"last success: {state.get('last_success_at') or 'never'}")
+    click.echo(
+        f"last sync: {state.get('last_sync_at') or 'never'}; last success: {state.get('last_success_at') or 'never'}"
+    )
     click.echo(f"changes waiting for a commit: {pending['changes']}")
     if state.get("last_error"):
-        click.echo(f"last error ({state.get('last_error_at')}): {state['last_error']}; "
-                   f"{state.get('failures', 0)} failure(s) in a row")
+        click.echo(
+            f"last error ({state.get('last_error_at')}): {state['last_error']}; "
+            f"{state.get('failures', 0)} failure(s) in a row"
+        )
 
 
 @main.group()
@@ -471,8 +492,10 @@ def index_rebuild() -> None:
     with open_database(settings)() as session:
         report = rebuild(session, settings.project())
     per_language = ", ".join(f"{code} {n}" for code, n in sorted(report.entries.items())) or "none"
-    click.echo(f"translation memory: {sum(report.entries.values())} approved translations from "
-               f"{report.catalogs} catalogs ({per_language})")
+    click.echo(
+        f"translation memory: {sum(report.entries.values())} approved translations from "
+        f"{report.catalogs} catalogs ({per_language})"
+    )
     click.echo("states: " + ", ".join(f"{report.states[s]} {s}" for s in STATES))
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)

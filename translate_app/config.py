@@ -35,7 +35,7 @@ def env(name: str, default: str | None = None) -> str | None:
 
 def _variables() -> dict[str, str]:
     """Return every non-empty TRANSLATE_APP_* variable by its name without the prefix."""
-    return {name[len(PREFIX):]: value for name, value in os.environ.items() if name.startswith(PREFIX) and value}
+    return {name[len(PREFIX) :]: value for name, value in os.environ.items() if name.startswith(PREFIX) and value}
 
 
 # Tuning of every machine-translation provider (mt/base.Provider attributes), by variable.
@@ -122,18 +122,31 @@ def _smtp_settings(variables: dict[str, str]) -> dict:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError(f"{PREFIX}SMTP_URL must look like smtp://USER:PASSWORD@HOST:PORT (or smtps://)")
-        values = {"smtp_host": parts.hostname, "smtp_port": parts.port or 0, "smtp_ssl": parts.scheme == "smtps",
-                  "smtp_user": unquote(parts.username) if parts.username else None,
-                  "smtp_password": unquote(parts.password) if parts.password else None}
+        values = {
+            "smtp_host": parts.hostname,
+            "smtp_port": parts.port or 0,
+            "smtp_ssl": parts.scheme == "smtps",
+            "smtp_user": unquote(parts.username) if parts.username else None,
+            "smtp_password": unquote(parts.password) if parts.password else None,
+        }
         if parts.scheme == "smtps":
             values["smtp_starttls"] = False
     port = env("SMTP_PORT")
     if port is not None and not port.isdigit():
         raise ValueError(f"{PREFIX}SMTP_PORT must be a port number, not {port!r}")
-    values.update({k: v for k, v in {
-        "smtp_host": env("SMTP_HOST"), "smtp_port": int(port) if port else None, "smtp_user": env("SMTP_USER"),
-        "smtp_password": _secret("SMTP_PASSWORD", variables), "smtp_from": env("SMTP_FROM"),
-    }.items() if v is not None})
+    values.update(
+        {
+            k: v
+            for k, v in {
+                "smtp_host": env("SMTP_HOST"),
+                "smtp_port": int(port) if port else None,
+                "smtp_user": env("SMTP_USER"),
+                "smtp_password": _secret("SMTP_PASSWORD", variables),
+                "smtp_from": env("SMTP_FROM"),
+            }.items()
+            if v is not None
+        }
+    )
     if env("SMTP_STARTTLS") is not None:
         values["smtp_starttls"] = env("SMTP_STARTTLS") not in ("0", "false", "no")
     if env("SMTP_TIMEOUT") is not None:
@@ -294,6 +307,8 @@ class Settings:
         key = (self.root, self.max_source_bytes, self.front_matter_keys)
         cached = self.__dict__.get("_project")
         if cached is None or cached[0] != key:
-            cached = self.__dict__["_project"] = (key, Project(self.root, max_source_bytes=self.max_source_bytes,
-                                                               front_matter_keys=self.front_matter_keys))
+            cached = self.__dict__["_project"] = (
+                key,
+                Project(self.root, max_source_bytes=self.max_source_bytes, front_matter_keys=self.front_matter_keys),
+            )
         return cached[1]

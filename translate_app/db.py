@@ -42,10 +42,13 @@ def make_engine(url: str) -> Engine:
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                               **({} if ":memory:" in url or url.rstrip("/") == "sqlite:" else _POOL))
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **({} if ":memory:" in url or url.rstrip("/") == "sqlite:" else _POOL),
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -73,8 +76,7 @@ def make_lookup_engine(engine: Engine) -> Engine:
     """
     if not engine.dialect.name.startswith("postgresql"):
         return engine
-    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
-                         pool_size=8, max_overflow=8)
+    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=8, max_overflow=8)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

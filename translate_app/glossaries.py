@@ -55,9 +55,19 @@ def read(project: Project, release: str) -> tuple[Glossary, str]:
 def as_api(glossary: Glossary, version: str, language: str) -> dict:
     """Describe a glossary for one language: each term with the text it must read in that language."""
     key = language.replace("-", "_")
-    return {"version": version, "language": language,
-            "terms": [{"source": t.source, "target": t.target(language), "kept": t.target(language) == t.source,
-                       "other_languages": sorted(k for k in t.translations if k != key)} for t in glossary.terms]}
+    return {
+        "version": version,
+        "language": language,
+        "terms": [
+            {
+                "source": t.source,
+                "target": t.target(language),
+                "kept": t.target(language) == t.source,
+                "other_languages": sorted(k for k in t.translations if k != key),
+            }
+            for t in glossary.terms
+        ],
+    }
 
 
 def _require_editor(user: User, language: str) -> None:
@@ -65,8 +75,9 @@ def _require_editor(user: User, language: str) -> None:
         raise PermissionDeniedError(f"editing the glossary needs the reviewer role for {language} or a coordinator")
 
 
-def _change(session: Session, project: Project, user: User, release: str, language: str, version: str | None,
-            change, what: str) -> tuple[Glossary, str]:
+def _change(
+    session: Session, project: Project, user: User, release: str, language: str, version: str | None, change, what: str
+) -> tuple[Glossary, str]:
     path = _path(project, release)
     with catalog_lock(path):
         if version is None or version != _version(path):
@@ -76,28 +87,61 @@ def _change(session: Session, project: Project, user: User, release: str, langua
         text = dump_glossary(after)
         write_atomic(path, text.encode("utf-8"), later_mtime=True)
         new_version = _version(path)
-    session.add(AuditLog(user_id=user.id, release=release, language=language, segment_id="glossary",
-                         action="glossary", old_text=what.split("\n")[0], new_text=what.split("\n")[-1]))
+    session.add(
+        AuditLog(
+            user_id=user.id,
+            release=release,
+            language=language,
+            segment_id="glossary",
+            action="glossary",
+            old_text=what.split("\n")[0],
+            new_text=what.split("\n")[-1],
+        )
+    )
     session.commit()
     return after, new_version
 
 
-def set_term(session: Session, *, project: Project, user: User, release: str, language: str, source: str,
-             target: str | None, version: str | None, old_source: str | None = None) -> tuple[Glossary, str]:
+def set_term(
+    session: Session,
+    *,
+    project: Project,
+    user: User,
+    release: str,
+    language: str,
+    source: str,
+    target: str | None,
+    version: str | None,
+    old_source: str | None = None,
+) -> tuple[Glossary, str]:
     """Add or change a term and its target in one language; return the new glossary and version."""
     _require_editor(user, language)
     glossary, _ = read(project, release)
     old = next((t for t in glossary.terms if t.source == (old_source or source)), None)
-    if old_source and old_source != source and old is not None and not user.is_coordinator and \
-            any(k != language.replace("-", "_") for k in old.translations):
+    if (
+        old_source
+        and old_source != source
+        and old is not None
+        and not user.is_coordinator
+        and any(k != language.replace("-", "_") for k in old.translations)
+    ):
         raise PermissionDeniedError("other languages use this term; only a coordinator can rename it")
     what = (f"{old.source} → {old.target(language)}" if old else "") + f"\n{source} → {target or source}"
-    return _change(session, project, user, release, language, version,
-                   lambda g: with_term(g, source, language, target, old_source=old_source), what)
+    return _change(
+        session,
+        project,
+        user,
+        release,
+        language,
+        version,
+        lambda g: with_term(g, source, language, target, old_source=old_source),
+        what,
+    )
 
 
-def delete_term(session: Session, *, project: Project, user: User, release: str, language: str, source: str,
-                version: str | None) -> tuple[Glossary, str]:
+def delete_term(
+    session: Session, *, project: Project, user: User, release: str, language: str, source: str, version: str | None
+) -> tuple[Glossary, str]:
     """Remove a term; a reviewer only while no other language has a target for it."""
     _require_editor(user, language)
     glossary, _ = read(project, release)
@@ -106,5 +150,13 @@ def delete_term(session: Session, *, project: Project, user: User, release: str,
         raise GlossaryError(f"the glossary has no term {source!r}")
     if not user.is_coordinator and any(k != language.replace("-", "_") for k in term.translations):
         raise PermissionDeniedError("other languages use this term; only a coordinator can delete it")
-    return _change(session, project, user, release, language, version, lambda g: without_term(g, source),
-                   f"{source} → {term.target(language)}\n(deleted)")
+    return _change(
+        session,
+        project,
+        user,
+        release,
+        language,
+        version,
+        lambda g: without_term(g, source),
+        f"{source} → {term.target(language)}\n(deleted)",
+    )

@@ -27,8 +27,10 @@ from .models import utcnow
 
 MAX_ADDRESS = 254
 _TEMPLATES = Path(__file__).parent / "web" / "templates" / "mail"
-_ADDRESS = re.compile(r"^[^@\s\x00-\x1f\x7f<>(),;:\"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_ADDRESS = re.compile(
+    r"^[^@\s\x00-\x1f\x7f<>(),;:\"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 _environment: Environment | None = None
 
 
@@ -56,8 +58,12 @@ def templates() -> Environment:
     """Return the Jinja environment of the e-mail templates (autoescaped; no Flask app needed)."""
     global _environment
     if _environment is None:
-        _environment = Environment(loader=FileSystemLoader(str(_TEMPLATES)),
-                                   autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+        _environment = Environment(
+            loader=FileSystemLoader(str(_TEMPLATES)),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     return _environment
 
 
@@ -77,14 +83,16 @@ def sender(settings: Settings) -> str:
     return f"translate-app@{host[1] if len(host) == 2 else host[0]}"
 
 
-def build_message(*, settings: Settings, to: str, subject: str, text: str, html: str,
-                  headers: dict[str, str] | None = None) -> EmailMessage:
+def build_message(
+    *, settings: Settings, to: str, subject: str, text: str, html: str, headers: dict[str, str] | None = None
+) -> EmailMessage:
     """Return a multipart/alternative message (plain text first, then HTML), UTF-8, with its headers."""
     to = clean_address(to)
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = Address("translate-app", addr_spec=sender(settings)) if "<" not in sender(settings) \
-        else sender(settings)
+    message["From"] = (
+        Address("translate-app", addr_spec=sender(settings)) if "<" not in sender(settings) else sender(settings)
+    )
     message["To"] = to
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=sender(settings).rsplit("@", 1)[-1].strip(">") or None)
@@ -104,8 +112,9 @@ def send(settings: Settings, message: EmailMessage) -> None:
     port = settings.smtp_port or (465 if settings.smtp_ssl else 587 if settings.smtp_starttls else 25)
     try:
         if settings.smtp_ssl:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=settings.smtp_timeout,
-                                                    context=ssl.create_default_context())
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                host, port, timeout=settings.smtp_timeout, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(host, port, timeout=settings.smtp_timeout)
         with client:
@@ -135,17 +144,37 @@ def _send_link(settings: Settings, *, to: str, template: str, subject: str, link
     send(settings, build_message(settings=settings, to=to, subject=subject, text=text, html=html))
 
 
-def send_invitation(*, settings: Settings, to: str, link: str, inviter: str | None = None,
-                    role: str | None = None, languages: list[str] | None = None,
-                    expires_at: datetime | None = None) -> None:
+def send_invitation(
+    *,
+    settings: Settings,
+    to: str,
+    link: str,
+    inviter: str | None = None,
+    role: str | None = None,
+    languages: list[str] | None = None,
+    expires_at: datetime | None = None,
+) -> None:
     """E-mail an invitation link to an address (at once; the link is not stored anywhere)."""
-    _send_link(settings, to=to, template="invitation", subject="You are invited to translate with translate-app",
-               link=link, inviter=inviter, role=role,
-               languages=[get_language(code).english_name for code in languages or []],
-               expires=expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else None)
+    _send_link(
+        settings,
+        to=to,
+        template="invitation",
+        subject="You are invited to translate with translate-app",
+        link=link,
+        inviter=inviter,
+        role=role,
+        languages=[get_language(code).english_name for code in languages or []],
+        expires=expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else None,
+    )
 
 
 def send_password_reset(*, settings: Settings, to: str, link: str, expires_at: datetime | None = None) -> None:
     """E-mail a one-time password-reset link to an address (at once; the link is not stored anywhere)."""
-    _send_link(settings, to=to, template="password_reset", subject="Choose a new translate-app password",
-               link=link, expires=expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else None)
+    _send_link(
+        settings,
+        to=to,
+        template="password_reset",
+        subject="Choose a new translate-app password",
+        link=link,
+        expires=expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else None,
+    )

@@ -41,8 +41,9 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def shown_name_of(name: str, display_name: str | None, credit: str | None, pseudonym: str | None,
-                  organisation: str | None) -> str:
+def shown_name_of(
+    name: str, display_name: str | None, credit: str | None, pseudonym: str | None, organisation: str | None
+) -> str:
     """Return the name others see of a person, from their login name and how they chose to be credited."""
     if credit == "none":
         return UNCREDITED
@@ -140,8 +141,9 @@ class User(Permissions, Base):
     pseudonym: Mapped[str | None] = mapped_column(String(120), nullable=True)
     organisation: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # The share link the person came in through (None: invited or created); kept after they make it an account.
-    link_id: Mapped[int | None] = mapped_column(ForeignKey("share_links.id", ondelete="SET NULL"), nullable=True,
-                                                index=True)
+    link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_links.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     # The one release the person may see (a share link's), None for every release of their languages.
     release_scope: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
@@ -400,8 +402,9 @@ def _end_access_of_deactivated(session: Session, _context, _instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, User) and not obj.active and True in inspect(obj).attrs.active.history.deleted:
             obj.session_generation = (obj.session_generation or 0) + 1
-            session.execute(delete(ApiToken).where(ApiToken.user_id == obj.id),
-                            execution_options={"synchronize_session": False})
+            session.execute(
+                delete(ApiToken).where(ApiToken.user_id == obj.id), execution_options={"synchronize_session": False}
+            )
 
 
 class ShareLink(Base):

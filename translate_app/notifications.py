@@ -88,8 +88,9 @@ def _parse(row: NotificationSettings | None) -> Preferences:
         choices = json.loads(row.choices or "{}")
     except ValueError:
         choices = {}
-    choices = {k: v for k, v in choices.items() if k in PREFERENCES and v in CHANNELS} if isinstance(choices, dict) \
-        else {}
+    choices = (
+        {k: v for k, v in choices.items() if k in PREFERENCES and v in CHANNELS} if isinstance(choices, dict) else {}
+    )
     return Preferences(email=row.email, webhook_url=row.webhook_url, choices=choices)
 
 
@@ -115,8 +116,9 @@ def clean_webhook_url(text: str | None) -> str | None:
     return url
 
 
-def save_preferences(session: Session, *, user: User, email: str | None, webhook_url: str | None,
-                     choices: dict[str, str]) -> Preferences:
+def save_preferences(
+    session: Session, *, user: User, email: str | None, webhook_url: str | None, choices: dict[str, str]
+) -> Preferences:
     """Validate and store a person's own preferences (the caller's session is committed)."""
     from .mail import InvalidAddressError, clean_address
 
@@ -154,15 +156,18 @@ def check_webhook_target(url: str, *, allow_private: bool) -> None:
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+        )
     except OSError as exc:
         raise WebhookRefusedError(f"cannot resolve {parts.hostname}: {exc}") from exc
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not address.is_global:
-            raise WebhookRefusedError(f"{parts.hostname} is a local or private address; webhooks go to public hosts "
-                                      "(set TRANSLATE_APP_NOTIFY_WEBHOOK_PRIVATE=1 to allow them)")
+            raise WebhookRefusedError(
+                f"{parts.hostname} is a local or private address; webhooks go to public hosts "
+                "(set TRANSLATE_APP_NOTIFY_WEBHOOK_PRIVATE=1 to allow them)"
+            )
 
 
 # -- recording: who hears of what -------------------------------------------------------------------
@@ -203,17 +208,27 @@ def _members(session: Session, languages: Iterable[str], *, reviewers_only: bool
     member: ColumnElement[bool] = User.id.in_(in_language)
     if reviewers_only:
         member = member & (User.role == "reviewer")
-    return set(session.scalars(select(User.id).where(User.active.is_(True),
-                                                    or_(User.role == "coordinator", member))))
+    return set(session.scalars(select(User.id).where(User.active.is_(True), or_(User.role == "coordinator", member))))
 
 
 def _segment_people(session: Session, release: str, language: str, segment_id: str) -> set[int]:
     """Return who wrote, proposed or commented on a segment: the people it is 'theirs' for."""
-    wrote = session.scalars(select(AuditLog.user_id).where(
-        AuditLog.release == release, AuditLog.language == language, AuditLog.segment_id == segment_id,
-        AuditLog.action.in_(("save", "propose")), AuditLog.user_id.is_not(None)).distinct())
-    commented = session.scalars(select(Comment.user_id).where(
-        Comment.release == release, Comment.language == language, Comment.segment_id == segment_id).distinct())
+    wrote = session.scalars(
+        select(AuditLog.user_id)
+        .where(
+            AuditLog.release == release,
+            AuditLog.language == language,
+            AuditLog.segment_id == segment_id,
+            AuditLog.action.in_(("save", "propose")),
+            AuditLog.user_id.is_not(None),
+        )
+        .distinct()
+    )
+    commented = session.scalars(
+        select(Comment.user_id)
+        .where(Comment.release == release, Comment.language == language, Comment.segment_id == segment_id)
+        .distinct()
+    )
     return {uid for uid in [*wrote, *commented] if uid is not None}
 
 
@@ -225,15 +240,35 @@ def _shown(session: Session, user: User | int | None) -> str:
     return user.shown_name if user is not None else ""
 
 
-def _add(session: Session, recipients: dict[int, str], *, event: str, release: str, language: str = "",
-         segment_id: str = "", actor: str = "", detail: str = "", urgent: bool = False,
-         dedup: Callable[[int], str] | None = None) -> int:
+def _add(
+    session: Session,
+    recipients: dict[int, str],
+    *,
+    event: str,
+    release: str,
+    language: str = "",
+    segment_id: str = "",
+    actor: str = "",
+    detail: str = "",
+    urgent: bool = False,
+    dedup: Callable[[int], str] | None = None,
+) -> int:
     """Add one outbox row per recipient (a dedup key already recorded adds nothing); commit; return the count."""
     added = 0
     for user_id, channel in recipients.items():
-        row = NotificationEvent(user_id=user_id, event=event, channel=channel, release=release, language=language,
-                                segment_id=segment_id, actor=actor[:120], detail=detail[:MAX_DETAIL], urgent=urgent,
-                                dedup_key=dedup(user_id) if dedup else None, next_attempt_at=utcnow())
+        row = NotificationEvent(
+            user_id=user_id,
+            event=event,
+            channel=channel,
+            release=release,
+            language=language,
+            segment_id=segment_id,
+            actor=actor[:120],
+            detail=detail[:MAX_DETAIL],
+            urgent=urgent,
+            dedup_key=dedup(user_id) if dedup else None,
+            next_attempt_at=utcnow(),
+        )
         if dedup is None:
             session.add(row)
             added += 1
@@ -263,13 +298,15 @@ def release_added(bind: Engine | Session, release: str, languages: list[str], ac
         title = session.scalar(select(Release.title).where(Release.name == release)) or ""
         names = f"languages: {language_names(languages)}"
         detail = f"{title} — {names}" if title else names
-        return _add(session, recipients, event="release_added", release=release, actor=_shown(session, actor),
-                    detail=detail)
+        return _add(
+            session, recipients, event="release_added", release=release, actor=_shown(session, actor), detail=detail
+        )
 
 
 @_quietly
-def source_corrected(bind: Engine | Session, project, release: str, changes: dict[str, dict[str, int]],
-                     actor: User | int | None = None) -> int:
+def source_corrected(
+    bind: Engine | Session, project, release: str, changes: dict[str, dict[str, int]], actor: User | int | None = None
+) -> int:
     """Record 'the source corrected' for the people of the release's languages, once per version of the source.
 
     `changes` is what Project.update returns (the count of each state per
@@ -286,11 +323,18 @@ def source_corrected(bind: Engine | Session, project, release: str, changes: dic
         for user_id, channel in recipients.items():
             user = session.get_one(User, user_id)
             codes = list(changes) if user.is_coordinator else [c for c in changes if c in user.languages]
-            detail = "; ".join(f"{code}: {changes[code].get('needs_review', 0)} segment(s) need review"
-                               for code in codes)
-            added += _add(session, {user_id: channel}, event="source_corrected", release=release,
-                          actor=_shown(session, actor), detail=detail,
-                          dedup=lambda uid: f"source:{release}:{source}:{uid}")
+            detail = "; ".join(
+                f"{code}: {changes[code].get('needs_review', 0)} segment(s) need review" for code in codes
+            )
+            added += _add(
+                session,
+                {user_id: channel},
+                event="source_corrected",
+                release=release,
+                actor=_shown(session, actor),
+                detail=detail,
+                dedup=lambda uid: f"source:{release}:{source}:{uid}",
+            )
         return added
 
 
@@ -301,8 +345,16 @@ def commented(bind: Engine | Session, comment: Comment) -> int:
         people = _segment_people(session, comment.release, comment.language, comment.segment_id) - {comment.user_id}
         people = {uid for uid in people if session.get_one(User, uid).can_translate(comment.language)}
         recipients = _subscribed(session, "segment_activity", people)
-        return _add(session, recipients, event="commented", release=comment.release, language=comment.language,
-                    segment_id=comment.segment_id, actor=_shown(session, comment.user_id), detail=comment.text)
+        return _add(
+            session,
+            recipients,
+            event="commented",
+            release=comment.release,
+            language=comment.language,
+            segment_id=comment.segment_id,
+            actor=_shown(session, comment.user_id),
+            detail=comment.text,
+        )
 
 
 def _everyone_subscribed(session: Session, preference: str) -> dict[int, str]:
@@ -333,15 +385,30 @@ def edits_logged(bind: Engine | Session, rows: list[dict[str, Any]]) -> int:
             release, language, segment_id = row["release"], row["language"], row["segment_id"]
             if activity and row["action"] in ("save", "accept") and row["old_text"] != row["new_text"]:
                 people = _segment_people(session, release, language, segment_id) - {actor}
-                added += _add(session, {uid: activity[uid] for uid in people if uid in activity}, event="changed",
-                              release=release, language=language, segment_id=segment_id,
-                              actor=_shown(session, actor), detail=row["new_text"])
-            if review and (row["action"] == "propose"
-                           or row["new_state"] == "translated" and row["old_state"] != "translated"):
+                added += _add(
+                    session,
+                    {uid: activity[uid] for uid in people if uid in activity},
+                    event="changed",
+                    release=release,
+                    language=language,
+                    segment_id=segment_id,
+                    actor=_shown(session, actor),
+                    detail=row["new_text"],
+                )
+            if review and (
+                row["action"] == "propose" or row["new_state"] == "translated" and row["old_state"] != "translated"
+            ):
                 people = _members(session, [language], reviewers_only=True) - {actor}
-                added += _add(session, {uid: review[uid] for uid in people if uid in review}, event="review_needed",
-                              release=release, language=language, segment_id=segment_id,
-                              actor=_shown(session, actor), detail=row["new_text"])
+                added += _add(
+                    session,
+                    {uid: review[uid] for uid in people if uid in review},
+                    event="review_needed",
+                    release=release,
+                    language=language,
+                    segment_id=segment_id,
+                    actor=_shown(session, actor),
+                    detail=row["new_text"],
+                )
     return added
 
 
@@ -375,10 +442,22 @@ def flush(timeout: float = 30.0) -> None:
 @_quietly
 def proposed(bind: Engine | Session, proposal) -> int:
     """Record 'a review needed' for a new proposal (a change to approved text waiting for a reviewer)."""
-    return edits_logged(bind, [{"user_id": proposal.user_id, "release": proposal.release,
-                                "language": proposal.language, "segment_id": proposal.segment_id,
-                                "action": "propose", "old_text": "", "new_text": proposal.text,
-                                "old_state": "approved", "new_state": "approved"}])
+    return edits_logged(
+        bind,
+        [
+            {
+                "user_id": proposal.user_id,
+                "release": proposal.release,
+                "language": proposal.language,
+                "segment_id": proposal.segment_id,
+                "action": "propose",
+                "old_text": "",
+                "new_text": proposal.text,
+                "old_state": "approved",
+                "new_state": "approved",
+            }
+        ],
+    )
 
 
 def deadline_end(deadline) -> datetime:
@@ -399,8 +478,13 @@ def check_deadlines(session: Session, project, *, hours: float, now: datetime | 
     now = now or utcnow()
     added = 0
     soon = (now + timedelta(hours=hours)).date()
-    releases = session.scalars(select(Release).where(Release.deadline.is_not(None), Release.deadline <= soon,
-                                                     Release.deadline >= (now - timedelta(days=1)).date())).all()
+    releases = session.scalars(
+        select(Release).where(
+            Release.deadline.is_not(None),
+            Release.deadline <= soon,
+            Release.deadline >= (now - timedelta(days=1)).date(),
+        )
+    ).all()
     for rel in releases:
         deadline = rel.deadline
         if deadline is None:  # the query asked for releases with one
@@ -422,10 +506,17 @@ def check_deadlines(session: Session, project, *, hours: float, now: datetime | 
                 continue
             recipients = _subscribed(session, "deadline_near", _members(session, [code]))
             hours_left = max(int((end - now).total_seconds() // 3600), 0)
-            added += _add(session, recipients, event="deadline_near", release=rel.name, language=code, urgent=True,
-                          detail=f"{approved} of {total} segments approved; the deadline ({deadline.isoformat()}) "
-                                 f"ends in about {hours_left} hour(s)",
-                          dedup=f"deadline:{rel.name}:{code}:{deadline.isoformat()}:{{}}".format)  # key of a uid
+            added += _add(
+                session,
+                recipients,
+                event="deadline_near",
+                release=rel.name,
+                language=code,
+                urgent=True,
+                detail=f"{approved} of {total} segments approved; the deadline ({deadline.isoformat()}) "
+                f"ends in about {hours_left} hour(s)",
+                dedup=f"deadline:{rel.name}:{code}:{deadline.isoformat()}:{{}}".format,
+            )  # key of a uid
     return added
 
 

@@ -82,8 +82,14 @@ def retry_delay(attempts: int) -> timedelta:
 def _claim(sessions: sessionmaker[Session], user_id: int, release: str, worker: str, now: datetime) -> bool:
     """Take the lease on a person's release; say whether this worker got it."""
     with sessions() as session:
-        if session.scalar(select(NotificationDigest.id).where(NotificationDigest.user_id == user_id,
-                                                              NotificationDigest.release == release)) is None:
+        if (
+            session.scalar(
+                select(NotificationDigest.id).where(
+                    NotificationDigest.user_id == user_id, NotificationDigest.release == release
+                )
+            )
+            is None
+        ):
             try:
                 session.add(NotificationDigest(user_id=user_id, release=release))
                 session.commit()
@@ -91,9 +97,13 @@ def _claim(sessions: sessionmaker[Session], user_id: int, release: str, worker: 
                 session.rollback()  # another worker made it
         result = session.execute(
             update(NotificationDigest)
-            .where(NotificationDigest.user_id == user_id, NotificationDigest.release == release,
-                   or_(NotificationDigest.claimed_until.is_(None), NotificationDigest.claimed_until < now))
-            .values(claimed_by=worker, claimed_until=now + LEASE))
+            .where(
+                NotificationDigest.user_id == user_id,
+                NotificationDigest.release == release,
+                or_(NotificationDigest.claimed_until.is_(None), NotificationDigest.claimed_until < now),
+            )
+            .values(claimed_by=worker, claimed_until=now + LEASE)
+        )
         session.commit()
         return cast(CursorResult, result).rowcount == 1
 
@@ -102,14 +112,21 @@ def _release_claim(session: Session, user_id: int, release: str, worker: str, se
     values: dict = {"claimed_by": None, "claimed_until": None}
     if sent_at is not None:
         values["last_sent_at"] = sent_at
-    session.execute(update(NotificationDigest).where(
-        NotificationDigest.user_id == user_id, NotificationDigest.release == release,
-        NotificationDigest.claimed_by == worker).values(**values))
+    session.execute(
+        update(NotificationDigest)
+        .where(
+            NotificationDigest.user_id == user_id,
+            NotificationDigest.release == release,
+            NotificationDigest.claimed_by == worker,
+        )
+        .values(**values)
+    )
     session.commit()
 
 
-def deliver_due(*, settings: Settings, sessions: sessionmaker[Session], now: datetime | None = None,
-                worker: str | None = None) -> DeliveryReport:
+def deliver_due(
+    *, settings: Settings, sessions: sessionmaker[Session], now: datetime | None = None, worker: str | None = None
+) -> DeliveryReport:
     """Send every digest that is due now; return what happened."""
     now = now or utcnow()
     worker = worker or secrets.token_hex(8)
@@ -127,48 +144,78 @@ def deliver_due(*, settings: Settings, sessions: sessionmaker[Session], now: dat
     return report
 
 
-def _due_groups(settings: Settings, sessions: sessionmaker[Session], now: datetime,
-                report: DeliveryReport) -> list[tuple[int, str]]:
+def _due_groups(
+    settings: Settings, sessions: sessionmaker[Session], now: datetime, report: DeliveryReport
+) -> list[tuple[int, str]]:
     """Return the (person, release) pairs that look due, reading only: a waiting digest costs no write per tick.
 
     _deliver_group checks again under the lease, where it counts.
     """
     with sessions() as session:
         rows = session.execute(
-            select(NotificationEvent.user_id, NotificationEvent.release,
-                   func.max(NotificationEvent.urgent.cast(Integer)), func.min(NotificationEvent.created_at),
-                   NotificationDigest.last_sent_at, func.count())
-            .outerjoin(NotificationDigest, and_(NotificationDigest.user_id == NotificationEvent.user_id,
-                                                NotificationDigest.release == NotificationEvent.release))
+            select(
+                NotificationEvent.user_id,
+                NotificationEvent.release,
+                func.max(NotificationEvent.urgent.cast(Integer)),
+                func.min(NotificationEvent.created_at),
+                NotificationDigest.last_sent_at,
+                func.count(),
+            )
+            .outerjoin(
+                NotificationDigest,
+                and_(
+                    NotificationDigest.user_id == NotificationEvent.user_id,
+                    NotificationDigest.release == NotificationEvent.release,
+                ),
+            )
             .where(NotificationEvent.status == "pending", NotificationEvent.next_attempt_at <= now)
-            .group_by(NotificationEvent.user_id, NotificationEvent.release, NotificationDigest.last_sent_at)).all()
+            .group_by(NotificationEvent.user_id, NotificationEvent.release, NotificationDigest.last_sent_at)
+        ).all()
     due = []
     for user_id, release, urgent, oldest, last, count in rows:
-        if not urgent and (now - as_utc(oldest) < timedelta(seconds=settings.notify_gather_seconds) or
-                           last is not None and now - as_utc(last) < timedelta(minutes=settings.notify_digest_minutes)):
+        if not urgent and (
+            now - as_utc(oldest) < timedelta(seconds=settings.notify_gather_seconds)
+            or last is not None
+            and now - as_utc(last) < timedelta(minutes=settings.notify_digest_minutes)
+        ):
             report.deferred += count
             continue
         due.append((user_id, release))
     return due
 
 
-def _deliver_group(session: Session, settings: Settings, user_id: int, release: str, now: datetime,
-                   report: DeliveryReport) -> datetime | None:
+def _deliver_group(
+    session: Session, settings: Settings, user_id: int, release: str, now: datetime, report: DeliveryReport
+) -> datetime | None:
     """Send one person's pending events of one release, if due; return when a digest went out, else None."""
-    events = list(session.scalars(select(NotificationEvent).where(
-        NotificationEvent.user_id == user_id, NotificationEvent.release == release,
-        NotificationEvent.status == "pending", NotificationEvent.next_attempt_at <= now)
-        .order_by(NotificationEvent.id)))
+    events = list(
+        session.scalars(
+            select(NotificationEvent)
+            .where(
+                NotificationEvent.user_id == user_id,
+                NotificationEvent.release == release,
+                NotificationEvent.status == "pending",
+                NotificationEvent.next_attempt_at <= now,
+            )
+            .order_by(NotificationEvent.id)
+        )
+    )
     if not events:
         return None
     urgent = any(e.urgent for e in events)
     if not urgent:
         oldest = min(as_utc(e.created_at) for e in events)
-        digest = session.scalar(select(NotificationDigest).where(NotificationDigest.user_id == user_id,
-                                                                 NotificationDigest.release == release))
+        digest = session.scalar(
+            select(NotificationDigest).where(
+                NotificationDigest.user_id == user_id, NotificationDigest.release == release
+            )
+        )
         last = as_utc(digest.last_sent_at) if digest and digest.last_sent_at else None
-        if now - oldest < timedelta(seconds=settings.notify_gather_seconds) or \
-                last is not None and now - last < timedelta(minutes=settings.notify_digest_minutes):
+        if (
+            now - oldest < timedelta(seconds=settings.notify_gather_seconds)
+            or last is not None
+            and now - last < timedelta(minutes=settings.notify_digest_minutes)
+        ):
             report.deferred += len(events)
             return None
     user = session.get(User, user_id)
@@ -191,8 +238,9 @@ def _deliver_group(session: Session, settings: Settings, user_id: int, release: 
             else:
                 post_webhook(settings, prefs.webhook_url, webhook_payload(settings, user, release, group))
         except (DeliveryError, mail.MailError, WebhookRefusedError) as exc:
-            permanent = getattr(exc, "permanent", False) or isinstance(exc, (WebhookRefusedError,
-                                                                             mail.MailNotConfiguredError))
+            permanent = getattr(exc, "permanent", False) or isinstance(
+                exc, (WebhookRefusedError, mail.MailNotConfiguredError)
+            )
             for event in group:
                 event.attempts += 1
                 event.error = str(exc)[:2000]
@@ -224,14 +272,21 @@ def _items(settings: Settings, release: str, events: list[NotificationEvent]) ->
     items = []
     for e in events:
         language = get_language(e.language) if e.language else None
-        items.append({
-            "event": e.event, "headline": HEADLINES.get(e.event, e.event), "urgent": e.urgent,
-            "language": language.code if language else "", "language_name": language.english_name if language else "",
-            "dir": language.direction if language else "ltr", "segment": e.segment_id, "actor": e.actor,
-            "detail": e.detail, "at": as_utc(e.created_at).strftime("%Y-%m-%d %H:%M UTC"),
-            "link": _link(settings, f"/releases/{release}/{e.language}") if language else
-            _link(settings, "/"),
-        })
+        items.append(
+            {
+                "event": e.event,
+                "headline": HEADLINES.get(e.event, e.event),
+                "urgent": e.urgent,
+                "language": language.code if language else "",
+                "language_name": language.english_name if language else "",
+                "dir": language.direction if language else "ltr",
+                "segment": e.segment_id,
+                "actor": e.actor,
+                "detail": e.detail,
+                "at": as_utc(e.created_at).strftime("%Y-%m-%d %H:%M UTC"),
+                "link": _link(settings, f"/releases/{release}/{e.language}") if language else _link(settings, "/"),
+            }
+        )
     return items
 
 
@@ -244,13 +299,19 @@ def _subject(release: str, events: list[NotificationEvent]) -> str:
     return f"{release}: {len(events)} updates"
 
 
-def digest_email(settings: Settings, user: User, to: str | None, release: str,
-                 events: list[NotificationEvent]):
+def digest_email(settings: Settings, user: User, to: str | None, release: str, events: list[NotificationEvent]):
     """Return the digest e-mail of a person's events of one release, right to left for RTL languages."""
     lang, direction = mail.page_direction([e.language for e in events])
     subject = _subject(release, events)
-    values = {"subject": subject, "lang": lang, "dir": direction, "name": user.shown_name, "release": release,
-              "items": _items(settings, release, events), "preferences": _link(settings, "/account/notifications")}
+    values = {
+        "subject": subject,
+        "lang": lang,
+        "dir": direction,
+        "name": user.shown_name,
+        "release": release,
+        "items": _items(settings, release, events),
+        "preferences": _link(settings, "/account/notifications"),
+    }
     text = mail.templates().get_template("digest.txt").render(**values)
     html = mail.templates().get_template("digest.html").render(**values)
     headers = {"Content-Language": lang} if lang != "en" else {}
@@ -268,8 +329,13 @@ def webhook_payload(settings: Settings, user: User, release: str, events: list[N
         segment = f" segment {item['segment']}" if item["segment"] else ""
         by = f" by {item['actor']}" if item["actor"] else ""
         lines.append(f"• {item['headline']}{where}{segment}{by}: {item['detail']}".rstrip(": "))
-    return {"text": "\n".join(lines), "release": release, "urgent": any(e.urgent for e in events),
-            "recipient": user.shown_name, "events": items}
+    return {
+        "text": "\n".join(lines),
+        "release": release,
+        "urgent": any(e.urgent for e in events),
+        "recipient": user.shown_name,
+        "events": items,
+    }
 
 
 def post_webhook(settings: Settings, url: str | None, payload: dict) -> None:
@@ -280,13 +346,19 @@ def post_webhook(settings: Settings, url: str | None, payload: dict) -> None:
         raise DeliveryError("no webhook URL", permanent=True)
     check_webhook_target(url, allow_private=settings.notify_webhook_private)
     try:
-        response = requests.post(url, json=payload, timeout=WEBHOOK_TIMEOUT, allow_redirects=False,
-                                 headers={"User-Agent": "translate-app notifications"})
+        response = requests.post(
+            url,
+            json=payload,
+            timeout=WEBHOOK_TIMEOUT,
+            allow_redirects=False,
+            headers={"User-Agent": "translate-app notifications"},
+        )
     except requests.RequestException as exc:
         raise DeliveryError(f"webhook unreachable: {type(exc).__name__}") from exc
     if not 200 <= response.status_code < 300:
-        raise DeliveryError(f"webhook answered {response.status_code}",
-                            permanent=response.status_code in (400, 401, 403, 404, 410))
+        raise DeliveryError(
+            f"webhook answered {response.status_code}", permanent=response.status_code in (400, 401, 403, 404, 410)
+        )
 
 
 # -- the background job ------------------------------------------------------------------------------
@@ -295,8 +367,13 @@ def post_webhook(settings: Settings, url: str | None, payload: dict) -> None:
 class NotificationWorker:
     """A daemon thread that delivers due digests every tick and looks at deadlines now and then."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session], tick: float = TICK_SECONDS,
-                 deadline_every: float = DEADLINE_CHECK_SECONDS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        tick: float = TICK_SECONDS,
+        deadline_every: float = DEADLINE_CHECK_SECONDS,
+    ) -> None:
         self.settings, self.sessions, self.tick, self.deadline_every = settings, sessions, tick, deadline_every
         self.worker_id = secrets.token_hex(8)
         self._stop = threading.Event()
@@ -339,5 +416,13 @@ class NotificationWorker:
             self._stop.wait(self.tick)
 
 
-__all__ = ["deliver_due", "digest_email", "webhook_payload", "post_webhook", "NotificationWorker", "DeliveryReport",
-           "retry_delay", "MAX_ATTEMPTS"]
+__all__ = [
+    "deliver_due",
+    "digest_email",
+    "webhook_payload",
+    "post_webhook",
+    "NotificationWorker",
+    "DeliveryReport",
+    "retry_delay",
+    "MAX_ATTEMPTS",
+]

@@ -53,8 +53,9 @@ def download(project: Project, release: str, language: str) -> tuple[str, bytes]
     po = load(project.catalog_path(release, language))  # a fresh copy: the cached one is shared
     scrub_emails(po)
     po.metadata[DOWNLOAD_FIELD] = f"{release}/{language} {now_iso()}"
-    po.metadata[VERSIONS_FIELD] = " ".join(f"{entry_id(e)}:{entry_version(e)}" for e in po
-                                           if not e.obsolete and e.msgid)
+    po.metadata[VERSIONS_FIELD] = " ".join(
+        f"{entry_id(e)}:{entry_version(e)}" for e in po if not e.obsolete and e.msgid
+    )
     return f"{release}.{language}.po", serialise(po).encode("utf-8")
 
 
@@ -70,12 +71,15 @@ def parse_upload(data: bytes, release: str, language: str) -> tuple[polib.POFile
         try:
             po = load(path)
         except MalformedCatalogError as exc:
-            raise OfflineUploadError("the file is not a readable catalog: "
-                                     + str(exc).replace(str(path), "line").replace("line:", "line ")) from exc
+            raise OfflineUploadError(
+                "the file is not a readable catalog: " + str(exc).replace(str(path), "line").replace("line:", "line ")
+            ) from exc
     stamp = po.metadata.get(DOWNLOAD_FIELD, "")
     if not stamp:
-        raise OfflineUploadError("this catalog was not downloaded from here (its header has no "
-                                 f"{DOWNLOAD_FIELD}); download the language again and make your changes in that file")
+        raise OfflineUploadError(
+            "this catalog was not downloaded from here (its header has no "
+            f"{DOWNLOAD_FIELD}); download the language again and make your changes in that file"
+        )
     if stamp.split(" ")[0] != f"{release}/{language}":
         raise OfflineUploadError(f"this catalog was downloaded for {stamp.split(' ')[0]}, not {release}/{language}")
     versions = dict(pair.split(":", 1) for pair in po.metadata.get(VERSIONS_FIELD, "").split() if ":" in pair)
@@ -102,8 +106,7 @@ class UploadReport:
         return dict(vars(self))
 
 
-def upload(session: Session, *, project: Project, user: User, release: str, language: str,
-           data: bytes) -> UploadReport:
+def upload(session: Session, *, project: Project, user: User, release: str, language: str, data: bytes) -> UploadReport:
     """Merge an uploaded catalog into the language, entry by entry (see the module docstring)."""
     proposals.require_suggester(user, language)
     uploaded, versions = parse_upload(data, release, language)
@@ -130,28 +133,62 @@ def upload(session: Session, *, project: Project, user: User, release: str, lang
             continue
         if "fuzzy" in mine.flags:
             if text != theirs.msgstr:
-                report.skipped.append({"id": sid, "source": mine.msgid,
-                                       "reason": "marked fuzzy in your file: confirm it in the editor"})
+                report.skipped.append(
+                    {"id": sid, "source": mine.msgid, "reason": "marked fuzzy in your file: confirm it in the editor"}
+                )
             continue
         if text == theirs.msgstr:
             if approved_in_file and may_review and entry_state(theirs) != State.APPROVED:
-                edits.append({"kind": "approve", "segment": sid, "version": base, "by": user.name,
-                              "user_id": user.id, "self_review": self_review, "note": NOTE, "source": mine.msgid})
+                edits.append(
+                    {
+                        "kind": "approve",
+                        "segment": sid,
+                        "version": base,
+                        "by": user.name,
+                        "user_id": user.id,
+                        "self_review": self_review,
+                        "note": NOTE,
+                        "source": mine.msgid,
+                    }
+                )
             else:
                 report.unchanged += 1
             continue
         if base != entry_version(theirs):
-            report.conflicts.append({"id": sid, "source": mine.msgid, "yours": text,
-                                     "current": seg.view(theirs, language, extra).as_api()})
+            report.conflicts.append(
+                {"id": sid, "source": mine.msgid, "yours": text, "current": seg.view(theirs, language, extra).as_api()}
+            )
             continue
         if entry_state(theirs) == State.APPROVED or not may_translate:
             suggestions.append((seg.view(theirs, language, extra, checks=False), text))
         elif approved_in_file and may_review and self_review:
-            edits.append({"kind": "accept", "segment": sid, "text": text, "version": base, "by": user.name,
-                          "author": user.name, "user_id": user.id, "note": NOTE, "source": mine.msgid})
+            edits.append(
+                {
+                    "kind": "accept",
+                    "segment": sid,
+                    "text": text,
+                    "version": base,
+                    "by": user.name,
+                    "author": user.name,
+                    "user_id": user.id,
+                    "note": NOTE,
+                    "source": mine.msgid,
+                }
+            )
         else:
-            edits.append({"kind": "save", "segment": sid, "text": text, "version": base, "by": user.name,
-                          "user_id": user.id, "propose": not may_review, "note": NOTE, "source": mine.msgid})
+            edits.append(
+                {
+                    "kind": "save",
+                    "segment": sid,
+                    "text": text,
+                    "version": base,
+                    "by": user.name,
+                    "user_id": user.id,
+                    "propose": not may_review,
+                    "note": NOTE,
+                    "source": mine.msgid,
+                }
+            )
     if edits:
         _apply(session, project, user, release, language, edits, report, extra)
     for view, text in suggestions:
@@ -159,8 +196,16 @@ def upload(session: Session, *, project: Project, user: User, release: str, lang
     return report
 
 
-def _apply(session: Session, project: Project, user: User, release: str, language: str, edits: list[dict],
-           report: UploadReport, extra: list) -> None:
+def _apply(
+    session: Session,
+    project: Project,
+    user: User,
+    release: str,
+    language: str,
+    edits: list[dict],
+    report: UploadReport,
+    extra: list,
+) -> None:
     """Send the edits in one batch and sort their outcomes into the report."""
     for edit, outcome in zip(edits, workflow.submit_batch(session, project, release, language, edits), strict=True):
         sid = edit["segment"]
@@ -168,8 +213,14 @@ def _apply(session: Session, project: Project, user: User, release: str, languag
             before, after = seg.edit_outcome(outcome, language, extra)
         except StaleVersionError as exc:  # changed between the plan and the lock
             current = exc.current.as_api() if exc.current is not None else None
-            report.conflicts.append({"id": sid, "source": current["source"] if current else "",
-                                     "yours": edit.get("text", ""), "current": current})
+            report.conflicts.append(
+                {
+                    "id": sid,
+                    "source": current["source"] if current else "",
+                    "yours": edit.get("text", ""),
+                    "current": current,
+                }
+            )
             continue
         except seg.ProposalNeededError as exc:  # approved between the plan and the lock
             assert exc.current is not None  # the ProposalNeededError of an edit always carries the segment
@@ -184,8 +235,9 @@ def _apply(session: Session, project: Project, user: User, release: str, languag
             report.approved += 1
 
 
-def _suggest(session: Session, user: User, release: str, language: str, view: seg.SegmentView, text: str,
-             report: UploadReport) -> None:
+def _suggest(
+    session: Session, user: User, release: str, language: str, view: seg.SegmentView, text: str, report: UploadReport
+) -> None:
     try:
         proposals.suggest(session, user=user, release=release, language=language, segment=view, text=text)
     except TranslateAppError as exc:

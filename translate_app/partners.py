@@ -104,8 +104,15 @@ class Alignment:
 
     def as_json(self) -> dict:
         """Return the proposal as JSON-ready data."""
-        return {"release": self.release, "language": self.language, "partner": self.partner, "origin": self.origin,
-                "rows": [asdict(row) for row in self.rows], "added": list(self.added), "writable": self.writable}
+        return {
+            "release": self.release,
+            "language": self.language,
+            "partner": self.partner,
+            "origin": self.origin,
+            "rows": [asdict(row) for row in self.rows],
+            "added": list(self.added),
+            "writable": self.writable,
+        }
 
 
 @dataclass
@@ -176,17 +183,29 @@ def _source_rows(project: Project, release: str, language: str) -> list[Row]:
     for position, block in enumerate(doc.blocks):
         entry = entries.get(block.text)
         if entry is None:  # the catalog is behind the source (re-read it first)
-            raise PartnerError(f"the {language} catalog lacks a segment of the source (line {block.line}); "
-                               "re-read the source on the release page first")
+            raise PartnerError(
+                f"the {language} catalog lacks a segment of the source (line {block.line}); "
+                "re-read the source on the release page first"
+            )
         state = entry_state(entry)
-        rows.append(Row(position=position, segment_id=cat.entry_id(entry), source=block.text, kind=block.kind,
-                        text="", state=state.value, current=entry.msgstr,
-                        flags=[] if state in FILLABLE else ["kept"]))
+        rows.append(
+            Row(
+                position=position,
+                segment_id=cat.entry_id(entry),
+                source=block.text,
+                kind=block.kind,
+                text="",
+                state=state.value,
+                current=entry.msgstr,
+                flags=[] if state in FILLABLE else ["kept"],
+            )
+        )
     return rows
 
 
-def align_document(project: Project, release: str, language: str, partner: str, markdown: str,
-                   origin: str) -> Alignment:
+def align_document(
+    project: Project, release: str, language: str, partner: str, markdown: str, origin: str
+) -> Alignment:
     """Align a partner's document (Markdown) to the release's source; return the proposal (nothing is written)."""
     partner = clean_partner(partner)
     rows = _source_rows(project, release, language)
@@ -239,8 +258,9 @@ def read_catalog(data: bytes, filename: str, *, max_bytes: int) -> polib.POFile:
         raise PartnerError(f"{name}: not a PO catalog ({str(exc)[:200]})") from exc
 
 
-def match_catalog(project: Project, release: str, language: str, partner: str, data: bytes, filename: str,
-                  *, max_bytes: int) -> Alignment:
+def match_catalog(
+    project: Project, release: str, language: str, partner: str, data: bytes, filename: str, *, max_bytes: int
+) -> Alignment:
     """Match another tool's PO entries to the release's segments by source text; return the proposal."""
     partner = clean_partner(partner)
     other = read_catalog(data, filename, max_bytes=max_bytes)
@@ -267,8 +287,9 @@ def match_catalog(project: Project, release: str, language: str, partner: str, d
             row.flags[:0] = ["doubtful", "fuzzy"]
     if not matched:
         raise PartnerError(f"{Path(filename).name}: none of its {len(found)} source texts is a segment of this release")
-    return Alignment(release=release, language=language, partner=partner, origin=f"catalog {Path(filename).name}",
-                     rows=rows)
+    return Alignment(
+        release=release, language=language, partner=partner, origin=f"catalog {Path(filename).name}", rows=rows
+    )
 
 
 def confirmed_texts(confirmed: Iterable[dict]) -> dict[str, str]:
@@ -284,8 +305,7 @@ def confirmed_texts(confirmed: Iterable[dict]) -> dict[str, str]:
     return texts
 
 
-def write_partner_texts(project: Project, release: str, language: str, texts: dict[str, str],
-                        partner: str) -> Outcome:
+def write_partner_texts(project: Project, release: str, language: str, texts: dict[str, str], partner: str) -> Outcome:
     """Write partners' texts into one catalog as `needs review`, never over a person's work.
 
     The one catalog write of this module: the catalog is locked, read fresh,
@@ -299,8 +319,9 @@ def write_partner_texts(project: Project, release: str, language: str, texts: di
         entries = {cat.entry_id(e): e for e in po if not e.obsolete and e.msgid}
         unknown = [sid for sid in texts if sid not in entries]
         if unknown:
-            raise seg.UnknownSegmentError(f"{release}/{language} has no segment {unknown[0]} "
-                                          "(the source changed meanwhile? align again)")
+            raise seg.UnknownSegmentError(
+                f"{release}/{language} has no segment {unknown[0]} (the source changed meanwhile? align again)"
+            )
         for segment_id, text in texts.items():
             entry = entries[segment_id]
             before, before_state = entry.msgstr, entry_state(entry).value
@@ -315,8 +336,17 @@ def write_partner_texts(project: Project, release: str, language: str, texts: di
     return outcome
 
 
-def apply_alignment(session: Session, project: Project, user: User, release: str, language: str, partner: str,
-                    confirmed: Iterable[dict], propose_kept: Iterable[str] = (), origin: str = "") -> Outcome:
+def apply_alignment(
+    session: Session,
+    project: Project,
+    user: User,
+    release: str,
+    language: str,
+    partner: str,
+    confirmed: Iterable[dict],
+    propose_kept: Iterable[str] = (),
+    origin: str = "",
+) -> Outcome:
     """Write a confirmed alignment ([{segment_id, text}]) as `needs review` credited to the partner, and log it.
 
     Segments a person translated or approved are kept and reported; those
@@ -332,10 +362,23 @@ def apply_alignment(session: Session, project: Project, user: User, release: str
     session.commit()  # no transaction open while the catalog is written and the audit rows go in
     outcome = write_partner_texts(project, release, language, texts, partner)
     note = f"partner {partner}" + (f" ({origin})" if origin else "")
-    rows = [{"user_id": user.id, "release": release, "language": language, "segment_id": c.segment_id,
-             "action": "partner", "old_text": c.before, "new_text": c.text, "old_state": c.before_state,
-             "new_state": c.state, "note": note[:500], "edit_key": audit.new_edit_key(), "at": utcnow()}
-            for c in outcome.written]
+    rows = [
+        {
+            "user_id": user.id,
+            "release": release,
+            "language": language,
+            "segment_id": c.segment_id,
+            "action": "partner",
+            "old_text": c.before,
+            "new_text": c.text,
+            "old_state": c.before_state,
+            "new_state": c.state,
+            "note": note[:500],
+            "edit_key": audit.new_edit_key(),
+            "at": utcnow(),
+        }
+        for c in outcome.written
+    ]
     audit.record(audit.engine_of(session), session.info.get("audit_outbox"), rows)
     wanted = set(propose_kept)
     if wanted:
@@ -343,8 +386,15 @@ def apply_alignment(session: Session, project: Project, user: User, release: str
 
         for change in outcome.kept:
             if change.segment_id in wanted and change.text != change.before:
-                current = seg.SegmentView(id=change.segment_id, source=change.source, translation=change.before,
-                                          state=change.before_state, version=change.version, checks=[])
-                change.proposal = propose(session, user=user, release=release, language=language, segment=current,
-                                          text=change.text).id
+                current = seg.SegmentView(
+                    id=change.segment_id,
+                    source=change.source,
+                    translation=change.before,
+                    state=change.before_state,
+                    version=change.version,
+                    checks=[],
+                )
+                change.proposal = propose(
+                    session, user=user, release=release, language=language, segment=current, text=change.text
+                ).id
     return outcome

@@ -34,9 +34,7 @@ _RELEASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 def validate_release_name(name: str) -> str:
     """Return the name if it is safe as a file name, else raise ReleaseNameError."""
     if not name or ".." in name or "/" in name or "\\" in name or not _RELEASE_NAME.match(name):
-        raise ReleaseNameError(
-            f"invalid release name {name!r}: use letters, digits, '.', '_' and '-', no '..' or '/'"
-        )
+        raise ReleaseNameError(f"invalid release name {name!r}: use letters, digits, '.', '_' and '-', no '..' or '/'")
     return name
 
 
@@ -57,8 +55,13 @@ class CompileReport:
 class Project:
     """The files of one project: source/, locales/ and build/ under one root."""
 
-    def __init__(self, root: Path | str, *, max_source_bytes: int = DEFAULT_MAX_BYTES,
-                 front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS) -> None:
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        max_source_bytes: int = DEFAULT_MAX_BYTES,
+        front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS,
+    ) -> None:
         self.root = Path(root).resolve()
         self.source_dir = self.root / "source"
         self.locales_dir = self.root / "locales"
@@ -230,7 +233,8 @@ class Project:
                     pot = cat.load(pot_path)
                     if {(e.msgctxt, e.msgid) for e in pot if not e.obsolete} != source_ids:
                         report.problems.append(
-                            f"{self.relative(pot_path)}: out of date with its source; run update {name}")
+                            f"{self.relative(pot_path)}: out of date with its source; run update {name}"
+                        )
                 except CatalogError as exc:
                     report.problems.append(str(exc))
             for code in self.languages(name):

@@ -55,8 +55,18 @@ class LinkClosedError(AccountError):
     """A share link that does not let anyone in (any more): unknown, revoked, expired or used up."""
 
 
-def create_link(session: Session, project: Project, *, release: str, languages: list[str], role: str, days: int,
-                max_uses: int | None = None, label: str = "", created_by: User | None = None) -> tuple[ShareLink, str]:
+def create_link(
+    session: Session,
+    project: Project,
+    *,
+    release: str,
+    languages: list[str],
+    role: str,
+    days: int,
+    max_uses: int | None = None,
+    label: str = "",
+    created_by: User | None = None,
+) -> tuple[ShareLink, str]:
     """Create a share link for one release and some of its languages; return it and its token (shown once)."""
     release = project.require(release)
     if role not in LINK_ROLES.values():
@@ -75,9 +85,17 @@ def create_link(session: Session, project: Project, *, release: str, languages: 
     if len(label) > MAX_LABEL:
         raise AccountError(f"a link's note has at most {MAX_LABEL} characters")
     token = "tl_" + secrets.token_urlsafe(32)
-    link = ShareLink(token_hash=_hash_token(token), release=release, languages=",".join(codes), role=role,
-                     label=label, created_by_id=created_by.id if created_by else None,
-                     expires_at=utcnow() + timedelta(days=days), max_uses=max_uses, uses=0)
+    link = ShareLink(
+        token_hash=_hash_token(token),
+        release=release,
+        languages=",".join(codes),
+        role=role,
+        label=label,
+        created_by_id=created_by.id if created_by else None,
+        expires_at=utcnow() + timedelta(days=days),
+        max_uses=max_uses,
+        uses=0,
+    )
     session.add(link)
     session.flush()
     return link, token
@@ -90,10 +108,14 @@ def find_link(session: Session, token: str) -> ShareLink:
         raise LinkClosedError("this link is not valid; check that you copied all of it")
     state = link.state()
     if state != "open":
-        raise LinkClosedError({"revoked": "this link was revoked by a coordinator",
-                               "expired": "this link has expired",
-                               "used up": "this link has been used as many times as it allows"}[state]
-                              + "; ask the coordinator for a new one")
+        raise LinkClosedError(
+            {
+                "revoked": "this link was revoked by a coordinator",
+                "expired": "this link has expired",
+                "used up": "this link has been used as many times as it allows",
+            }[state]
+            + "; ask the coordinator for a new one"
+        )
     return link
 
 
@@ -105,12 +127,21 @@ def enter(session: Session, token: str, *, shown_name: str, credit: str, address
     """
     now = utcnow()
     session.commit()
-    own = count_attempt(session, [(_key("link", address), FREE_FAILURES_PER_ADDRESS),
-                                  (_key("join", address), FREE_ENTRIES_PER_ADDRESS)],
-                        now, what="attempts to open links")
+    own = count_attempt(
+        session,
+        [(_key("link", address), FREE_FAILURES_PER_ADDRESS), (_key("join", address), FREE_ENTRIES_PER_ADDRESS)],
+        now,
+        what="attempts to open links",
+    )
     link = find_link(session, token)  # a wrong token leaves its attempt rows: that is the failure
-    person = User(name=_guest_name(session), role=link.role, active=True, password_hash="",
-                  link_id=link.id, release_scope=link.release)
+    person = User(
+        name=_guest_name(session),
+        role=link.role,
+        active=True,
+        password_hash="",
+        link_id=link.id,
+        release_scope=link.release,
+    )
     set_credit(person, credit=credit, **{_CREDIT_FIELD.get(credit, "display_name"): shown_name})
     if credit != "none" and not person.shown_name.strip():
         raise AccountError("give a name to show (a pseudonym is fine)")
@@ -119,9 +150,16 @@ def enter(session: Session, token: str, *, shown_name: str, credit: str, address
     session.commit()
     # One use, taken with a conditional UPDATE: of parallel entries no more than the limit get in.
     taken = session.execute(
-        update(ShareLink).where(ShareLink.id == link_id, ShareLink.revoked_at.is_(None), ShareLink.expires_at > now,
-                                or_(ShareLink.max_uses.is_(None), ShareLink.uses < ShareLink.max_uses))
-        .values(uses=ShareLink.uses + 1), execution_options={"synchronize_session": False})
+        update(ShareLink)
+        .where(
+            ShareLink.id == link_id,
+            ShareLink.revoked_at.is_(None),
+            ShareLink.expires_at > now,
+            or_(ShareLink.max_uses.is_(None), ShareLink.uses < ShareLink.max_uses),
+        )
+        .values(uses=ShareLink.uses + 1),
+        execution_options={"synchronize_session": False},
+    )
     if cast(CursorResult, taken).rowcount != 1:
         session.rollback()
         raise LinkClosedError("this link was used up a moment ago; ask the coordinator for a new one")
@@ -160,16 +198,22 @@ def link_state(session: Session, person: User) -> str | None:
 
 def links_of(session: Session, release: str) -> list[ShareLink]:
     """Return the links of a release, newest first."""
-    return list(session.scalars(select(ShareLink).where(ShareLink.release == release)
-                                .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())))
+    return list(
+        session.scalars(
+            select(ShareLink)
+            .where(ShareLink.release == release)
+            .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
+        )
+    )
 
 
 def people_of(session: Session, links: list[ShareLink]) -> dict[int, list[User]]:
     """Return who came in through each link, in the order they came."""
     found: dict[int, list[User]] = defaultdict(list)
     if links:
-        for person in session.scalars(select(User).where(User.link_id.in_([link.id for link in links]))
-                                      .order_by(User.id)):
+        for person in session.scalars(
+            select(User).where(User.link_id.in_([link.id for link in links])).order_by(User.id)
+        ):
             if person.link_id is not None:  # the query asked for people of these links
                 found[person.link_id].append(person)
     return found

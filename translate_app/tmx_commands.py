@@ -16,8 +16,9 @@ def tmx() -> None:
 
 @tmx.command("export")
 @click.option("--lang", "-l", "language", required=True, help="Language code, e.g. de.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The TMX file to write.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The TMX file to write."
+)
 def tmx_export(language: str, output: Path) -> None:
     """Write the approved translations of every release in one language to a TMX file."""
     from .storage.files import write_atomic

@@ -92,8 +92,11 @@ def import_tmx(project: Project, language: str, data: bytes, filename: str, *, m
     if len(data) > max_bytes:
         raise MemoryImportError(f"{name}: larger than {max_bytes:,} bytes")
     try:
-        units = [tmx.Unit(u.source, u.target, {"x-imported-from": name}) for u in tmx.read(data, SOURCE_LANGUAGE, code)
-                 if u.source.strip() and u.target.strip()]
+        units = [
+            tmx.Unit(u.source, u.target, {"x-imported-from": name})
+            for u in tmx.read(data, SOURCE_LANGUAGE, code)
+            if u.source.strip() and u.target.strip()
+        ]
         if not units:
             raise MemoryImportError(f"{name}: no unit with both English and {get_language(code).english_name} text")
         written = tmx.write(units, SOURCE_LANGUAGE, code)

@@ -74,8 +74,9 @@ def unregistered_sources(project: Project) -> list[str]:
     return [name for name in project.releases() if name not in registered]
 
 
-def visible_releases(session: Session, project: Project, person: Permissions,
-                     today: date | None = None) -> list[VisibleRelease]:
+def visible_releases(
+    session: Session, project: Project, person: Permissions, today: date | None = None
+) -> list[VisibleRelease]:
     """Return the registered releases with a language this person works on, with those languages' progress.
 
     The one list behind the dashboard, GET /api/releases and the coordinators'
@@ -88,8 +89,11 @@ def visible_releases(session: Session, project: Project, person: Permissions,
         languages = person.visible_languages(project.languages(name))
         if not languages:
             continue
-        found.append(VisibleRelease(release_record(session, project, name),
-                                    progress(session, project, name, languages, today=today)))
+        found.append(
+            VisibleRelease(
+                release_record(session, project, name), progress(session, project, name, languages, today=today)
+            )
+        )
     return found
 
 
@@ -125,8 +129,15 @@ def register_release(session: Session, project: Project, name: str, *, title: st
     return rel
 
 
-def add_release(session: Session, project: Project, source: Path | None, languages: list[str], *,
-                title: str | None = None, deadline: date | None = None) -> Release:
+def add_release(
+    session: Session,
+    project: Project,
+    source: Path | None,
+    languages: list[str],
+    *,
+    title: str | None = None,
+    deadline: date | None = None,
+) -> Release:
     """Add a release from a Markdown file in the languages given, and make its row (the caller commits)."""
     if source is None:
         raise TranslateAppError("upload a Markdown file or pick one from source/")
@@ -139,8 +150,9 @@ def add_release(session: Session, project: Project, source: Path | None, languag
     return rel
 
 
-def change_release(session: Session, project: Project, name: str, *, title: str | None, deadline: date | None,
-                   self_review: bool) -> Release:
+def change_release(
+    session: Session, project: Project, name: str, *, title: str | None, deadline: date | None, self_review: bool
+) -> Release:
     """Change a release's title (blank keeps it), deadline and self-review policy (the caller commits)."""
     rel = register_release(session, project, name)
     rel.title = (title or "").strip()[:300] or rel.title
@@ -157,8 +169,9 @@ def _title(project: Project, name: str) -> str:
     return (doc.blocks[0].text.replace("*", "")[:300]) if doc.blocks else name
 
 
-def progress(session: Session, project: Project, name: str, languages: list[str] | None = None,
-             today: date | None = None) -> list[LanguageProgress]:
+def progress(
+    session: Session, project: Project, name: str, languages: list[str] | None = None, today: date | None = None
+) -> list[LanguageProgress]:
     """Return per-language counts, deadline risk and publication state of the languages asked for (None: all).
 
     Only the catalogs of those languages are read, and the source document only
@@ -176,15 +189,22 @@ def progress(session: Session, project: Project, name: str, languages: list[str]
             po = project.load_catalog(name, code)
         except MalformedCatalogError as exc:  # one language's broken file must not hide the others
             where = public_message(str(exc), project.root)
-            result.append(LanguageProgress(language=code, counts={s: 0 for s in STATES}, total=0, risk="broken",
-                                           publication=None, broken=where))
+            result.append(
+                LanguageProgress(
+                    language=code, counts={s: 0 for s in STATES}, total=0, risk="broken", publication=None, broken=where
+                )
+            )
             continue
         counts = seg.counts(po)
-        result.append(LanguageProgress(
-            language=code, counts=counts, total=sum(counts.values()),
-            risk=seg.deadline_risk(counts, rel.deadline, today),
-            publication=publication_state(session, project, name, code, po=po),
-        ))
+        result.append(
+            LanguageProgress(
+                language=code,
+                counts=counts,
+                total=sum(counts.values()),
+                risk=seg.deadline_risk(counts, rel.deadline, today),
+                publication=publication_state(session, project, name, code, po=po),
+            )
+        )
     return result
 
 
@@ -204,24 +224,57 @@ def _early_conflict(path: Path, edit: storage.Edit, language: str, extra: list) 
     """Answer a stale version with a conflict before queueing for the lock, when that costs no parsing."""
     cached = storage.peek(path)
     if cached is not None:
-        seg.require_current(cached, edit.segment, edit.version, language=language, extra=extra,
-                            by=edit.by, text=edit.text if edit.kind == "save" else None,
-                            approving=edit.kind == "approve")
+        seg.require_current(
+            cached,
+            edit.segment,
+            edit.version,
+            language=language,
+            extra=extra,
+            by=edit.by,
+            text=edit.text if edit.kind == "save" else None,
+            approving=edit.kind == "approve",
+        )
 
 
-def save_segment(*, session: Session, project: Project, user: User, release: str, language: str,
-                 segment_id: str, text: str, version: str | None) -> seg.SegmentView:
+def save_segment(
+    *,
+    session: Session,
+    project: Project,
+    user: User,
+    release: str,
+    language: str,
+    segment_id: str,
+    text: str,
+    version: str | None,
+) -> seg.SegmentView:
     """Save a translation, refusing stale versions, and log it (edits are group-committed).
 
     A change of approved text by someone who may not approve becomes a proposal
     (see save_or_propose); the segment returned is then the unchanged one.
     """
-    return save_or_propose(session=session, project=project, user=user, release=release, language=language,
-                           segment_id=segment_id, text=text, version=version)[0]
+    return save_or_propose(
+        session=session,
+        project=project,
+        user=user,
+        release=release,
+        language=language,
+        segment_id=segment_id,
+        text=text,
+        version=version,
+    )[0]
 
 
-def save_or_propose(*, session: Session, project: Project, user: User, release: str, language: str,
-                    segment_id: str, text: str, version: str | None) -> tuple[seg.SegmentView, Proposal | None]:
+def save_or_propose(
+    *,
+    session: Session,
+    project: Project,
+    user: User,
+    release: str,
+    language: str,
+    segment_id: str,
+    text: str,
+    version: str | None,
+) -> tuple[seg.SegmentView, Proposal | None]:
     """Save a translation; a non-reviewer's change of approved text, and every save of a suggester, becomes a
     proposal, returned second."""
     require_member(user, language)
@@ -229,12 +282,23 @@ def save_or_propose(*, session: Session, project: Project, user: User, release: 
     if not user.can_translate(language):  # a suggester: the catalog is never written
         from .proposals import propose
 
-        current = seg.view(seg.require_entry(project.load_catalog(release, language), segment_id), language,
-                           project.extra_checks(release), checks=False)
-        return current, propose(session, user=user, release=release, language=language, segment=current,
-                                text=seg.clean_translation(text))
-    edit = {"kind": "save", "segment": segment_id, "text": text, "version": version, "by": user.name,
-            "user_id": user.id}
+        current = seg.view(
+            seg.require_entry(project.load_catalog(release, language), segment_id),
+            language,
+            project.extra_checks(release),
+            checks=False,
+        )
+        return current, propose(
+            session, user=user, release=release, language=language, segment=current, text=seg.clean_translation(text)
+        )
+    edit = {
+        "kind": "save",
+        "segment": segment_id,
+        "text": text,
+        "version": version,
+        "by": user.name,
+        "user_id": user.id,
+    }
     if not user.can_review(language):
         edit["propose"] = True  # decided under the catalog lock, so an approval just made counts
     try:
@@ -243,12 +307,27 @@ def save_or_propose(*, session: Session, project: Project, user: User, release: 
         from .proposals import propose
 
         assert exc.current is not None  # the ProposalNeededError of an edit always carries the segment
-        return exc.current, propose(session, user=user, release=release, language=language, segment=exc.current,
-                                text=seg.clean_translation(text))
+        return exc.current, propose(
+            session,
+            user=user,
+            release=release,
+            language=language,
+            segment=exc.current,
+            text=seg.clean_translation(text),
+        )
 
 
-def approve_segment(*, session: Session, project: Project, user: User, release: str, language: str,
-                    segment_id: str, version: str | None, override: str | None = None) -> seg.SegmentView:
+def approve_segment(
+    *,
+    session: Session,
+    project: Project,
+    user: User,
+    release: str,
+    language: str,
+    segment_id: str,
+    version: str | None,
+    override: str | None = None,
+) -> seg.SegmentView:
     """Approve a translation as a reviewer of the language, honouring the self-review policy.
 
     Failing blocking checks raise seg.BlockingChecksError unless `override`
@@ -260,8 +339,14 @@ def approve_segment(*, session: Session, project: Project, user: User, release: 
         override = seg.clean_override_reason(override)  # refused here, before queueing
     rel = release_record(session, project, release)
     self_review = bool(rel.self_review or user.is_coordinator)
-    edit = {"kind": "approve", "segment": segment_id, "version": version, "by": user.name, "user_id": user.id,
-            "self_review": self_review}
+    edit = {
+        "kind": "approve",
+        "segment": segment_id,
+        "version": version,
+        "by": user.name,
+        "user_id": user.id,
+        "self_review": self_review,
+    }
     if override is not None:
         edit["override"] = override
     return _edit(session, project, release, language, edit)
@@ -286,17 +371,21 @@ def _edit(session: Session, project: Project, release: str, language: str, edit:
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
     _early_conflict(path, one, language, extra)
-    [outcome] = storage.apply(path, [one], partial(seg.apply_edit, language=language, extra=extra),
-                              after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"),
-                                            release, language))
+    [outcome] = storage.apply(
+        path,
+        [one],
+        partial(seg.apply_edit, language=language, extra=extra),
+        after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"), release, language),
+    )
     return seg.edit_outcome(outcome, language, extra)[1]
 
 
 _EDIT_FIELDS = frozenset(storage.Edit.__dataclass_fields__) - {"protocol"}
 
 
-def submit_batch(session: Session, project: Project, release: str, language: str,
-                 edits: list[dict]) -> list[storage.Outcome]:
+def submit_batch(
+    session: Session, project: Project, release: str, language: str, edits: list[dict]
+) -> list[storage.Outcome]:
     """Apply several edits of one catalog in one write and one audit transaction; return each one's outcome.
 
     Each outcome is what seg.edit_outcome reads: a refusal (a stale version,
@@ -305,17 +394,23 @@ def submit_batch(session: Session, project: Project, release: str, language: str
     fields of storage.Edit (a caller's own bookkeeping) are left out.
     """
     session.commit()  # as in _edit: nothing held while waiting for the catalog
-    typed = [storage.Edit(**{"key": audit.new_edit_key(), **{k: v for k, v in e.items() if k in _EDIT_FIELDS}})
-             for e in edits]
+    typed = [
+        storage.Edit(**{"key": audit.new_edit_key(), **{k: v for k, v in e.items() if k in _EDIT_FIELDS}})
+        for e in edits
+    ]
     path = project.catalog_path(release, language)
     extra = project.extra_checks(release)
-    return storage.apply(path, typed, partial(seg.apply_edit, language=language, extra=extra),
-                         after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"),
-                                       release, language))
+    return storage.apply(
+        path,
+        typed,
+        partial(seg.apply_edit, language=language, extra=extra),
+        after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"), release, language),
+    )
 
 
-def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: str,
-                 batch: list[tuple[storage.Edit, storage.Outcome]]) -> None:
+def _audit_batch(
+    engine: Engine, outbox: Path | None, release: str, language: str, batch: list[tuple[storage.Edit, storage.Outcome]]
+) -> None:
     """Log every edit of a batch that changed a segment, durably (see audit.py), before anyone is answered.
 
     Runs in the thread that leads the batch (see storage.batch), so on a connection of its own.
@@ -330,15 +425,30 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
                 replayed.append((edit, after))
             continue
         override = after.get("override") if edit.kind == "approve" else None
-        rows.append({
-            "user_id": edit.user_id, "release": release, "language": language, "segment_id": after["id"],
-            "action": edit.kind, "old_text": before["translation"], "new_text": after["translation"],
-            "old_state": before["state"], "new_state": after["state"],
-            "note": "; ".join(filter(None, [
-                f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
-                edit.note])),
-            "edit_key": edit.key or audit.new_edit_key(), "at": utcnow(),
-        })
+        rows.append(
+            {
+                "user_id": edit.user_id,
+                "release": release,
+                "language": language,
+                "segment_id": after["id"],
+                "action": edit.kind,
+                "old_text": before["translation"],
+                "new_text": after["translation"],
+                "old_state": before["state"],
+                "new_state": after["state"],
+                "note": "; ".join(
+                    filter(
+                        None,
+                        [
+                            f"override of {', '.join(override['checks'])}: {override['reason']}" if override else "",
+                            edit.note,
+                        ],
+                    )
+                ),
+                "edit_key": edit.key or audit.new_edit_key(),
+                "at": utcnow(),
+            }
+        )
     # A retry can share the batch with its own first request (still queued when its worker was killed),
     # and a re-applied request with its retry: one row for them all.
     logged = {(r["segment_id"], r["action"], r["new_text"], r["user_id"]) for r in rows}
@@ -359,8 +469,9 @@ def _audit_batch(engine: Engine, outbox: Path | None, release: str, language: st
     notifications.in_background(notifications.edits_logged, engine, rows)  # a segment changed, a review needed
 
 
-def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, language: str,
-                      replayed: list[tuple[storage.Edit, dict]]) -> list[dict]:
+def _unlogged_replays(
+    engine: Engine, outbox: Path | None, release: str, language: str, replayed: list[tuple[storage.Edit, dict]]
+) -> list[dict]:
     """Return audit rows for re-applied edits whose first application was stored but never logged.
 
     A save answered as already stored (seg.already_saved) was written before a
@@ -376,9 +487,10 @@ def _unlogged_replays(engine: Engine, outbox: Path | None, release: str, languag
         for edit, after in replayed:
             logged = session.execute(
                 select(AuditLog.action, AuditLog.user_id, AuditLog.new_text, AuditLog.new_state)
-                .where(AuditLog.release == release, AuditLog.language == language,
-                       AuditLog.segment_id == after["id"])
-                .order_by(AuditLog.id.desc()).limit(50)).all()
+                .where(AuditLog.release == release, AuditLog.language == language, AuditLog.segment_id == after["id"])
+                .order_by(AuditLog.id.desc())
+                .limit(50)
+            ).all()
             previous, found = None, False
             for action, user_id, new_text, new_state in logged:
                 if new_text != after["translation"]:
@@ -398,16 +510,24 @@ def _replay_row(edit: storage.Edit, after: dict, release: str, language: str, pr
     if edit.kind == "approve":
         old_text, old_state = after["translation"], "translated"
     return {
-        "user_id": edit.user_id, "release": release, "language": language,
-        "segment_id": after["id"], "action": edit.kind, "old_text": old_text,
-        "new_text": after["translation"], "old_state": old_state or "unknown", "new_state": after["state"],
+        "user_id": edit.user_id,
+        "release": release,
+        "language": language,
+        "segment_id": after["id"],
+        "action": edit.kind,
+        "old_text": old_text,
+        "new_text": after["translation"],
+        "old_state": old_state or "unknown",
+        "new_state": after["state"],
         "note": "logged when the change was confirmed again after an interruption",
-        "edit_key": edit.key or audit.new_edit_key(), "at": utcnow(),
+        "edit_key": edit.key or audit.new_edit_key(),
+        "at": utcnow(),
     }
 
 
-def add_comment(*, session: Session, project: Project, user: User, release: str, language: str,
-                segment_id: str, text: str) -> Comment:
+def add_comment(
+    *, session: Session, project: Project, user: User, release: str, language: str, segment_id: str, text: str
+) -> Comment:
     """Add a comment to a segment for the other volunteers of the language."""
     require_member(user, language)
     text = (text or "").strip()
@@ -424,8 +544,11 @@ def add_comment(*, session: Session, project: Project, user: User, release: str,
 
 def shown_names(session: Session) -> dict[str, str]:
     """Map login names (as catalogs record them) to the names people chose to be credited by."""
-    rows = session.execute(select(User.name, User.display_name, User.credit, User.pseudonym, User.organisation)
-                           .where((User.display_name.is_not(None)) | (User.credit != "name")))
+    rows = session.execute(
+        select(User.name, User.display_name, User.credit, User.pseudonym, User.organisation).where(
+            (User.display_name.is_not(None)) | (User.credit != "name")
+        )
+    )
     return {row.name: shown_name_of(*row) for row in rows}
 
 
@@ -459,13 +582,18 @@ def _mentioned(session: Session, text: str, language: str) -> list[tuple[str, Us
 
 def comment_counts(session: Session, release: str, language: str) -> dict[str, int]:
     """Return how many comments each commented segment of a release's language has."""
-    return dict(session.execute(
-        select(Comment.segment_id, func.count()).where(Comment.release == release, Comment.language == language)
-        .group_by(Comment.segment_id)).all())
+    return dict(
+        session.execute(
+            select(Comment.segment_id, func.count())
+            .where(Comment.release == release, Comment.language == language)
+            .group_by(Comment.segment_id)
+        ).all()
+    )
 
 
-def history(session: Session, release: str, language: str, segment_id: str, *,
-            source: tuple[str, str] | None = None) -> dict:
+def history(
+    session: Session, release: str, language: str, segment_id: str, *, source: tuple[str, str] | None = None
+) -> dict:
     """Return the changes and comments of one segment, newest first, each change with its word diff.
 
     `source` is (the source before its last change, the source now), when the
@@ -474,22 +602,41 @@ def history(session: Session, release: str, language: str, segment_id: str, *,
     against the people of the language: "mentions": [{"name", "shown"}].
     """
     changes = session.scalars(
-        select(AuditLog).where(AuditLog.release == release, AuditLog.language == language,
-                               AuditLog.segment_id == segment_id).order_by(AuditLog.id.desc()).limit(50)
+        select(AuditLog)
+        .where(AuditLog.release == release, AuditLog.language == language, AuditLog.segment_id == segment_id)
+        .order_by(AuditLog.id.desc())
+        .limit(50)
     ).all()
     comments = session.scalars(
-        select(Comment).where(Comment.release == release, Comment.language == language,
-                              Comment.segment_id == segment_id).order_by(Comment.id.desc()).limit(50)
+        select(Comment)
+        .where(Comment.release == release, Comment.language == language, Comment.segment_id == segment_id)
+        .order_by(Comment.id.desc())
+        .limit(50)
     ).all()
     answer: dict = {
         "changes": [
-            {"at": c.at.isoformat(), "user": c.user.shown_name if c.user else "machine", "action": c.action,
-             "old": c.old_text, "new": c.new_text, "old_state": c.old_state, "new_state": c.new_state,
-             "note": c.note or "", "diff": [p.as_dict() for p in word_diff(c.old_text or "", c.new_text or "")]}
+            {
+                "at": c.at.isoformat(),
+                "user": c.user.shown_name if c.user else "machine",
+                "action": c.action,
+                "old": c.old_text,
+                "new": c.new_text,
+                "old_state": c.old_state,
+                "new_state": c.new_state,
+                "note": c.note or "",
+                "diff": [p.as_dict() for p in word_diff(c.old_text or "", c.new_text or "")],
+            }
             for c in changes
         ],
-        "comments": [{"at": c.at.isoformat(), "user": c.user.shown_name, "text": c.text,
-                      "mentions": _mentions(session, c.text, language)} for c in comments],
+        "comments": [
+            {
+                "at": c.at.isoformat(),
+                "user": c.user.shown_name,
+                "text": c.text,
+                "mentions": _mentions(session, c.text, language),
+            }
+            for c in comments
+        ],
     }
     if source is not None:
         old, new = source
@@ -530,8 +677,15 @@ def publish(*, session: Session, project: Project, user: User, release: str, lan
     project.require(release)
     markdown, html = compiled(project, release, language)
     source = project.source_path(release).read_text(encoding="utf-8")
-    pub = Publication(user_id=user.id, release=release, language=language, content_hash=_hash(markdown),
-                      source_hash=_hash(source), markdown=markdown, html=html)
+    pub = Publication(
+        user_id=user.id,
+        release=release,
+        language=language,
+        content_hash=_hash(markdown),
+        source_hash=_hash(source),
+        markdown=markdown,
+        html=html,
+    )
     session.add(pub)
     session.commit()
     return pub
@@ -540,13 +694,14 @@ def publish(*, session: Session, project: Project, user: User, release: str, lan
 def latest_publication(session: Session, release: str, language: str) -> Publication | None:
     """Return the newest publication of a language of a release."""
     return session.scalar(
-        select(Publication).where(Publication.release == release, Publication.language == language)
-        .order_by(Publication.id.desc()).limit(1)
+        select(Publication)
+        .where(Publication.release == release, Publication.language == language)
+        .order_by(Publication.id.desc())
+        .limit(1)
     )
 
 
-def publication_state(session: Session, project: Project, release: str, language: str, po=None,
-                      doc=None) -> str | None:
+def publication_state(session: Session, project: Project, release: str, language: str, po=None, doc=None) -> str | None:
     """Say whether the published text is still what the catalog would publish now."""
     pub = latest_publication(session, release, language)
     if pub is None:

@@ -11,13 +11,23 @@ import pytest
 from tests.factory import PASSWORD, Person, make_app, make_project, sqlite_url
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 # A coordinator, a reviewer and a translator of German and Hebrew, and a second translator of German.
-PEOPLE = (Person("coord", "coordinator"), Person("rev_de", "reviewer", ("de", "he")),
-          Person("tr_de", "translator", ("de", "he")), Person("tr2_de", "translator", ("de",)))
+PEOPLE = (
+    Person("coord", "coordinator"),
+    Person("rev_de", "reviewer", ("de", "he")),
+    Person("tr_de", "translator", ("de", "he")),
+    Person("tr2_de", "translator", ("de",)),
+)
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +74,16 @@ def live_server(live_project: Path, tmp_path: Path, libre):
 
     from translate_app.web.extensions import Database
 
-    app = make_app(live_project, sqlite_url(tmp_path, "live"), people=PEOPLE, testing=False,
-                   secret_key="browser-test", mt_provider="libretranslate", mt_tuning={"backoff": 0.01},
-                   options={"LIBRETRANSLATE_URL": libre.url, "LIBRETRANSLATE_API_KEY": "test-key"})
+    app = make_app(
+        live_project,
+        sqlite_url(tmp_path, "live"),
+        people=PEOPLE,
+        testing=False,
+        secret_key="browser-test",
+        mt_provider="libretranslate",
+        mt_tuning={"backoff": 0.01},
+        options={"LIBRETRANSLATE_URL": libre.url, "LIBRETRANSLATE_API_KEY": "test-key"},
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -13,7 +13,6 @@ from tests.web.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_link_view_counts():
     """Opening links is limited per address in each process's memory; every test starts afresh (all are 127.0.0.1)."""
@@ -21,10 +20,12 @@ def _fresh_link_view_counts():
 
     LINK_VIEWS.reset()
 
+
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), \
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
         "page wider than the screen"
+    )
 
 
 def _record(name: str, seconds: float) -> None:
@@ -77,8 +78,11 @@ def test_a_share_link_from_creation_to_revocation(person, browser, live_server, 
         expected = "waiting for a reviewer" if role == "suggester" else "saved"
         expect(first.locator(".status")).to_contain_text(expected)
         elapsed = time.perf_counter() - started
-        _record(f"link opened -> first saved {'suggestion' if role == 'suggester' else 'translation'} "
-                f"({viewport}; in the editor after {in_editor:.2f} s)", elapsed)
+        _record(
+            f"link opened -> first saved {'suggestion' if role == 'suggester' else 'translation'} "
+            f"({viewport}; in the editor after {in_editor:.2f} s)",
+            elapsed,
+        )
         if role == "suggester":
             expect(first.locator(".state")).not_to_have_text("Translated")  # the catalog did not change
             expect(first.locator(".proposals-count")).to_be_visible()
@@ -110,7 +114,8 @@ def test_a_share_link_from_creation_to_revocation(person, browser, live_server, 
         expect(second.locator(".status")).to_contain_text("Your access through the share link has ended")
         page.reload()
         expect(page.get_by_role("alert")).to_contain_text(
-            "Your access through the share link has ended: a coordinator revoked the link or it expired.")
+            "Your access through the share link has ended: a coordinator revoked the link or it expired."
+        )
         assert_fits(page)
         screenshot(page, f"access-after-revoke-{role}-{viewport}")
     finally:
@@ -176,7 +181,8 @@ def test_invitations_list_with_new_link_and_revoke(person, browser, live_server,
         page.goto(second)
         expect(page.get_by_label("Your name as others see it")).to_have_value("Olena Shevchenko")
         coord.locator("section.pending-invitations").get_by_role(
-            "button", name="Revoke the invitation of olena.shevchenko").click()
+            "button", name="Revoke the invitation of olena.shevchenko"
+        ).click()
         expect(coord.get_by_text("Invitation for olena.shevchenko revoked")).to_be_visible()
         expect(coord.locator("section.pending-invitations")).to_contain_text("No pending invitations.")
         page.reload()

@@ -39,8 +39,9 @@ def segment(page, i: int):
     return page.locator("li.segment").nth(i)
 
 
-def approve_in_catalog(live_project, index: int, text: str, translator: str = "tr_de", reviewer: str = "rev_de",
-                       language: str = "de") -> None:
+def approve_in_catalog(
+    live_project, index: int, text: str, translator: str = "tr_de", reviewer: str = "rev_de", language: str = "de"
+) -> None:
     """Make segment `index` approved on disk, as if done earlier by a translator and a reviewer."""
     from translate_app.core.states import set_approved, set_translated
     from translate_app.project import Project
@@ -195,11 +196,20 @@ def test_exact_memory_match_is_saved_at_once(open_editor, live_project, viewport
 
 def test_memory_suggestions_show_score_source_and_differences(open_editor, viewport):
     page = open_editor("tr_de")
-    suggestion = [{"text": "Schützt Kriegsdienstverweigerer.", "score": 81, "origin": "earlier-release",
-                   "source": "Protect conscientious objectors now.",
-                   "diff": [{"op": "equal", "text": "Protect conscientious objectors"},
-                            {"op": "delete", "text": " now"}, {"op": "equal", "text": "."}]},
-                  {"text": "Alte Antwort", "score": 70, "origin": "older"}]  # today's server: no source, no diff
+    suggestion = [
+        {
+            "text": "Schützt Kriegsdienstverweigerer.",
+            "score": 81,
+            "origin": "earlier-release",
+            "source": "Protect conscientious objectors now.",
+            "diff": [
+                {"op": "equal", "text": "Protect conscientious objectors"},
+                {"op": "delete", "text": " now"},
+                {"op": "equal", "text": "."},
+            ],
+        },
+        {"text": "Alte Antwort", "score": 70, "origin": "older"},
+    ]  # today's server: no source, no diff
 
     def fake(route):
         route.fulfill(status=200, content_type="application/json", body=json.dumps(suggestion))
@@ -313,7 +323,8 @@ def test_blocking_checks_offer_approve_anyway_with_a_reason(open_editor, live_pr
     expect(reason).to_have_text("Approved by coord despite failing checks (numbers): The court corrected the year")
     page.reload()
     expect(segment(page, RULING).locator(".override-reason")).to_have_text(
-        "Approved by coord despite failing checks (numbers): The court corrected the year")
+        "Approved by coord despite failing checks (numbers): The court corrected the year"
+    )
     from translate_app.project import Project
 
     catalog = Project(live_project).catalog_path("appeal", "de").read_text(encoding="utf-8")
@@ -366,8 +377,9 @@ def test_live_preview_follows_saves_and_marks_english_in_hebrew(open_editor, liv
     screenshot(page, f"editor-hebrew-{viewport}")
 
 
-SAMPLE = (__import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
-          / "kuzmin-2026-03-30.md")
+SAMPLE = (
+    __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "kuzmin-2026-03-30.md"
+)
 
 
 def test_real_release_search_in_hebrew_shows_only_matches(open_editor, live_project, live_server, viewport):
@@ -407,5 +419,9 @@ def test_real_release_search_in_hebrew_shows_only_matches(open_editor, live_proj
     expect(preview.locator("main", has_text="IFOR — תרגום")).to_be_visible()
     screenshot(preview, f"preview-real-hebrew-{viewport}")
     preview.locator("main li", has_text="IFOR — תרגום").scroll_into_view_if_needed()
-    preview.screenshot(path=str(screenshot(preview, f"preview-real-hebrew-{viewport}-top").parent
-                                / f"preview-real-hebrew-{viewport}-ifor.png"))
+    preview.screenshot(
+        path=str(
+            screenshot(preview, f"preview-real-hebrew-{viewport}-top").parent
+            / f"preview-real-hebrew-{viewport}-ifor.png"
+        )
+    )

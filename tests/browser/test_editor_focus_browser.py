@@ -78,8 +78,12 @@ def test_one_segment_view_on_one_screen_with_navigation_and_keyboard(editor, vie
     # Source, translation, checks, actions and navigation are all on the first screen.
     page.evaluate("window.scrollTo(0, 0)")
     height = VIEWPORTS[viewport]["height"]
-    for part in (current.locator(".source .text.rendered"), current.locator("textarea"), current.locator(".actions"),
-                 page.locator("#single-nav")):
+    for part in (
+        current.locator(".source .text.rendered"),
+        current.locator("textarea"),
+        current.locator(".actions"),
+        page.locator("#single-nav"),
+    ):
         box = part.bounding_box()
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, part
     screen(page, f"focus-single-{viewport}")
@@ -185,7 +189,8 @@ def test_markup_tokens_insert_at_the_caret_and_a_lost_one_is_flagged(editor, vie
     expect(appeal.locator(".checks")).not_to_contain_text("Links and URLs")
     page.keyboard.type(" sofort")  # the caret is after the inserted link
     expect(area).to_have_value(
-        f"Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin]({LINK}) sofort zu schützen.")
+        f"Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin]({LINK}) sofort zu schützen."
+    )
     # A changed URL counts as lost.
     area.fill(f"Die Organisationen rufen das **Gericht** auf, [Maksim Kuzmin]({LINK}x) zu schützen.")
     expect(warning).to_be_visible()
@@ -313,8 +318,9 @@ def test_comments_are_counted_on_the_segment_and_mentions_highlighted(editor, vi
     no_sideways_scroll(page)
 
 
-@pytest.mark.parametrize("path", ["/coordinate/", "/coordinate/releases/new", "/coordinate/users",
-                                  "/coordinate/releases/appeal"])
+@pytest.mark.parametrize(
+    "path", ["/coordinate/", "/coordinate/releases/new", "/coordinate/users", "/coordinate/releases/appeal"]
+)
 def test_coordinator_pages_fit_the_screen(person, live_server, viewport, path):
     if path == "/coordinate/":  # "who worked on what" lists a change, with a long text
         translator = person("tr_de")

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.browser
 
 def assert_fits(page) -> None:
     """Check that the page needs no sideways scrolling."""
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), \
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
         "page wider than the screen"
+    )
 
 
 def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewport):
@@ -40,8 +41,9 @@ def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewpo
     deadline = page.get_by_role("group", name="The deadline near while my language is not all approved")
     deadline.get_by_role("radio", name="E-mail").check()
     page.get_by_label("Webhook URL").fill("https://chat.example.org/hooks/abc")
-    page.get_by_role("group", name="The source of a release in my languages corrected") \
-        .get_by_role("radio", name="Webhook").check()
+    page.get_by_role("group", name="The source of a release in my languages corrected").get_by_role(
+        "radio", name="Webhook"
+    ).check()
     # A translator is not asked about reviews.
     expect(page.get_by_role("group", name="Segments waiting for review in my languages (reviewers)")).to_have_count(0)
     page.get_by_role("button", name="Save notification settings").click()
@@ -52,11 +54,15 @@ def test_a_volunteer_chooses_what_and_how_to_be_told(person, live_server, viewpo
     page.reload()
     expect(mine.get_by_role("radio", name="E-mail")).to_be_checked()
     expect(deadline.get_by_role("radio", name="E-mail")).to_be_checked()
-    expect(page.get_by_role("group", name="A new release in my languages").get_by_role("radio", name="Nothing")) \
-        .to_be_checked()
+    expect(
+        page.get_by_role("group", name="A new release in my languages").get_by_role("radio", name="Nothing")
+    ).to_be_checked()
     expect(page.get_by_label("Webhook URL")).to_have_value("https://chat.example.org/hooks/abc")
-    expect(page.get_by_role("group", name="The source of a release in my languages corrected")
-           .get_by_role("radio", name="Webhook")).to_be_checked()
+    expect(
+        page.get_by_role("group", name="The source of a release in my languages corrected").get_by_role(
+            "radio", name="Webhook"
+        )
+    ).to_be_checked()
 
     # Another volunteer sees their own empty settings, never this address.
     other = person("tr2_de")
@@ -75,15 +81,30 @@ def test_a_hebrew_digest_reads_right_to_left(browser, viewport_name):
     from translate_app.models import NotificationEvent, User, utcnow
     from translate_app.notifications_delivery import digest_email
 
-    settings = Settings(smtp_host="127.0.0.1", smtp_from="news@example.org",
-                        public_url="https://translate.example.org")
+    settings = Settings(smtp_host="127.0.0.1", smtp_from="news@example.org", public_url="https://translate.example.org")
     person = User(name="dana", display_name="Dana Levi")
-    events = [NotificationEvent(event="changed", release="appeal", language="he", segment_id="a1b2", actor="Noa",
-                                detail="עצרו את הגירוש של <b>מקסים קוזמין</b> (Maksim Kuzmin)", urgent=False,
-                                created_at=utcnow()),
-              NotificationEvent(event="deadline_near", release="appeal", language="he", segment_id="", actor="",
-                                detail="3 of 5 segments approved; the deadline (2026-12-01) ends in about 9 hour(s)",
-                                urgent=True, created_at=utcnow())]
+    events = [
+        NotificationEvent(
+            event="changed",
+            release="appeal",
+            language="he",
+            segment_id="a1b2",
+            actor="Noa",
+            detail="עצרו את הגירוש של <b>מקסים קוזמין</b> (Maksim Kuzmin)",
+            urgent=False,
+            created_at=utcnow(),
+        ),
+        NotificationEvent(
+            event="deadline_near",
+            release="appeal",
+            language="he",
+            segment_id="",
+            actor="",
+            detail="3 of 5 segments approved; the deadline (2026-12-01) ends in about 9 hour(s)",
+            urgent=True,
+            created_at=utcnow(),
+        ),
+    ]
     message = digest_email(settings, person, "dana@example.org", "appeal", events)
     html = message.get_body(("html",)).get_content()
     context = browser.new_context(viewport=VIEWPORTS[viewport_name])
@@ -97,7 +118,8 @@ def test_a_hebrew_digest_reads_right_to_left(browser, viewport_name):
         expect(detail).to_be_visible()
         expect(detail).to_contain_text("<b>מקסים קוזמין</b>")  # shown as typed, not as markup
         expect(page.get_by_role("link", name="change them")).to_have_attribute(
-            "href", "https://translate.example.org/account/notifications")
+            "href", "https://translate.example.org/account/notifications"
+        )
         # Right to left: the text starts at the right edge of its box.
         box = detail.bounding_box()
         width = page.evaluate("() => document.documentElement.clientWidth")

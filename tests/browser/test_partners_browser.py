@@ -75,13 +75,13 @@ def test_align_shift_and_write_then_the_editor_credits_the_partner(login, live_s
     first = page.locator("li.segment").first
     expect(first.locator(".state.badge")).to_have_text("Needs review")
     expect(first.locator(".provenance.partner")).to_have_text(
-        "translation by the partner Connection e.V., needs review")
+        "translation by the partner Connection e.V., needs review"
+    )
     expect(first.locator("textarea")).to_have_value("Stoppt die Abschiebung")
     # The row cleared on the alignment screen still holds the machine's suggestion.
     expect(page.locator(".key.needs_review")).to_have_text("4 needs review")
     expect(page.locator(".key.machine")).to_have_text("1 machine")
     screenshot(page, f"partners-editor-{viewport}")
-
 
 
 def test_merge_split_and_a_kept_row(login, live_server, live_project, viewport) -> None:
@@ -93,8 +93,9 @@ def test_merge_split_and_a_kept_row(login, live_server, live_project, viewport) 
     from translate_app.storage import edit as edit_catalog
 
     with edit_catalog(Project(live_project).catalog_path("appeal", "de")) as po:
-        set_translated(next(e for e in po if e.msgid.startswith("Signed on")), "Unterschrieben am 30.3.2026.",
-                       by="tr_de")
+        set_translated(
+            next(e for e in po if e.msgid.startswith("Signed on")), "Unterschrieben am 30.3.2026.", by="tr_de"
+        )
     page = login("coord")
     page.set_viewport_size(VIEWPORTS[viewport])
     page.goto(live_server + "/coordinate/releases/appeal/partners")
@@ -122,7 +123,8 @@ def test_merge_split_and_a_kept_row(login, live_server, live_project, viewport) 
     # At the cursor (Alt+S): the rest goes to the next row and the rows below move down into the empty one.
     rows.nth(1).get_by_role("button", name="Clear").click()
     rows.nth(0).locator("textarea").evaluate(
-        "a => { a.value = 'Stoppt die Abschiebung Die unterzeichnenden'; a.focus(); a.setSelectionRange(22, 22); }")
+        "a => { a.value = 'Stoppt die Abschiebung Die unterzeichnenden'; a.focus(); a.setSelectionRange(22, 22); }"
+    )
     page.keyboard.press("Alt+s")
     assert _texts(page)[0:3] == ["Stoppt die Abschiebung", "Die unterzeichnenden", "Kriegsdienstverweigerer schützen."]
     expect(page.locator("p.live")).to_have_text("Row 1 split; its second part is now in row 2.")

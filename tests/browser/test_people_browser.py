@@ -40,8 +40,9 @@ def test_hidden_attribute_wins_over_display_rules(person, live_server, viewport)
     screenshot(page, f"people-editor-search-{viewport}")
 
 
-def test_language_picker_types_ahead_and_keeps_choices_after_an_error(person, live_server, live_project, viewport,
-                                                                        tmp_path):
+def test_language_picker_types_ahead_and_keeps_choices_after_an_error(
+    person, live_server, live_project, viewport, tmp_path
+):
     from playwright.sync_api import expect
 
     page = person("coord")
@@ -93,7 +94,8 @@ def test_language_picker_types_ahead_and_keeps_choices_after_an_error(person, li
     page.get_by_role("button", name="Add release").click()
     expect(page.locator(".flash.error")).to_have_text("Choose at least one language.")
     expect(page.locator(".kept-file")).to_have_text(
-        "Your file journalists.md is kept from the last attempt; choose a file above only to replace it.")
+        "Your file journalists.md is kept from the last attempt; choose a file above only to replace it."
+    )
     expect(page.locator("input[name=title]")).to_have_value("Free the journalists now")
     assert_fits(page)
     screenshot(page, f"people-new-release-error-{viewport}")
@@ -121,7 +123,8 @@ def test_volunteers_page_after_an_invitation(person, live_server, viewport):
     expect(page.get_by_role("button", name="Create invitation link")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".flash.ok")).to_contain_text(
-        "Invitation for Olena Shevchenko (login name olena.shevchenko) as translator for Ukrainian")
+        "Invitation for Olena Shevchenko (login name olena.shevchenko) as translator for Ukrainian"
+    )
     link = page.get_by_label(re.compile("Invitation link"))
     # The display name is stored with the invitation, not carried in the link.
     expect(link).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/invite/[\w-]+$"))
@@ -146,7 +149,8 @@ def test_volunteers_page_after_an_invitation(person, live_server, viewport):
     expect(page.locator("li.person[data-user='tr_de'] .badge")).to_have_text("deactivated")
     other = person("tr_de", expect_home=False)
     expect(other.locator(".flash.error")).to_have_text(
-        "Your account is deactivated; ask a coordinator to reactivate it.")
+        "Your account is deactivated; ask a coordinator to reactivate it."
+    )
     screenshot(other, f"people-deactivated-login-{viewport}")
 
     # The invited person opens the link: their name is filled in, and they can correct it.
@@ -207,8 +211,9 @@ def test_forced_password_change_shows_no_navigation(person, live_server, viewpor
     screenshot(page, f"people-forced-password-{viewport}")
 
 
-@pytest.mark.parametrize("path", ["/coordinate/users", "/coordinate/releases/appeal", "/coordinate/releases/new",
-                                  "/coordinate/"])
+@pytest.mark.parametrize(
+    "path", ["/coordinate/users", "/coordinate/releases/appeal", "/coordinate/releases/new", "/coordinate/"]
+)
 def test_axe_finds_no_violation_with_the_picker_open(person, live_server, viewport, path):
     from playwright.sync_api import expect
 
@@ -240,7 +245,8 @@ def test_overview_names_languages_and_says_the_time_zone(person, live_server, vi
     page.get_by_role("button", name="Save settings").click()
     page.goto(live_server + "/coordinate/")
     expect(page.locator(".risk-text")).to_have_text(
-        re.compile(r"^2 languages at risk: (German, Hebrew|Hebrew, German)$"))
+        re.compile(r"^2 languages at risk: (German, Hebrew|Hebrew, German)$")
+    )
     row = page.locator("table.plain tbody tr").first
     expect(row.locator("td").nth(2)).to_have_text("German")
     expect(row.locator("td").nth(4)).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))

@@ -56,7 +56,8 @@ def test_only_configured_providers_are_offered(login, live_server, viewport) -> 
     configured = section.get_by_role("list", name="Configured providers")
     assert configured.locator("li strong").all_inner_texts() == ["Translation memory", "LibreTranslate"]
     expect(configured.locator("li", has_text="LibreTranslate")).to_contain_text(
-        re.compile(r"configured\s+LibreTranslate\s+sends the text to the server at http://127\.0\.0\.1:\d+$"))
+        re.compile(r"configured\s+LibreTranslate\s+sends the text to the server at http://127\.0\.0\.1:\d+$")
+    )
     others = section.get_by_role("list", name="Providers that are not configured")
     expect(others).to_be_hidden()
     summary = section.get_by_text("Not configured: DeepL, Google Translate, Microsoft Translator, MyMemory")
@@ -84,7 +85,8 @@ def test_a_memory_job_without_matches_shows_no_match_not_done(login, live_server
     expect(job.locator(".key.done")).to_have_text("0 filled")
     expect(job.locator(".key.failed")).to_be_hidden()
     expect(job.locator(".job-note")).to_contain_text(
-        "5 segment(s) have no approved translation of the same English text")
+        "5 segment(s) have no approved translation of the same English text"
+    )
     expect(job.locator(".job-error")).to_be_hidden()
     # The bar is honest: all of it is "no match", none of it "filled".
     assert part_width(page, "no-match") > 0.95 and part_width(page, "done") == 0
@@ -108,7 +110,8 @@ def test_counts_refresh_when_the_job_ends(login, live_server, viewport, libre) -
     start(page, "LibreTranslate", ["he"])
     job = page.locator("#pretranslate .job")
     expect(job.locator(".job-text")).to_have_text(
-        "Finished: all 5 segments filled. The language counts above are updated.", timeout=30_000)
+        "Finished: all 5 segments filled. The language counts above are updated.", timeout=30_000
+    )
     expect(hebrew.locator(".legend")).to_contain_text("5 machine")  # without a reload
     expect(hebrew.locator(".legend")).not_to_contain_text("untranslated")
     assert part_width(page, "done") > 0.95
@@ -119,8 +122,9 @@ def test_counts_refresh_when_the_job_ends(login, live_server, viewport, libre) -
     expect(job.locator(".job-text")).to_have_text(re.compile(r"^Finished: all 5 segments filled\."))
 
 
-def test_an_unreachable_provider_gives_a_readable_error(login, live_server, viewport, libre,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_provider_gives_a_readable_error(
+    login, live_server, viewport, libre, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from playwright.sync_api import expect
 
     origin = libre.url.rstrip("/")
@@ -136,8 +140,9 @@ def test_an_unreachable_provider_gives_a_readable_error(login, live_server, view
     section_shot(page, f"pretranslate-refused-{viewport}")
 
 
-def test_a_provider_lost_during_the_job_fails_it_readably(login, live_server, live_project, viewport, libre,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_provider_lost_during_the_job_fails_it_readably(
+    login, live_server, live_project, viewport, libre, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from playwright.sync_api import expect
 
     from translate_app.config import Settings
@@ -152,7 +157,8 @@ def test_a_provider_lost_during_the_job_fails_it_readably(login, live_server, li
     start(page, "LibreTranslate", ["he"])
     job = page.locator("#pretranslate .job")
     expect(job.locator(".job-text")).to_have_text(
-        re.compile(r"^Failed: 0 of 5 segments filled before it stopped\."), timeout=30_000)
+        re.compile(r"^Failed: 0 of 5 segments filled before it stopped\."), timeout=30_000
+    )
     error = job.locator(".job-error")
     expect(error).to_be_visible()
     expect(error).to_contain_text(f"LibreTranslate at {origin} is unreachable (connection refused)")
@@ -184,6 +190,7 @@ def test_a_running_job_is_followed_again_after_a_reload(login, live_server, view
     screenshot(page, f"pretranslate-running-{viewport}")
     section_shot(page, f"pretranslate-running-{viewport}")
     expect(job.locator(".job-text")).to_have_text(
-        "Finished: all 5 segments filled. The language counts above are updated.", timeout=30_000)
+        "Finished: all 5 segments filled. The language counts above are updated.", timeout=30_000
+    )
     expect(page.locator("table.langs tr[data-language=he] .legend")).to_contain_text("5 machine")
     expect(page.locator("#pretranslate").get_by_role("button", name="Start pre-translation")).to_be_enabled()

@@ -11,8 +11,13 @@ pytestmark = pytest.mark.browser
 
 PAGES = {
     "tr_de": ["/", "/releases/appeal/de", "/releases/appeal/de/preview", "/account/tokens"],
-    "coord": ["/coordinate/", "/coordinate/releases/appeal", "/coordinate/users", "/coordinate/releases/new",
-              "/account/tokens"],
+    "coord": [
+        "/coordinate/",
+        "/coordinate/releases/appeal",
+        "/coordinate/users",
+        "/coordinate/releases/new",
+        "/account/tokens",
+    ],
 }
 
 

@@ -84,19 +84,24 @@ def test_suggest_then_vote_then_accept(open_editor, viewport):
 
 
 def test_bulk_approve_lists_the_failing_check_and_skips_it(open_editor, live_project, viewport):
-    translate_on_disk(live_project, {TITLE: "Stoppt die Abschiebung",
-                                     APPEAL: "Die Unterzeichnenden rufen das **Gericht** auf, "
-                                             "[Maksim Kuzmin](https://example.org/mk) zu schützen.",
-                                     OBJECTORS: "Schützt Kriegsdienstverweigerer.",
-                                     RULING: "Respektiert das Urteil von 2024.",
-                                     SIGNED: "Unterzeichnet am 30. März 2026."})
+    translate_on_disk(
+        live_project,
+        {
+            TITLE: "Stoppt die Abschiebung",
+            APPEAL: "Die Unterzeichnenden rufen das **Gericht** auf, "
+            "[Maksim Kuzmin](https://example.org/mk) zu schützen.",
+            OBJECTORS: "Schützt Kriegsdienstverweigerer.",
+            RULING: "Respektiert das Urteil von 2024.",
+            SIGNED: "Unterzeichnet am 30. März 2026.",
+        },
+    )
     page = open_editor("rev_de")
     page.select_option("#filter-state", "translated")
     page.locator("#bulk-panel summary").click()
     page.locator("button.bulk-check").click()
     expect(page.locator(".bulk-summary")).to_have_text(
-        "5 segments to approve: 4 pass their checks, 1 fail a check and will be skipped unless you override "
-        "them below.")
+        "5 segments to approve: 4 pass their checks, 1 fail a check and will be skipped unless you override them below."
+    )
     failing = page.locator(".bulk-failing li")
     expect(failing).to_have_count(1)
     expect(failing).to_contain_text("Respektiert das Urteil von 2024.")
@@ -112,8 +117,7 @@ def test_bulk_approve_lists_the_failing_check_and_skips_it(open_editor, live_pro
     expect(segment(page, SIGNED).locator(".state.badge")).to_have_text("Approved")
 
 
-def test_a_claim_is_seen_by_a_second_person_and_released_by_the_coordinator(open_editor, login, live_server,
-                                                                          viewport):
+def test_a_claim_is_seen_by_a_second_person_and_released_by_the_coordinator(open_editor, login, live_server, viewport):
     page = open_editor("tr_de")
     page.locator("#claims-panel summary").click()
     page.locator("button.claim-section-button").click()
@@ -170,8 +174,10 @@ def test_download_then_upload_shows_the_conflict_to_resolve(open_editor, live_pr
     path = tmp_path / "download.po"
     download.value.save_as(path)
     po = polib.pofile(str(path))
-    edits = {"Stop the deportation": "Stoppt die Abschiebung",
-             "Protect conscientious objectors.": "Schützt Verweigerer."}
+    edits = {
+        "Stop the deportation": "Stoppt die Abschiebung",
+        "Protect conscientious objectors.": "Schützt Verweigerer.",
+    }
     for entry in po:
         if entry.msgid in edits:  # as Poedit does: a person's edit clears the fuzzy mark
             entry.msgstr = edits[entry.msgid]
@@ -179,10 +185,12 @@ def test_download_then_upload_shows_the_conflict_to_resolve(open_editor, live_pr
     translate_on_disk(live_project, {OBJECTORS: "Schützt Kriegsdienstverweigerer."}, by="rev_de")  # meanwhile
 
     page.locator("input.offline-file").set_input_files(
-        {"name": "appeal.de.po", "mimeType": "text/x-gettext-translation", "buffer": str(po).encode("utf-8")})
+        {"name": "appeal.de.po", "mimeType": "text/x-gettext-translation", "buffer": str(po).encode("utf-8")}
+    )
     page.locator("button.offline-upload").click()
     expect(page.locator(".offline-summary")).to_have_text(
-        "1 saved, 0 approved, 0 suggested, 0 unchanged, 1 changed here since your download.")
+        "1 saved, 0 approved, 0 suggested, 0 unchanged, 1 changed here since your download."
+    )
     conflict = page.locator(".offline-conflict")
     expect(conflict.locator(".theirs")).to_have_text("Schützt Kriegsdienstverweigerer.")
     expect(conflict.locator(".yours")).to_have_text("Schützt Verweigerer.")
@@ -197,7 +205,9 @@ def test_download_then_upload_shows_the_conflict_to_resolve(open_editor, live_pr
 
     page.locator("#offline-panel summary").click()  # a broken file is refused whole
     page.locator("input.offline-file").set_input_files(
-        {"name": "broken.po", "mimeType": "text/plain", "buffer": b'msgid "a"\nmsgstr "b\n'})
+        {"name": "broken.po", "mimeType": "text/plain", "buffer": b'msgid "a"\nmsgstr "b\n'}
+    )
     page.locator("button.offline-upload").click()
     expect(page.locator(".offline-report .error")).to_contain_text(
-        "Nothing was changed: the file is not a readable catalog")
+        "Nothing was changed: the file is not a readable catalog"
+    )

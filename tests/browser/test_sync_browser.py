@@ -48,19 +48,31 @@ def git_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     git(other, "commit", "-qam", "Partner's translation")
     git(other, "push", "-q")
 
-    settings = Settings(root=root, secret_key="browser-test", secure_cookies=False,
-                        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}",
-                        git_noreply_domain="users.noreply.example.org")
+    settings = Settings(
+        root=root,
+        secret_key="browser-test",
+        secure_cookies=False,
+        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        git_noreply_domain="users.noreply.example.org",
+    )
     app = create_app({"SETTINGS": settings})
     sessions = Database.factory(app)
     with sessions() as session:
-        coord = accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD,
-                                     display_name="Maria Coordinator")
+        coord = accounts.create_user(
+            session, name="coord", role="coordinator", languages=[], password=PASSWORD, display_name="Maria Coordinator"
+        )
         session.commit()
         entry = next(e for e in cat.load(root / CATALOG_DE) if e.msgid.startswith("Stop the"))
-        workflow.save_segment(session=session, project=settings.project(), user=coord, release="appeal",
-                              language="de", segment_id=cat.entry_id(entry), text="Stoppt die Abschiebung",
-                              version=cat.entry_version(entry))
+        workflow.save_segment(
+            session=session,
+            project=settings.project(),
+            user=coord,
+            release="appeal",
+            language="de",
+            segment_id=cat.entry_id(entry),
+            text="Stoppt die Abschiebung",
+            version=cat.entry_version(entry),
+        )
     report = GitSync(settings, sessions).sync(push=False)
     assert report.conflicts == 1
     bare.rename(tmp_path / "gone.git")  # the remote is away: the next sync fails

@@ -91,11 +91,10 @@ def test_fdroid_statement_from_its_own_catalogs_reformatted(lang):
     source, translated = _fdroid(lang)
     paragraphs = translated.split("\n\n")
     untouched = _units_of(translated)
-    assert al.agreement(al.align(source, untouched), {i: (i,) for i in range(len(source))},
-                        len(source)).accuracy == 1.0
+    assert al.agreement(al.align(source, untouched), {i: (i,) for i in range(len(source))}, len(source)).accuracy == 1.0
     # The partner merged the third and fourth blocks and left the sixth out.
     third = next(k for k, p in enumerate(paragraphs) if untouched[2].text.split()[0] in p)
-    merged = paragraphs[:third] + [paragraphs[third] + " " + paragraphs[third + 1]] + paragraphs[third + 2:]
+    merged = paragraphs[:third] + [paragraphs[third] + " " + paragraphs[third + 1]] + paragraphs[third + 2 :]
     sixth = next(k for k, p in enumerate(merged) if untouched[5].text[:30] in p)
     del merged[sixth]
     target = _units_of("\n\n".join(merged))
@@ -111,8 +110,11 @@ def _units_of(text: str) -> list[al.Unit]:
 
 def test_split_for_cuts_at_sentence_ends_near_the_sources_shares():
     text = "Erster Satz ist hier. Zweiter Satz folgt. Dritter und letzter Satz ist etwas länger als die anderen."
-    assert al.split_for(text, [20, 20, 50]) == ["Erster Satz ist hier.", "Zweiter Satz folgt.",
-                                               "Dritter und letzter Satz ist etwas länger als die anderen."]
+    assert al.split_for(text, [20, 20, 50]) == [
+        "Erster Satz ist hier.",
+        "Zweiter Satz folgt.",
+        "Dritter und letzter Satz ist etwas länger als die anderen.",
+    ]
     assert al.split_for("Ein Satz.", [10, 10]) == ["Ein Satz.", ""]
 
 

@@ -39,8 +39,9 @@ def gettext_tool(name: str) -> str:
 
 def msgfmt_check(path: Path) -> None:
     """Assert that GNU msgfmt --check accepts a catalog."""
-    run = subprocess.run([gettext_tool("msgfmt"), "--check", "-o", os.devnull, str(path)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [gettext_tool("msgfmt"), "--check", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
 
 
@@ -54,6 +55,7 @@ def states_of(po: polib.POFile) -> dict[str, tuple[str, str]]:
 
 
 # -- headers -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("code", ["de", "he", "lt", "ar", "pt_BR", "zh_Hant", "uk"])
 def test_new_catalog_headers_come_from_babel(code: str, tmp_path: Path) -> None:
@@ -94,6 +96,7 @@ def test_template_entries_carry_comments_and_every_occurrence() -> None:
 
 # -- every catalog we write passes msgfmt --check ------------------------------
 
+
 def catalog_in_every_state(tmp_path: Path) -> Path:
     """Return a catalog on disk with entries untranslated, machine, translated, approved, fuzzy and obsolete."""
     project = Project(tmp_path)
@@ -105,16 +108,19 @@ def catalog_in_every_state(tmp_path: Path) -> Path:
     with storage.edit(path) as po:
         live = list(po)
         set_machine(live[0], "BENDRAS PRANEŠIMAS SPAUDAI", provider="libretranslate", score=87)
-        set_translated(live[1], "Vertimas su \"kabutėmis\" ir \\ ženklu", by="alice")
+        set_translated(live[1], 'Vertimas su "kabutėmis" ir \\ ženklu', by="alice")
         set_translated(live[2], "Kovo 30 d. 2026", by="alice")
         set_approved(live[2], by="bob")
         set_translated(live[3], "Antra pastraipa", by="alice")
         set_translated(live[4], "Keturi", by="alice")
         set_approved(live[4], by="bob")
         set_translated(po.find("Background"), "Kontekstas", by="alice")
-    src.write_text(SOURCE.replace("March 30th 2026", "March 31st 2026").replace("Background\n\n", "")
-                   .replace("The undersigned organisations express", "The undersigned groups express"),
-                   encoding="utf-8")
+    src.write_text(
+        SOURCE.replace("March 30th 2026", "March 31st 2026")
+        .replace("Background\n\n", "")
+        .replace("The undersigned organisations express", "The undersigned groups express"),
+        encoding="utf-8",
+    )
     project.update(RELEASE)
     return path
 
@@ -144,8 +150,11 @@ def test_one_segment_change_is_a_small_diff(tmp_path: Path) -> None:
     with storage.edit(path) as po:
         set_translated(po[10], "Eine neue Übersetzung eines ganzen Absatzes. " * 3, by="alice")
     after = path.read_text().splitlines()
-    changed = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert 0 < len(changed) <= 10, changed  # the entry, its comment and perhaps the revision date
 
 
@@ -165,8 +174,7 @@ UNTRANSLATED = "Civic engagement in Lithuania"
 
 def semantic(po: polib.POFile) -> list[tuple]:
     """Return what a merge decides about each entry, in a comparable order."""
-    return sorted((e.msgid, e.msgstr, "fuzzy" in e.flags, e.previous_msgid or "", e.obsolete, e.tcomment)
-                  for e in po)
+    return sorted((e.msgid, e.msgstr, "fuzzy" in e.flags, e.previous_msgid or "", e.obsolete, e.tcomment) for e in po)
 
 
 def translated_project(tmp_path: Path) -> tuple[Project, Path]:
@@ -202,8 +210,9 @@ def test_update_merges_like_gnu_msgmerge(edit: str, tmp_path: Path) -> None:
     project.update(RELEASE)
 
     gnu = tmp_path / "gnu.po"
-    subprocess.run([msgmerge, "--quiet", "--previous", "-o", str(gnu), str(old), str(project.template_path(RELEASE))],
-                   check=True)
+    subprocess.run(
+        [msgmerge, "--quiet", "--previous", "-o", str(gnu), str(old), str(project.template_path(RELEASE))], check=True
+    )
     assert semantic(cat.load(path)) == semantic(polib.pofile(str(gnu)))
     msgfmt_check(path)
 
@@ -211,8 +220,11 @@ def test_update_merges_like_gnu_msgmerge(edit: str, tmp_path: Path) -> None:
 def test_update_keeps_changes_and_retires_like_the_design_says(tmp_path: Path) -> None:
     project, path = translated_project(tmp_path)
     old_states = states_of(cat.load(path))
-    text = (SOURCE.replace("March 30th 2026", "March 31st 2026")
-            .replace("Background\n\n", "").replace(f"{UNTRANSLATED}\n\n", ""))
+    text = (
+        SOURCE.replace("March 30th 2026", "March 31st 2026")
+        .replace("Background\n\n", "")
+        .replace(f"{UNTRANSLATED}\n\n", "")
+    )
     project.source_path(RELEASE).write_text(text, encoding="utf-8")
 
     project.update(RELEASE)
@@ -228,8 +240,8 @@ def test_update_keeps_changes_and_retires_like_the_design_says(tmp_path: Path) -
     obsolete = [e for e in po if e.obsolete]
     assert [(e.msgid, e.msgstr) for e in obsolete] == [("Background", "DE Background")]
     assert UNTRANSLATED not in {e.msgid for e in po}
-    assert "#~ msgid \"Background\"" in path.read_text()
-    assert "#| msgid \"March 30th 2026\"" in path.read_text()
+    assert '#~ msgid "Background"' in path.read_text()
+    assert '#| msgid "March 30th 2026"' in path.read_text()
 
 
 def test_update_brings_an_obsolete_translation_back(tmp_path: Path) -> None:
@@ -304,6 +316,7 @@ def test_line_separators_inside_a_translation_survive_a_round_trip(tmp_path: Pat
 
 
 # -- atomic writes ------------------------------------------------------------------
+
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
@@ -427,8 +440,18 @@ def test_two_updates_in_a_row_match_msgmerge_run_twice(tmp_path: Path) -> None:
     for text in (changed, SOURCE):
         project.source_path(RELEASE).write_text(text, encoding="utf-8")
         project.update(RELEASE)
-        subprocess.run([msgmerge, "--quiet", "--previous", "--update", "--backup=none", str(gnu),
-                        str(project.template_path(RELEASE))], check=True)
+        subprocess.run(
+            [
+                msgmerge,
+                "--quiet",
+                "--previous",
+                "--update",
+                "--backup=none",
+                str(gnu),
+                str(project.template_path(RELEASE)),
+            ],
+            check=True,
+        )
         assert semantic(cat.load(path)) == semantic(polib.pofile(str(gnu)))
     assert cat.load(path).find("March 30th 2026").previous_msgid == "March 30th 2026"
 

@@ -116,8 +116,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("check_id", "source", "target", "passes"), CASES,
-                         ids=[f"{c[0]}-{'pass' if c[3] else 'fail'}-{n}" for n, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("check_id", "source", "target", "passes"),
+    CASES,
+    ids=[f"{c[0]}-{'pass' if c[3] else 'fail'}-{n}" for n, c in enumerate(CASES)],
+)
 def test_check(check_id: str, source: str, target: str, passes: bool) -> None:
     failures = {r.id: r for r in run_checks(source, target, enabled=[check_id])}
     assert (check_id not in failures) == passes, failures.get(check_id)
@@ -152,8 +155,13 @@ def test_a_faithful_translation_passes_every_check() -> None:
 def test_results_are_plain_data() -> None:
     [result] = run_checks("Background", "<i>Hintergrund</i>", enabled=["html"])
     assert isinstance(result, CheckResult)
-    assert result.as_dict() == {"id": "html", "name": result.name, "severity": "error", "message": result.message,
-                                "blocking": False}
+    assert result.as_dict() == {
+        "id": "html",
+        "name": result.name,
+        "severity": "error",
+        "message": result.message,
+        "blocking": False,
+    }
     assert "<i>" in result.message
 
 

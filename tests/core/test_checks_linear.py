@@ -68,8 +68,12 @@ BOUND = 3.0
 @pytest.mark.parametrize("check_id", list(REGISTRY))
 def test_check_is_linear_on_adversarial_megabytes(check_id: str) -> None:
     try:
-        done = subprocess.run([sys.executable, "-c", CHILD, check_id, json.dumps(ADVERSARIAL)],
-                              capture_output=True, text=True, timeout=BOUND * len(ADVERSARIAL) * 2)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, check_id, json.dumps(ADVERSARIAL)],
+            capture_output=True,
+            text=True,
+            timeout=BOUND * len(ADVERSARIAL) * 2,
+        )
     except subprocess.TimeoutExpired as exc:
         finished = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         last = finished.strip().splitlines()[-1:] or ["none"]

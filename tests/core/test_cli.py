@@ -58,12 +58,14 @@ def test_extract_and_identity_render_give_back_the_source(path: Path, tmp_path: 
     result = run("render", source, po, "-o", out, "--html", page)
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == path.read_bytes()
-    assert page.read_text().startswith("<!DOCTYPE html>\n<html lang=\"de\" dir=\"ltr\">")
+    assert page.read_text().startswith('<!DOCTYPE html>\n<html lang="de" dir="ltr">')
 
 
-@pytest.mark.parametrize("data", [b"\xef\xbb\xbf# Title\r\n\r\nSome text\r\nmore.\r\n",
-                                  b"Old\rMac line ends.\r\rNext\r"],
-                         ids=["bom-crlf", "cr"])
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf# Title\r\n\r\nSome text\r\nmore.\r\n", b"Old\rMac line ends.\r\rNext\r"],
+    ids=["bom-crlf", "cr"],
+)
 def test_identity_render_keeps_byte_order_mark_and_line_ends(data: bytes, tmp_path: Path) -> None:
     source, pot, po, out = (tmp_path / n for n in ("doc.md", "doc.pot", "doc.po", "out.md"))
     source.write_bytes(data)
@@ -108,8 +110,16 @@ def test_a_release_from_start_to_compile(project_dir: Path, monkeypatch: pytest.
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == RELEASE
-    assert lines[1].split() == ["lang", "untranslated", "machine", "needs_review", "translated", "approved",
-                                "errors", "warnings"]
+    assert lines[1].split() == [
+        "lang",
+        "untranslated",
+        "machine",
+        "needs_review",
+        "translated",
+        "approved",
+        "errors",
+        "warnings",
+    ]
     de = lines[2].split()
     assert de[0] == "de" and de[1:6] == ["0", "0", "0", "0", str(len(cat.load(path)))]
 
@@ -154,40 +164,78 @@ def write(path: Path, data: bytes) -> Path:
 
 BAD_INPUT = [
     # (id, how to spoil the sample project -> command arguments, words the error must hold)
-    ("malformed catalog, render",
-     lambda d: ["render", f"source/{RELEASE}.md",
-                write(d / "bad.po", b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n'), "-o", "out.md"],
-     ["bad.po:5:", "malformed"]),
-    ("malformed catalog, update",
-     lambda d: (write(d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po",
-                      (d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po").read_bytes() + b"\nmsgid oops\n"),
-                (d / "source" / f"{RELEASE}.md").write_text("# Changed\n")) and ["update", RELEASE],
-     [f"he/LC_MESSAGES/{RELEASE}.po:", "malformed"]),
-    ("non-UTF-8 source", lambda d: ["extract", write(d / "latin1.md", "# Caf\xe9\n".encode("latin-1")), "-o", "x.pot"],
-     ["latin1.md:1:", "not valid UTF-8"]),
-    ("binary source", lambda d: ["add-release", write(d / "logo.md", b"\x89PNG\r\n\x1a\n\x00\x00"), "-l", "de"],
-     ["logo.md", "binary"]),
+    (
+        "malformed catalog, render",
+        lambda d: [
+            "render",
+            f"source/{RELEASE}.md",
+            write(d / "bad.po", b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n'),
+            "-o",
+            "out.md",
+        ],
+        ["bad.po:5:", "malformed"],
+    ),
+    (
+        "malformed catalog, update",
+        lambda d: (
+            (
+                write(
+                    d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po",
+                    (d / "locales/he/LC_MESSAGES" / f"{RELEASE}.po").read_bytes() + b"\nmsgid oops\n",
+                ),
+                (d / "source" / f"{RELEASE}.md").write_text("# Changed\n"),
+            )
+            and ["update", RELEASE]
+        ),
+        [f"he/LC_MESSAGES/{RELEASE}.po:", "malformed"],
+    ),
+    (
+        "non-UTF-8 source",
+        lambda d: ["extract", write(d / "latin1.md", "# Caf\xe9\n".encode("latin-1")), "-o", "x.pot"],
+        ["latin1.md:1:", "not valid UTF-8"],
+    ),
+    (
+        "binary source",
+        lambda d: ["add-release", write(d / "logo.md", b"\x89PNG\r\n\x1a\n\x00\x00"), "-l", "de"],
+        ["logo.md", "binary"],
+    ),
     ("empty source", lambda d: ["add-release", write(d / "empty.md", b"\n \n"), "-l", "de"], ["empty.md", "empty"]),
-    ("oversized source", lambda d: ["extract", f"source/{RELEASE}.md", "-o", "x.pot"],
-     ["over the limit of 1000 bytes"]),
+    (
+        "oversized source",
+        lambda d: ["extract", f"source/{RELEASE}.md", "-o", "x.pot"],
+        ["over the limit of 1000 bytes"],
+    ),
     ("name with ..", lambda d: ["update", "../kuzmin"], ["invalid release name", "'../kuzmin'"]),
     ("name with a slash", lambda d: ["status", "source/kuzmin"], ["invalid release name"]),
-    ("file name with ..", lambda d: ["add-release", write(d / "a..b.md", b"# Title\n"), "-l", "de"],
-     ["invalid release name", "'a..b'"]),
+    (
+        "file name with ..",
+        lambda d: ["add-release", write(d / "a..b.md", b"# Title\n"), "-l", "de"],
+        ["invalid release name", "'a..b'"],
+    ),
     ("unknown release", lambda d: ["update", "no-such-release"], ["no release 'no-such-release'"]),
     ("unknown release, status", lambda d: ["status", "no-such-release"], ["no release 'no-such-release'"]),
-    ("unknown language", lambda d: ["add-release", f"source/{RELEASE}.md", "-l", "de,xx"],
-     ["unknown language code 'xx'"]),
-    ("not markdown", lambda d: ["add-release", write(d / "notes.txt", b"# Title\n"), "-l", "de"],
-     ["must be a .md file"]),
-    ("missing catalog", lambda d: ["render", f"source/{RELEASE}.md", "missing.po", "-o", "out.md"],
-     ["missing.po", "cannot read"]),
+    (
+        "unknown language",
+        lambda d: ["add-release", f"source/{RELEASE}.md", "-l", "de,xx"],
+        ["unknown language code 'xx'"],
+    ),
+    (
+        "not markdown",
+        lambda d: ["add-release", write(d / "notes.txt", b"# Title\n"), "-l", "de"],
+        ["must be a .md file"],
+    ),
+    (
+        "missing catalog",
+        lambda d: ["render", f"source/{RELEASE}.md", "missing.po", "-o", "out.md"],
+        ["missing.po", "cannot read"],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("spoil", "words"), [b[1:] for b in BAD_INPUT], ids=[b[0] for b in BAD_INPUT])
-def test_bad_input_is_one_line_error_and_changes_nothing(spoil, words: list[str], sample_project: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input_is_one_line_error_and_changes_nothing(
+    spoil, words: list[str], sample_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample_project)
     args = spoil(sample_project)
     before = snapshot(sample_project)
@@ -205,8 +253,7 @@ def test_the_console_script_runs_as_a_real_process(sample_project: Path) -> None
     env = {**os.environ, "TRANSLATE_APP_ROOT": str(sample_project)}
 
     def call(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([script, *args], capture_output=True, text=True, env=env, cwd=sample_project,
-                              timeout=60)
+        return subprocess.run([script, *args], capture_output=True, text=True, env=env, cwd=sample_project, timeout=60)
 
     done = call("status", RELEASE)
     assert done.returncode == 0, done.stderr
@@ -234,8 +281,9 @@ def test_the_example_ci_workflow_passes_on_this_repository(tmp_path: Path) -> No
 
     root = Path(__file__).resolve().parents[2]
     workflow = yaml.safe_load((root / "docs" / "ci" / "github-actions.yml").read_text())
-    steps = [s["run"].strip() for s in workflow["jobs"]["check"]["steps"]
-             if s.get("run", "").startswith("translate-app ")]
+    steps = [
+        s["run"].strip() for s in workflow["jobs"]["check"]["steps"] if s.get("run", "").startswith("translate-app ")
+    ]
     assert "translate-app compile --check" in steps
     for folder in ("source", "locales"):
         shutil.copytree(root / folder, tmp_path / folder)

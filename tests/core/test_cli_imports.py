@@ -14,8 +14,20 @@ import pytest
 from tests.conftest import ROOT, SAMPLE
 
 RELEASE = SAMPLE.stem
-HEAVY = ("flask", "sqlalchemy", "requests", "deep_translator", "werkzeug", "gunicorn", "psycopg", "psycopg2",
-         "alembic", "redis", "rq", "urllib3")
+HEAVY = (
+    "flask",
+    "sqlalchemy",
+    "requests",
+    "deep_translator",
+    "werkzeug",
+    "gunicorn",
+    "psycopg",
+    "psycopg2",
+    "alembic",
+    "redis",
+    "rq",
+    "urllib3",
+)
 
 # What the console script does, plus a record of every module loaded when the process ends.
 RUNNER = """\
@@ -43,8 +55,14 @@ def run_command(project: Path, *args: str) -> tuple[subprocess.CompletedProcess,
     record = project / "modules.json"
     record.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_APP_ROOT": str(project)}
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(record), *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(record), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     loaded = json.loads(record.read_text())
     assert Path(loaded["package"]).resolve().parent.parent == ROOT  # this checkout's translate_app
     return proc, set(loaded["modules"])
@@ -54,20 +72,28 @@ def heavy(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in HEAVY)
 
 
-@pytest.mark.parametrize("args", [
-    ("extract", f"source/{RELEASE}.md", "-o", "out/x.pot"),
-    ("render", f"source/{RELEASE}.md", f"locales/de/LC_MESSAGES/{RELEASE}.po", "-o", "out/de.md"),
-    ("status",),
-    ("compile", "--check"),
-], ids=lambda a: " ".join(a[:2]) if a[0] == "compile" else a[0])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extract", f"source/{RELEASE}.md", "-o", "out/x.pot"),
+        ("render", f"source/{RELEASE}.md", f"locales/de/LC_MESSAGES/{RELEASE}.po", "-o", "out/de.md"),
+        ("status",),
+        ("compile", "--check"),
+    ],
+    ids=lambda a: " ".join(a[:2]) if a[0] == "compile" else a[0],
+)
 def test_core_command_imports_no_web_database_or_network(project: Path, args: tuple[str, ...]) -> None:
     (project / "out").mkdir(exist_ok=True)
     proc, modules = run_command(project, *args)
     assert proc.returncode == 0, proc.stderr
     assert "translate_app.cli" in modules and "translate_app.core.catalog" in modules  # it did run
     assert heavy(modules) == []
-    assert not any(m.startswith(("translate_app.mt", "translate_app.web", "translate_app.db", "translate_app.app",
-                                 "translate_app.models")) for m in modules), sorted(modules)
+    assert not any(
+        m.startswith(
+            ("translate_app.mt", "translate_app.web", "translate_app.db", "translate_app.app", "translate_app.models")
+        )
+        for m in modules
+    ), sorted(modules)
     if args[0] == "extract":
         assert "70 segments" in proc.stdout and (project / "out" / "x.pot").stat().st_size > 0
     if args[0] == "compile":
@@ -120,10 +146,16 @@ def test_flask_app_offers_every_command_including_the_lazy_ones(tmp_path: Path) 
         "app = create_app()\n"
         "print(json.dumps(sorted(app.cli.commands)))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_APP_ROOT": str(tmp_path),
-           "TRANSLATE_APP_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}", "TRANSLATE_APP_SECRET_KEY": "x" * 32}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TRANSLATE_APP_ROOT": str(tmp_path),
+        "TRANSLATE_APP_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+        "TRANSLATE_APP_SECRET_KEY": "x" * 32,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     commands = set(json.loads(proc.stdout.strip().splitlines()[-1]))
     assert {"extract", "render", "status", "compile", "pretranslate", "worker", "db", "user", "token"} <= commands

@@ -42,8 +42,12 @@ def environment_reads(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.ImportFrom) and node.module == "os":
             names = {alias.name for alias in node.names} & {"environ", "getenv", "environb", "getenvb"}
             found += [(node.lineno, f"from os import {name}") for name in sorted(names)]
-        if (isinstance(node, ast.ImportFrom) and (node.module or "").endswith("config") and node.level
-                and any(alias.name == "env" for alias in node.names)):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").endswith("config")
+            and node.level
+            and any(alias.name == "env" for alias in node.names)
+        ):
             found.append((node.lineno, "imports config.env"))
         if not _is_environ(node):
             continue
@@ -78,26 +82,32 @@ def test_only_config_reads_the_environment() -> None:
     assert offenders == [], "read configuration in config.Settings and pass it down:\n" + "\n".join(offenders)
 
 
-@pytest.mark.parametrize(("source", "reads"), [
-    ("import os\nx = os.environ.get('TRANSLATE_APP_X')\n", [(2, "reads TRANSLATE_APP_X")]),
-    ("import os\nx = os.environ['HOME']\n", [(2, "reads HOME")]),
-    ("import os\nx = os.getenv('HOME', '')\n", [(2, "reads HOME")]),
-    ("import os\nos.environ.setdefault('TRANSLATE_APP_SECURE_COOKIES', '0')\n",
-     [(2, "reads TRANSLATE_APP_SECURE_COOKIES")]),
-    ("from os import environ\n", [(1, "from os import environ")]),
-    ("from ..config import Settings, env\n", [(1, "imports config.env")]),
-    ("import os\nchild = dict(os.environ)\n", []),
-    ("import os\nchild = {**os.environ, 'LANG': 'C'}\n", []),
-    ("import os\npath = os.environ.get('PYTHONPATH')\n", []),
-])
+@pytest.mark.parametrize(
+    ("source", "reads"),
+    [
+        ("import os\nx = os.environ.get('TRANSLATE_APP_X')\n", [(2, "reads TRANSLATE_APP_X")]),
+        ("import os\nx = os.environ['HOME']\n", [(2, "reads HOME")]),
+        ("import os\nx = os.getenv('HOME', '')\n", [(2, "reads HOME")]),
+        (
+            "import os\nos.environ.setdefault('TRANSLATE_APP_SECURE_COOKIES', '0')\n",
+            [(2, "reads TRANSLATE_APP_SECURE_COOKIES")],
+        ),
+        ("from os import environ\n", [(1, "from os import environ")]),
+        ("from ..config import Settings, env\n", [(1, "imports config.env")]),
+        ("import os\nchild = dict(os.environ)\n", []),
+        ("import os\nchild = {**os.environ, 'LANG': 'C'}\n", []),
+        ("import os\npath = os.environ.get('PYTHONPATH')\n", []),
+    ],
+)
 def test_the_scan_tells_a_read_from_a_copy_for_a_child(tmp_path: Path, source: str, reads: list) -> None:
     module = tmp_path / "module.py"
     module.write_text(source, encoding="utf-8")
     assert environment_reads(module) == reads
 
 
-def test_from_env_gathers_provider_variables_tuning_and_folders(monkeypatch: pytest.MonkeyPatch,
-                                                                tmp_path: Path) -> None:
+def test_from_env_gathers_provider_variables_tuning_and_folders(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("TRANSLATE_APP_LIBRETRANSLATE_URL", "http://127.0.0.1:5000/")
     monkeypatch.setenv("TRANSLATE_APP_MT_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("TRANSLATE_APP_MT_TIMEOUT", "8")
@@ -124,8 +134,9 @@ def test_a_secret_option_may_come_from_a_file(tmp_path: Path) -> None:
         Settings(root=tmp_path, options={"X_FILE": str(tmp_path / "missing")}).option("X", secret=True)
 
 
-def test_serve_keeps_cookies_plain_on_http_without_touching_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                                                             tmp_path: Path) -> None:
+def test_serve_keeps_cookies_plain_on_http_without_touching_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import os
 
     from translate_app.web import serve

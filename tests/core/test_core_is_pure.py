@@ -11,14 +11,46 @@ CORE = Path(__file__).resolve().parents[2] / "translate_app" / "core"
 
 #: Top-level modules core/ must never import (at module level or inside a function).
 FORBIDDEN = {
-    "flask", "flask_login", "flask_wtf", "werkzeug", "jinja2",  # the web
-    "sqlalchemy", "psycopg", "sqlite3", "alembic",  # the database
-    "threading", "multiprocessing", "concurrent", "fcntl", "atexit", "signal",  # storage machinery
-    "socket", "http", "requests", "urllib3", "deep_translator", "rq", "redis",  # the network
+    "flask",
+    "flask_login",
+    "flask_wtf",
+    "werkzeug",
+    "jinja2",  # the web
+    "sqlalchemy",
+    "psycopg",
+    "sqlite3",
+    "alembic",  # the database
+    "threading",
+    "multiprocessing",
+    "concurrent",
+    "fcntl",
+    "atexit",
+    "signal",  # storage machinery
+    "socket",
+    "http",
+    "requests",
+    "urllib3",
+    "deep_translator",
+    "rq",
+    "redis",  # the network
 }
 #: Modules of this package core/ must never import: the layers built on it.
-FORBIDDEN_OWN = {"storage", "db", "models", "web", "workflow", "mt", "gitsync", "accounts", "audit", "app",
-                 "proposals", "project", "cli", "config"}
+FORBIDDEN_OWN = {
+    "storage",
+    "db",
+    "models",
+    "web",
+    "workflow",
+    "mt",
+    "gitsync",
+    "accounts",
+    "audit",
+    "app",
+    "proposals",
+    "project",
+    "cli",
+    "config",
+}
 
 
 def imported(tree: ast.AST) -> list[tuple[int, str]]:
@@ -70,8 +102,14 @@ def test_the_scan_sees_every_kind_of_import(tmp_path: Path) -> None:
         "    import flask\n"
         "    from sqlalchemy import select\n"
         "    import http.client\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert [v.split(": ", 1)[1] for v in violations(sample)] == [
-        "imports threading", "imports urllib.request", "imports translate_app.storage",
-        "imports translate_app.storage.batch", "imports flask", "imports sqlalchemy", "imports http.client",
+        "imports threading",
+        "imports urllib.request",
+        "imports translate_app.storage",
+        "imports translate_app.storage.batch",
+        "imports flask",
+        "imports sqlalchemy",
+        "imports http.client",
     ]

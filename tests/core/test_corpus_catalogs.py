@@ -88,6 +88,7 @@ def test_rewriting_a_real_catalog_keeps_it_valid_and_its_states(path: Path, tmp_
 
 # -- po4a's catalogs of the F-Droid statement --------------------------------------
 
+
 def test_our_segments_match_po4a_msgids() -> None:
     """po4a made these catalogs from the same Markdown; we find every one of its segments."""
     doc = segment((PAIRS / f"{FDROID}.en.md").read_text(encoding="utf-8"), f"{FDROID}.en.md")
@@ -104,7 +105,7 @@ def test_a_po4a_translation_renders_with_our_splicing() -> None:
     doc = segment(source, f"{FDROID}.en.md")
     german = cat.load(PAIRS / f"{FDROID}.de.po")
     out = render_markdown(doc, german)
-    assert out.startswith("---\nlayout: post\ntitle: \"Öffentliche Stellungnahme zur Neutralität freier Software\"\n")
+    assert out.startswith('---\nlayout: post\ntitle: "Öffentliche Stellungnahme zur Neutralität freier Software"\n')
     assert [t.type for t in make_parser().parse(out)] == [t.type for t in make_parser().parse(source)]
     assert all(block.text not in out for block in doc.blocks)
 

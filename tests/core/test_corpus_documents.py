@@ -117,8 +117,12 @@ def main() -> None:
             row = dict.fromkeys(totals, False)
         for k in totals:
             totals[k] += row.get(k, False)
-        print(f"{path.name[:60]:60} " + " ".join(f"{k}={'ok' if v else 'NO'}" for k, v in row.items())
-              + (f"  pseudo:{p}" if p else "") + (f"  hostile:{h}" if h else ""))
+        print(
+            f"{path.name[:60]:60} "
+            + " ".join(f"{k}={'ok' if v else 'NO'}" for k, v in row.items())
+            + (f"  pseudo:{p}" if p else "")
+            + (f"  hostile:{h}" if h else "")
+        )
     print(f"{len(DOCS)} documents: " + ", ".join(f"{k} {v}/{len(DOCS)}" for k, v in totals.items()))
 
 

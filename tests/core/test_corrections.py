@@ -31,8 +31,9 @@ def _catalogs():
     set_translated(c, "Unveränderter Satz.", by="ana")
     po.extend([a, b, c])
     template = polib.POFile()
-    template.extend([polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW),
-                     polib.POEntry(msgid="Unchanged sentence.")])
+    template.extend(
+        [polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW), polib.POEntry(msgid="Unchanged sentence.")]
+    )
     return merge(po, template)
 
 
@@ -71,8 +72,13 @@ def test_a_decision_is_bound_to_the_source_it_was_made_for():
     entry = po.find(NEW)
     corr.decide(entry, corr.Decision.MEANING_CHANGED, by="coord")
     template = polib.POFile()
-    template.extend([polib.POEntry(msgid=NEW + " Again."), polib.POEntry(msgid=TYPO_NEW),
-                     polib.POEntry(msgid="Unchanged sentence.")])
+    template.extend(
+        [
+            polib.POEntry(msgid=NEW + " Again."),
+            polib.POEntry(msgid=TYPO_NEW),
+            polib.POEntry(msgid="Unchanged sentence."),
+        ]
+    )
     again = merge(po, template)
     assert NEW + " Again." in corr.pending(again)  # a second change asks again
 
@@ -97,11 +103,22 @@ def test_the_decision_survives_gnu_msgmerge(tmp_path):
     po.save(str(tmp_path / "de.po"))
     template = polib.POFile()
     template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-    template.extend([polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW),
-                     polib.POEntry(msgid="Unchanged sentence.")])
+    template.extend(
+        [polib.POEntry(msgid=NEW), polib.POEntry(msgid=TYPO_NEW), polib.POEntry(msgid="Unchanged sentence.")]
+    )
     template.save(str(tmp_path / "t.pot"))
-    subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(tmp_path / "out.po"), str(tmp_path / "de.po"),
-                    str(tmp_path / "t.pot")], check=True)
+    subprocess.run(
+        [
+            "msgmerge",
+            "--quiet",
+            "--previous",
+            "-o",
+            str(tmp_path / "out.po"),
+            str(tmp_path / "de.po"),
+            str(tmp_path / "t.pot"),
+        ],
+        check=True,
+    )
     out = polib.pofile(str(tmp_path / "out.po"))
     assert corr.decided(out.find(NEW)) is corr.Decision.MEANING_CHANGED
     assert set(corr.pending(out)) == {TYPO_NEW}

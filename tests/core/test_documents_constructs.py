@@ -36,22 +36,52 @@ def texts(source: str) -> list[str]:
 # -- 1. escaping ---------------------------------------------------------------------
 
 MARKERS = [
-    "30. März 2026", "2024. március 3-án", "1) eins", "- minus", "+ plus", "* Stern", "> Zitat", "# Raute",
-    "| Pipe |", "***", "---", "___", "```", "~~~", "    eingerückt", "[^1]: Fußnote", "[a]: https://example.org/",
-    "<div>Kasten</div>", "<!-- Kommentar -->", "{: .note}", ":::tip", "!!! note", "=== \"Tab\"", ": Definition",
-    "Zeile\n===", "Zeile\n---", "Zeile\n- Liste", "Zeile\n```", "Zeile\n> Zitat", "Zeile\n1. eins",
-    "Kopf | Kopf\n---|---", "Titel #",
+    "30. März 2026",
+    "2024. március 3-án",
+    "1) eins",
+    "- minus",
+    "+ plus",
+    "* Stern",
+    "> Zitat",
+    "# Raute",
+    "| Pipe |",
+    "***",
+    "---",
+    "___",
+    "```",
+    "~~~",
+    "    eingerückt",
+    "[^1]: Fußnote",
+    "[a]: https://example.org/",
+    "<div>Kasten</div>",
+    "<!-- Kommentar -->",
+    "{: .note}",
+    ":::tip",
+    "!!! note",
+    '=== "Tab"',
+    ": Definition",
+    "Zeile\n===",
+    "Zeile\n---",
+    "Zeile\n- Liste",
+    "Zeile\n```",
+    "Zeile\n> Zitat",
+    "Zeile\n1. eins",
+    "Kopf | Kopf\n---|---",
+    "Titel #",
 ]
 
 
 @pytest.mark.parametrize("translation", MARKERS)
-@pytest.mark.parametrize("source", [
-    "Datum\n\nNext paragraph.\n",
-    "- Datum\n- Next item.\n",
-    "> Datum\n>\n> Next paragraph.\n",
-    "1. Datum\n2. Next item.\n",
-    "# Datum\n\nNext paragraph.\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Datum\n\nNext paragraph.\n",
+        "- Datum\n- Next item.\n",
+        "> Datum\n>\n> Next paragraph.\n",
+        "1. Datum\n2. Next item.\n",
+        "# Datum\n\nNext paragraph.\n",
+    ],
+)
 def test_a_translation_that_looks_like_a_block_stays_text(source: str, translation: str) -> None:
     out = translate(source, {"Datum": translation})
     assert differences(structure(source), structure(out)) == []
@@ -91,6 +121,7 @@ def test_front_matter_values_stay_valid(value: str) -> None:
 
 
 # -- 5. exact placement ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("translation", ["- x", "> x", "# x", "1. x", "```", "<div>"])
 def test_the_first_cell_of_a_row_without_pipes_is_escaped_like_a_line(translation: str) -> None:
@@ -137,9 +168,12 @@ def test_a_byte_order_mark_stays() -> None:
 
 # -- 2. line structure -------------------------------------------------------------------
 
+
 def test_toml_front_matter_is_offered_field_by_field() -> None:
-    source = ('+++\ntitle = "Hermit"\ndescription = \'Minimal theme\'\ntemplate = "theme.html"\n'
-              '[extra]\ntitle = "no"\n+++\n\nBody\n')
+    source = (
+        '+++\ntitle = "Hermit"\ndescription = \'Minimal theme\'\ntemplate = "theme.html"\n'
+        '[extra]\ntitle = "no"\n+++\n\nBody\n'
+    )
     assert texts(source) == ["Hermit", "Minimal theme", "Body"]
     out = translate(source, {"Hermit": 'Ein "Eremit"', "Minimal theme": "Thema's \\ minimal"})
     meta = tomllib.loads(out.split("+++\n")[1])
@@ -154,18 +188,30 @@ def test_toml_front_matter_after_blank_lines_never_becomes_a_paragraph() -> None
 
 
 def test_yaml_block_scalars_keep_their_style_and_comments() -> None:
-    source = ("---\ntitle: Plain # a comment\ndescription: >-\n  Folded text\n  over lines\nsummary: |\n"
-              "  Literal line\n  second line\nsubtitle: \"quoted\n  over two\"\n---\n\nBody\n")
-    assert texts(source) == ["Plain", "Folded text over lines", "Literal line\nsecond line", "quoted over two",
-                             "Body"]
-    out = translate(source, {"Plain": "Schlicht", "Folded text over lines": "Gefalteter Text",
-                             "Literal line\nsecond line": "Wörtlich\nzweite", "quoted over two": "zitiert"})
+    source = (
+        "---\ntitle: Plain # a comment\ndescription: >-\n  Folded text\n  over lines\nsummary: |\n"
+        '  Literal line\n  second line\nsubtitle: "quoted\n  over two"\n---\n\nBody\n'
+    )
+    assert texts(source) == ["Plain", "Folded text over lines", "Literal line\nsecond line", "quoted over two", "Body"]
+    out = translate(
+        source,
+        {
+            "Plain": "Schlicht",
+            "Folded text over lines": "Gefalteter Text",
+            "Literal line\nsecond line": "Wörtlich\nzweite",
+            "quoted over two": "zitiert",
+        },
+    )
     assert "title: Schlicht # a comment\n" in out
     assert "description: >-\n  Gefalteter Text\n" in out
     assert "summary: |\n  Wörtlich\n  zweite\n" in out
     meta = yaml.safe_load(out.split("---\n")[1])
-    assert meta == {"title": "Schlicht", "description": "Gefalteter Text", "summary": "Wörtlich\nzweite\n",
-                    "subtitle": "zitiert"}
+    assert meta == {
+        "title": "Schlicht",
+        "description": "Gefalteter Text",
+        "summary": "Wörtlich\nzweite\n",
+        "subtitle": "zitiert",
+    }
 
 
 def test_a_folded_translation_with_a_dash_line_falls_back_to_a_quoted_value() -> None:
@@ -191,13 +237,16 @@ def test_definition_lists_offer_terms_and_definitions() -> None:
     assert "Apfel\n:   \\: Eine Frucht.\n" in out
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("# Title {#custom-id}\n\nText\n{: .note }\n", ["Title", "Text"]),
-    ("## Heading {: .no_toc .text-delta }\n", ["Heading"]),
-    ("{: .warning }\nThese names are *not* defined.\n", ["These names are *not* defined."]),
-    ("> {: .highlight }\n  A paragraph\n", ["A paragraph"]),
-    ("Paragraph\n{.text-center #alert-id data-debug=\"testing\"}\n", ["Paragraph"]),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("# Title {#custom-id}\n\nText\n{: .note }\n", ["Title", "Text"]),
+        ("## Heading {: .no_toc .text-delta }\n", ["Heading"]),
+        ("{: .warning }\nThese names are *not* defined.\n", ["These names are *not* defined."]),
+        ("> {: .highlight }\n  A paragraph\n", ["A paragraph"]),
+        ('Paragraph\n{.text-center #alert-id data-debug="testing"}\n', ["Paragraph"]),
+    ],
+)
 def test_attribute_lists_stay_out_of_the_text_and_in_place(source: str, expected: list[str]) -> None:
     assert texts(source) == expected
     out = translate(source, {t: t.upper() for t in expected})
@@ -222,11 +271,20 @@ def test_containers_keep_their_fences_and_offer_their_title() -> None:
 
 
 def test_admonitions_and_tabs_offer_their_indented_bodies_as_prose() -> None:
-    source = ('!!! note "Phasellus posuere"\n\n    Lorem ipsum dolor.\n\n???+ warning\n    Hidden body.\n\n'
-              '=== "Unordered list"\n\n    * Sed sagittis\n\n=== "Ordered"\n    Text\n')
+    source = (
+        '!!! note "Phasellus posuere"\n\n    Lorem ipsum dolor.\n\n???+ warning\n    Hidden body.\n\n'
+        '=== "Unordered list"\n\n    * Sed sagittis\n\n=== "Ordered"\n    Text\n'
+    )
     doc = segment(source)
-    assert [b.text for b in doc.blocks] == ["Phasellus posuere", "Lorem ipsum dolor.", "Hidden body.",
-                                            "Unordered list", "Sed sagittis", "Ordered", "Text"]
+    assert [b.text for b in doc.blocks] == [
+        "Phasellus posuere",
+        "Lorem ipsum dolor.",
+        "Hidden body.",
+        "Unordered list",
+        "Sed sagittis",
+        "Ordered",
+        "Text",
+    ]
     assert [b.kind for b in doc.blocks][:3] == ["admonition title", "admonition", "admonition"]
     out = render(doc, lambda b: '"' + b.text + '" # x')
     assert '!!! note "&quot;Phasellus posuere&quot; # x"\n' in out
@@ -234,8 +292,10 @@ def test_admonitions_and_tabs_offer_their_indented_bodies_as_prose() -> None:
 
 
 def test_shortcode_and_liquid_lines_stay_out_of_the_text() -> None:
-    source = ('{{% alert title="Note" color="primary" %}}\nA simple alert.\n{{% /alert %}}\n\n'
-              "{% include note.html %}\nMore text.\n\n{{% alert %}} A _nota bene_ alert. {{% /alert %}}\n")
+    source = (
+        '{{% alert title="Note" color="primary" %}}\nA simple alert.\n{{% /alert %}}\n\n'
+        "{% include note.html %}\nMore text.\n\n{{% alert %}} A _nota bene_ alert. {{% /alert %}}\n"
+    )
     assert texts(source) == ["A simple alert.", "More text.", "A _nota bene_ alert."]
     out = translate(source, {"A simple alert.": "Ein Hinweis.", "A _nota bene_ alert.": "Ein _NB_."})
     assert out.startswith('{{% alert title="Note" color="primary" %}}\nEin Hinweis.\n{{% /alert %}}\n')
@@ -243,23 +303,30 @@ def test_shortcode_and_liquid_lines_stay_out_of_the_text() -> None:
 
 
 def test_shortcodes_whose_content_is_code_are_not_offered() -> None:
-    source = ('{{< highlight go >}}\nfunc main() { say("hello world") }\n{{< /highlight >}}\n\n'
-              '{{< tabpane >}}\n{{< tab header="toml" lang="toml" >}}\ntitle = "My section"\n{{< /tab >}}\n'
-              "{{< /tabpane >}}\n\nProse.\n")
+    source = (
+        '{{< highlight go >}}\nfunc main() { say("hello world") }\n{{< /highlight >}}\n\n'
+        '{{< tabpane >}}\n{{< tab header="toml" lang="toml" >}}\ntitle = "My section"\n{{< /tab >}}\n'
+        "{{< /tabpane >}}\n\nProse.\n"
+    )
     assert texts(source) == ["Prose."]
 
 
 def test_liquid_highlight_and_comment_blocks_are_not_offered() -> None:
-    source = ("{% highlight ruby %}\ndef foo\n  puts 'some words'\nend\n{% endhighlight %}\n\n"
-              "{% comment %}\nA note for editors only.\n{% endcomment %}\n\nProse.\n")
+    source = (
+        "{% highlight ruby %}\ndef foo\n  puts 'some words'\nend\n{% endhighlight %}\n\n"
+        "{% comment %}\nA note for editors only.\n{% endcomment %}\n\nProse.\n"
+    )
     assert texts(source) == ["Prose."]
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    (":::tip[Docusaurus title]\nBody.\n:::\n", ["Docusaurus title", "Body."]),
-    (":::{note}\n:class: dropdown\n:name: my-note\nMyST body.\n:::\n", ["MyST body."]),
-    ("::::{admonition} My title\n:class: tip\nText.\n::::\n", ["My title", "Text."]),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (":::tip[Docusaurus title]\nBody.\n:::\n", ["Docusaurus title", "Body."]),
+        (":::{note}\n:class: dropdown\n:name: my-note\nMyST body.\n:::\n", ["MyST body."]),
+        ("::::{admonition} My title\n:class: tip\nText.\n::::\n", ["My title", "Text."]),
+    ],
+)
 def test_docusaurus_and_myst_containers(source: str, expected: list[str]) -> None:
     assert texts(source) == expected
     out = translate(source, {t: "- " + t for t in expected})
@@ -268,8 +335,10 @@ def test_docusaurus_and_myst_containers(source: str, expected: list[str]) -> Non
 
 
 def test_task_boxes_mdx_lines_and_url_only_paragraphs_stay_out() -> None:
-    source = ("import Tabs from '@theme/Tabs'\nexport const x = 1\n\n- [ ] open task\n- [x] done task\n\n"
-              "https://example.org/only-a-url\n\n- www.example.org/page\n")
+    source = (
+        "import Tabs from '@theme/Tabs'\nexport const x = 1\n\n- [ ] open task\n- [x] done task\n\n"
+        "https://example.org/only-a-url\n\n- www.example.org/page\n"
+    )
     assert texts(source) == ["open task", "done task"]
     out = translate(source, {"open task": "offen", "done task": "erledigt"})
     assert "- [ ] offen\n- [x] erledigt\n" in out
@@ -304,8 +373,9 @@ def test_grid_tables_are_left_out_with_a_warning() -> None:
     source = "Intro\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| one | two |\n+-----+-----+\n\nAfter\n"
     doc = segment(source, "grid.md")
     assert [b.text for b in doc.blocks] == ["Intro", "After"]
-    assert doc.warnings == ["grid.md:3: a grid table (lines 3-7) is not offered for translation; "
-                            "write it as a pipe table to translate it"]
+    assert doc.warnings == [
+        "grid.md:3: a grid table (lines 3-7) is not offered for translation; write it as a pipe table to translate it"
+    ]
 
 
 def test_shortcodes_inside_a_sentence_are_checked_placeholders() -> None:
@@ -321,17 +391,28 @@ def test_shortcodes_inside_a_sentence_are_checked_placeholders() -> None:
 
 # -- 4. prose in raw HTML ---------------------------------------------------------------
 
+
 def test_prose_in_raw_html_is_offered_and_written_back_escaped() -> None:
-    source = ('<div class="box"><p>Hello <b>world</b> &amp; all.</p>\n<!-- a comment -->\n'
-              '<script>var s = "not prose";</script>\n<details><summary>More</summary>\n'
-              "Hidden text\nover two lines\n</details></div>\n\nAfter\n")
+    source = (
+        '<div class="box"><p>Hello <b>world</b> &amp; all.</p>\n<!-- a comment -->\n'
+        '<script>var s = "not prose";</script>\n<details><summary>More</summary>\n'
+        "Hidden text\nover two lines\n</details></div>\n\nAfter\n"
+    )
     doc = segment(source)
-    assert [b.text for b in doc.blocks] == ["Hello <b>world</b> &amp; all.", "More", "Hidden text over two lines",
-                                            "After"]
-    out = render(doc, lambda b: {"Hello <b>world</b> &amp; all.": "Hallo <b>Welt</b> & <script>x</script> <i>",
-                                 "More": "Mehr"}.get(b.text))
+    assert [b.text for b in doc.blocks] == [
+        "Hello <b>world</b> &amp; all.",
+        "More",
+        "Hidden text over two lines",
+        "After",
+    ]
+    out = render(
+        doc,
+        lambda b: {"Hello <b>world</b> &amp; all.": "Hallo <b>Welt</b> & <script>x</script> <i>", "More": "Mehr"}.get(
+            b.text
+        ),
+    )
     assert '<div class="box"><p>Hallo <b>Welt</b> &amp; &lt;script>x&lt;/script> &lt;i></p>\n' in out
-    assert "<!-- a comment -->\n<script>var s = \"not prose\";</script>\n<details><summary>Mehr</summary>" in out
+    assert '<!-- a comment -->\n<script>var s = "not prose";</script>\n<details><summary>Mehr</summary>' in out
 
 
 def test_html_text_that_starts_with_a_marker_gets_a_character_reference() -> None:

@@ -24,8 +24,14 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from translate_app.core.segmenter import _tabs_plugin  # MkDocs tabs: the admonition rule with "==="
 
 _REFERENCE = (
-    MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(deflist_plugin).use(admon_plugin)
-    .use(container_plugin, name="any", validate=lambda params, *a: True).use(tasklists_plugin).use(_tabs_plugin)
+    MarkdownIt("commonmark")
+    .enable("table")
+    .use(footnote_plugin)
+    .use(deflist_plugin)
+    .use(admon_plugin)
+    .use(container_plugin, name="any", validate=lambda params, *a: True)
+    .use(tasklists_plugin)
+    .use(_tabs_plugin)
 )
 
 _YAML_FM = re.compile(r"\A(\ufeff?)---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -80,15 +86,17 @@ def front_matter(text: str) -> tuple[str, object, str]:
                 data = yaml.safe_load(body) if kind == "yaml" else tomllib.loads(body)
             except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
                 data = f"INVALID {kind}: {exc}"
-            return kind, data, "\n" * m.group(0).count("\n") + text[m.end():]
+            return kind, data, "\n" * m.group(0).count("\n") + text[m.end() :]
     return "", None, text
 
 
 def _strip_values(data: object, keys: set[str]) -> object:
     """Front matter with the values of translatable keys replaced by their type."""
     if isinstance(data, dict):
-        return {k: (type(v).__name__ if k in keys and isinstance(v, str) else _strip_values(v, keys))
-                for k, v in data.items()}
+        return {
+            k: (type(v).__name__ if k in keys and isinstance(v, str) else _strip_values(v, keys))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [_strip_values(v, keys) for v in data]
     return data
@@ -117,8 +125,12 @@ def html_skeleton(text: str) -> list[tuple]:
     return p.tags
 
 
-def structure(text: str, keys: set[str] = frozenset({"title", "description", "summary", "subtitle",
-                                                     "excerpt", "abstract"}), *, markup: bool = True) -> dict:
+def structure(
+    text: str,
+    keys: set[str] = frozenset({"title", "description", "summary", "subtitle", "excerpt", "abstract"}),
+    *,
+    markup: bool = True,
+) -> dict:
     """Describe what a translation must keep: blocks, code, HTML tags, URLs, marker lines, front matter.
 
     With markup=False, blocks are compared by kind only (a `*` bullet for a `-` one is the same list).
@@ -184,7 +196,7 @@ def pseudo(text: str) -> str:
     """Change every word of a segment and leave its markup, URLs and numbers alone."""
     out, pos = [], 0
     for m in _PROTECTED.finditer(text):
-        out.append(_change(text[pos:m.start()]))
+        out.append(_change(text[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
     out.append(_change(text[pos:]))
@@ -213,5 +225,7 @@ def test_the_judge_sees_a_broken_structure() -> None:
 
 
 def test_pseudo_changes_every_word_and_keeps_markup() -> None:
-    assert pseudo("See **the** [docs](https://x.org/a) `code` [Ref][] {{< x >}}") == \
-        "ÜeeSö **Üehtö** [Üscodö](https://x.org/a) `code` [Ref][] {{< x >}}"
+    assert (
+        pseudo("See **the** [docs](https://x.org/a) `code` [Ref][] {{< x >}}")
+        == "ÜeeSö **Üehtö** [Üscodö](https://x.org/a) `code` [Ref][] {{< x >}}"
+    )

@@ -42,6 +42,7 @@ def people(sessions) -> dict[str, User]:
 
 # -- people -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("role", "active"), [("reviewer", True), ("translator", True), ("coordinator", False)])
 def test_a_coordinator_cannot_demote_or_deactivate_themselves(sessions, people, role: str, active: bool) -> None:
     with sessions() as session:
@@ -54,12 +55,17 @@ def test_a_coordinator_cannot_demote_or_deactivate_themselves(sessions, people, 
 def test_a_coordinator_changes_another_coordinator_and_themselves_otherwise(sessions, people) -> None:
     with sessions() as session:
         me, other = session.get(User, people["coord"].id), session.get(User, people["other"].id)
-        accounts.change_person(other, by=me, role="reviewer", active=False, languages=["de", "uk"],
-                               display_name="  Olena   S. ")
+        accounts.change_person(
+            other, by=me, role="reviewer", active=False, languages=["de", "uk"], display_name="  Olena   S. "
+        )
         accounts.change_person(me, by=me, role="coordinator", active=True, languages=["lt"], display_name="Me")
         session.commit()
-        assert (other.role, other.active, other.languages, other.display_name) == ("reviewer", False, ["de", "uk"],
-                                                                                   "Olena S.")
+        assert (other.role, other.active, other.languages, other.display_name) == (
+            "reviewer",
+            False,
+            ["de", "uk"],
+            "Olena S.",
+        )
         assert (me.role, me.languages, me.display_name) == ("coordinator", ["lt"], "Me")
 
 
@@ -67,8 +73,14 @@ def test_a_change_with_a_bad_value_changes_nothing(sessions, people) -> None:
     with sessions() as session:
         me, tr = session.get(User, people["coord"].id), session.get(User, people["tr"].id)
         with pytest.raises(accounts.AccountError, match="display name has at most"):
-            accounts.change_person(tr, by=me, role="reviewer", active=True, languages=["fr"],
-                                   display_name="x" * (accounts.MAX_DISPLAY_NAME + 1))
+            accounts.change_person(
+                tr,
+                by=me,
+                role="reviewer",
+                active=True,
+                languages=["fr"],
+                display_name="x" * (accounts.MAX_DISPLAY_NAME + 1),
+            )
         with pytest.raises(accounts.AccountError, match="unknown role"):
             accounts.change_person(tr, by=me, role="admin", active=True, languages=["fr"], display_name=None)
         assert (tr.role, tr.languages) == ("translator", ["de"])
@@ -76,22 +88,37 @@ def test_a_change_with_a_bad_value_changes_nothing(sessions, people) -> None:
 
 # -- pre-translation ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["rev", "tr"])
-def test_only_coordinators_start_pre_translation(sample_project: Path, sessions, people, who: str,
-                                                 tmp_path: Path) -> None:
+def test_only_coordinators_start_pre_translation(
+    sample_project: Path, sessions, people, who: str, tmp_path: Path
+) -> None:
     settings = Settings(root=sample_project, database_url=f"sqlite:///{tmp_path / 'rules.sqlite3'}")
     with pytest.raises(PermissionDeniedError, match="only coordinators start pre-translation"):
-        start_pretranslation(settings=settings, session_factory=sessions, release=RELEASE, languages=["de"],
-                             provider="memory", by=people[who])
+        start_pretranslation(
+            settings=settings,
+            session_factory=sessions,
+            release=RELEASE,
+            languages=["de"],
+            provider="memory",
+            by=people[who],
+        )
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Job)) == 0  # refused before anything is made
 
 
-def test_a_job_is_seen_by_coordinators_and_whoever_started_it(sample_project: Path, sessions, people,
-                                                              tmp_path: Path) -> None:
+def test_a_job_is_seen_by_coordinators_and_whoever_started_it(
+    sample_project: Path, sessions, people, tmp_path: Path
+) -> None:
     settings = Settings(root=sample_project, database_url=f"sqlite:///{tmp_path / 'rules.sqlite3'}")
-    job_id = start_pretranslation(settings=settings, session_factory=sessions, release=RELEASE, languages=["de"],
-                                  provider="memory", by=people["coord"])
+    job_id = start_pretranslation(
+        settings=settings,
+        session_factory=sessions,
+        release=RELEASE,
+        languages=["de"],
+        provider="memory",
+        by=people["coord"],
+    )
     wait_for_job(sessions, job_id, timeout=30)
     with sessions() as session:
         assert job_progress(session, job_id, viewer=people["coord"])["created_by_id"] == people["coord"].id
@@ -114,12 +141,16 @@ def test_require_coordinator_refuses_a_deactivated_coordinator(people) -> None:
 
 # -- uploads --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("filename", "data", "error"), [
-    ("bad\x07name.md", b"# Title\n", "control character"),
-    (".md", b"# Title\n", "choose a Markdown file with a name"),
-    (".hidden.md", b"# Title\n", "choose a Markdown file with a name"),
-    ("big.md", b"# Title\n" + b"x" * 200, "big.md: larger than 100 bytes"),
-])
+
+@pytest.mark.parametrize(
+    ("filename", "data", "error"),
+    [
+        ("bad\x07name.md", b"# Title\n", "control character"),
+        (".md", b"# Title\n", "choose a Markdown file with a name"),
+        (".hidden.md", b"# Title\n", "choose a Markdown file with a name"),
+        ("big.md", b"# Title\n" + b"x" * 200, "big.md: larger than 100 bytes"),
+    ],
+)
 def test_an_upload_is_refused_with_its_reason(filename: str, data: bytes, error: str) -> None:
     with pytest.raises(uploads.UploadError, match=error):
         uploads.checked_source(filename, io.BytesIO(data), max_bytes=100)
@@ -140,6 +171,7 @@ def test_an_accepted_upload_is_kept_as_stem_dot_md(tmp_path: Path) -> None:
 
 # -- which releases count as registered -------------------------------------------------------------------------
 
+
 def test_a_release_is_registered_once_it_has_a_catalog(sample_project: Path) -> None:
     project = Settings(root=sample_project).project()
     (sample_project / "source" / "draft.md").write_text("# Draft\n", encoding="utf-8")
@@ -153,10 +185,14 @@ def test_a_release_is_registered_once_it_has_a_catalog(sample_project: Path) -> 
 def test_visible_releases_follow_the_persons_languages(sample_project: Path, sessions, people) -> None:
     project = Settings(root=sample_project).project()
     with sessions() as session:
-        assert [(r.name, [p.language for p in r.languages])
-                for r in workflow.visible_releases(session, project, people["coord"])] == [(RELEASE, ["de", "he"])]
-        assert [(r.name, [p.language for p in r.languages])
-                for r in workflow.visible_releases(session, project, people["tr"])] == [(RELEASE, ["de"])]
+        assert [
+            (r.name, [p.language for p in r.languages])
+            for r in workflow.visible_releases(session, project, people["coord"])
+        ] == [(RELEASE, ["de", "he"])]
+        assert [
+            (r.name, [p.language for p in r.languages])
+            for r in workflow.visible_releases(session, project, people["tr"])
+        ] == [(RELEASE, ["de"])]
         fr = accounts.create_user(session, name="fr", role="translator", languages=["fr"], password=None)
         assert workflow.visible_releases(session, project, fr) == []
 
@@ -172,8 +208,14 @@ def test_adding_a_release_makes_its_row_and_settings_change_it(sample_project: P
     with sessions() as session:
         with pytest.raises(TranslateAppError, match="upload a Markdown file or pick one"):
             workflow.add_release(session, project, None, ["de"])
-        rel = workflow.add_release(session, project, sample_project / "source" / "hearing.md", ["de", "fr"],
-                                   title="  ", deadline=date(2026, 12, 4))
+        rel = workflow.add_release(
+            session,
+            project,
+            sample_project / "source" / "hearing.md",
+            ["de", "fr"],
+            title="  ",
+            deadline=date(2026, 12, 4),
+        )
         session.commit()
         assert (rel.name, rel.title, rel.deadline) == ("hearing", "The hearing", date(2026, 12, 4))
         assert project.languages("hearing") == ["de", "fr"]

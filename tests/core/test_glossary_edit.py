@@ -23,15 +23,23 @@ def test_the_written_glossary_reads_back_the_same():
     assert text.startswith("# kept as written")
 
 
-@pytest.mark.parametrize("source, language, target, old, expected", [
-    ("UNHCR", "de", None, None, {"UNHCR": {}}),  # added, kept as written
-    ("Court", "de", "Tribunal", None, {"Court": {"de": "Tribunal", "fr": "Cour"}}),  # one language changed
-    ("Court", "de", "", None, {"Court": {"fr": "Cour"}}),  # empty: kept as written in German
-    ("Court", "de", "Court", None, {"Court": {"fr": "Cour"}}),  # the source itself: kept as written
-    ("the Court", "pt-BR", "o Tribunal", "Court",
-     {"the Court": {"de": "Gericht", "fr": "Cour", "pt_BR": "o Tribunal"}}),
-    ("  Maksim   Kuzmin ", "de", "Maxim Kusmin", None, {"Maksim Kuzmin": {"de": "Maxim Kusmin"}}),
-])
+@pytest.mark.parametrize(
+    "source, language, target, old, expected",
+    [
+        ("UNHCR", "de", None, None, {"UNHCR": {}}),  # added, kept as written
+        ("Court", "de", "Tribunal", None, {"Court": {"de": "Tribunal", "fr": "Cour"}}),  # one language changed
+        ("Court", "de", "", None, {"Court": {"fr": "Cour"}}),  # empty: kept as written in German
+        ("Court", "de", "Court", None, {"Court": {"fr": "Cour"}}),  # the source itself: kept as written
+        (
+            "the Court",
+            "pt-BR",
+            "o Tribunal",
+            "Court",
+            {"the Court": {"de": "Gericht", "fr": "Cour", "pt_BR": "o Tribunal"}},
+        ),
+        ("  Maksim   Kuzmin ", "de", "Maxim Kusmin", None, {"Maksim Kuzmin": {"de": "Maxim Kusmin"}}),
+    ],
+)
 def test_with_term(source, language, target, old, expected):
     changed = with_term(START, source, language, target, old_source=old)
     found = {t.source: t.translations for t in changed.terms}
@@ -40,12 +48,15 @@ def test_with_term(source, language, target, old, expected):
     assert len(changed.terms) == len(START.terms) + (1 if source == "UNHCR" else 0)
 
 
-@pytest.mark.parametrize("source, old, message", [
-    ("", None, "needs a text"),
-    ("x" * 201, None, "more than 200"),
-    ("Court", "Maksim Kuzmin", "has the term 'Court' already"),
-    ("Tribunal", "Judge", "has no term 'Judge'"),
-])
+@pytest.mark.parametrize(
+    "source, old, message",
+    [
+        ("", None, "needs a text"),
+        ("x" * 201, None, "more than 200"),
+        ("Court", "Maksim Kuzmin", "has the term 'Court' already"),
+        ("Tribunal", "Judge", "has no term 'Judge'"),
+    ],
+)
 def test_with_term_refuses(source, old, message):
     with pytest.raises(GlossaryError, match=message):
         with_term(START, source, "de", "x", old_source=old)

@@ -40,8 +40,9 @@ def test_sixteen_threads_checking_and_rendering_at_once_agree_with_one_thread() 
     def work(k: int) -> None:
         try:
             barrier.wait(10)
-            results[k] = [([r.as_dict() for r in run_checks(s, t, language="de")], render_html(t, "de"))
-                          for s, t in texts[k::16]]
+            results[k] = [
+                ([r.as_dict() for r in run_checks(s, t, language="de")], render_html(t, "de")) for s, t in texts[k::16]
+            ]
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -7,27 +7,55 @@ import pytest
 from translate_app.core.markup_tokens import markup_tokens
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    # (kind, text in the source, inserted before the caret, after it, what the translation must keep)
-    ("Protect [Maksim Kuzmin](https://example.org/mk).",
-     [("link", "[Maksim Kuzmin](https://example.org/mk)", "[", "](https://example.org/mk)", "](https://example.org/mk)")]),
-    ("See ![the logo](img/logo.png \"Logo\")", [("image", '![the logo](img/logo.png "Logo")', "![",
-                                               '](img/logo.png "Logo")', '](img/logo.png "Logo")')]),
-    ("Run `make test` now", [("code", "`make test`", "`make test`", "", "`make test`")]),
-    ("As said[^1].", [("footnote", "[^1]", "[^1]", "", "[^1]")]),
-    ("Hello {name}, %s and %(count)d", [("placeholder", "{name}", "{name}", "", "{name}"),
-                                        ("placeholder", "%s", "%s", "", "%s"),
-                                        ("placeholder", "%(count)d", "%(count)d", "", "%(count)d")]),
-    ("Site {{ site.title }} and {{< ref \"x\" >}}", [
-        ("placeholder", "{{ site.title }}", "{{ site.title }}", "", "{{ site.title }}"),
-        ("placeholder", '{{< ref "x" >}}', '{{< ref "x" >}}', "", '{{< ref "x" >}}')]),
-    ("Read https://example.org/a. Or <https://example.org/b>", [
-        ("url", "https://example.org/a", "https://example.org/a", "", "https://example.org/a"),
-        ("url", "<https://example.org/b>", "<https://example.org/b>", "", "<https://example.org/b>")]),
-    ("The **Court** and *now*", [("bold", "**Court**", "**", "**", None), ("italic", "*now*", "*", "*", None)]),
-    # Not markup: a percentage, a word with underscores, a lone brace.
-    ("50% discount for snake_case_names { }", []),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # (kind, text in the source, inserted before the caret, after it, what the translation must keep)
+        (
+            "Protect [Maksim Kuzmin](https://example.org/mk).",
+            [
+                (
+                    "link",
+                    "[Maksim Kuzmin](https://example.org/mk)",
+                    "[",
+                    "](https://example.org/mk)",
+                    "](https://example.org/mk)",
+                )
+            ],
+        ),
+        (
+            'See ![the logo](img/logo.png "Logo")',
+            [("image", '![the logo](img/logo.png "Logo")', "![", '](img/logo.png "Logo")', '](img/logo.png "Logo")')],
+        ),
+        ("Run `make test` now", [("code", "`make test`", "`make test`", "", "`make test`")]),
+        ("As said[^1].", [("footnote", "[^1]", "[^1]", "", "[^1]")]),
+        (
+            "Hello {name}, %s and %(count)d",
+            [
+                ("placeholder", "{name}", "{name}", "", "{name}"),
+                ("placeholder", "%s", "%s", "", "%s"),
+                ("placeholder", "%(count)d", "%(count)d", "", "%(count)d"),
+            ],
+        ),
+        (
+            'Site {{ site.title }} and {{< ref "x" >}}',
+            [
+                ("placeholder", "{{ site.title }}", "{{ site.title }}", "", "{{ site.title }}"),
+                ("placeholder", '{{< ref "x" >}}', '{{< ref "x" >}}', "", '{{< ref "x" >}}'),
+            ],
+        ),
+        (
+            "Read https://example.org/a. Or <https://example.org/b>",
+            [
+                ("url", "https://example.org/a", "https://example.org/a", "", "https://example.org/a"),
+                ("url", "<https://example.org/b>", "<https://example.org/b>", "", "<https://example.org/b>"),
+            ],
+        ),
+        ("The **Court** and *now*", [("bold", "**Court**", "**", "**", None), ("italic", "*now*", "*", "*", None)]),
+        # Not markup: a percentage, a word with underscores, a lone brace.
+        ("50% discount for snake_case_names { }", []),
+    ],
+)
 def test_tokens_of_a_source(source, expected):
     got = [(t.kind, t.text, t.open, t.close, t.needle) for t in markup_tokens(source)]
     assert got == expected

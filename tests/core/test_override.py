@@ -77,8 +77,11 @@ def test_a_wrong_link_blocks_the_approval() -> None:
 
 def test_an_override_with_a_reason_approves_and_is_recorded() -> None:
     po = catalog((SOURCE, WRONG))
-    _, after = approve(po, SOURCE, override="  The court's ruling says 47;\n the 48 in the source is a typo,"
-                                            " confirmed by the coordinator.  ")
+    _, after = approve(
+        po,
+        SOURCE,
+        override="  The court's ruling says 47;\n the 48 in the source is a typo, confirmed by the coordinator.  ",
+    )
     assert after.state == "approved"
     assert after.override == {"checks": ["numbers"], "by": "bob", "reason": REASON}
     lines = po.find(SOURCE).tcomment.splitlines()
@@ -97,13 +100,16 @@ def test_a_right_translation_needs_no_override_and_records_none() -> None:
     assert "override" not in po.find(SOURCE).tcomment
 
 
-@pytest.mark.parametrize(("reason", "words"), [
-    ("", "at least 10 characters"),
-    ("   ok \n  ", "at least 10 characters"),
-    ("x" * (OVERRIDE_REASON_MAX + 1), "longer than 500"),
-    ("typo in \ud800 source", "lone surrogate"),
-    (47, "as text"),
-])
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        ("", "at least 10 characters"),
+        ("   ok \n  ", "at least 10 characters"),
+        ("x" * (OVERRIDE_REASON_MAX + 1), "longer than 500"),
+        ("typo in \ud800 source", "lone surrogate"),
+        (47, "as text"),
+    ],
+)
 def test_an_override_needs_a_real_reason(reason, words: str) -> None:
     po = catalog((SOURCE, WRONG))
     with pytest.raises(seg.InvalidTranslationError, match=words):
@@ -189,8 +195,9 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_compile_check_and_status_report_unoverridden_blocking_checks(sample_project: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compile_check_and_status_report_unoverridden_blocking_checks(
+    sample_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(sample_project)
     release = "kuzmin-2026-03-30"
     path = Project(sample_project).catalog_path(release, "de")

@@ -27,10 +27,16 @@ ARABIC = """بيان صحفي مشترك
 - أولاً: دراسة جميع ظروف القضية بعناية؛
 - ثانياً: مراعاة أحكام المحاكم السابقة.
 """  # noqa: E501 - a paragraph is one line of Markdown here
-JAPANESE = ("共同プレスリリース\n\n"
-            "人権団体は、マクシム・クズミンのロシアへの強制送還の差し迫った危険について深い懸念を表明します。\n")
-LANGS = {"en": ("Joint press release", ENGLISH), "de": ("Gemeinsame Pressemitteilung", GERMAN),
-         "ar": ("بيان صحفي مشترك", ARABIC), "ja": ("共同プレスリリース", JAPANESE)}
+JAPANESE = (
+    "共同プレスリリース\n\n"
+    "人権団体は、マクシム・クズミンのロシアへの強制送還の差し迫った危険について深い懸念を表明します。\n"
+)
+LANGS = {
+    "en": ("Joint press release", ENGLISH),
+    "de": ("Gemeinsame Pressemitteilung", GERMAN),
+    "ar": ("بيان صحفي مشترك", ARABIC),
+    "ja": ("共同プレスリリース", JAPANESE),
+}
 
 
 def _url(code: str) -> str:
@@ -39,8 +45,10 @@ def _url(code: str) -> str:
 
 def test_page_links_every_published_language_both_ways_with_x_default():
     published = sorted(LANGS)
-    pages = {code: language_page(md, code, published=published, url_for=_url, default="en", title=title)
-             for code, (title, md) in LANGS.items()}
+    pages = {
+        code: language_page(md, code, published=published, url_for=_url, default="en", title=title)
+        for code, (title, md) in LANGS.items()
+    }
     for code, page in pages.items():
         assert re.search(rf'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}">', page)
         for other in published:
@@ -49,14 +57,15 @@ def test_page_links_every_published_language_both_ways_with_x_default():
         assert f'href="{_url(code)}" aria-current="page"' in page
     assert ">العربية<" in pages["de"] and ">Deutsch<" in pages["ar"] and ">日本語<" in pages["en"]
     unpublished = language_page(GERMAN, "de", published=["de", "en"], url_for=_url, default="en")
-    assert "hreflang=\"ar\"" not in unpublished and "العربية" not in unpublished
+    assert 'hreflang="ar"' not in unpublished and "العربية" not in unpublished
     with pytest.raises(ValueError):
         language_page(GERMAN, "fr", published=["de"], url_for=_url, default="de")
 
 
 def test_a_translation_with_markup_is_text_on_the_page():
-    page = language_page("Text <script>alert(1)</script> & more", "de", published=["de"], url_for=_url,
-                         default="de", title="<b>t</b>")
+    page = language_page(
+        "Text <script>alert(1)</script> & more", "de", published=["de"], url_for=_url, default="de", title="<b>t</b>"
+    )
     assert "<script>" not in page and "&lt;script&gt;" in page and "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
 
 
@@ -118,7 +127,7 @@ def test_pdf_text_and_direction():
 
 def test_email_bodies():
     html_body, text = email_bodies(ARABIC, "ar", title="بيان صحفي مشترك")
-    assert '<html lang="ar" dir="rtl">' in html_body and 'text-align:right' in html_body
+    assert '<html lang="ar" dir="rtl">' in html_body and "text-align:right" in html_body
     assert "<style" not in html_body and '<p style="margin:0 0 1em">' in html_body
     assert "مكسيم كوزمين" in text and "https://example.org/kaunas" in text and "<" not in text.split("[")[0]
     _, german_text = email_bodies(GERMAN, "de", title="Pressemitteilung")
@@ -130,9 +139,15 @@ def test_press_kit_zip_has_everything_for_each_published_language():
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         for code in LANGS:
-            for name in (f"{code}/index.html", f"{code}/kuzmin-{code}.docx", f"{code}/kuzmin-{code}.odt",
-                         f"{code}/kuzmin-{code}.pdf", f"{code}/email.html", f"{code}/email.txt",
-                         f"{code}/kuzmin-{code}.md"):
+            for name in (
+                f"{code}/index.html",
+                f"{code}/kuzmin-{code}.docx",
+                f"{code}/kuzmin-{code}.odt",
+                f"{code}/kuzmin-{code}.pdf",
+                f"{code}/email.html",
+                f"{code}/email.txt",
+                f"{code}/kuzmin-{code}.md",
+            ):
                 assert name in names
         page = zf.read("de/index.html").decode()
         assert 'hreflang="ar" href="../ar/index.html"' in page

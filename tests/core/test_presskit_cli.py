@@ -32,8 +32,9 @@ def test_presskit_has_every_approved_language_and_names_the_others(sample_projec
     po.save(str(po_path))
 
     out = sample_project / "kit.zip"
-    result = CliRunner().invoke(main, ["presskit", RELEASE, "-o", str(out), "--base-url", "https://press.example.org/k"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["presskit", RELEASE, "-o", str(out), "--base-url", "https://press.example.org/k"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert "2 languages (de, en)" in result.output and "not yet approved, left out: he" in result.output
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as zf:

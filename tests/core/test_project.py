@@ -31,8 +31,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def translate(project: Project, language: str, *, approve: bool = True,
-              text: Callable[[str], str] = lambda msgid: msgid, only: int | None = None) -> None:
+def translate(
+    project: Project,
+    language: str,
+    *,
+    approve: bool = True,
+    text: Callable[[str], str] = lambda msgid: msgid,
+    only: int | None = None,
+) -> None:
     """Translate (and approve) the first `only` entries of a catalog, or all of them."""
     with storage.edit(project.catalog_path(RELEASE, language)) as po:
         for entry in [e for e in po if not e.obsolete][:only]:
@@ -47,6 +53,7 @@ def project(sample_project: Path) -> Project:
 
 
 # -- releases ---------------------------------------------------------------------
+
 
 def test_add_release_writes_source_template_and_catalogs(project: Project) -> None:
     assert project.releases() == [RELEASE]
@@ -67,14 +74,18 @@ def test_add_release_adds_languages_to_an_existing_release(project: Project) -> 
     assert project.catalog_path(RELEASE, "de").read_bytes() == before
 
 
-@pytest.mark.parametrize(("make_source", "languages", "error"), [
-    (lambda d: d / "bad..name.md", ["de"], ReleaseNameError),
-    (lambda d: d / "release.txt", ["de"], SourceError),
-    (lambda d: d / "release.md", ["de", "xx"], LanguageError),
-    (lambda d: d / "missing.md", ["de"], SourceError),
-])
-def test_add_release_refuses_bad_input_and_changes_nothing(make_source, languages, error, project: Project,
-                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.mark.parametrize(
+    ("make_source", "languages", "error"),
+    [
+        (lambda d: d / "bad..name.md", ["de"], ReleaseNameError),
+        (lambda d: d / "release.txt", ["de"], SourceError),
+        (lambda d: d / "release.md", ["de", "xx"], LanguageError),
+        (lambda d: d / "missing.md", ["de"], SourceError),
+    ],
+)
+def test_add_release_refuses_bad_input_and_changes_nothing(
+    make_source, languages, error, project: Project, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     source = make_source(elsewhere)
     if source.name != "missing.md":
@@ -143,6 +154,7 @@ def test_status_counts_every_state(project: Project) -> None:
 
 # -- compile ------------------------------------------------------------------------
 
+
 def test_mo_files_leave_fuzzy_entries_out(project: Project) -> None:
     translate(project, "de", approve=False, only=6)
     with storage.edit(project.catalog_path(RELEASE, "de")) as po:
@@ -169,10 +181,10 @@ def test_full_release_only_for_fully_approved_languages(project: Project) -> Non
 
 
 @pytest.mark.parametrize(("language", "direction"), [("de", "ltr"), ("he", "rtl")])
-def test_release_html_has_lang_and_dir_and_escapes_translations(language: str, direction: str,
-                                                                 project: Project) -> None:
-    hostile = {"Background": "<script>alert(1)</script> & more",
-               "JOINT PRESS RELEASE": "[click](javascript:alert(2))"}
+def test_release_html_has_lang_and_dir_and_escapes_translations(
+    language: str, direction: str, project: Project
+) -> None:
+    hostile = {"Background": "<script>alert(1)</script> & more", "JOINT PRESS RELEASE": "[click](javascript:alert(2))"}
     translate(project, language, text=lambda m: hostile.get(m, m))
     report = project.compile()
     assert any("check html" in p for p in report.problems)  # approved, but the check still speaks up
@@ -227,8 +239,9 @@ def spoil_template(project: Project) -> str:
     return "missing template"
 
 
-@pytest.mark.parametrize("spoil", [spoil_catalog, spoil_approval, spoil_check, spoil_source, spoil_template],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "spoil", [spoil_catalog, spoil_approval, spoil_check, spoil_source, spoil_template], ids=lambda f: f.__name__
+)
 def test_compile_check_reports_each_problem_and_writes_nothing(spoil, project: Project) -> None:
     assert project.compile(check=True).ok
     expected = spoil(project)

@@ -16,8 +16,7 @@ from translate_app.db import open_database
 from translate_app.models import Release
 
 
-def test_add_release_makes_the_row_with_the_documents_title(project_dir: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_release_makes_the_row_with_the_documents_title(project_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project_dir)
     monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", f"sqlite:///{project_dir / 'rows.sqlite3'}")
     shutil.copy(SAMPLE, project_dir / "source")
@@ -28,8 +27,9 @@ def test_add_release_makes_the_row_with_the_documents_title(project_dir: Path,
     assert row is not None and row.title and row.deadline is None and not row.self_review
 
 
-def test_a_database_that_refuses_is_a_warning_the_catalogs_are_written(project_dir: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_that_refuses_is_a_warning_the_catalogs_are_written(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project_dir)
     monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     shutil.copy(SAMPLE, project_dir / "source")

@@ -46,7 +46,7 @@ CASES = [
     ("![A logo](logo.png) [![](b.png)](https://x.org)\n", ["A logo"]),
     ("See ![the logo](logo.png) here.\n", ["See ![the logo](logo.png) here."]),
     ("<https://example.org/only-a-link>\n\n12345\n", []),
-    ("---\ntitle: \"A title\"\ndate: 2020-01-01\nauthor: x\n---\n\nBody\n", ["A title", "Body"]),
+    ('---\ntitle: "A title"\ndate: 2020-01-01\nauthor: x\n---\n\nBody\n', ["A title", "Body"]),
     ("Setext heading\n==============\n", ["Setext heading"]),
     ("1. first\n\n   second paragraph\n2. next\n", ["first", "second paragraph", "next"]),
     ("Same text\n\nSame text\n", ["Same text", "Same text"]),
@@ -63,8 +63,12 @@ def test_segments(markdown: str, texts: list[str]) -> None:
 def test_comments_say_what_a_block_is() -> None:
     doc = segment("## Head\n\n- a\n- b\n- c\n\n| x |\n|---|\n| y |\n")
     assert [b.comment for b in doc.blocks] == [
-        "heading level 2", "list item 1 of 3", "list item 2 of 3", "list item 3 of 3",
-        "table header cell, column 1", "table cell, row 1, column 1",
+        "heading level 2",
+        "list item 1 of 3",
+        "list item 2 of 3",
+        "list item 3 of 3",
+        "table header cell, column 1",
+        "table cell, row 1, column 1",
     ]
 
 

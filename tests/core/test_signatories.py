@@ -57,8 +57,12 @@ def test_only_descriptions_are_left_to_translate(found):
 
 
 def test_items_without_country_stay_as_written(found):
-    for text in ("Connection e.V.", "European Bureau for Conscientious Objection (EBCO)",
-                 "Internationale der Kriegsdienstgegner*innen (IDK)", "War Resisters' International (WRI)"):
+    for text in (
+        "Connection e.V.",
+        "European Bureau for Conscientious Objection (EBCO)",
+        "Internationale der Kriegsdienstgegner*innen (IDK)",
+        "War Resisters' International (WRI)",
+    ):
         filled = sig.fill(found[text], "de")
         assert filled.text == text and filled.complete
 
@@ -73,24 +77,35 @@ def test_a_country_unknown_to_babel_in_the_target_keeps_the_source_words():
     assert sig.fill(item, "xx-unknown").text == "Kerk en Vrede – Netherlands"
 
 
-@pytest.mark.parametrize("items", [
-    # A list of organisations with what they do, not where they are (a real page's pattern).
-    ["United Nations Human Rights Council (UNHRC) – Works to protect global human rights.",
-     "Amnesty International – Advocates for justice and freedom for marginalized groups.",
-     "Human Rights Watch – Investigates and reports human rights violations.",
-     "International Labour Organization (ILO) – Ensures fair labor rights."],
-    # Demands that mention countries inside sentences.
-    ["Release every objector held in Germany", "Stop deportations to Russia – now", "Protect refugees in Italy"],
-    # Two countries in a list of ten is not a signatory list.
-    ["A – Germany", "B – France"] + [f"Point {i}" for i in range(8)],
-])
+@pytest.mark.parametrize(
+    "items",
+    [
+        # A list of organisations with what they do, not where they are (a real page's pattern).
+        [
+            "United Nations Human Rights Council (UNHRC) – Works to protect global human rights.",
+            "Amnesty International – Advocates for justice and freedom for marginalized groups.",
+            "Human Rights Watch – Investigates and reports human rights violations.",
+            "International Labour Organization (ILO) – Ensures fair labor rights.",
+        ],
+        # Demands that mention countries inside sentences.
+        ["Release every objector held in Germany", "Stop deportations to Russia – now", "Protect refugees in Italy"],
+        # Two countries in a list of ten is not a signatory list.
+        ["A – Germany", "B – France"] + [f"Point {i}" for i in range(8)],
+    ],
+)
 def test_other_lists_are_not_signatory_lists(items):
     assert not sig.is_signatory_list(items)
 
 
 def test_hostile_items_do_not_break_parsing():
-    for text in ("30. – Germany", "- – France", "> Name – ", "– – –", "Name (unclosed – Italy",
-                 "x" * 100_000 + " – Italy"):
+    for text in (
+        "30. – Germany",
+        "- – France",
+        "> Name – ",
+        "– – –",
+        "Name (unclosed – Italy",
+        "x" * 100_000 + " – Italy",
+    ):
         item = sig.parse(text)
         assert isinstance(sig.fill(item, "de").text, str)
     assert sig.parse("Name (unclosed – Italy").countries == ("IT",)

@@ -60,18 +60,24 @@ STATE_CASES = [
     ("white space only", "  ", [], None, "", State.UNTRANSLATED),
     ("fuzzy but empty", "", ["fuzzy"], "Old", "", State.UNTRANSLATED),
     ("machine suggestion", "Hintergrund", ["fuzzy"], None, "machine: provider=google date=2026-03-30", State.MACHINE),
-    ("machine suggestion, then the source changed", "Hintergrund", ["fuzzy"], "Old background",
-     "machine: provider=google date=2026-03-30", State.NEEDS_REVIEW),
+    (
+        "machine suggestion, then the source changed",
+        "Hintergrund",
+        ["fuzzy"],
+        "Old background",
+        "machine: provider=google date=2026-03-30",
+        State.NEEDS_REVIEW,
+    ),
     ("fuzzy from msgmerge", "Hintergrund", ["fuzzy"], "Old background", "", State.NEEDS_REVIEW),
     ("fuzzy from a person's editor", "Hintergrund", ["fuzzy"], None, "", State.NEEDS_REVIEW),
     ("written in Poedit", "Hintergrund", [], None, "", State.TRANSLATED),
-    ("approval of another text", "Hintergrund", [], None, "approved: by=bob sha256=0123456789abcdef",
-     State.TRANSLATED),
+    ("approval of another text", "Hintergrund", [], None, "approved: by=bob sha256=0123456789abcdef", State.TRANSLATED),
 ]
 
 
-@pytest.mark.parametrize(("msgstr", "flags", "previous", "comment", "state"), [c[1:] for c in STATE_CASES],
-                         ids=[c[0] for c in STATE_CASES])
+@pytest.mark.parametrize(
+    ("msgstr", "flags", "previous", "comment", "state"), [c[1:] for c in STATE_CASES], ids=[c[0] for c in STATE_CASES]
+)
 def test_state_of_an_entry(msgstr: str, flags: list[str], previous: str | None, comment: str, state: State) -> None:
     e = entry(msgstr=msgstr, tcomment=comment)
     e.flags = list(flags)

@@ -140,8 +140,18 @@ def test_a_refusal_carries_the_code_of_its_domain_error_and_raises_it_again() ->
     assert refused.error == PermissionDeniedError.code == "permission_denied" and not refused.ok
     with pytest.raises(PermissionDeniedError, match="not yours"):
         seg.edit_outcome(refused, "de")
-    codes = [cls.code for cls in (seg.UnknownSegmentError, seg.InvalidTranslationError, seg.ProposalNeededError,
-                                  seg.BlockingChecksError, StaleVersionError, CatalogBusyError, CatalogError)]
+    codes = [
+        cls.code
+        for cls in (
+            seg.UnknownSegmentError,
+            seg.InvalidTranslationError,
+            seg.ProposalNeededError,
+            seg.BlockingChecksError,
+            StaleVersionError,
+            CatalogBusyError,
+            CatalogError,
+        )
+    ]
     assert len(set(codes)) == len(codes)  # one code per error
 
 
@@ -270,8 +280,9 @@ def test_edits_of_one_call_are_one_batch_and_one_write(path: Path, monkeypatch: 
     assert len(writes) == 1 and len(batches) == 1 and [e for e, _ in batches[0]] == edits
 
 
-def test_sixteen_threads_saving_at_once_all_succeed_each_recorded_once(path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sixteen_threads_saving_at_once_all_succeed_each_recorded_once(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     segments = live(path)[:16]
     writes = count_catalog_writes(monkeypatch, path)
     batches: list[list[tuple[Edit, Outcome]]] = []
@@ -475,9 +486,15 @@ def chain_of_saves(path: str, owned: list[list[str]], rounds: int, tag: str, sta
 def one_racing_save(path: str, sid: str, version: str, text: str, start, out: str) -> None:
     start.wait(60)
     outcome = apply_one(Path(path), save(sid, version, text))
-    Path(out).write_text(json.dumps({"error": outcome.error,
-                                     "after": outcome.after.as_api() if outcome.after else None,
-                                     "current": outcome.current.as_api() if outcome.current else None}))
+    Path(out).write_text(
+        json.dumps(
+            {
+                "error": outcome.error,
+                "after": outcome.after.as_api() if outcome.after else None,
+                "current": outcome.current.as_api() if outcome.current else None,
+            }
+        )
+    )
 
 
 def run_processes(targets: list[tuple[Callable, tuple]]) -> None:
@@ -497,7 +514,7 @@ def test_three_processes_saving_at_once_lose_no_update(path: Path, tmp_path: Pat
     per_process, rounds = 4, 20
     targets = []
     for n in range(3):
-        owned = [[sid, v] for sid, v, _ in segments[n * per_process:(n + 1) * per_process]]
+        owned = [[sid, v] for sid, v, _ in segments[n * per_process : (n + 1) * per_process]]
         targets.append((chain_of_saves, (str(path), owned, rounds, f"P{n}", start, str(tmp_path / f"p{n}.json"))))
     run_processes(targets)
 
@@ -505,8 +522,11 @@ def test_three_processes_saving_at_once_lose_no_update(path: Path, tmp_path: Pat
     acknowledged = {}
     for n in range(3):
         acknowledged.update(json.loads((tmp_path / f"p{n}.json").read_text()))
-    last_rounds = {segments[n * per_process + j][0]: f"P{n} Runde {rounds - per_process + j}"
-                   for n in range(3) for j in range(per_process)}
+    last_rounds = {
+        segments[n * per_process + j][0]: f"P{n} Runde {rounds - per_process + j}"
+        for n in range(3)
+        for j in range(per_process)
+    }
     assert {sid: text for sid, (text, _) in acknowledged.items()} == last_rounds
     for sid, (text, version) in acknowledged.items():
         stored = cat.find_entry(po, sid)
@@ -520,8 +540,12 @@ def test_two_processes_racing_on_one_segment_one_wins_one_conflicts(path: Path, 
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(2)
     texts = ["Erster Text", "Zweiter Text"]
-    run_processes([(one_racing_save, (str(path), sid, version, t, start, str(tmp_path / f"r{i}.json")))
-                   for i, t in enumerate(texts)])
+    run_processes(
+        [
+            (one_racing_save, (str(path), sid, version, t, start, str(tmp_path / f"r{i}.json")))
+            for i, t in enumerate(texts)
+        ]
+    )
 
     outcomes = [json.loads((tmp_path / f"r{i}.json").read_text()) for i in range(2)]
     won = [i for i, o in enumerate(outcomes) if o["error"] is None]
@@ -563,7 +587,7 @@ def test_the_copy_brought_up_to_date_is_the_file_as_a_fresh_parse_reads_it(path:
     def others_change(po) -> None:
         for _ in range(rnd.randint(1, 3)):
             e = rnd.choice([e for e in po if e.msgid])
-            set_translated(e, f"Ü {e.msgid[:30]} \u00e9\n zwei \"drei\"", by="other")
+            set_translated(e, f'Ü {e.msgid[:30]} \u00e9\n zwei "drei"', by="other")
             if rnd.random() < 0.3:
                 set_approved(e, by="reviewer")
         po.metadata["PO-Revision-Date"] = cat.header_date()

@@ -28,10 +28,11 @@ def raw_change(po, edit: Edit) -> Outcome:
 
 def batch_of(path: Path, texts: list[str], change) -> tuple[list[Outcome], list, list[str]]:
     """Apply one edit per text in one batch; return the outcomes, the recorded batches and the segment ids."""
-    segments = live(path)[:len(texts)]
+    segments = live(path)[: len(texts)]
     batches: list = []
-    outcomes = storage.apply(path, [save(sid, v, t) for (sid, v, _), t in zip(segments, texts, strict=True)], change,
-                             after=batches.append)
+    outcomes = storage.apply(
+        path, [save(sid, v, t) for (sid, v, _), t in zip(segments, texts, strict=True)], change, after=batches.append
+    )
     return outcomes, batches, [sid for sid, _, _ in segments]
 
 

@@ -19,13 +19,16 @@ from translate_app.storage import files as atomic
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
 
 
-@pytest.mark.parametrize("text, line", [
-    ("", None),
-    ("\n\n", None),
-    (HEADER + 'msgid "Hello"\n', 5),
-    (HEADER + 'msgid "Hello"\nmsgstr "Hallo"\n\nmsgid "World"\n', 8),
-    (HEADER + 'msgid "Hello"\nmsgid "World"\nmsgstr "Welt"\n', 5),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("", None),
+        ("\n\n", None),
+        (HEADER + 'msgid "Hello"\n', 5),
+        (HEADER + 'msgid "Hello"\nmsgstr "Hallo"\n\nmsgid "World"\n', 8),
+        (HEADER + 'msgid "Hello"\nmsgid "World"\nmsgstr "Welt"\n', 5),
+    ],
+)
 def test_catalogs_msgfmt_refuses_are_refused(tmp_path, text, line):
     """A 0-byte catalog or a msgid without msgstr is malformed, as msgfmt --check says."""
     path = tmp_path / "x.po"
@@ -41,8 +44,10 @@ def test_catalogs_msgfmt_refuses_are_refused(tmp_path, text, line):
 def test_plural_and_obsolete_entries_are_still_read(tmp_path):
     """msgid_plural, msgstr[N] and obsolete (#~) entries are valid PO."""
     path = tmp_path / "ok.po"
-    path.write_text(HEADER + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[1] "xs"\n\n'
-                    '#~ msgid "old"\n#~ msgstr "alt"\n', encoding="utf-8")
+    path.write_text(
+        HEADER + 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[1] "xs"\n\n#~ msgid "old"\n#~ msgstr "alt"\n',
+        encoding="utf-8",
+    )
     po = catalog.load(path)
     assert [e.msgid for e in po if not e.obsolete] == ["a"]
 

@@ -14,31 +14,55 @@ def ops(old: str, new: str) -> list[tuple[str, str]]:
     return [(p.op, p.text) for p in word_diff(old, new)]
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("Vilnius, 30 November 2026", "Vilnius, 4 December 2026",
-     [("equal", "Vilnius, "), ("delete", "30 November"), ("insert", "4 December"), ("equal", " 2026")]),
-    ("demanded to suspend three permits", "welcomed the decision to suspend two permits",
-     [("delete", "demanded"), ("insert", "welcomed the decision"), ("equal", " to suspend "),
-      ("delete", "three"), ("insert", "two"), ("equal", " permits")]),
-    ("Background", "Background", [("equal", "Background")]),
-    ("", "New text", [("insert", "New text")]),
-    ("Old text", "", [("delete", "Old text")]),
-    ("Maksim Kuzmin is a Russian citizen.", "Maksim Kuzmin is a Russian citizen!",
-     [("equal", "Maksim Kuzmin is a Russian citizen"), ("delete", "."), ("insert", "!")]),
-    ("the Court", "the court", [("equal", "the "), ("delete", "Court"), ("insert", "court")]),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "Vilnius, 30 November 2026",
+            "Vilnius, 4 December 2026",
+            [("equal", "Vilnius, "), ("delete", "30 November"), ("insert", "4 December"), ("equal", " 2026")],
+        ),
+        (
+            "demanded to suspend three permits",
+            "welcomed the decision to suspend two permits",
+            [
+                ("delete", "demanded"),
+                ("insert", "welcomed the decision"),
+                ("equal", " to suspend "),
+                ("delete", "three"),
+                ("insert", "two"),
+                ("equal", " permits"),
+            ],
+        ),
+        ("Background", "Background", [("equal", "Background")]),
+        ("", "New text", [("insert", "New text")]),
+        ("Old text", "", [("delete", "Old text")]),
+        (
+            "Maksim Kuzmin is a Russian citizen.",
+            "Maksim Kuzmin is a Russian citizen!",
+            [("equal", "Maksim Kuzmin is a Russian citizen"), ("delete", "."), ("insert", "!")],
+        ),
+        ("the Court", "the court", [("equal", "the "), ("delete", "Court"), ("insert", "court")]),
+    ],
+)
 def test_word_diff_examples(old: str, new: str, expected: list[tuple[str, str]]) -> None:
     assert ops(old, new) == expected
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("Vilnius, 30 November 2026", "Vilnius, 4 December 2026"),
-    ("The  **Court** ruled\non [this](https://example.org/a?b=1).", "The Court ruled on [that](https://example.org/a?b=2)!"),
-    ("Ünïcödé wörds — and dashes", "Unicode words - and dashes"),
-    ("שלום עולם", "שלום לכולם"),
-    ("a b c d e f", "f e d c b a"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Vilnius, 30 November 2026", "Vilnius, 4 December 2026"),
+        (
+            "The  **Court** ruled\non [this](https://example.org/a?b=1).",
+            "The Court ruled on [that](https://example.org/a?b=2)!",
+        ),
+        ("Ünïcödé wörds — and dashes", "Unicode words - and dashes"),
+        ("שלום עולם", "שלום לכולם"),
+        ("a b c d e f", "f e d c b a"),
+        ("", ""),
+    ],
+)
 def test_the_parts_give_back_both_texts(old: str, new: str) -> None:
     parts = word_diff(old, new)
     assert "".join(p.text for p in parts if p.op != "insert") == old

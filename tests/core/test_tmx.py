@@ -22,9 +22,10 @@ def test_a_real_omegat_memory_is_read():
 
 
 def test_round_trip_keeps_text_languages_and_properties():
-    units = [tmx.Unit("Maksim Kuzmin – 2 April", "Maksim Kuzmin – 2. April",
-                      {"release": "kuzmin", "state": "approved"}),
-             tmx.Unit("A & B <c> \"q\"\nline", "A & B <c> „q“\nZeile")]
+    units = [
+        tmx.Unit("Maksim Kuzmin – 2 April", "Maksim Kuzmin – 2. April", {"release": "kuzmin", "state": "approved"}),
+        tmx.Unit('A & B <c> "q"\nline', "A & B <c> „q“\nZeile"),
+    ]
     data = tmx.write(units, "en", "pt_BR")
     assert b'xml:lang="pt-br"' in data and b'srclang="en"' in data
     assert list(tmx.read(data, "en", "pt_BR")) == [units[0], tmx.Unit(units[1].source, units[1].target, {})]
@@ -46,12 +47,15 @@ def test_inline_codes_of_other_tools_are_dropped_keeping_the_text():
     assert list(tmx.read(data, "en", "de")) == [tmx.Unit("Press Save now", "Jetzt Speichern drücken")]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"<html><body>not tmx</body></html>", "root element is <html>"),
-    (b"<tmx><body><tu>", "not well-formed"),
-    (b"\x00\x01binary", "not well-formed"),
-    (b"", "not well-formed"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"<html><body>not tmx</body></html>", "root element is <html>"),
+        (b"<tmx><body><tu>", "not well-formed"),
+        (b"\x00\x01binary", "not well-formed"),
+        (b"", "not well-formed"),
+    ],
+)
 def test_what_is_not_tmx_gets_a_clear_error(data, message):
     with pytest.raises(tmx.TMXError, match=message):
         list(tmx.read(data, "en", "de"))
@@ -72,9 +76,11 @@ def test_entity_expansion_attacks_are_refused():
 def test_external_entities_are_not_fetched(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
-    data = (f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY s SYSTEM "file://{secret}">]>'
-            '<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>&s;</seg></tuv>'
-            '<tuv xml:lang="de"><seg>x</seg></tuv></tu></body></tmx>').encode()
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY s SYSTEM "file://{secret}">]>'
+        '<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>&s;</seg></tuv>'
+        '<tuv xml:lang="de"><seg>x</seg></tuv></tu></body></tmx>'
+    ).encode()
     try:
         units = list(tmx.read(data, "en", "de"))
     except tmx.TMXError:

@@ -31,8 +31,11 @@ locales/**/.*.tmp
 """
 
 # Two reviewers of both languages (one with a display name, shown in commits) and a coordinator.
-PEOPLE = (Person("olena", "reviewer", ("de", "fr"), "Olena Shevchenko"), Person("taras", "reviewer", ("de", "fr")),
-          Person("coord", "coordinator", ("de", "fr")))
+PEOPLE = (
+    Person("olena", "reviewer", ("de", "fr"), "Olena Shevchenko"),
+    Person("taras", "reviewer", ("de", "fr")),
+    Person("coord", "coordinator", ("de", "fr")),
+)
 
 __all__ = ["PASSWORD"]  # imported from here by tests elsewhere
 
@@ -100,9 +103,16 @@ class Instance:
         entry = self.entry(language, msgid_start, release)
         with self.sessions() as session:
             person = session.get(User, self.users[user])
-            return workflow.save_segment(session=session, project=self.settings.project(), user=person,
-                                         release=release, language=language, segment_id=entry_id(entry),
-                                         text=text, version=entry_version(entry))
+            return workflow.save_segment(
+                session=session,
+                project=self.settings.project(),
+                user=person,
+                release=release,
+                language=language,
+                segment_id=entry_id(entry),
+                text=text,
+                version=entry_version(entry),
+            )
 
     def approve(self, user: str, language: str, msgid_start: str):
         """Approve a segment as a reviewer."""
@@ -113,9 +123,15 @@ class Instance:
         entry = self.entry(language, msgid_start)
         with self.sessions() as session:
             person = session.get(User, self.users[user])
-            return workflow.approve_segment(session=session, project=self.settings.project(), user=person,
-                                            release="appeal", language=language, segment_id=entry_id(entry),
-                                            version=entry_version(entry))
+            return workflow.approve_segment(
+                session=session,
+                project=self.settings.project(),
+                user=person,
+                release="appeal",
+                language=language,
+                segment_id=entry_id(entry),
+                version=entry_version(entry),
+            )
 
 
 @pytest.fixture
@@ -126,8 +142,13 @@ def make_instance(remote: Path, tmp_path: Path):
     def make(name: str = "service", **overrides) -> Instance:
         root = tmp_path / name
         git(tmp_path, "clone", "-q", str(remote), str(root))
-        settings = Settings(root=root, secret_key="x", database_url=sqlite_url(tmp_path, name),
-                            git_noreply_domain="users.noreply.example.org", **overrides)
+        settings = Settings(
+            root=root,
+            secret_key="x",
+            database_url=sqlite_url(tmp_path, name),
+            git_noreply_domain="users.noreply.example.org",
+            **overrides,
+        )
         sessions = open_database(settings)
         return Instance(root, settings, sessions, users=add_people(sessions, PEOPLE))
 

@@ -30,10 +30,17 @@ class GitHttp:
         if environ.get("HTTP_AUTHORIZATION") != expected:
             start_response("401 Unauthorized", [("WWW-Authenticate", 'Basic realm="git"')])
             return [b"authentication required"]
-        env = {"GIT_PROJECT_ROOT": str(self.projects), "GIT_HTTP_EXPORT_ALL": "1", "REMOTE_USER": USER,
-               "PATH_INFO": environ["PATH_INFO"], "QUERY_STRING": environ.get("QUERY_STRING", ""),
-               "REQUEST_METHOD": environ["REQUEST_METHOD"], "CONTENT_TYPE": environ.get("CONTENT_TYPE", ""),
-               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.projects)}
+        env = {
+            "GIT_PROJECT_ROOT": str(self.projects),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REMOTE_USER": USER,
+            "PATH_INFO": environ["PATH_INFO"],
+            "QUERY_STRING": environ.get("QUERY_STRING", ""),
+            "REQUEST_METHOD": environ["REQUEST_METHOD"],
+            "CONTENT_TYPE": environ.get("CONTENT_TYPE", ""),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(self.projects),
+        }
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if environ.get("wsgi.input_terminated"):  # chunked: werkzeug ends the stream
             body = environ["wsgi.input"].read()
@@ -59,8 +66,9 @@ def https_like(remote: Path, tmp_path: Path):
     server.stop()
 
 
-def test_password_from_the_environment_is_used_and_never_stored(make_instance, https_like: str,
-                                                                remote: Path, monkeypatch) -> None:
+def test_password_from_the_environment_is_used_and_never_stored(
+    make_instance, https_like: str, remote: Path, monkeypatch
+) -> None:
     from translate_app.gitsync import repo
 
     monkeypatch.setattr(repo, "GIT_TIMEOUT", 20.0)

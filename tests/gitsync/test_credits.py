@@ -13,8 +13,12 @@ from .test_sync import remote_log
 def test_trailers_use_the_pseudonym_and_leave_out_the_uncredited(make_instance, remote: Path) -> None:
     service = make_instance()
     with service.sessions() as session:
-        accounts.set_credit(session.get(User, service.users["olena"]), credit="pseudonym",
-                            display_name="Olena Shevchenko", pseudonym="Kestrel")
+        accounts.set_credit(
+            session.get(User, service.users["olena"]),
+            credit="pseudonym",
+            display_name="Olena Shevchenko",
+            pseudonym="Kestrel",
+        )
         accounts.set_credit(session.get(User, service.users["taras"]), credit="none")
         session.commit()
     service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")

@@ -87,26 +87,30 @@ RECENT = datetime.now(UTC) - timedelta(seconds=10)
 OLD = datetime.now(UTC) - timedelta(minutes=10)
 
 
-@pytest.mark.parametrize("on, state, pending, latest, expected", [
-    (True, {"requested": "publish"}, 0, None, "publish"),
-    (False, {"requested": "asked by coord"}, 0, None, "asked by coord"),
-    (False, {"last_sync_epoch": 0}, 100, RECENT, None),  # automatic sync off
-    (True, {"last_sync_epoch": NOW}, 20, RECENT, "20 changes"),
-    (True, {"last_sync_epoch": NOW}, 3, RECENT, None),
-    (True, {"last_sync_epoch": NOW}, 3, OLD, "quiet"),
-    (True, {"last_sync_epoch": NOW - 3600}, 0, None, "pull interval"),
-    (True, {"last_sync_epoch": 0, "next_retry_at": NOW + 60}, 50, OLD, None),  # backing off
-    (True, {"last_sync_epoch": NOW, "next_retry_at": NOW - 1}, 0, None, "retry"),
-])
+@pytest.mark.parametrize(
+    "on, state, pending, latest, expected",
+    [
+        (True, {"requested": "publish"}, 0, None, "publish"),
+        (False, {"requested": "asked by coord"}, 0, None, "asked by coord"),
+        (False, {"last_sync_epoch": 0}, 100, RECENT, None),  # automatic sync off
+        (True, {"last_sync_epoch": NOW}, 20, RECENT, "20 changes"),
+        (True, {"last_sync_epoch": NOW}, 3, RECENT, None),
+        (True, {"last_sync_epoch": NOW}, 3, OLD, "quiet"),
+        (True, {"last_sync_epoch": NOW - 3600}, 0, None, "pull interval"),
+        (True, {"last_sync_epoch": 0, "next_retry_at": NOW + 60}, 50, OLD, None),  # backing off
+        (True, {"last_sync_epoch": NOW, "next_retry_at": NOW - 1}, 0, None, "retry"),
+    ],
+)
 def test_batching_rules(on: bool, state: dict, pending: int, latest, expected) -> None:
-    settings = Settings(git_sync=on, git_commit_after_changes=20, git_commit_after_quiet_minutes=5,
-                        git_pull_minutes=10)
+    settings = Settings(git_sync=on, git_commit_after_changes=20, git_commit_after_quiet_minutes=5, git_pull_minutes=10)
     assert due(settings=settings, state=state, pending=pending, latest_change=latest, now=NOW) == expected
 
 
 def test_git_error_lines_name_the_reason_without_credentials() -> None:
-    out = ("remote: Invalid username or password.\n"
-           "fatal: Authentication failed for 'https://bot:ghp_token123@forge.example/org/site.git/'\n")
+    out = (
+        "remote: Invalid username or password.\n"
+        "fatal: Authentication failed for 'https://bot:ghp_token123@forge.example/org/site.git/'\n"
+    )
     assert reason(out, 128) == "Authentication failed for 'https://***@forge.example/org/site.git/'"
 
 
@@ -168,11 +172,14 @@ def test_our_newer_text_follows_their_msgmerge_to_the_changed_msgid() -> None:
     assert not result.conflicts
 
 
-@pytest.mark.parametrize("login, display, name, address", [
-    ("olena", "Olena Shevchenko", "Olena Shevchenko", "7+olena@users.noreply.example.org"),
-    ("olena@example.org", None, "olena", "7+olena-example.org@users.noreply.example.org"),
-    ("x", "Evil <a@b.c>\nCo-authored-by: z", "Evil a Co-authored-by: z", "7+x@users.noreply.example.org"),
-])
+@pytest.mark.parametrize(
+    "login, display, name, address",
+    [
+        ("olena", "Olena Shevchenko", "Olena Shevchenko", "7+olena@users.noreply.example.org"),
+        ("olena@example.org", None, "olena", "7+olena-example.org@users.noreply.example.org"),
+        ("x", "Evil <a@b.c>\nCo-authored-by: z", "Evil a Co-authored-by: z", "7+x@users.noreply.example.org"),
+    ],
+)
 def test_credits_never_carry_an_email(login: str, display: str | None, name: str, address: str) -> None:
     """A login name that is an e-mail address, or a display name with one, is credited without it."""
     from translate_app.gitsync.service import noreply_address, trailer_name

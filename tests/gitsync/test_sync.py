@@ -43,8 +43,10 @@ def test_saves_become_commits_with_trailers_and_no_email(make_instance, remote: 
     assert remote_log(remote, "%cn <%ce>")[0] == "translate-app <translate-app@users.noreply.example.org>"
     new_history = git(remote, "log", "--format=%an %ae %cn %ce %B", "main~2..main")
     assert set(re.findall(r"[\w.+-]+@[\w.-]+", new_history)) <= {
-        f"{olena}+olena@users.noreply.example.org", f"{taras}+taras@users.noreply.example.org",
-        "translate-app@users.noreply.example.org"}
+        f"{olena}+olena@users.noreply.example.org",
+        f"{taras}+taras@users.noreply.example.org",
+        "translate-app@users.noreply.example.org",
+    }
     pushed = git(remote, "show", f"main:{CATALOG_DE}")
     assert 'msgstr "Stoppt die Abschiebung"' in pushed
     header = pushed.split("\n\n")[0]
@@ -54,8 +56,9 @@ def test_saves_become_commits_with_trailers_and_no_email(make_instance, remote: 
     assert len(remote_log(remote)) == 3
 
 
-def test_source_change_pushed_elsewhere_is_merged_into_every_language(make_instance, other_clone: Path,
-                                                                      remote: Path) -> None:
+def test_source_change_pushed_elsewhere_is_merged_into_every_language(
+    make_instance, other_clone: Path, remote: Path
+) -> None:
     """A changed source is pulled and merged into every catalog (msgmerge semantics), then pushed."""
     service = make_instance()
     service.save("olena", "de", "Protect", "Schützt Kriegsdienstverweigerer.")
@@ -80,8 +83,11 @@ def test_source_change_pushed_elsewhere_is_merged_into_every_language(make_insta
     pushed = git(remote, "show", f"main:{CATALOG_DE}")
     assert 'msgid "A new closing sentence."' in pushed
     # One changed and one new segment: the old entry goes, two come.
-    assert remote_log(remote)[:3] == ["appeal: source and template (1 file)", "appeal: French (fr), 3 segments",
-                                      "appeal: German (de), 3 segments"]
+    assert remote_log(remote)[:3] == [
+        "appeal: source and template (1 file)",
+        "appeal: French (fr), 3 segments",
+        "appeal: German (de), 3 segments",
+    ]
 
 
 def test_poedit_edit_in_the_remote_is_read_back_with_its_state(make_instance, other_clone: Path) -> None:
@@ -204,8 +210,9 @@ def test_sync_of_a_folder_that_is_not_a_clone_says_so(tmp_path: Path) -> None:
     assert report.error and "not a git clone" in report.error
 
 
-def test_squash_merged_translation_branch_is_rebuilt_not_rebased(make_instance, other_clone: Path,
-                                                                   remote: Path) -> None:
+def test_squash_merged_translation_branch_is_rebuilt_not_rebased(
+    make_instance, other_clone: Path, remote: Path
+) -> None:
     """After a squash merge, changes made since are neither conflicts nor a replay of the merged work."""
     service = make_instance(git_push="pull-request")
     service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
@@ -233,12 +240,13 @@ def test_squash_merged_translation_branch_is_rebuilt_not_rebased(make_instance, 
     branch = "translate-app/appeal"
     assert git(remote, "merge-base", "--is-ancestor", "main", branch) == ""
     assert git(remote, "log", "--format=%s", f"main..{branch}").split("\n")[:-1] == [
-        "appeal: translations from translate-app"]
+        "appeal: translations from translate-app"
+    ]
     body = git(remote, "log", "-1", "--format=%B", branch)
     assert "- appeal: German (de), 2 segments" in body and body.count("- appeal:") == 1
     assert f"Co-authored-by: taras <{service.users['taras']}+taras@" in body and "Olena" not in body
     diff = git(remote, "diff", "main", branch)
-    assert "+msgstr \"Stoppt sofort die Abschiebung\"" in diff and "Schützt" in diff
+    assert '+msgstr "Stoppt sofort die Abschiebung"' in diff and "Schützt" in diff
     assert "Unterzeichnet" not in diff  # merged already: not proposed again
 
 
@@ -289,8 +297,9 @@ def test_scheduler_commits_after_n_changes_and_not_before(make_instance, remote:
 
     from translate_app.gitsync.scheduler import SyncScheduler
 
-    service = make_instance(git_sync=True, git_commit_after_changes=2, git_commit_after_quiet_minutes=60,
-                            git_pull_minutes=60)
+    service = make_instance(
+        git_sync=True, git_commit_after_changes=2, git_commit_after_quiet_minutes=60, git_pull_minutes=60
+    )
     scheduler = SyncScheduler(service.settings, service.sessions)
     scheduler.sync.state.update(last_sync_epoch=clock.time())  # just pulled
     service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")
@@ -302,14 +311,20 @@ def test_scheduler_commits_after_n_changes_and_not_before(make_instance, remote:
     assert remote_log(remote)[0] == "appeal: German (de), 2 segments"
 
 
-def test_a_catalog_added_in_the_repository_comes_without_email_addresses(make_instance, other_clone: Path,
-                                                                          remote: Path) -> None:
+def test_a_catalog_added_in_the_repository_comes_without_email_addresses(
+    make_instance, other_clone: Path, remote: Path
+) -> None:
     """A language a partner added with Poedit (its header names them with an address) is read back without it."""
     service = make_instance()
     git(other_clone, "pull", "-q")
     de = polib.pofile(str(other_clone / CATALOG_DE))
-    de.metadata.update({"Language": "uk", "Last-Translator": "Partner <partner@example.org>",
-                        "Language-Team": "Ukrainian <uk@li.example.org>"})
+    de.metadata.update(
+        {
+            "Language": "uk",
+            "Last-Translator": "Partner <partner@example.org>",
+            "Language-Team": "Ukrainian <uk@li.example.org>",
+        }
+    )
     uk = other_clone / "locales/uk/LC_MESSAGES/appeal.po"
     uk.parent.mkdir(parents=True)
     de.save(str(uk))
@@ -415,8 +430,7 @@ def test_each_release_gets_a_translation_branch_of_its_own(make_instance, other_
     assert git(remote, "rev-parse", "main") == git(other_clone, "rev-parse", "HEAD")  # main untouched
     for release, text in (("appeal", "Stoppt die Abschiebung"), ("second", "Noch ein Absatz.")):
         branch = f"translate-app/{release}"
-        assert git(remote, "diff", "--name-only", "main", branch).split() == [
-            f"locales/de/LC_MESSAGES/{release}.po"]
+        assert git(remote, "diff", "--name-only", "main", branch).split() == [f"locales/de/LC_MESSAGES/{release}.po"]
         assert text in git(remote, "show", f"{branch}:locales/de/LC_MESSAGES/{release}.po")
     # Nothing new: the next sync pushes nothing and changes no branch.
     before = git(remote, "rev-parse", "translate-app/appeal", "translate-app/second")
@@ -424,8 +438,9 @@ def test_each_release_gets_a_translation_branch_of_its_own(make_instance, other_
     assert git(remote, "rev-parse", "translate-app/appeal", "translate-app/second") == before
 
 
-def test_commits_added_to_a_translation_branch_are_merged_without_false_conflicts(make_instance, other_clone: Path,
-                                                                                   remote: Path) -> None:
+def test_commits_added_to_a_translation_branch_are_merged_without_false_conflicts(
+    make_instance, other_clone: Path, remote: Path
+) -> None:
     """A reviewer's fix pushed onto the release's branch comes back; our text changed again since stays, alone."""
     service = make_instance(git_push="pull-request")
     service.save("olena", "de", "Stop the", "Stoppt die Abschiebung")

@@ -47,15 +47,18 @@ def _requested(service) -> str | None:
     return SyncState(service.settings.instance_dir).load().get("requested")
 
 
-@pytest.mark.parametrize("headers, status", [
-    ({}, 403),
-    ({"X-Hub-Signature-256": "sha256=" + "0" * 64}, 403),
-    ({"X-Hub-Signature-256": "sha256=" + _sign(BODY)}, 202),
-    ({"X-Gitea-Signature": _sign(BODY, "wrong")}, 403),
-    ({"X-Gitea-Signature": _sign(BODY)}, 202),
-    ({"X-Gitlab-Token": "wrong"}, 403),
-    ({"X-Gitlab-Token": SECRET}, 202),
-])
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ({}, 403),
+        ({"X-Hub-Signature-256": "sha256=" + "0" * 64}, 403),
+        ({"X-Hub-Signature-256": "sha256=" + _sign(BODY)}, 202),
+        ({"X-Gitea-Signature": _sign(BODY, "wrong")}, 403),
+        ({"X-Gitea-Signature": _sign(BODY)}, 202),
+        ({"X-Gitlab-Token": "wrong"}, 403),
+        ({"X-Gitlab-Token": SECRET}, 202),
+    ],
+)
 def test_webhook_checks_the_shared_secret(app, service, headers: dict, status: int) -> None:
     """Only a call signed with (or carrying) the shared secret asks for a sync; no CSRF token needed."""
     app.extensions["translate_app.git_scheduler"] = _NoThread(app)
@@ -157,7 +160,7 @@ def test_coordinator_page_shows_state_error_and_conflicts(app, service, remote: 
     client = app.test_client()
     _login(client, "coord")
     html = client.get("/coordinate/").get_data(as_text=True)
-    section = html[html.index('id="git-sync"'):]
+    section = html[html.index('id="git-sync"') :]
     assert "failing" in section and "does not appear to be a git repository" in section
     assert "&lt;b&gt;Abschiebung&lt;/b&gt; stoppen" in section and "<b>Abschiebung</b>" not in section
     assert "commits not yet pushed" in section or "commit not yet pushed" in section
@@ -223,7 +226,8 @@ def test_the_repository_text_is_a_proposal_in_the_segment_history(app, service, 
     found = client.get(f"/api/releases/appeal/de/segments/{segment}/proposals").get_json()
     proposals = found["proposals"] if isinstance(found, dict) else found
     assert [(p["by"], p["text"], p["status"]) for p in proposals] == [
-        ("the repository (git merge)", "Die Abschiebung stoppen", "open")]
+        ("the repository (git merge)", "Die Abschiebung stoppen", "open")
+    ]
 
 
 def test_publishing_asks_for_a_sync_and_a_refused_publish_does_not(app, service) -> None:

@@ -59,8 +59,13 @@ def session_factory(db_url: str) -> sessionmaker[Session]:
 @pytest.fixture
 def settings(sample_project: Path, libre: FakeLibreTranslate, db_url: str) -> Settings:
     """Return settings for the sample project, the test database and the fake server."""
-    return Settings(root=sample_project, database_url=db_url, mt_provider="libretranslate", mt_tuning=dict(FAST),
-                    options={"LIBRETRANSLATE_URL": libre.url})
+    return Settings(
+        root=sample_project,
+        database_url=db_url,
+        mt_provider="libretranslate",
+        mt_tuning=dict(FAST),
+        options={"LIBRETRANSLATE_URL": libre.url},
+    )
 
 
 @pytest.fixture

@@ -24,8 +24,9 @@ def test_pretranslate_shows_progress_and_a_summary(sample_project, env, libre: F
     assert result.exit_code == 0, result.output
     assert "job 1: libretranslate → de, he" in result.output
     assert "pre-translating" in result.output
-    assert f"140 of 140 segments filled, 0 without a match, 0 failed, {libre.requests} provider requests" \
-        in result.output
+    assert (
+        f"140 of 140 segments filled, 0 without a match, 0 failed, {libre.requests} provider requests" in result.output
+    )
     project = Project(sample_project)
     assert all(entry_state(e) == State.MACHINE for e in project.load_catalog(RELEASE, "he") if e.msgid)
 
@@ -38,26 +39,31 @@ def test_a_memory_job_without_matches_says_nothing_was_filled(sample_project, en
 
 
 def test_pretranslate_defaults_to_every_language_and_the_configured_provider(
-        sample_project, env, monkeypatch: pytest.MonkeyPatch, libre: FakeLibreTranslate) -> None:
+    sample_project, env, monkeypatch: pytest.MonkeyPatch, libre: FakeLibreTranslate
+) -> None:
     monkeypatch.setenv("TRANSLATE_APP_MT_PROVIDER", "libretranslate")
     result = CliRunner().invoke(main, ["pretranslate", RELEASE])
     assert result.exit_code == 0, result.output
     assert "libretranslate → de, he" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--lang", "de", "--provider", "babelfish"], "error: unknown machine-translation provider 'babelfish'"),
-    (["--lang", "de", "--provider", "deepl"], "error: DeepL needs an API key"),
-    (["--lang", "xx-!", "--provider", "memory"], "error: malformed language code"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "de", "--provider", "babelfish"], "error: unknown machine-translation provider 'babelfish'"),
+        (["--lang", "de", "--provider", "deepl"], "error: DeepL needs an API key"),
+        (["--lang", "xx-!", "--provider", "memory"], "error: malformed language code"),
+    ],
+)
 def test_pretranslate_refuses_with_one_line(sample_project, env, args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["pretranslate", RELEASE, *args])
     assert result.exit_code == 1
     assert message in result.output
 
 
-def test_a_failing_job_exits_non_zero_with_the_reason(sample_project, env, libre: FakeLibreTranslate,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_job_exits_non_zero_with_the_reason(
+    sample_project, env, libre: FakeLibreTranslate, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TRANSLATE_APP_MT_MAX_ATTEMPTS", "1")
     libre.always("500")
     result = CliRunner().invoke(main, ["pretranslate", RELEASE, "--lang", "de", "--provider", "libretranslate"])

@@ -27,8 +27,11 @@ def expected(text: str, language: str, glossary: Glossary | None = None) -> str:
     masked = mask(text, terms=glossary.sources() if glossary else ())
     if not masked.translatable:
         return text
-    return unmask(masked, fake_translate(masked.text, language),
-                  replacements=glossary.replacements(language) if glossary else None).text
+    return unmask(
+        masked,
+        fake_translate(masked.text, language),
+        replacements=glossary.replacements(language) if glossary else None,
+    ).text
 
 
 def entries(project: Project, release: str, language: str) -> dict[str, object]:
@@ -43,13 +46,22 @@ def add_release(project: Project, name: str, text: str, languages: list[str]) ->
     project.add_release(path, languages)
 
 
-def run(project: Project, settings: Settings, languages: list[str], *, release: str = RELEASE,
-        cache: TranslationCache | None = None, provider: str = "libretranslate", **overrides) -> Progress:
+def run(
+    project: Project,
+    settings: Settings,
+    languages: list[str],
+    *,
+    release: str = RELEASE,
+    cache: TranslationCache | None = None,
+    provider: str = "libretranslate",
+    **overrides,
+) -> Progress:
     """Pre-translate with a fresh provider instance."""
     engine_provider = make_provider(provider, settings, **overrides)
     glossary = load_glossary(glossary_path(project.source_dir, release))
-    return pretranslate(project=project, release=release, languages=languages, provider=engine_provider,
-                        cache=cache, glossary=glossary)
+    return pretranslate(
+        project=project, release=release, languages=languages, provider=engine_provider, cache=cache, glossary=glossary
+    )
 
 
 @pytest.fixture
@@ -59,7 +71,8 @@ def cache(session_factory, settings: Settings) -> TranslationCache:
 
 
 def test_every_segment_becomes_a_machine_suggestion_with_provenance(
-        project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
+    project: Project, settings: Settings, libre: FakeLibreTranslate
+) -> None:
     progress = run(project, settings, ["de", "he"], batch_size=25)
     texts = [e.msgid for e in project.load_catalog(RELEASE, "de") if e.msgid]
     assert progress.total == progress.done == progress.from_provider + progress.unchanged == 2 * len(texts)
@@ -76,7 +89,8 @@ def test_every_segment_becomes_a_machine_suggestion_with_provenance(
 
 
 def test_a_second_run_comes_from_the_cache_and_a_restart_skips_what_is_done(
-        project: Project, settings: Settings, libre: FakeLibreTranslate, cache: TranslationCache) -> None:
+    project: Project, settings: Settings, libre: FakeLibreTranslate, cache: TranslationCache
+) -> None:
     first = run(project, settings, ["de"], cache=cache)
     asked = libre.requests
     assert run(project, settings, ["de"], cache=cache).total == 0  # nothing left to do
@@ -90,8 +104,7 @@ def test_a_second_run_comes_from_the_cache_and_a_restart_skips_what_is_done(
     assert all(entry_state(e) == State.MACHINE for e in entries(project, RELEASE, "de").values())
 
 
-def test_identical_masked_texts_are_sent_once(project: Project, settings: Settings,
-                                              libre: FakeLibreTranslate) -> None:
+def test_identical_masked_texts_are_sent_once(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
     glossary_path(project.source_dir, "years").write_text("keep: [UNHCR]\n", encoding="utf-8")
     add_release(project, "years", "In 2023 he left.\n\nIn 2024 he left.\n\nUNHCR\n", ["de", "fr"])
     progress = run(project, settings, ["de", "fr"], release="years")
@@ -104,8 +117,7 @@ def test_identical_masked_texts_are_sent_once(project: Project, settings: Settin
     assert de["UNHCR"].msgstr == "UNHCR" and progress.unchanged == 2  # nothing left to translate
 
 
-def test_memory_answers_first_at_100_percent(project: Project, settings: Settings,
-                                             libre: FakeLibreTranslate) -> None:
+def test_memory_answers_first_at_100_percent(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
     signatories = "Amnesty International\n\nConnection e.V.\n\nWar Resisters' International\n"
     add_release(project, "earlier", "An earlier statement.\n\n" + signatories, ["de"])
     add_release(project, "later", "A later statement.\n\n" + signatories, ["de"])
@@ -120,8 +132,11 @@ def test_memory_answers_first_at_100_percent(project: Project, settings: Setting
     later = entries(project, "later", "de")
     entry = later["War Resisters' International"]
     assert entry.msgstr == "War Resisters' International (de)"
-    assert review_fields(entry)["machine"] == {"provider": "memory", "date": review_fields(entry)["machine"]["date"],
-                                               "score": "100"}
+    assert review_fields(entry)["machine"] == {
+        "provider": "memory",
+        "date": review_fields(entry)["machine"]["date"],
+        "score": "100",
+    }
 
 
 def approve_all(project: Project, release: str, language: str, translations: dict[str, str]) -> None:
@@ -136,16 +151,22 @@ def approve_all(project: Project, release: str, language: str, translations: dic
 # The issue's examples: a near match is a different sentence, never a translation of this one.
 NEAR_MATCHES = [
     ("Vilnius, 30 November 2026", "Vilnius, 30. November 2026", "Vilnius, 4 December 2026"),
-    ("The coalition demanded to suspend three permits.",
-     "Die Koalition forderte, drei Genehmigungen auszusetzen.",
-     "The coalition welcomed the decision to suspend two permits."),
-    ("Maksim Kuzmin is a Russian citizen.", "Maksim Kuzmin ist russischer Staatsbürger.",
-     "Maksim Kuzmin is a Russian citizen!"),
+    (
+        "The coalition demanded to suspend three permits.",
+        "Die Koalition forderte, drei Genehmigungen auszusetzen.",
+        "The coalition welcomed the decision to suspend two permits.",
+    ),
+    (
+        "Maksim Kuzmin is a Russian citizen.",
+        "Maksim Kuzmin ist russischer Staatsbürger.",
+        "Maksim Kuzmin is a Russian citizen!",
+    ),
 ]
 
 
-def test_the_memory_provider_fills_only_exact_matches(project: Project, settings: Settings,
-                                                      libre: FakeLibreTranslate) -> None:
+def test_the_memory_provider_fills_only_exact_matches(
+    project: Project, settings: Settings, libre: FakeLibreTranslate
+) -> None:
     earlier = "\n\n".join(src for src, _, _ in NEAR_MATCHES) + "\n\nBackground\n"
     later = "\n\n".join(new for _, _, new in NEAR_MATCHES) + "\n\nBackground\n"
     add_release(project, "earlier", earlier, ["de"])
@@ -166,8 +187,9 @@ def test_the_memory_provider_fills_only_exact_matches(project: Project, settings
         assert entry_state(found[new]) == State.UNTRANSLATED and found[new].msgstr == ""
 
 
-def test_with_a_provider_near_matches_are_translated_by_the_provider(project: Project, settings: Settings,
-                                                                     libre: FakeLibreTranslate) -> None:
+def test_with_a_provider_near_matches_are_translated_by_the_provider(
+    project: Project, settings: Settings, libre: FakeLibreTranslate
+) -> None:
     add_release(project, "earlier", "\n\n".join(src for src, _, _ in NEAR_MATCHES) + "\n", ["de"])
     add_release(project, "later", "\n\n".join(new for _, _, new in NEAR_MATCHES) + "\n", ["de"])
     approve_all(project, "earlier", "de", {src: tr for src, tr, _ in NEAR_MATCHES})
@@ -179,8 +201,7 @@ def test_with_a_provider_near_matches_are_translated_by_the_provider(project: Pr
         assert review_fields(entry)["machine"]["provider"] == "libretranslate"
 
 
-def test_a_persons_work_is_never_overwritten(project: Project, settings: Settings,
-                                             libre: FakeLibreTranslate) -> None:
+def test_a_persons_work_is_never_overwritten(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
     path = project.catalog_path(RELEASE, "de")
     with storage.edit(path) as po:
         live = [e for e in po if e.msgid]
@@ -205,13 +226,13 @@ def test_a_persons_work_is_never_overwritten(project: Project, settings: Setting
     assert progress.total == len(de) - 2
 
 
-def test_faults_are_retried_and_nothing_is_lost(project: Project, settings: Settings,
-                                                libre: FakeLibreTranslate) -> None:
+def test_faults_are_retried_and_nothing_is_lost(
+    project: Project, settings: Settings, libre: FakeLibreTranslate
+) -> None:
     libre.retry_after = "0"
     libre.script("429", "500", "timeout", "malformed", "truncated", "503", "empty")
     # Faults hit whichever request comes next, so one batch may meet all seven in a row.
-    progress = run(project, settings, ["de", "he"], batch_size=10, concurrency=3, timeout=(1.0, 0.5),
-                   max_attempts=8)
+    progress = run(project, settings, ["de", "he"], batch_size=10, concurrency=3, timeout=(1.0, 0.5), max_attempts=8)
     assert progress.failed == 0 and progress.done == progress.total
     batches = sum(math.ceil(progress.unique_texts / 2 / 10) for _ in range(2))
     assert libre.requests == progress.requests == batches + 7
@@ -221,7 +242,8 @@ def test_faults_are_retried_and_nothing_is_lost(project: Project, settings: Sett
 
 
 def test_a_provider_that_keeps_failing_stops_the_job_and_keeps_what_was_done(
-        project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
+    project: Project, settings: Settings, libre: FakeLibreTranslate
+) -> None:
     before = project.catalog_path(RELEASE, "he").read_bytes()
     libre.script("ok", "ok")
     libre.always("500")
@@ -236,8 +258,7 @@ def test_a_provider_that_keeps_failing_stops_the_job_and_keeps_what_was_done(
     assert project.catalog_path(RELEASE, "he").read_bytes() == before
 
 
-def test_refused_credentials_stop_at_once(project: Project, settings: Settings,
-                                          libre: FakeLibreTranslate) -> None:
+def test_refused_credentials_stop_at_once(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
     libre.api_key = "secret"
     with pytest.raises(PretranslationFailed, match="HTTP 403"):
         run(project, settings, ["de"], concurrency=1)
@@ -245,9 +266,11 @@ def test_refused_credentials_stop_at_once(project: Project, settings: Settings,
 
 
 def test_mangled_tokens_give_failing_checks_never_broken_markdown(
-        project: Project, settings: Settings, libre: FakeLibreTranslate, cache: TranslationCache) -> None:
-    source = ("Read **the joint statement** of [Connection e.V.](https://en.connection-ev.org/) "
-              "and `the annex` from 2026.\n")
+    project: Project, settings: Settings, libre: FakeLibreTranslate, cache: TranslationCache
+) -> None:
+    source = (
+        "Read **the joint statement** of [Connection e.V.](https://en.connection-ev.org/) and `the annex` from 2026.\n"
+    )
     add_release(project, "markup", source, ["de"])
     libre.always("mangle-tokens")
     assert run(project, settings, ["de"], release="markup", cache=cache).token_problems == 1
@@ -272,20 +295,22 @@ def test_mangled_tokens_give_failing_checks_never_broken_markdown(
     assert not run_checks(entry.msgid, entry.msgstr)
 
 
-def test_the_glossary_keeps_and_replaces_terms(project: Project, settings: Settings,
-                                               libre: FakeLibreTranslate) -> None:
+def test_the_glossary_keeps_and_replaces_terms(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
     glossary_path(project.source_dir, RELEASE).write_text(
         "keep: [Maksim Kuzmin, UNHCR]\n"
         "replace:\n  Regional Administrative Court:\n    de: Regionales Verwaltungsgericht\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     glossary = load_glossary(glossary_path(project.source_dir, RELEASE))
     run(project, settings, ["de", "he"])
     for language in ("de", "he"):
         for msgid, entry in entries(project, RELEASE, language).items():
             assert entry.msgstr == expected(msgid, language, glossary)
-            assert not run_checks(msgid, entry.msgstr, language=language, extra=glossary_checks(glossary)) or \
-                "glossary" not in {r.id for r in run_checks(msgid, entry.msgstr, language=language,
-                                                            extra=glossary_checks(glossary))}
+            assert not run_checks(
+                msgid, entry.msgstr, language=language, extra=glossary_checks(glossary)
+            ) or "glossary" not in {
+                r.id for r in run_checks(msgid, entry.msgstr, language=language, extra=glossary_checks(glossary))
+            }
     de = entries(project, RELEASE, "de")
     hearing = next(m for m in de if "Regional Administrative Court" in m)
     assert "Regionales Verwaltungsgericht" in de[hearing].msgstr and "Maksim Kuzmin" in de[hearing].msgstr
@@ -293,8 +318,7 @@ def test_the_glossary_keeps_and_replaces_terms(project: Project, settings: Setti
     assert "Regional Administrative Court in" in he[hearing].msgstr
 
 
-def test_a_stop_request_ends_the_run_quickly(project: Project, settings: Settings,
-                                             libre: FakeLibreTranslate) -> None:
+def test_a_stop_request_ends_the_run_quickly(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
     from translate_app.mt.errors import JobCancelled
 
     libre.latency = 0.2
@@ -306,8 +330,14 @@ def test_a_stop_request_ends_the_run_quickly(project: Project, settings: Setting
             stop.set()
 
     with pytest.raises(JobCancelled):
-        pretranslate(project=project, release=RELEASE, languages=["de"], provider=provider,
-                     on_progress=stop_after_first, stop=stop)
+        pretranslate(
+            project=project,
+            release=RELEASE,
+            languages=["de"],
+            provider=provider,
+            on_progress=stop_after_first,
+            stop=stop,
+        )
     assert libre.requests <= 2
     states = [entry_state(e) for e in entries(project, RELEASE, "de").values()]
     assert 5 <= states.count(State.MACHINE) <= 10

@@ -12,13 +12,13 @@ from translate_app.core.segmenter import segment
 ROUND_TRIP = [
     "Plain text without markup.",
     "**HUMAN RIGHTS ORGANISATIONS** warn about *MAKSIM KUZMIN*.",
-    "See [the report](https://example.org/a_(b)?x=1 \"Title\") and ![logo](img/logo.png).",
+    'See [the report](https://example.org/a_(b)?x=1 "Title") and ![logo](img/logo.png).',
     "Run `pip install x` or ``a ` b`` now.",
     "Write to <info@example.org> or <https://example.org/x>.",
     "Visit https://example.org/path?q=1, or www.example.org.",
     "UNHCR Guidelines n. 10¹ and note[^2] and 3\\* stars.",
     "From 1995 to 2000, 3,000 people; 12.5% on 30/03/2026.",
-    "A <span class=\"x\">tag</span> and <!-- comment --> here.",
+    'A <span class="x">tag</span> and <!-- comment --> here.',
     "snake_case_word stays, _emphasis_ and __strong__ are masked.",
     "Nested **bold with *italic* inside** text.",
     "  leading and trailing space  ",
@@ -33,14 +33,17 @@ def test_identity_translation_restores_the_source(text: str) -> None:
     assert restored.ok
 
 
-@pytest.mark.parametrize(("text", "kept"), [
-    ("**bold** text", ["**", "**"]),
-    ("a [link](https://x.org) here", ["[", "](https://x.org)"]),
-    ("`code` here", ["`code`"]),
-    ("in 2026 and 1995", ["2026", "1995"]),
-    ("Maksim Kuzmin spoke", ["Maksim Kuzmin"]),
-    ("https://example.org/x.", ["https://example.org/x"]),
-])
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("**bold** text", ["**", "**"]),
+        ("a [link](https://x.org) here", ["[", "](https://x.org)"]),
+        ("`code` here", ["`code`"]),
+        ("in 2026 and 1995", ["2026", "1995"]),
+        ("Maksim Kuzmin spoke", ["Maksim Kuzmin"]),
+        ("https://example.org/x.", ["https://example.org/x"]),
+    ],
+)
 def test_protected_pieces_become_tokens(text: str, kept: list[str]) -> None:
     masked = mask(text, terms=["Maksim Kuzmin"])
     assert [p.original for p in masked.placeholders] == kept
@@ -90,8 +93,9 @@ def test_unknown_and_repeated_tokens_are_dropped_and_reported() -> None:
 
 def test_glossary_terms_come_back_in_the_required_form() -> None:
     masked = mask("The Regional Administrative Court in Kaunas.", terms=["Regional Administrative Court"])
-    restored = unmask(masked, "Das [X0X] in Kaunas.",
-                      replacements={"Regional Administrative Court": "Regionalverwaltungsgericht"})
+    restored = unmask(
+        masked, "Das [X0X] in Kaunas.", replacements={"Regional Administrative Court": "Regionalverwaltungsgericht"}
+    )
     assert restored.text == "Das Regionalverwaltungsgericht in Kaunas."
 
 

@@ -11,8 +11,9 @@ from translate_app.mt.memory import MemoryMatch, memory_index, memory_matches
 from translate_app.project import Project
 
 
-def approve(project: Project, release: str, language: str, translations: dict[str, str],
-            *, approved: bool = True) -> None:
+def approve(
+    project: Project, release: str, language: str, translations: dict[str, str], *, approved: bool = True
+) -> None:
     """Translate entries of a catalog, and approve them unless told not to."""
     with storage.edit(project.catalog_path(release, language)) as po:
         for entry in po:
@@ -23,8 +24,12 @@ def approve(project: Project, release: str, language: str, translations: dict[st
 
 
 def test_exact_and_fuzzy_matches_with_score_and_origin(project: Project) -> None:
-    approve(project, RELEASE, "de", {"Background": "Hintergrund",
-                                     "Civic engagement in Lithuania": "Bürgerschaftliches Engagement in Litauen"})
+    approve(
+        project,
+        RELEASE,
+        "de",
+        {"Background": "Hintergrund", "Civic engagement in Lithuania": "Bürgerschaftliches Engagement in Litauen"},
+    )
     assert memory_matches(project, "de", "Background") == [MemoryMatch("Hintergrund", 100, RELEASE, "Background")]
     found = memory_matches(project, "de", "Civic engagement in Latvia")
     assert found[0].text == "Bürgerschaftliches Engagement in Litauen"

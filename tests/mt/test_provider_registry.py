@@ -31,13 +31,16 @@ def plain() -> Iterator[type[Provider]]:
 
         id = "plain-test"
         name = "Plain HTTP"
-        options = (Option("url", "PLAIN_TEST_URL", required=True, what="a server"),
-                   Option("token", "PLAIN_TEST_TOKEN", secret=True))
+        options = (
+            Option("url", "PLAIN_TEST_URL", required=True, what="a server"),
+            Option("token", "PLAIN_TEST_TOKEN", secret=True),
+        )
         batch_size = 4
 
         def send(self, text: str, source: str, target: str) -> str:
-            response = transport.http("POST", self.url + "translate", json={"q": text, "source": source,
-                                                                            "target": target})
+            response = transport.http(
+                "POST", self.url + "translate", json={"q": text, "source": source, "target": target}
+            )
             response.raise_for_status()
             return response.json()["translatedText"]
 
@@ -58,10 +61,12 @@ def test_the_class_alone_registers_it_and_declares_its_settings(plain, tmp_path)
     assert public_options(settings) == {"PLAIN_TEST_URL": "http://127.0.0.1:9/"}
 
 
-def test_the_shared_policy_applies_without_the_provider_doing_anything(plain, tmp_path,
-                                                                      libre: FakeLibreTranslate) -> None:
-    provider = make_provider("plain-test", mt_settings(tmp_path, PLAIN_TEST_URL=libre.url), timeout=(1.0, 0.3),
-                             max_attempts=3)
+def test_the_shared_policy_applies_without_the_provider_doing_anything(
+    plain, tmp_path, libre: FakeLibreTranslate
+) -> None:
+    provider = make_provider(
+        "plain-test", mt_settings(tmp_path, PLAIN_TEST_URL=libre.url), timeout=(1.0, 0.3), max_attempts=3
+    )
     texts = ["One text", "Two text", "Three text"]
     assert provider.translate_batch(texts, "en", "de") == [fake_translate(t, "de") for t in texts]
     assert libre.requests == 1  # packed into one request
@@ -77,21 +82,26 @@ def test_the_shared_policy_applies_without_the_provider_doing_anything(plain, tm
     before = libre.requests
     with pytest.raises(ProviderAuthError, match="HTTP 403"):
         make_provider("plain-test", mt_settings(tmp_path, PLAIN_TEST_URL=libre.url)).translate_batch(
-            ["Hello"], "en", "de")
+            ["Hello"], "en", "de"
+        )
     assert libre.requests == before + 1
 
 
 def test_a_provider_cannot_bypass_the_policy_or_take_anothers_id() -> None:
     provider_ids()  # the providers are loaded
     with pytest.raises(TypeError, match="overrides translate_batch"):
+
         class Eager(Provider):
             id = "eager-test"
 
             def translate_batch(self, texts, source, target):
                 return texts
+
     with pytest.raises(TypeError, match="two providers with the id 'deepl'"):
+
         class Impostor(Provider):
             id = "deepl"
+
     assert "eager-test" not in REGISTRY and REGISTRY["deepl"].__name__ == "DeeplProvider"
 
 

@@ -41,29 +41,35 @@ def test_an_unknown_provider_is_refused_with_the_known_ids(tmp_path) -> None:
         make_provider("babelfish", mt_settings(tmp_path))
 
 
-@pytest.mark.parametrize(("provider", "message"), [
-    ("deepl", "TRANSLATE_APP_DEEPL_API_KEY"),
-    ("microsoft", "TRANSLATE_APP_MICROSOFT_API_KEY"),
-    ("libretranslate", "TRANSLATE_APP_LIBRETRANSLATE_URL"),
-    ("google", "public web service .* TRANSLATE_APP_MT_PUBLIC_SERVICES=1"),
-    ("mymemory", "public web service .* TRANSLATE_APP_MT_PUBLIC_SERVICES=1"),
-])
+@pytest.mark.parametrize(
+    ("provider", "message"),
+    [
+        ("deepl", "TRANSLATE_APP_DEEPL_API_KEY"),
+        ("microsoft", "TRANSLATE_APP_MICROSOFT_API_KEY"),
+        ("libretranslate", "TRANSLATE_APP_LIBRETRANSLATE_URL"),
+        ("google", "public web service .* TRANSLATE_APP_MT_PUBLIC_SERVICES=1"),
+        ("mymemory", "public web service .* TRANSLATE_APP_MT_PUBLIC_SERVICES=1"),
+    ],
+)
 def test_a_provider_missing_its_settings_says_which(tmp_path, provider: str, message: str) -> None:
     with pytest.raises(ProviderConfigError, match=message):
         make_provider(provider, mt_settings(tmp_path))
 
 
-@pytest.mark.parametrize(("provider", "language", "code"), [
-    ("google", "he", "iw"),
-    ("google", "zh_Hant", "zh-TW"),
-    ("google", "de", "de"),
-    ("mymemory", "de", "de-DE"),
-    ("mymemory", "he", "he-IL"),
-    ("mymemory", "en", "en-US"),
-    ("microsoft", "zh_Hans", "zh-Hans"),
-    ("deepl", "el", "el"),
-    ("deepl", "he", None),
-])
+@pytest.mark.parametrize(
+    ("provider", "language", "code"),
+    [
+        ("google", "he", "iw"),
+        ("google", "zh_Hant", "zh-TW"),
+        ("google", "de", "de"),
+        ("mymemory", "de", "de-DE"),
+        ("mymemory", "he", "he-IL"),
+        ("mymemory", "en", "en-US"),
+        ("microsoft", "zh_Hans", "zh-Hans"),
+        ("deepl", "el", "el"),
+        ("deepl", "he", None),
+    ],
+)
 def test_language_codes_map_to_each_providers_own(tmp_path, provider: str, language: str, code: str | None) -> None:
     settings = mt_settings(tmp_path, DEEPL_API_KEY="k:fx", MICROSOFT_API_KEY="k", public=True)
     assert make_provider(provider, settings).provider_code(language) == code
@@ -97,7 +103,8 @@ def test_an_unsupported_pair_is_refused_before_any_translation(tmp_path) -> None
 
 
 def test_libretranslate_takes_the_servers_languages_not_deep_translators_table(
-        tmp_path, libre: FakeLibreTranslate) -> None:
+    tmp_path, libre: FakeLibreTranslate
+) -> None:
     # deep-translator's LibreTranslator knows 17 languages and refuses Greek, Dutch, Lithuanian.
     provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url))
     provider.check_languages("en", ["el", "nl", "lt", "he"])
@@ -136,33 +143,51 @@ def test_split_packed_needs_every_separator_in_order() -> None:
     assert split_packed("a b c", 3) is None
 
 
-@pytest.mark.parametrize(("header", "seconds"), [("7", 7.0), (None, None), ("soon", None),
-                                                 ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+@pytest.mark.parametrize(
+    ("header", "seconds"), [("7", 7.0), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)]
+)
 def test_retry_after_in_seconds_or_as_a_date(header: str | None, seconds: float | None) -> None:
     assert parse_retry_after(header) == seconds
 
 
-@pytest.mark.parametrize(("faults", "requests_made"), [
-    (["429"], 2), (["500"], 2), (["503"], 2), (["timeout"], 2), (["malformed"], 2),
-    (["truncated"], 2), (["empty"], 2), (["500", "429", "truncated"], 4),
-])
-def test_transient_faults_are_retried(tmp_path, libre: FakeLibreTranslate, faults: list[str],
-                                      requests_made: int) -> None:
-    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url),
-                             timeout=(1.0, 0.5))
+@pytest.mark.parametrize(
+    ("faults", "requests_made"),
+    [
+        (["429"], 2),
+        (["500"], 2),
+        (["503"], 2),
+        (["timeout"], 2),
+        (["malformed"], 2),
+        (["truncated"], 2),
+        (["empty"], 2),
+        (["500", "429", "truncated"], 4),
+    ],
+)
+def test_transient_faults_are_retried(
+    tmp_path, libre: FakeLibreTranslate, faults: list[str], requests_made: int
+) -> None:
+    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url), timeout=(1.0, 0.5))
     libre.script(*faults)
     assert provider.translate_batch(["Hello world"], "en", "de") == ["Hello_de world_de"]
     assert libre.requests == requests_made == provider.requests
 
 
-@pytest.mark.parametrize(("fault", "error"), [
-    ("500", ProviderUnavailable), ("429", RateLimitedError), ("timeout", ProviderTimeout),
-    ("malformed", BadResponseError), ("truncated", BadResponseError),
-])
-def test_a_fault_that_persists_is_reported_after_the_last_attempt(tmp_path, libre: FakeLibreTranslate,
-                                                                  fault: str, error: type) -> None:
-    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url),
-                             timeout=(1.0, 0.3), max_attempts=3)
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("500", ProviderUnavailable),
+        ("429", RateLimitedError),
+        ("timeout", ProviderTimeout),
+        ("malformed", BadResponseError),
+        ("truncated", BadResponseError),
+    ],
+)
+def test_a_fault_that_persists_is_reported_after_the_last_attempt(
+    tmp_path, libre: FakeLibreTranslate, fault: str, error: type
+) -> None:
+    provider = make_provider(
+        "libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url), timeout=(1.0, 0.3), max_attempts=3
+    )
     libre.always(fault)
     with pytest.raises(error, match="gave up after 3 attempts"):
         provider.translate_batch(["Hello"], "en", "de")
@@ -171,21 +196,22 @@ def test_a_fault_that_persists_is_reported_after_the_last_attempt(tmp_path, libr
 
 def test_refused_credentials_are_not_retried(tmp_path, libre: FakeLibreTranslate) -> None:
     libre.api_key = "secret"
-    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url,
-                                                        LIBRETRANSLATE_API_KEY="wrong"))
+    provider = make_provider(
+        "libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url, LIBRETRANSLATE_API_KEY="wrong")
+    )
     with pytest.raises(ProviderAuthError, match="HTTP 403"):
         provider.translate_batch(["Hello"], "en", "de")
     assert libre.requests == 1
-    good = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url,
-                                                    LIBRETRANSLATE_API_KEY="secret"))
+    good = make_provider(
+        "libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url, LIBRETRANSLATE_API_KEY="secret")
+    )
     assert good.translate_batch(["Hello"], "en", "de") == ["Hello_de"]
 
 
 def test_retry_after_is_honoured(tmp_path, libre: FakeLibreTranslate) -> None:
     libre.retry_after = "1"
     libre.script("429")
-    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url),
-                             backoff=0.0)
+    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=libre.url), backoff=0.0)
     started = time.monotonic()
     assert provider.translate_batch(["Hello"], "en", "de") == ["Hello_de"]
     assert 0.9 <= time.monotonic() - started < 5
@@ -193,15 +219,15 @@ def test_retry_after_is_honoured(tmp_path, libre: FakeLibreTranslate) -> None:
 
 def test_a_refused_connection_is_a_readable_error_without_the_text(tmp_path) -> None:
     server = FakeLibreTranslate().start()
-    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=server.url),
-                             max_attempts=2)
+    provider = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=server.url), max_attempts=2)
     provider.check_languages("en", ["de"])  # the language table is now known
     server.stop()
     origin = server.url.rstrip("/")
     with pytest.raises(ProviderUnavailable) as info:
         provider.translate_batch(["Secret embargoed sentence"], "en", "de")
-    assert str(info.value) == (f"LibreTranslate at {origin} is unreachable (connection refused) "
-                               "(gave up after 2 attempts)")
+    assert str(info.value) == (
+        f"LibreTranslate at {origin} is unreachable (connection refused) (gave up after 2 attempts)"
+    )
     fresh = make_provider("libretranslate", mt_settings(tmp_path, LIBRETRANSLATE_URL=server.url + "v2/"))
     with pytest.raises(ProviderUnavailable) as info:
         fresh.check_languages("en", ["de"])
@@ -236,13 +262,18 @@ def test_client_errors_never_quote_the_text(tmp_path) -> None:
         assert "Secret" not in message and message.startswith("LibreTranslate")  # ...and what people read
 
 
-@pytest.mark.parametrize(("message", "expected"), [
-    ("HTTPSConnectionPool(host='libre.example', port=443): Max retries exceeded with url: "
-     "/translate?q=Vilnius%2C+4+December&source=en&target=de (Caused by X)",
-     "Max retries exceeded with url: /translate (Caused by X)"),
-    ("GET https://libre.example/translate?q=secret&api_key=k failed", "GET https://libre.example/translate failed"),
-    ("HTTP 400: bad request", "HTTP 400: bad request"),
-])
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "HTTPSConnectionPool(host='libre.example', port=443): Max retries exceeded with url: "
+            "/translate?q=Vilnius%2C+4+December&source=en&target=de (Caused by X)",
+            "Max retries exceeded with url: /translate (Caused by X)",
+        ),
+        ("GET https://libre.example/translate?q=secret&api_key=k failed", "GET https://libre.example/translate failed"),
+        ("HTTP 400: bad request", "HTTP 400: bad request"),
+    ],
+)
 def test_without_request_text(message: str, expected: str) -> None:
     assert without_request_text(message) == expected
 

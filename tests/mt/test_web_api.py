@@ -21,9 +21,10 @@ def memory(web_project):
     for name, text in (("earlier", EARLIER), ("later", LATER)):
         (web_project / "source" / f"{name}.md").write_text(text, encoding="utf-8")
         project.add_release(web_project / "source" / f"{name}.md", ["de"])
-    translations = {"Vilnius, 30 November 2026": "Vilnius, 30. November 2026",
-                    "The coalition demanded to suspend three permits.":
-                        "Die Koalition forderte, drei Genehmigungen auszusetzen."}
+    translations = {
+        "Vilnius, 30 November 2026": "Vilnius, 30. November 2026",
+        "The coalition demanded to suspend three permits.": "Die Koalition forderte, drei Genehmigungen auszusetzen.",
+    }
     with storage.edit(project.catalog_path("earlier", "de")) as po:
         for entry in po:
             set_translated(entry, translations[entry.msgid], by="tr_de")
@@ -36,19 +37,31 @@ def test_suggestions_show_the_source_they_were_made_for_and_the_difference(clien
     segments = {s["source"]: s for s in client.get("/api/releases/later/de/segments").get_json()}
     date = segments["Vilnius, 4 December 2026"]
     found = client.get(f"/api/releases/later/de/segments/{date['id']}/suggestions").get_json()
-    assert found == [{
-        "text": "Vilnius, 30. November 2026", "score": found[0]["score"], "origin": "earlier",
-        "source": "Vilnius, 30 November 2026",
-        "diff": [{"op": "equal", "text": "Vilnius, "}, {"op": "delete", "text": "30 November"},
-                 {"op": "insert", "text": "4 December"}, {"op": "equal", "text": " 2026"}],
-    }]
+    assert found == [
+        {
+            "text": "Vilnius, 30. November 2026",
+            "score": found[0]["score"],
+            "origin": "earlier",
+            "source": "Vilnius, 30 November 2026",
+            "diff": [
+                {"op": "equal", "text": "Vilnius, "},
+                {"op": "delete", "text": "30 November"},
+                {"op": "insert", "text": "4 December"},
+                {"op": "equal", "text": " 2026"},
+            ],
+        }
+    ]
     assert 60 <= found[0]["score"] < 100
     permits = segments["The coalition welcomed the decision to suspend two permits."]
     found = client.get(f"/api/releases/later/de/segments/{permits['id']}/suggestions").get_json()
     assert found[0]["source"] == "The coalition demanded to suspend three permits." and found[0]["score"] < 100
     changed = [(d["op"], d["text"]) for d in found[0]["diff"] if d["op"] != "equal"]
-    assert changed == [("delete", "demanded"), ("insert", "welcomed the decision"),
-                       ("delete", "three"), ("insert", "two")]
+    assert changed == [
+        ("delete", "demanded"),
+        ("insert", "welcomed the decision"),
+        ("delete", "three"),
+        ("insert", "two"),
+    ]
 
 
 def test_memory_pretranslation_leaves_near_matches_untranslated(app, client, auth, memory) -> None:
@@ -67,8 +80,9 @@ def test_a_job_is_shown_only_to_coordinators_and_its_creator(app, client, auth, 
     from translate_app.models import Job, User
 
     auth.login("coord")
-    job_id = auth.api("POST", "/api/releases/later/pretranslate",
-                      {"languages": ["de"], "provider": "memory"}).get_json()["job"]
+    job_id = auth.api(
+        "POST", "/api/releases/later/pretranslate", {"languages": ["de"], "provider": "memory"}
+    ).get_json()["job"]
     wait_for_job(Database.factory(app), job_id, timeout=30)
     assert client.get(f"/api/jobs/{job_id}").status_code == 200
     assert client.get("/api/jobs/999").status_code == 404
@@ -84,14 +98,12 @@ def test_a_job_is_shown_only_to_coordinators_and_its_creator(app, client, auth, 
     assert state["no_match"] == 2 and state["status"] == "done"
 
 
-def test_an_unconfigured_or_unreachable_provider_is_refused_with_a_readable_error(app, client, auth,
-                                                                                 memory) -> None:
+def test_an_unconfigured_or_unreachable_provider_is_refused_with_a_readable_error(app, client, auth, memory) -> None:
     auth.login("coord")
     response = auth.api("POST", "/api/releases/later/pretranslate", {"languages": ["de"], "provider": "google"})
     assert response.status_code == 400
     assert "public web service" in response.get_json()["error"]
     app.config["SETTINGS"].options["LIBRETRANSLATE_URL"] = "http://127.0.0.1:1/"
-    response = auth.api("POST", "/api/releases/later/pretranslate",
-                        {"languages": ["de"], "provider": "libretranslate"})
+    response = auth.api("POST", "/api/releases/later/pretranslate", {"languages": ["de"], "provider": "libretranslate"})
     assert response.status_code == 400
     assert response.get_json() == {"error": "LibreTranslate at http://127.0.0.1:1 is unreachable (connection refused)"}

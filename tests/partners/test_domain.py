@@ -55,8 +55,7 @@ def _by_flag(proposal: partners.Alignment, flag: str) -> list[int]:
 
 
 def test_the_german_markdown_is_aligned_with_its_merge_split_and_left_out_paragraph_flagged(sample):
-    markdown, origin = partners.read_document((DATA / "kuzmin.de.md").read_bytes(), "kuzmin.de.md", None,
-                                              max_bytes=MAX)
+    markdown, origin = partners.read_document((DATA / "kuzmin.de.md").read_bytes(), "kuzmin.de.md", None, max_bytes=MAX)
     proposal = partners.align_document(sample, RELEASE, "de", "Connection e.V.", markdown, origin)
     assert len(proposal.rows) == len(sample.document(RELEASE).blocks) == 70
     assert _by_flag(proposal, "split") == [7]
@@ -76,8 +75,9 @@ def test_a_docx_made_with_pandoc_aligns_as_its_markdown_does(sample, language):
     """The partner's Word file: the same text with a merged and a split paragraph, read back through pandoc."""
     text = (DATA / f"kuzmin.{language}.md").read_text(encoding="utf-8")
     from_md = partners.align_document(sample, RELEASE, language, "Partner", text, "md")
-    markdown, origin = partners.read_document(_pandoc_file(text, "docx"), f"kuzmin.{language}.docx", None,
-                                              max_bytes=MAX)
+    markdown, origin = partners.read_document(
+        _pandoc_file(text, "docx"), f"kuzmin.{language}.docx", None, max_bytes=MAX
+    )
     from_docx = partners.align_document(sample, RELEASE, language, "Partner", markdown, origin)
     assert origin == f"kuzmin.{language}.docx"
     merged, split = {"de": ([10, 11], [7]), "fr": ([18, 19], [4])}[language]
@@ -87,8 +87,9 @@ def test_a_docx_made_with_pandoc_aligns_as_its_markdown_does(sample, language):
         return " ".join(s.replace("\\", "").split())
 
     same = sum(plain(a.text) == plain(b.text) for a, b in zip(from_md.rows, from_docx.rows, strict=True))
-    differ = [(a.text, b.text) for a, b in zip(from_md.rows, from_docx.rows, strict=True)
-              if plain(a.text) != plain(b.text)]
+    differ = [
+        (a.text, b.text) for a, b in zip(from_md.rows, from_docx.rows, strict=True) if plain(a.text) != plain(b.text)
+    ]
     assert same >= 68, differ
 
 
@@ -128,11 +129,14 @@ def test_confirmed_texts_land_as_needs_review_credited_to_the_partner_never_over
     assert proposal.rows[4].current == "Von einer Person übersetzt" and proposal.rows[4].state == "translated"
     assert proposal.writable == 67
     confirmed = [{"segment_id": r.segment_id, "text": r.text} for r in proposal.rows]
-    outcome = partners.write_partner_texts(sample, RELEASE, "de", partners.confirmed_texts(confirmed),
-                                           "Connection e.V.")
+    outcome = partners.write_partner_texts(
+        sample, RELEASE, "de", partners.confirmed_texts(confirmed), "Connection e.V."
+    )
     assert len(outcome.written) == 67
     assert [(c.before, c.before_state) for c in outcome.kept] == [
-        ("Von einer Person übersetzt", "translated"), ("Hintergrund", "approved")]
+        ("Von einer Person übersetzt", "translated"),
+        ("Hintergrund", "approved"),
+    ]
     assert outcome.kept[0].text.startswith("Maksim Kuzmin ist ein russischer Staatsbürger")
     fresh = Project(sample.root)
     machine = _entry(fresh, "de", 3)
@@ -143,8 +147,9 @@ def test_confirmed_texts_land_as_needs_review_credited_to_the_partner_never_over
     assert entry_state(_entry(fresh, "de", 5)) == State.APPROVED
     assert entry_state(_entry(fresh, "de", 20)) == State.UNTRANSLATED  # left out by the partner
     # Taken in again, nothing changes: the partner's own texts now wait for review (a person decides).
-    again = partners.write_partner_texts(Project(sample.root), RELEASE, "de", partners.confirmed_texts(confirmed),
-                                         "Connection e.V.")
+    again = partners.write_partner_texts(
+        Project(sample.root), RELEASE, "de", partners.confirmed_texts(confirmed), "Connection e.V."
+    )
     assert again.written == [] and len(again.kept) == 69
 
 
@@ -181,10 +186,14 @@ def _po(entries: list[tuple[str, str, bool]]) -> bytes:
 
 def test_a_weblate_catalog_is_matched_by_source_text_with_whitespace_normalised(sample):
     blocks = sample.document(RELEASE).blocks
-    data = _po([(blocks[3].text.replace(" ", "\n", 3), "Erster Absatz", False),
-                (blocks[5].text, "Hintergrund", True),
-                ("A text that is not in this release", "Anderswo", False),
-                (blocks[6].text, "", False)])
+    data = _po(
+        [
+            (blocks[3].text.replace(" ", "\n", 3), "Erster Absatz", False),
+            (blocks[5].text, "Hintergrund", True),
+            ("A text that is not in this release", "Anderswo", False),
+            (blocks[6].text, "", False),
+        ]
+    )
     proposal = partners.match_catalog(sample, RELEASE, "de", "Weblate", data, "kuzmin-de.po", max_bytes=MAX)
     assert proposal.origin == "catalog kuzmin-de.po"
     assert proposal.rows[3].text == "Erster Absatz" and proposal.rows[3].flags == []
@@ -194,5 +203,6 @@ def test_a_weblate_catalog_is_matched_by_source_text_with_whitespace_normalised(
     with pytest.raises(partners.PartnerError, match="not a PO catalog|no translated entry"):
         partners.match_catalog(sample, RELEASE, "de", "Weblate", b"<html>", "x.po", max_bytes=MAX)
     with pytest.raises(partners.PartnerError, match="none of its 1 source texts"):
-        partners.match_catalog(sample, RELEASE, "de", "Weblate", _po([("Elsewhere", "Anderswo", False)]), "x.po",
-                               max_bytes=MAX)
+        partners.match_catalog(
+            sample, RELEASE, "de", "Weblate", _po([("Elsewhere", "Anderswo", False)]), "x.po", max_bytes=MAX
+        )

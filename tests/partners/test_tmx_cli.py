@@ -74,8 +74,9 @@ def test_index_rebuild_keeps_imported_memories(project, tmp_path):
     from translate_app.models import MemoryEntry
     from translate_app.tmxmemory import import_tmx
 
-    import_tmx(Project(project), "de", tmx.write([tmx.Unit("Hello", "Hallo")], "en", "de"), "mine.tmx",
-               max_bytes=10_000)
+    import_tmx(
+        Project(project), "de", tmx.write([tmx.Unit("Hello", "Hallo")], "en", "de"), "mine.tmx", max_bytes=10_000
+    )
     settings = Settings(root=project, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     with open_database(settings)() as session:
         report = rebuild(session, Project(project))

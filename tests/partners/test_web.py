@@ -31,8 +31,13 @@ def _csrf(html: str) -> str:
 
 def _upload(client, auth, **fields):
     page = client.get("/coordinate/releases/appeal/partners")
-    data = {"csrf_token": _csrf(page.get_data(as_text=True)), "partner": "Connection e.V.", "language": "de",
-            "pasted": "", **fields}
+    data = {
+        "csrf_token": _csrf(page.get_data(as_text=True)),
+        "partner": "Connection e.V.",
+        "language": "de",
+        "pasted": "",
+        **fields,
+    }
     return client.post("/coordinate/releases/appeal/partners", data=data, content_type="multipart/form-data")
 
 
@@ -53,8 +58,10 @@ def test_only_coordinators_see_and_use_the_partner_pages(client, auth):
     token = auth.csrf("/")
     for path in ("/coordinate/releases/appeal/partners", "/coordinate/memory", "/coordinate/memory/de.tmx"):
         assert client.get(path).status_code == 403
-    answer = client.post("/coordinate/releases/appeal/partners/de/write",
-                         data={"csrf_token": token, "partner": "X", "segment_id": "0" * 12, "text": "x"})
+    answer = client.post(
+        "/coordinate/releases/appeal/partners/de/write",
+        data={"csrf_token": token, "partner": "X", "segment_id": "0" * 12, "text": "x"},
+    )
     assert answer.status_code == 403
 
 
@@ -75,8 +82,13 @@ def test_pasted_text_is_aligned_and_written_only_when_confirmed(app, client, aut
     assert app.config["SETTINGS"].root.joinpath("locales/de/LC_MESSAGES/appeal.po").read_bytes() == before
     rows = _rows(html)
     assert len(rows) == 5
-    data = {"csrf_token": _csrf(html), "partner": "Connection e.V.", "origin": "pasted text",
-            "segment_id": [r[0] for r in rows], "text": [r[1] for r in rows]}
+    data = {
+        "csrf_token": _csrf(html),
+        "partner": "Connection e.V.",
+        "origin": "pasted text",
+        "segment_id": [r[0] for r in rows],
+        "text": [r[1] for r in rows],
+    }
     done = client.post("/coordinate/releases/appeal/partners/de/write", data=data)
     page = done.get_data(as_text=True)
     assert done.status_code == 200 and "5 segments written as" in page and "credited to Connection e.V." in page
@@ -111,8 +123,13 @@ def test_a_persons_translation_is_kept_and_can_become_a_proposal(app, client, au
     assert "Write 3 segments as needs review" in html
     assert html.count("Kept, not written") == 2 and "Text einer Person" in html
     rows = _rows(html)
-    data = {"csrf_token": _csrf(html), "partner": "Connection e.V.", "segment_id": [r[0] for r in rows],
-            "text": [r[1] for r in rows], "propose": [rows[0][0]]}
+    data = {
+        "csrf_token": _csrf(html),
+        "partner": "Connection e.V.",
+        "segment_id": [r[0] for r in rows],
+        "text": [r[1] for r in rows],
+        "propose": [rows[0][0]],
+    }
     page = client.post("/coordinate/releases/appeal/partners/de/write", data=data).get_data(as_text=True)
     assert "3 segments written as" in page and "2 kept" in page and "proposed to reviewers" in page
     live = [e for e in _catalog(app) if e.msgid]
@@ -125,7 +142,8 @@ def test_a_persons_translation_is_kept_and_can_become_a_proposal(app, client, au
     with Database.factory(app)() as session:
         proposals = session.scalars(select(Proposal)).all()
         assert [(p.segment_id, p.text, p.status) for p in proposals] == [
-            (cat.entry_id(live[0]), "Stoppt die Abschiebung", "open")]
+            (cat.entry_id(live[0]), "Stoppt die Abschiebung", "open")
+        ]
 
 
 def test_posts_without_the_csrf_token_are_refused_and_write_nothing(app, client, auth):
@@ -133,11 +151,14 @@ def test_posts_without_the_csrf_token_are_refused_and_write_nothing(app, client,
     path = app.config["SETTINGS"].root / "locales/de/LC_MESSAGES/appeal.po"
     before = path.read_bytes()
     entry = next(e for e in _catalog(app) if e.msgid)
-    answer = client.post("/coordinate/releases/appeal/partners/de/write",
-                         data={"partner": "X", "segment_id": cat.entry_id(entry), "text": "Hallo"})
+    answer = client.post(
+        "/coordinate/releases/appeal/partners/de/write",
+        data={"partner": "X", "segment_id": cat.entry_id(entry), "text": "Hallo"},
+    )
     assert answer.status_code == 400
-    answer = client.post("/coordinate/releases/appeal/partners",
-                         data={"partner": "X", "language": "de", "pasted": GERMAN})
+    answer = client.post(
+        "/coordinate/releases/appeal/partners", data={"partner": "X", "language": "de", "pasted": GERMAN}
+    )
     assert answer.status_code == 400
     assert path.read_bytes() == before
 
@@ -172,14 +193,20 @@ def test_a_po_from_another_tool_is_matched_by_source_text(app, client, auth):
     po.append(polib.POEntry(msgid="Stop the   deportation", msgstr="Stoppt die Abschiebung"))
     po.append(polib.POEntry(msgid="Protect conscientious objectors.", msgstr="Verweigerer schützen."))
     auth.login("coord")
-    html = _upload(client, auth, partner="Weblate",
-                   upload=(io.BytesIO(po.__unicode__().encode()), "appeal-de.po")).get_data(as_text=True)
+    html = _upload(
+        client, auth, partner="Weblate", upload=(io.BytesIO(po.__unicode__().encode()), "appeal-de.po")
+    ).get_data(as_text=True)
     assert "catalog appeal-de.po" in html and "Write 2 segments as needs review" in html
     rows = _rows(html)
-    data = {"csrf_token": _csrf(html), "partner": "Weblate", "segment_id": [r[0] for r in rows],
-            "text": [r[1] for r in rows]}
-    assert "2 segments written" in client.post("/coordinate/releases/appeal/partners/de/write",
-                                                data=data).get_data(as_text=True)
+    data = {
+        "csrf_token": _csrf(html),
+        "partner": "Weblate",
+        "segment_id": [r[0] for r in rows],
+        "text": [r[1] for r in rows],
+    }
+    assert "2 segments written" in client.post("/coordinate/releases/appeal/partners/de/write", data=data).get_data(
+        as_text=True
+    )
     written = {e.msgid: e for e in _catalog(app) if entry_partner(e) == "Weblate"}
     assert set(written) == {"Stop the deportation", "Protect conscientious objectors."}
 
@@ -198,19 +225,25 @@ def test_the_memory_downloads_and_uploads_as_tmx(app, client, auth):
     assert answer.status_code == 200 and "memory.de.tmx" in answer.headers["Content-Disposition"]
     units = list(tmx.read(answer.data, "en", "de"))
     assert [(u.source, u.target, u.properties) for u in units] == [
-        ("Stop the deportation", "Stoppt die Abschiebung", {"x-release": "appeal"})]
+        ("Stop the deportation", "Stoppt die Abschiebung", {"x-release": "appeal"})
+    ]
     assert b"tr_de" not in answer.data and b"rev_de" not in answer.data
     other = tmx.write([tmx.Unit("Signed on March 30th 2026.", "Unterzeichnet am 30. März 2026.")], "en", "de")
     page = client.get("/coordinate/memory").get_data(as_text=True)
-    answer = client.post("/coordinate/memory", data={"csrf_token": _csrf(page), "language": "de",
-                                                     "upload": (io.BytesIO(other), "omegat.tmx")},
-                         content_type="multipart/form-data", follow_redirects=True)
+    answer = client.post(
+        "/coordinate/memory",
+        data={"csrf_token": _csrf(page), "language": "de", "upload": (io.BytesIO(other), "omegat.tmx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "1 translation unit of omegat.tmx taken into the German memory" in answer.get_data(as_text=True)
     match = memory_index(project, "de").exact("Signed on March 30th 2026.")
     assert match is not None and (match.text, match.origin) == ("Unterzeichnet am 30. März 2026.", "tmx:omegat")
-    answer = client.post("/coordinate/memory", data={"csrf_token": _csrf(page), "language": "de",
-                                                     "upload": (io.BytesIO(b"<html/>"), "bad.tmx")},
-                         content_type="multipart/form-data")
+    answer = client.post(
+        "/coordinate/memory",
+        data={"csrf_token": _csrf(page), "language": "de", "upload": (io.BytesIO(b"<html/>"), "bad.tmx")},
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 400 and "not a TMX file" in answer.get_data(as_text=True)
 
 
@@ -219,7 +252,11 @@ def test_a_long_release_confirms_in_one_form(app, client, auth):
     auth.login("coord")
     html = _upload(client, auth, pasted=GERMAN).get_data(as_text=True)
     rows = _rows(html) * 120  # 600 rows: 1200 fields
-    data = {"csrf_token": _csrf(html), "partner": "Connection e.V.", "segment_id": [r[0] for r in rows],
-            "text": [r[1] for r in rows]}
+    data = {
+        "csrf_token": _csrf(html),
+        "partner": "Connection e.V.",
+        "segment_id": [r[0] for r in rows],
+        "text": [r[1] for r in rows],
+    }
     answer = client.post("/coordinate/releases/appeal/partners/de/write", data=data)
     assert answer.status_code == 200 and "5 segments written as" in answer.get_data(as_text=True)

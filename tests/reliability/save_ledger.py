@@ -53,9 +53,19 @@ class Target:
         self.host, self.port = host, port
 
 
-def client_loop(ledger: Ledger, idx: int, target: Target, token: str, release: str, language: str,
-                initial: dict[str, str], stop: threading.Event, clients: int, shared: float = 0.2,
-                retry_for: float = 40.0) -> None:
+def client_loop(
+    ledger: Ledger,
+    idx: int,
+    target: Target,
+    token: str,
+    release: str,
+    language: str,
+    initial: dict[str, str],
+    stop: threading.Event,
+    clients: int,
+    shared: float = 0.2,
+    retry_for: float = 40.0,
+) -> None:
     """Save unique translations until `stop`, keeping the version last seen for each segment.
 
     A request without an answer (the worker was killed, the server restarts)
@@ -131,13 +141,16 @@ class Verdict:
     problems: list[str] = field(default_factory=list)
 
     def figures(self) -> str:
-        return (f"acknowledged {self.acknowledged}, stored {self.stored} (of which superseded {self.superseded}), "
-                f"audited {self.audited} (extra rows {self.audit_duplicates}), refused {self.refused}, "
-                f"re-sent after a lost answer and answered 200 {self.cut_off_then_200}")
+        return (
+            f"acknowledged {self.acknowledged}, stored {self.stored} (of which superseded {self.superseded}), "
+            f"audited {self.audited} (extra rows {self.audit_duplicates}), refused {self.refused}, "
+            f"re-sent after a lost answer and answered 200 {self.cut_off_then_200}"
+        )
 
 
-def verify(ledger: Ledger, initial: dict[str, str], final: dict[str, tuple[str, str]],
-           audit_rows: list[tuple[str, str, str]]) -> Verdict:
+def verify(
+    ledger: Ledger, initial: dict[str, str], final: dict[str, tuple[str, str]], audit_rows: list[tuple[str, str, str]]
+) -> Verdict:
     """Check the clients' answers against the final catalog and the audit log.
 
     final: segment -> (version, text); audit_rows: (segment, old_text, new_text) of the save rows.
@@ -183,8 +196,10 @@ def verify(ledger: Ledger, initial: dict[str, str], final: dict[str, tuple[str, 
             v.stored += 1
             v.superseded += 1
         else:
-            v.problems.append(f"{a.segment}: LOST acknowledged save {a.text!r} (version {a.version}); "
-                              f"the catalog has {final.get(a.segment)!r}")
+            v.problems.append(
+                f"{a.segment}: LOST acknowledged save {a.text!r} (version {a.version}); "
+                f"the catalog has {final.get(a.segment)!r}"
+            )
         n = audit.get((a.segment, a.text), 0)
         if n:
             v.audited += 1

@@ -34,6 +34,7 @@ def _is_error(response, *codes: int) -> None:
 
 # -- the description and the routes -------------------------------------------------------------------------
 
+
 def api_routes(flask_app) -> set[tuple[str, str]]:
     """Return (OpenAPI path, method) of every route of the API blueprint."""
     found = set()
@@ -87,6 +88,7 @@ def test_the_description_is_served_without_login_and_every_error_is_the_error_sc
 
 # -- bad input -------------------------------------------------------------------------------------------------
 
+
 def test_deeply_nested_json_is_refused_with_400(app, client):  # noqa: F811
     headers = dict(_bearer(app, "tr_de"), **{"Content-Type": "application/json"})
     body = "[" * 100_000 + "]" * 100_000
@@ -102,15 +104,24 @@ def test_huge_ids_answer_404(app, client):  # noqa: F811
     _is_error(client.get(f"/api/jobs/{2**31}", headers=coord), 404)
     _is_error(client.get(f"/api/jobs/{2**31 - 1}", headers=coord), 404)  # the largest possible id: none yet
     for action in ("accept", "reject"):
-        _is_error(client.post(f"/api/releases/appeal/de/proposals/99999999999999999999/{action}", json={},
-                              headers=coord), 404)
+        _is_error(
+            client.post(f"/api/releases/appeal/de/proposals/99999999999999999999/{action}", json={}, headers=coord), 404
+        )
 
 
-@pytest.mark.parametrize("body", [
-    {"languages": 5}, {"languages": [5]}, {"languages": {"de": 1}}, {"languages": [["de"]]},
-    {"languages": ["de", None]}, {"languages": ["de"], "provider": 5}, {"provider": ["memory"]},
-    {"provider": {"x": 1}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"languages": 5},
+        {"languages": [5]},
+        {"languages": {"de": 1}},
+        {"languages": [["de"]]},
+        {"languages": ["de", None]},
+        {"languages": ["de"], "provider": 5},
+        {"provider": ["memory"]},
+        {"provider": {"x": 1}},
+    ],
+)
 def test_pretranslate_refuses_non_string_languages_and_provider(app, client, body):  # noqa: F811
     _is_error(client.post("/api/releases/appeal/pretranslate", json=body, headers=_bearer(app, "coord")), 400)
 
@@ -125,10 +136,15 @@ def test_non_string_fields_are_refused_with_400(app, client):  # noqa: F811
     sid = entry_id(next(iter(segment)))
     base = f"/api/releases/appeal/de/segments/{sid}"
     cases = [
-        ("PUT", base, {"translation": 5}), ("PUT", base, {"translation": ["x"]}), ("PUT", base, {}),
-        ("PUT", base, {"translation": "x", "version": 5}), ("PUT", base, {"translation": "x", "version": ["v"]}),
-        ("POST", base + "/approve", {"version": {"v": 1}}), ("POST", base + "/comments", {"text": 5}),
-        ("POST", base + "/comments", {}), ("POST", base + "/comments", {"text": ["a"]}),
+        ("PUT", base, {"translation": 5}),
+        ("PUT", base, {"translation": ["x"]}),
+        ("PUT", base, {}),
+        ("PUT", base, {"translation": "x", "version": 5}),
+        ("PUT", base, {"translation": "x", "version": ["v"]}),
+        ("POST", base + "/approve", {"version": {"v": 1}}),
+        ("POST", base + "/comments", {"text": 5}),
+        ("POST", base + "/comments", {}),
+        ("POST", base + "/comments", {"text": ["a"]}),
         ("POST", "/api/checks", {"source": "a", "translation": "b", "language": ["de"]}),
         ("POST", "/api/checks", {"source": "a", "translation": "b", "language": 7}),
         ("POST", "/api/checks", {"source": 1, "translation": "b"}),
@@ -175,17 +191,22 @@ def test_the_refusals_do_not_hide_the_working_calls(app, client):  # noqa: F811
     saved = client.put(base, json={"translation": "Stoppt", "version": first["version"]}, headers=rev)
     assert saved.status_code == 200, saved.get_json()
     assert client.post(base + "/comments", json={"text": "ok"}, headers=rev).status_code == 201
-    approved = client.post(base + "/approve", json={"version": saved.get_json()["version"]},
-                           headers=_bearer(app, "rev2_de"))  # not one's own translation
+    approved = client.post(
+        base + "/approve", json={"version": saved.get_json()["version"]}, headers=_bearer(app, "rev2_de")
+    )  # not one's own translation
     assert approved.status_code == 200 and approved.get_json()["state"] == "approved", approved.get_json()
     checks = client.post("/api/checks", json={"source": "a", "translation": "b", "language": "de"}, headers=rev)
     assert checks.status_code == 200
-    job = client.post("/api/releases/appeal/pretranslate", json={"languages": "fr", "provider": "memory"},
-                      headers=_bearer(app, "coord"))
+    job = client.post(
+        "/api/releases/appeal/pretranslate",
+        json={"languages": "fr", "provider": "memory"},
+        headers=_bearer(app, "coord"),
+    )
     assert job.status_code == 202, job.get_json()
 
 
 # -- CSRF ------------------------------------------------------------------------------------------------------
+
 
 def test_a_made_up_bearer_header_does_not_skip_csrf_for_a_session(app, client, auth):  # noqa: F811
     auth.login("rev_de")
@@ -207,21 +228,32 @@ def test_a_valid_token_alone_needs_no_csrf(app):  # noqa: F811
     fresh = app.test_client()  # no session cookie at all
     headers = _bearer(app, "rev_de")
     segments = fresh.get("/api/releases/appeal/de/segments", headers=headers).get_json()
-    response = fresh.put(f"/api/releases/appeal/de/segments/{segments[0]['id']}",
-                         json={"translation": "per Skript", "version": segments[0]["version"]}, headers=headers)
+    response = fresh.put(
+        f"/api/releases/appeal/de/segments/{segments[0]['id']}",
+        json={"translation": "per Skript", "version": segments[0]["version"]},
+        headers=headers,
+    )
     assert response.status_code == 200, response.get_json()
-    _is_error(fresh.put(f"/api/releases/appeal/de/segments/{segments[0]['id']}", json={"translation": "y"},
-                        headers={"Authorization": "Bearer not-a-token"}), 401)
+    _is_error(
+        fresh.put(
+            f"/api/releases/appeal/de/segments/{segments[0]['id']}",
+            json={"translation": "y"},
+            headers={"Authorization": "Bearer not-a-token"},
+        ),
+        401,
+    )
 
 
 # -- the published HTML ------------------------------------------------------------------------------------------
+
 
 def test_published_html_names_its_charset_once(app, client, auth):  # noqa: F811
     rev, rev2, coord = _bearer(app, "rev_de"), _bearer(app, "rev2_de"), _bearer(app, "coord")
     for segment in client.get("/api/releases/appeal/de/segments", headers=rev).get_json():
         base = f"/api/releases/appeal/de/segments/{segment['id']}"
-        saved = client.put(base, json={"translation": "T " + segment["source"], "version": segment["version"]},
-                           headers=rev)
+        saved = client.put(
+            base, json={"translation": "T " + segment["source"], "version": segment["version"]}, headers=rev
+        )
         assert saved.status_code == 200, saved.get_json()
         approve = client.post(base + "/approve", json={"version": saved.get_json()["version"]}, headers=rev2)
         assert approve.status_code == 200, approve.get_json()
@@ -242,8 +274,16 @@ def test_the_readme_table_lists_exactly_the_described_operations():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## JSON API", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"^\| `(GET|PUT|POST|DELETE|PATCH) (/api/\S+?)`", section, re.MULTILINE))
-    names = {"release": "NAME", "language": "LANG", "segment_id": "ID", "proposal_id": "PID", "job_id": "ID",
-             "claim_id": "CID"}
-    described = {(method.upper(), re.sub(r"\{(\w+)\}", lambda m: names[m.group(1)], path))
-                 for path, method in described_routes(openapi_document())}
+    names = {
+        "release": "NAME",
+        "language": "LANG",
+        "segment_id": "ID",
+        "proposal_id": "PID",
+        "job_id": "ID",
+        "claim_id": "CID",
+    }
+    described = {
+        (method.upper(), re.sub(r"\{(\w+)\}", lambda m: names[m.group(1)], path))
+        for path, method in described_routes(openapi_document())
+    }
     assert listed == described

@@ -32,8 +32,11 @@ def _save_all(client, headers, texts):
     acknowledged = []
     for text in texts:
         seg = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()[0]
-        answer = client.put(f"/api/releases/appeal/de/segments/{seg['id']}", headers=headers,
-                            json={"translation": text, "version": seg["version"]})
+        answer = client.put(
+            f"/api/releases/appeal/de/segments/{seg['id']}",
+            headers=headers,
+            json={"translation": text, "version": seg["version"]},
+        )
         assert answer.status_code == 200, answer.get_json()
         acknowledged.append(text)
     return acknowledged
@@ -94,8 +97,14 @@ def test_rows_left_by_a_crash_are_replayed_at_start_and_never_twice(app, web_pro
     # the same rows twice: one file replayed after its rows were already inserted (crash before its removal)
     (outbox / "00000000000000000002-crash.json").write_text(json.dumps(crashed))
     Database.dispose(app)
-    restarted = create_app({"SETTINGS": Settings(root=web_project, secret_key="test-secret",
-                                                 database_url=database_url, secure_cookies=False), "TESTING": True})
+    restarted = create_app(
+        {
+            "SETTINGS": Settings(
+                root=web_project, secret_key="test-secret", database_url=database_url, secure_cookies=False
+            ),
+            "TESTING": True,
+        }
+    )
     texts = [r.new_text for r in _rows(restarted)]
     assert texts == ["Erste Fassung", "Nach dem Absturz"]
     assert list(outbox.glob("*.json")) == []

@@ -75,9 +75,13 @@ class Server:
 
     def __init__(self, root: Path, database_url: str, log: Path) -> None:
         self.root, self.port, self.log = root, _free_port(), log
-        self.env = {**os.environ, "TRANSLATE_APP_ROOT": str(root),
-                    "TRANSLATE_APP_SECRET_KEY": "crash-" + uuid.uuid4().hex,
-                    "TRANSLATE_APP_DATABASE_URL": database_url, "TRANSLATE_APP_SECURE_COOKIES": "0"}
+        self.env = {
+            **os.environ,
+            "TRANSLATE_APP_ROOT": str(root),
+            "TRANSLATE_APP_SECRET_KEY": "crash-" + uuid.uuid4().hex,
+            "TRANSLATE_APP_DATABASE_URL": database_url,
+            "TRANSLATE_APP_SECURE_COOKIES": "0",
+        }
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 
@@ -85,17 +89,37 @@ class Server:
         """Start the server and wait until it answers an authenticated request."""
         with self.log.open("a") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"), "-w", str(WORKERS),
-                 "--graceful-timeout", "10", "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
-                cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    str(REPO / "gunicorn.conf.py"),
+                    "-w",
+                    str(WORKERS),
+                    "--graceful-timeout",
+                    "10",
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                    "wsgi:app",
+                ],
+                cwd=REPO,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.starts += 1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
             try:
-                r = requests.get(f"http://127.0.0.1:{self.port}/api/releases",
-                                 headers={"Authorization": f"Bearer {token}"}, timeout=5)
+                r = requests.get(
+                    f"http://127.0.0.1:{self.port}/api/releases",
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=5,
+                )
                 if r.status_code == 200:
                     return
             except requests.RequestException:
@@ -146,8 +170,9 @@ def _accounts(root: Path, database_url: str) -> list[str]:
     tokens = []
     with sessions() as session:
         for i in range(CLIENTS):
-            user = accounts.create_user(session, name=f"person{i}", role="reviewer", languages=[LANG],
-                                        password="crash test password")
+            user = accounts.create_user(
+                session, name=f"person{i}", role="reviewer", languages=[LANG], password="crash test password"
+            )
             tokens.append(accounts.create_token(session, user))
         session.commit()
     sessions.kw["bind"].dispose()
@@ -166,9 +191,11 @@ def _final_state(root: Path, database_url: str) -> tuple[dict[str, tuple[str, st
     final = {cat.entry_id(e): (cat.entry_version(e), e.msgstr) for e in po if not e.obsolete and e.msgid}
     engine = make_engine(database_url)
     with engine.connect() as conn:
-        rows = conn.execute(select(AuditLog.segment_id, AuditLog.old_text, AuditLog.new_text)
-                            .where(AuditLog.release == RELEASE, AuditLog.language == LANG,
-                                   AuditLog.action == "save")).all()
+        rows = conn.execute(
+            select(AuditLog.segment_id, AuditLog.old_text, AuditLog.new_text).where(
+                AuditLog.release == RELEASE, AuditLog.language == LANG, AuditLog.action == "save"
+            )
+        ).all()
     engine.dispose()
     return final, [tuple(r) for r in rows]
 
@@ -186,8 +213,10 @@ def backend(request, tmp_path: Path):
     schema = "crash_" + uuid.uuid4().hex[:10]
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield (f"postgresql+psycopg://postgres@127.0.0.1:5432/test?application_name={schema}"
-           f"&options=-csearch_path%3D{schema}", schema)
+    yield (
+        f"postgresql+psycopg://postgres@127.0.0.1:5432/test?application_name={schema}&options=-csearch_path%3D{schema}",
+        schema,
+    )
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
@@ -201,9 +230,14 @@ def _run(tmp_path: Path, database_url: str, fault) -> tuple:
     server.start(tokens[0])
     ledger, stop = Ledger(), threading.Event()
     target = Target("127.0.0.1", server.port)
-    clients = [threading.Thread(target=client_loop, args=(ledger, i, target, tokens[i], RELEASE, LANG, initial, stop,
-                                                          CLIENTS), kwargs={"retry_for": 120.0})
-               for i in range(CLIENTS)]
+    clients = [
+        threading.Thread(
+            target=client_loop,
+            args=(ledger, i, target, tokens[i], RELEASE, LANG, initial, stop, CLIENTS),
+            kwargs={"retry_for": 120.0},
+        )
+        for i in range(CLIENTS)
+    ]
     for t in clients:
         t.start()
     try:
@@ -236,8 +270,9 @@ def test_sigkill_of_workers_and_of_the_whole_server_loses_no_acknowledged_save(t
         started = time.monotonic()
         whole_at = [started + SECONDS / 3, started + 2 * SECONDS / 3]
         # Restarts take their time on a busy machine: go on until enough workers were killed too.
-        while (time.monotonic() - started < SECONDS or faults["worker SIGKILL"] < MIN_WORKER_KILLS) \
-                and time.monotonic() - started < 4 * SECONDS:
+        while (
+            time.monotonic() - started < SECONDS or faults["worker SIGKILL"] < MIN_WORKER_KILLS
+        ) and time.monotonic() - started < 4 * SECONDS:
             time.sleep(rng.uniform(0.8, 1.8))
             if whole_at and time.monotonic() >= whole_at[0]:
                 whole_at.pop(0)
@@ -255,8 +290,7 @@ def test_sigkill_of_workers_and_of_the_whole_server_loses_no_acknowledged_save(t
         return faults
 
     verdict, faults, problems, server = _run(tmp_path, database_url, kill)
-    print(f"\n[crash {database_url.split(':')[0]}] faults {faults}; server starts {server.starts}; "
-          f"{verdict.figures()}")
+    print(f"\n[crash {database_url.split(':')[0]}] faults {faults}; server starts {server.starts}; {verdict.figures()}")
     assert not problems, "\n".join(problems[:30])
     assert verdict.acknowledged > 50, verdict.figures()  # the load really ran
     assert faults["worker SIGKILL"] >= MIN_WORKER_KILLS and faults["server SIGKILL"] == 2
@@ -275,9 +309,11 @@ def test_database_connections_terminated_under_load_lose_no_acknowledged_save_or
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             while time.monotonic() - started < SECONDS:
                 time.sleep(0.25)
-                killed = admin.execute("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM "
-                                       "pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()",
-                                       (application,)).fetchone()[0]
+                killed = admin.execute(
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM "
+                    "pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()",
+                    (application,),
+                ).fetchone()[0]
                 faults["connections terminated"] += killed
         return faults
 

@@ -75,8 +75,11 @@ def _fill(disk: Path, leave: int) -> Path:
 
 def _save(client, headers, text):
     seg = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()[0]
-    return client.put(f"/api/releases/appeal/de/segments/{seg['id']}", headers=headers,
-                      json={"translation": text, "version": seg["version"]})
+    return client.put(
+        f"/api/releases/appeal/de/segments/{seg['id']}",
+        headers=headers,
+        json={"translation": text, "version": seg["version"]},
+    )
 
 
 def test_full_disk_refuses_with_507_then_recovers(small_disk):

@@ -19,13 +19,44 @@ from translate_app.core import catalog  # noqa: E402
 from translate_app.core import segments as seg  # noqa: E402
 from translate_app.core.segmenter import make_parser, render, segment  # noqa: E402
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # -- catalogs ----------------------------------------------------------------------------------------------------
 
-HOSTILE = ['"', "\\", "\n", "\t", "\r", "\x00", "\x01", "\x07", "\x1b", "\x7f", "\u200e", "\u200f", "\u202a",
-           "\u202e", "\u2066", "\u2069", "\u2028", "\ufeff", "😀", "👩🏽‍💻", "🇩🇪", "#", "%s", "msgid ", "\\n", "''"]
+HOSTILE = [
+    '"',
+    "\\",
+    "\n",
+    "\t",
+    "\r",
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u2028",
+    "\ufeff",
+    "😀",
+    "👩🏽‍💻",
+    "🇩🇪",
+    "#",
+    "%s",
+    "msgid ",
+    "\\n",
+    "''",
+]
 _characters = st.one_of(st.sampled_from(HOSTILE), st.characters(exclude_categories=("Cs",)))
 texts = st.lists(_characters, min_size=1, max_size=40).map("".join)
 
@@ -108,29 +139,43 @@ def test_lone_surrogates_are_refused_with_a_clear_error(before, after, surrogate
 
 _word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäéß", min_size=1, max_size=8)
 _words = st.lists(_word, min_size=1, max_size=6).map(" ".join)
-_styled = st.one_of(_words, _words.map(lambda w: f"*{w}*"), _words.map(lambda w: f"**{w}**"),
-                    st.tuples(_words, _word).map(lambda p: f"[{p[0]}](https://example.org/{p[1]})"))
+_styled = st.one_of(
+    _words,
+    _words.map(lambda w: f"*{w}*"),
+    _words.map(lambda w: f"**{w}**"),
+    st.tuples(_words, _word).map(lambda p: f"[{p[0]}](https://example.org/{p[1]})"),
+)
 _line = st.lists(_styled, min_size=1, max_size=4).map(" ".join)
 
 _paragraph = st.lists(_line, min_size=1, max_size=3).map("\n".join)
 _heading = st.tuples(st.integers(1, 4), _line).map(lambda p: "#" * p[0] + " " + p[1])
 _bullets = st.lists(_line, min_size=1, max_size=4).map(lambda items: "\n".join(f"- {i}" for i in items))
-_numbers = st.lists(_line, min_size=1, max_size=4).map(lambda items: "\n".join(f"{n}. {i}"
-                                                                              for n, i in enumerate(items, 1)))
+_numbers = st.lists(_line, min_size=1, max_size=4).map(
+    lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))
+)
 _quote = st.lists(_line, min_size=1, max_size=3).map(lambda lines: "\n".join(f"> {x}" for x in lines))
 _code = st.lists(_words, min_size=1, max_size=3).map(lambda lines: "```\n" + "\n".join(lines) + "\n```")
 _table = st.tuples(st.lists(_words, min_size=2, max_size=3), st.lists(_words, min_size=2, max_size=3)).map(
-    lambda t: "| " + " | ".join(t[0]) + " |\n|" + "---|" * len(t[0]) + "\n| "
-    + " | ".join((t[1] + [""] * 3)[: len(t[0])]) + " |")
+    lambda t: (
+        "| "
+        + " | ".join(t[0])
+        + " |\n|"
+        + "---|" * len(t[0])
+        + "\n| "
+        + " | ".join((t[1] + [""] * 3)[: len(t[0])])
+        + " |"
+    )
+)
 _nested = st.tuples(_line, st.lists(_line, min_size=1, max_size=3)).map(
-    lambda p: f"- {p[0]}\n" + "\n".join(f"  - {x}" for x in p[1]))
+    lambda p: f"- {p[0]}\n" + "\n".join(f"  - {x}" for x in p[1])
+)
 _quoted_list = st.lists(_line, min_size=1, max_size=3).map(lambda items: "\n".join(f"> - {i}" for i in items))
 _hard_break = st.tuples(_line, _line).map(lambda p: f"{p[0]}  \n{p[1]}")
 _front_matter = st.tuples(_words, _words).map(lambda p: f"---\ntitle: {p[0]}\ndescription: '{p[1]}'\n---")
-_blocks = st.one_of(_paragraph, _heading, _bullets, _numbers, _quote, _code, _table, _nested, _quoted_list,
-                    _hard_break)
-documents = st.tuples(st.one_of(st.just(""), _front_matter.map(lambda f: f + "\n\n")),
-                      st.lists(_blocks, min_size=1, max_size=7)).map(lambda p: p[0] + "\n\n".join(p[1]) + "\n")
+_blocks = st.one_of(_paragraph, _heading, _bullets, _numbers, _quote, _code, _table, _nested, _quoted_list, _hard_break)
+documents = st.tuples(
+    st.one_of(st.just(""), _front_matter.map(lambda f: f + "\n\n")), st.lists(_blocks, min_size=1, max_size=7)
+).map(lambda p: p[0] + "\n\n".join(p[1]) + "\n")
 
 
 def _structure(markdown: str) -> tuple[list[tuple[str, str]], list[str]]:

@@ -117,8 +117,9 @@ def test_a_resent_approval_through_the_api_is_a_success(app) -> None:
     client = app.test_client()
     segment = client.get("/api/releases/appeal/de/segments", headers=translator).get_json()[0]
     url = f"/api/releases/appeal/de/segments/{segment['id']}"
-    saved = client.put(url, headers=translator, json={"translation": "Stoppt die Abschiebung",
-                                                      "version": segment["version"]}).get_json()
+    saved = client.put(
+        url, headers=translator, json={"translation": "Stoppt die Abschiebung", "version": segment["version"]}
+    ).get_json()
     first = client.post(url + "/approve", headers=reviewer, json={"version": saved["version"]})
     assert first.status_code == 200
     again = client.post(url + "/approve", headers=reviewer, json={"version": saved["version"]})
@@ -162,16 +163,26 @@ def test_a_retry_in_the_same_batch_as_its_first_request_is_logged_once(app) -> N
     engine = app.extensions["translate_app.engine"]
     with Database.factory(app)() as session:
         user_id = session.scalar(select(User.id).where(User.name == "tr_de"))
-    before = seg.SegmentView(id="s1", source="Stop the deportation", translation="", state="untranslated",
-                             version="v0", checks=[])
+    before = seg.SegmentView(
+        id="s1", source="Stop the deportation", translation="", state="untranslated", version="v0", checks=[]
+    )
     after = replace(before, translation="Stoppt die Abschiebung", state="translated", version="v1")
-    first = Edit(kind="save", segment="s1", version="v0", text=after.translation, by="tr_de", user_id=user_id,
-                 key="k-first")
+    first = Edit(
+        kind="save", segment="s1", version="v0", text=after.translation, by="tr_de", user_id=user_id, key="k-first"
+    )
     retry = replace(first, key="k-retry")
     again = replace(first, key="k-again")
-    workflow._audit_batch(engine, None, "appeal", "de", [(first, Outcome(before=before, after=after)),
-                                                        (retry, Outcome(before=after, after=after)),
-                                                        (again, Outcome(before=after, after=after))])
+    workflow._audit_batch(
+        engine,
+        None,
+        "appeal",
+        "de",
+        [
+            (first, Outcome(before=before, after=after)),
+            (retry, Outcome(before=after, after=after)),
+            (again, Outcome(before=after, after=after)),
+        ],
+    )
     with Database.factory(app)() as session:
         rows = session.execute(select(AuditLog.edit_key, AuditLog.old_text, AuditLog.new_text)).all()
     assert rows == [("k-first", "", "Stoppt die Abschiebung")]

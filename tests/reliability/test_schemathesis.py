@@ -54,12 +54,18 @@ def _real_parameters(flask_app) -> dict[str, object]:
     assert proposed.status_code == 202, proposed.get_json()
     job = client.post("/api/releases/appeal/pretranslate", json={"languages": ["fr"]}, headers=coord)
     assert job.status_code == 202, job.get_json()
-    claim = client.post("/api/releases/appeal/de/claims", json={"first": segment["id"], "last": segment["id"]},
-                        headers=tr)
+    claim = client.post(
+        "/api/releases/appeal/de/claims", json={"first": segment["id"], "last": segment["id"]}, headers=tr
+    )
     assert claim.status_code == 201, claim.get_json()
-    return {"release": "appeal", "language": "de", "segment_id": segment["id"],
-            "proposal_id": proposed.get_json()["proposal"]["id"], "job_id": job.get_json()["job"],
-            "claim_id": claim.get_json()["id"]}
+    return {
+        "release": "appeal",
+        "language": "de",
+        "segment_id": segment["id"],
+        "proposal_id": proposed.get_json()["proposal"]["id"],
+        "job_id": job.get_json()["job"],
+        "claim_id": claim.get_json()["id"],
+    }
 
 
 def _run(case_strategy, headers: dict[str, str], checks: list) -> int:
@@ -67,8 +73,14 @@ def _run(case_strategy, headers: dict[str, str], checks: list) -> int:
     sent = []
 
     @given(case=case_strategy)
-    @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None, print_blob=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+    )
     def series(case):
         response = case.call(headers=headers)
         sent.append(response.status_code)
@@ -92,8 +104,10 @@ def test_no_server_error_and_answers_as_described(app, user):  # noqa: F811
         operations += 1
         names = {p.name for p in operation.path_parameters}
         fixed = {name: real[name] for name in names}
-        for mode, checks in ((GenerationMode.POSITIVE, CONFORMANCE),
-                             (GenerationMode.NEGATIVE, CONFORMANCE + [negative_data_rejection])):
+        for mode, checks in (
+            (GenerationMode.POSITIVE, CONFORMANCE),
+            (GenerationMode.NEGATIVE, CONFORMANCE + [negative_data_rejection]),
+        ):
             sent += _run(operation.as_strategy(generation_mode=mode), headers, checks)
             if fixed:
                 sent += _run(operation.as_strategy(generation_mode=mode, path_parameters=fixed), headers, checks)

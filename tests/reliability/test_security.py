@@ -116,8 +116,10 @@ def test_a_translator_cannot_raise_their_own_role(app, client, auth):
     uid = _uid(app, "tr_de")
     auth.login("tr_de")
     token = auth.csrf("/")
-    r = client.post(f"/coordinate/users/{uid}", data={f"u{uid}-role": "coordinator", f"u{uid}-languages": "de",
-                                                      f"u{uid}-active": "y", "csrf_token": token})
+    r = client.post(
+        f"/coordinate/users/{uid}",
+        data={f"u{uid}-role": "coordinator", f"u{uid}-languages": "de", f"u{uid}-active": "y", "csrf_token": token},
+    )
     assert r.status_code == 403
     with Database.factory(app)() as session:
         assert session.get(User, uid).role == "translator"
@@ -152,8 +154,9 @@ def test_nobody_revokes_another_persons_token_but_a_coordinator(app, client, aut
 
 def test_parallel_acceptances_of_one_invitation_have_one_winner(app, client, auth):
     with Database.factory(app)() as session:
-        secret = accounts.create_invitation(session, name="new_one", role="translator", languages=["de"],
-                                            created_by=None)
+        secret = accounts.create_invitation(
+            session, name="new_one", role="translator", languages=["de"], created_by=None
+        )
         session.commit()
     path = f"/invite/{secret}"
     people = [Auth(app.test_client()) for _ in range(4)]
@@ -163,8 +166,15 @@ def test_parallel_acceptances_of_one_invitation_have_one_winner(app, client, aut
 
     def accept(p: Auth, token: str) -> None:
         barrier.wait()
-        r = p.client.post(path, data={"password": "my own password", "confirm": "my own password",
-                                      "display_name": "New One", "csrf_token": token})
+        r = p.client.post(
+            path,
+            data={
+                "password": "my own password",
+                "confirm": "my own password",
+                "display_name": "New One",
+                "csrf_token": token,
+            },
+        )
         statuses.append(r.status_code)
 
     threads = [threading.Thread(target=accept, args=(p, t)) for p, t in zip(people, tokens, strict=False)]
@@ -181,9 +191,18 @@ def test_parallel_acceptances_of_one_invitation_have_one_winner(app, client, aut
 
 def _upload(client, auth, filename: str):
     token = auth.csrf("/coordinate/releases/new")
-    return client.post("/coordinate/releases/new", content_type="multipart/form-data", data={
-        "csrf_token": token, "existing": "", "deadline": "", "title": "", "languages": "German",
-        "upload": (io.BytesIO(b"# A title\n\nA paragraph.\n"), filename)})
+    return client.post(
+        "/coordinate/releases/new",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "existing": "",
+            "deadline": "",
+            "title": "",
+            "languages": "German",
+            "upload": (io.BytesIO(b"# A title\n\nA paragraph.\n"), filename),
+        },
+    )
 
 
 def test_a_nul_in_an_upload_name_is_refused_with_400(client, auth, web_project):
@@ -204,8 +223,11 @@ def test_a_markdown_extension_upload_is_accepted(client, auth, web_project):
 
 
 def _policy(response) -> dict[str, str]:
-    return {d.split()[0]: d.partition(" ")[2] for d in
-            (x.strip() for x in response.headers["Content-Security-Policy"].split(";")) if d}
+    return {
+        d.split()[0]: d.partition(" ")[2]
+        for d in (x.strip() for x in response.headers["Content-Security-Policy"].split(";"))
+        if d
+    }
 
 
 def test_the_content_security_policy_is_strict(client, auth):
@@ -236,8 +258,9 @@ def test_hsts_is_sent_when_cookies_are_secure(web_project, secure):
     from translate_app import create_app
     from translate_app.config import Settings
 
-    settings = Settings(root=web_project, secret_key="t", database_url=f"sqlite:///{web_project / 'h.sqlite3'}",
-                        secure_cookies=secure)
+    settings = Settings(
+        root=web_project, secret_key="t", database_url=f"sqlite:///{web_project / 'h.sqlite3'}", secure_cookies=secure
+    )
     app = create_app({"SETTINGS": settings, "TESTING": True})
     try:
         r = app.test_client().get("/login")

@@ -38,8 +38,9 @@ def translate(auth, source: str, text: str) -> dict:
 
 
 def approve(auth, seg: dict, **extra):
-    return auth.api("POST", f"/api/releases/appeal/de/segments/{seg['id']}/approve",
-                    {"version": seg["version"], **extra})
+    return auth.api(
+        "POST", f"/api/releases/appeal/de/segments/{seg['id']}/approve", {"version": seg["version"], **extra}
+    )
 
 
 def test_a_wrong_figure_is_refused_with_422_and_the_blocking_checks(auth, web_project) -> None:
@@ -100,12 +101,23 @@ def test_a_right_translation_is_approved_without_an_override(auth) -> None:
     assert r.status_code == 200 and r.get_json()["override"] is None
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("PUT", "/api/releases/appeal/de/segments/{id}", {"translation": "Respekt \ud800 2023.", "version": "{version}"}),
-    ("POST", "/api/releases/appeal/de/segments/{id}/comments", {"text": "Ein Kommentar \udc00"}),
-    ("POST", "/api/checks", {"source": RULING, "translation": "Respekt \ud800 2023."}),
-    ("POST", "/api/releases/appeal/de/segments/{id}/approve", {"version": "{version}", "override": "weil \ud83d ja"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        (
+            "PUT",
+            "/api/releases/appeal/de/segments/{id}",
+            {"translation": "Respekt \ud800 2023.", "version": "{version}"},
+        ),
+        ("POST", "/api/releases/appeal/de/segments/{id}/comments", {"text": "Ein Kommentar \udc00"}),
+        ("POST", "/api/checks", {"source": RULING, "translation": "Respekt \ud800 2023."}),
+        (
+            "POST",
+            "/api/releases/appeal/de/segments/{id}/approve",
+            {"version": "{version}", "override": "weil \ud83d ja"},
+        ),
+    ],
+)
 def test_a_lone_surrogate_is_refused_at_the_door(auth, web_project, method: str, path: str, body: dict) -> None:
     auth.login("rev_de")
     seg = segment(auth, RULING)
@@ -118,8 +130,11 @@ def test_a_lone_surrogate_is_refused_at_the_door(auth, web_project, method: str,
     assert catalog.read_bytes() == before
     assert segment(auth, RULING)["version"] == seg["version"]
     # The same person's next honest save goes through.
-    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
-                 {"translation": "Respektiert das Urteil von 2023.", "version": seg["version"]})
+    r = auth.api(
+        "PUT",
+        f"/api/releases/appeal/de/segments/{seg['id']}",
+        {"translation": "Respektiert das Urteil von 2023.", "version": seg["version"]},
+    )
     assert r.status_code == 200
 
 
@@ -142,8 +157,9 @@ def test_checks_answer_adversarial_drafts_at_the_limit_fast(auth) -> None:
     token = auth.csrf("/")
     for text in ("<a " * 6666, "[" * 20000, "`" * 20000, "[^" * 10000, "1 " * 10000):
         started = time.perf_counter()
-        r = auth.client.post("/api/checks", json={"source": RULING, "translation": text},
-                             headers={"X-CSRFToken": token})
+        r = auth.client.post(
+            "/api/checks", json={"source": RULING, "translation": text}, headers={"X-CSRFToken": token}
+        )
         assert r.status_code == 200
         assert time.perf_counter() - started < 2.0, text[:10]
 
@@ -153,8 +169,9 @@ def test_checks_are_rate_limited_per_person_but_not_for_typing(auth, client, app
     token = auth.csrf("/")
 
     def ask():
-        return client.post("/api/checks", json={"source": RULING, "translation": "Respekt 2023."},
-                           headers={"X-CSRFToken": token})
+        return client.post(
+            "/api/checks", json={"source": RULING, "translation": "Respekt 2023."}, headers={"X-CSRFToken": token}
+        )
 
     # Typing: the editor asks after each 250 ms pause; four a second for a while is fine.
     for _ in range(3):

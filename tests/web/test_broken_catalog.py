@@ -25,7 +25,7 @@ def test_one_broken_language_leaves_the_pages_working(client, auth, web_project)
         assert re.search(r"locales/fr/LC_MESSAGES/appeal\.po:\d+: malformed catalog", html), path
         assert str(web_project) not in html
     release = client.get("/coordinate/releases/appeal").get_data(as_text=True)
-    french_row = release[release.index('data-language="fr"'):].split("</tr>")[0]
+    french_row = release[release.index('data-language="fr"') :].split("</tr>")[0]
     assert re.search(r"<button type=\"submit\"\s+disabled", french_row)  # nothing to publish from a broken file
     assert "the catalog cannot be read" in french_row
     releases = auth.api("GET", "/api/releases").get_json()

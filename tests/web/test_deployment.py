@@ -22,8 +22,13 @@ def _app(web_project: Path, tmp_path: Path, proxies: int):
     from translate_app import accounts, create_app
     from translate_app.web.extensions import Database
 
-    settings = Settings(root=web_project, secret_key="test-secret", secure_cookies=False,
-                        database_url=f"sqlite:///{tmp_path / f'proxy{proxies}.sqlite3'}", trusted_proxies=proxies)
+    settings = Settings(
+        root=web_project,
+        secret_key="test-secret",
+        secure_cookies=False,
+        database_url=f"sqlite:///{tmp_path / f'proxy{proxies}.sqlite3'}",
+        trusted_proxies=proxies,
+    )
     app = create_app({"SETTINGS": settings, "TESTING": True})
     with Database.factory(app)() as session:
         accounts.create_user(session, name="coord", role="coordinator", languages=[], password=PASSWORD)
@@ -35,9 +40,11 @@ def _app(web_project: Path, tmp_path: Path, proxies: int):
 def _login(client, name: str, password: str, client_address: str):
     html = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": token},
-                       headers={"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https",
-                                "Referer": "https://localhost/login"})
+    return client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": token},
+        headers={"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https", "Referer": "https://localhost/login"},
+    )
 
 
 @pytest.mark.parametrize("proxies", [0, 1])
@@ -64,8 +71,11 @@ def test_links_use_the_scheme_and_host_the_proxy_received(web_project, tmp_path,
     from flask import url_for
 
     app = _app(web_project, tmp_path, proxies)
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "translate.example.org",
-               "X-Forwarded-For": "198.51.100.7"}
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "translate.example.org",
+        "X-Forwarded-For": "198.51.100.7",
+    }
     seen = {}
 
     @app.get("/__probe")
@@ -99,8 +109,9 @@ def test_warm_up_prepares_what_the_first_request_needs(web_project, tmp_path):
     from translate_app import create_app
     from translate_app.web.warmup import warm_up
 
-    settings = Settings(root=web_project, secret_key="k", secure_cookies=False,
-                        database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    settings = Settings(
+        root=web_project, secret_key="k", secure_cookies=False, database_url=f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    )
     app = create_app({"SETTINGS": settings})
     warmed = warm_up(app)
     assert warmed["releases"] == 1 and warmed["catalogs"] == 3
@@ -118,9 +129,23 @@ def _free_port() -> int:
 
 def _start_gunicorn(root: Path, env: dict, port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"),
-         "-w", "4", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=Path(__file__).resolve().parents[2], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"),
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _wait_for(port: int, proc: subprocess.Popen, seconds: float = 60) -> bool:
@@ -148,8 +173,12 @@ def test_four_workers_start_on_a_fresh_database_every_time(tmp_path, backend):
 
     Project(root).add_release(root / "source" / "appeal.md", ["de"])
     for attempt in range(3):
-        env = {**os.environ, "TRANSLATE_APP_ROOT": str(root), "TRANSLATE_APP_SECRET_KEY": "k",
-               "TRANSLATE_APP_SECURE_COOKIES": "0"}
+        env = {
+            **os.environ,
+            "TRANSLATE_APP_ROOT": str(root),
+            "TRANSLATE_APP_SECRET_KEY": "k",
+            "TRANSLATE_APP_SECURE_COOKIES": "0",
+        }
         schema = None
         if backend == "sqlite":
             env["TRANSLATE_APP_DATABASE_URL"] = f"sqlite:///{tmp_path / f'fresh{attempt}.sqlite3'}"
@@ -163,7 +192,8 @@ def test_four_workers_start_on_a_fresh_database_every_time(tmp_path, backend):
             with admin.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
             env["TRANSLATE_APP_DATABASE_URL"] = (
-                f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}")
+                f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+            )
         port = _free_port()
         proc = _start_gunicorn(root, env, port)
         try:

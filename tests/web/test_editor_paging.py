@@ -149,8 +149,9 @@ def counted(monkeypatch):
     return seen
 
 
-def test_api_releases_parses_nothing_of_a_release_the_translator_does_not_work_on(app, client, auth, web_project,
-                                                                                   counted):
+def test_api_releases_parses_nothing_of_a_release_the_translator_does_not_work_on(
+    app, client, auth, web_project, counted
+):
     from translate_app import workflow
     from translate_app.project import Project
     from translate_app.web.extensions import Database
@@ -186,4 +187,3 @@ def test_progress_computes_only_the_languages_asked_for(app, web_project, counte
         result = workflow.progress(session, project, "huge", ["it"])
     assert [p.language for p in result] == ["it"] and result[0].total == 40
     assert counted["catalogs"] == ["huge.po:it"] and counted["documents"] == []
-

@@ -29,8 +29,11 @@ def test_translate_review_publish(client, auth, app, web_project):
     segs = segments(auth)
     assert [s["state"] for s in segs] == ["untranslated"] * len(segs)
     first = segs[0]
-    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{first['id']}",
-                 {"translation": "Stoppt die Abschiebung", "version": first["version"]})
+    r = auth.api(
+        "PUT",
+        f"/api/releases/appeal/de/segments/{first['id']}",
+        {"translation": "Stoppt die Abschiebung", "version": first["version"]},
+    )
     assert r.status_code == 200
     saved = r.get_json()
     assert saved["state"] == "translated" and saved["version"] != first["version"]
@@ -96,8 +99,11 @@ def test_stale_version_is_a_conflict_not_an_overwrite(client, auth):
         {"translation": "Erste Fassung", "version": seg["version"]},
     )
     assert r1.status_code == 200
-    r2 = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
-                  {"translation": "Zweite Fassung", "version": seg["version"]})
+    r2 = auth.api(
+        "PUT",
+        f"/api/releases/appeal/de/segments/{seg['id']}",
+        {"translation": "Zweite Fassung", "version": seg["version"]},
+    )
     assert r2.status_code == 409
     body = r2.get_json()
     assert body["current"]["translation"] == "Erste Fassung" and "error" in body
@@ -115,8 +121,9 @@ def test_script_in_a_translation_is_shown_as_text(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[0]
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
-                 {"translation": evil, "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"/api/releases/appeal/de/segments/{seg['id']}", {"translation": evil, "version": seg["version"]}
+    )
     assert r.status_code == 200
     assert any(c["id"] == "html" for c in r.get_json()["checks"])
     page = client.get("/releases/appeal/de").get_data(as_text=True)
@@ -143,8 +150,11 @@ def test_api_with_bearer_token_needs_no_csrf(client, app):
         session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     segs = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()
-    r = client.put(f"/api/releases/appeal/de/segments/{segs[0]['id']}", headers=headers,
-                   json={"translation": "Per Skript", "version": segs[0]["version"]})
+    r = client.put(
+        f"/api/releases/appeal/de/segments/{segs[0]['id']}",
+        headers=headers,
+        json={"translation": "Per Skript", "version": segs[0]["version"]},
+    )
     assert r.status_code == 200
     assert client.get("/api/releases/appeal/fr/segments", headers=headers).status_code == 403
     bad = client.get("/api/releases", headers={"Authorization": "Bearer nope"})
@@ -166,8 +176,11 @@ def test_a_token_follows_its_users_rights_at_once(client, app):
         session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     seg = client.get("/api/releases/appeal/de/segments", headers=headers).get_json()[0]
-    seg = client.put(f"/api/releases/appeal/de/segments/{seg['id']}", headers=headers,
-                     json={"translation": "Stoppt die Abschiebung", "version": seg["version"]}).get_json()
+    seg = client.put(
+        f"/api/releases/appeal/de/segments/{seg['id']}",
+        headers=headers,
+        json={"translation": "Stoppt die Abschiebung", "version": seg["version"]},
+    ).get_json()
     approve = f"/api/releases/appeal/de/segments/{seg['id']}/approve"
     r = client.post(approve, headers=headers, json={"version": seg["version"]})
     assert r.status_code == 403 and "reviewer role" in r.get_json()["error"]
@@ -206,8 +219,9 @@ def test_a_token_user_with_a_one_time_password_must_change_it(client, app):
 def test_session_api_without_csrf_is_refused(client, auth):
     auth.login("tr_de")
     seg = segments(auth)[0]
-    r = client.put(f"/api/releases/appeal/de/segments/{seg['id']}",
-                   json={"translation": "x", "version": seg["version"]})
+    r = client.put(
+        f"/api/releases/appeal/de/segments/{seg['id']}", json={"translation": "x", "version": seg["version"]}
+    )
     assert r.status_code == 400 and "CSRF" in r.get_json()["error"]
 
 
@@ -231,8 +245,9 @@ def test_invitation_flow(client, auth):
 
     auth.login("coord")
     token = auth.csrf("/coordinate/users")
-    r = client.post("/coordinate/users",
-                    data={"name": "olena", "role": "translator", "languages": "uk", "csrf_token": token})
+    r = client.post(
+        "/coordinate/users", data={"name": "olena", "role": "translator", "languages": "uk", "csrf_token": token}
+    )
     link = re.search(r'value="(http://[^"]+/invite/[^"]+)"', r.get_data(as_text=True)).group(1)
     auth.logout()
     path = link.split("localhost", 1)[1]
@@ -260,8 +275,12 @@ def test_add_release_by_upload(client, auth, web_project):
 
     auth.login("coord")
     token = auth.csrf("/coordinate/releases/new")
-    data = {"languages": "uk,ar", "csrf_token": token, "deadline": "2026-12-01",
-            "upload": (io.BytesIO(b"# Hello\n\nA statement.\n"), "statement.md")}
+    data = {
+        "languages": "uk,ar",
+        "csrf_token": token,
+        "deadline": "2026-12-01",
+        "upload": (io.BytesIO(b"# Hello\n\nA statement.\n"), "statement.md"),
+    }
     r = client.post("/coordinate/releases/new", data=data, content_type="multipart/form-data")
     assert r.status_code == 302, r.get_data(as_text=True)
     assert (web_project / "locales/ar/LC_MESSAGES/statement.po").is_file()
@@ -295,8 +314,10 @@ def test_one_time_password_must_be_changed(app, client, auth, web_project):
     assert r.headers["Location"].endswith("/account/password")
     assert client.get("/").status_code == 302
     token = auth.csrf("/account/password")
-    r = client.post("/account/password",
-                    data={"password": "my own long secret", "confirm": "my own long secret", "csrf_token": token})
+    r = client.post(
+        "/account/password",
+        data={"password": "my own long secret", "confirm": "my own long secret", "csrf_token": token},
+    )
     assert r.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -305,13 +326,20 @@ def test_glossary_terms_are_checked_in_the_editor_and_the_api(client, auth, web_
     (web_project / "source/appeal.glossary.yml").write_text("keep:\n  - Maksim Kuzmin\n", encoding="utf-8")
     auth.login("tr_de")
     seg = next(s for s in segments(auth) if "Maksim Kuzmin" in s["source"])
-    r = auth.api("PUT", f"/api/releases/appeal/de/segments/{seg['id']}",
-                 {"translation": "Die Organisationen rufen das **Gericht** auf, "
-                                 "[M. K.](https://example.org/mk) zu schützen.",
-                  "version": seg["version"]})
+    r = auth.api(
+        "PUT",
+        f"/api/releases/appeal/de/segments/{seg['id']}",
+        {
+            "translation": "Die Organisationen rufen das **Gericht** auf, [M. K.](https://example.org/mk) zu schützen.",
+            "version": seg["version"],
+        },
+    )
     assert "glossary" in [c["id"] for c in r.get_json()["checks"]]
-    live = auth.api("POST", "/api/checks", {"source": seg["source"], "translation": "ohne Namen", "language": "de",
-                                            "release": "appeal"}).get_json()
+    live = auth.api(
+        "POST",
+        "/api/checks",
+        {"source": seg["source"], "translation": "ohne Namen", "language": "de", "release": "appeal"},
+    ).get_json()
     assert "glossary" in [c["id"] for c in live]
     assert "Glossary terms" in client.get("/releases/appeal/de").get_data(as_text=True)
 
@@ -332,9 +360,12 @@ def test_a_token_lookup_outlives_a_dropped_database_connection(client, app, data
     assert client.get("/api/releases", headers=headers).status_code == 200  # pools a lookup connection
     admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")
     with admin.begin() as conn:
-        killed = conn.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE pid <> pg_backend_pid() AND query LIKE '%api_tokens.token_hash%'")).scalar()
+        killed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE pid <> pg_backend_pid() AND query LIKE '%api_tokens.token_hash%'"
+            )
+        ).scalar()
     admin.dispose()
     assert killed >= 1
     assert client.get("/api/releases", headers=headers).status_code == 200

@@ -40,8 +40,11 @@ def recorded_writes(app) -> Iterator[list[str]]:
         if _WRITE.match(statement):
             writes.append(" ".join(statement.split())[:160])
 
-    engines = list({id(e): e for e in (app.extensions["translate_app.engine"],
-                                        app.extensions["translate_app.lookup_engine"])}.values())  # one on SQLite
+    engines = list(
+        {
+            id(e): e for e in (app.extensions["translate_app.engine"], app.extensions["translate_app.lookup_engine"])
+        }.values()
+    )  # one on SQLite
     for engine in engines:
         event.listen(engine, "before_cursor_execute", note)
     try:
@@ -56,16 +59,38 @@ def _values(app, web_project) -> dict[str, str]:
     segment = seg.views(Project(web_project).load_catalog(RELEASE, "de"), "de")[0].id
     with Database.factory(app)() as session:
         coord = session.scalar(select(User).where(User.name == "coord"))
-        job = Job(kind="pretranslate", release=RELEASE, languages="de", provider="memory", status="done",
-                  created_by_id=coord.id)
+        job = Job(
+            kind="pretranslate",
+            release=RELEASE,
+            languages="de",
+            provider="memory",
+            status="done",
+            created_by_id=coord.id,
+        )
         session.add(job)
-        session.add(Publication(user_id=coord.id, release=RELEASE, language="de", content_hash="0" * 64,
-                                source_hash="0" * 64, markdown="# Text", html="<h1>Text</h1>"))
-        invitation = accounts.create_invitation(session, name="newcomer", role="translator", languages=["de"],
-                                                created_by=coord)
+        session.add(
+            Publication(
+                user_id=coord.id,
+                release=RELEASE,
+                language="de",
+                content_hash="0" * 64,
+                source_hash="0" * 64,
+                markdown="# Text",
+                html="<h1>Text</h1>",
+            )
+        )
+        invitation = accounts.create_invitation(
+            session, name="newcomer", role="translator", languages=["de"], created_by=coord
+        )
         session.commit()
-        return {"release": RELEASE, "language": "de", "segment_id": segment, "job_id": str(job.id),
-                "fmt": "md", "token": invitation}
+        return {
+            "release": RELEASE,
+            "language": "de",
+            "segment_id": segment,
+            "job_id": str(job.id),
+            "fmt": "md",
+            "token": invitation,
+        }
 
 
 def get_urls(app, values: dict[str, str]) -> list[str]:
@@ -87,8 +112,14 @@ def get_urls(app, values: dict[str, str]) -> list[str]:
 def test_no_get_request_writes_to_the_database(app, client, auth, web_project, who: str | None) -> None:
     values = _values(app, web_project)
     urls = get_urls(app, values)
-    assert {"/", f"/releases/{RELEASE}/de", "/api/releases", "/coordinate/", f"/coordinate/releases/{RELEASE}",
-            f"/invite/{values['token']}"} <= set(urls)
+    assert {
+        "/",
+        f"/releases/{RELEASE}/de",
+        "/api/releases",
+        "/coordinate/",
+        f"/coordinate/releases/{RELEASE}",
+        f"/invite/{values['token']}",
+    } <= set(urls)
     if who is not None:
         assert auth.login(who).status_code == 302
     answered = {}
@@ -126,8 +157,10 @@ def test_release_rows_are_made_when_a_release_is_added(app, client, auth, web_pr
     auth.login("coord")
     assert client.get("/coordinate/releases/new").status_code == 200
     token = auth.csrf("/coordinate/releases/new")
-    response = client.post("/coordinate/releases/new", data={
-        "csrf_token": token, "existing": "statement", "languages": "de,fr", "title": "", "deadline": ""})
+    response = client.post(
+        "/coordinate/releases/new",
+        data={"csrf_token": token, "existing": "statement", "languages": "de,fr", "title": "", "deadline": ""},
+    )
     assert response.status_code == 302
     with Database.factory(app)() as session:
         row = session.scalar(select(Release).where(Release.name == "statement"))

@@ -23,8 +23,9 @@ def _user(app, name: str) -> User:
 
 
 def _password_link(client, auth: Auth, user_id: int) -> str:
-    page = client.post(f"/coordinate/users/{user_id}/password-link",
-                       data={"csrf_token": auth.csrf("/coordinate/users")}).get_data(as_text=True)
+    page = client.post(
+        f"/coordinate/users/{user_id}/password-link", data={"csrf_token": auth.csrf("/coordinate/users")}
+    ).get_data(as_text=True)
     assert "Password link for" in page and "it works once" in page
     return re.search(r'value="http://localhost(/reset/[^"]+)" size="70" id="reset-link"', page).group(1)
 
@@ -41,8 +42,9 @@ def test_a_coordinator_password_link_works_once_and_ends_other_sessions(app, cli
     page = person.get(link).get_data(as_text=True)
     assert "A new password for <strong>tr_de</strong>" in page
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    r = person.post(link, data={"csrf_token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
-                    follow_redirects=True)
+    r = person.post(
+        link, data={"csrf_token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, follow_redirects=True
+    )
     assert "Password set." in r.get_data(as_text=True) and 'class="who">tr_de · translator<' in r.get_data(as_text=True)
     assert other.get("/api/releases").status_code == 401  # the other session has ended
     assert app.test_client().get(link).status_code == 410  # once only
@@ -73,16 +75,24 @@ def test_the_reset_link_function_makes_an_address_to_mail(app):
 
 def test_pending_invitations_are_listed_renewed_and_revoked(app, client, auth):
     auth.login("coord")
-    page = client.post("/coordinate/users", data={"csrf_token": auth.csrf("/coordinate/users"),
-                                                  "display_name": "Olena Shevchenko", "name": "",
-                                                  "role": "suggester", "languages": "uk"}).get_data(as_text=True)
+    page = client.post(
+        "/coordinate/users",
+        data={
+            "csrf_token": auth.csrf("/coordinate/users"),
+            "display_name": "Olena Shevchenko",
+            "name": "",
+            "role": "suggester",
+            "languages": "uk",
+        },
+    ).get_data(as_text=True)
     first = re.search(r'value="http://localhost(/invite/[^"]+)"', page).group(1)
     listing = client.get("/coordinate/users").get_data(as_text=True)
     assert 'data-invitation="olena.shevchenko"' in listing and "<strong>Olena Shevchenko</strong>" in listing
     assert "a link cannot be shown again" in listing  # honest: "New link" makes a fresh one
     inv_id = int(re.search(r"/coordinate/invitations/(\d+)/renew", listing).group(1))
-    renewed = client.post(f"/coordinate/invitations/{inv_id}/renew",
-                          data={"csrf_token": auth.csrf("/coordinate/users")}).get_data(as_text=True)
+    renewed = client.post(
+        f"/coordinate/invitations/{inv_id}/renew", data={"csrf_token": auth.csrf("/coordinate/users")}
+    ).get_data(as_text=True)
     assert "the earlier link no longer works" in renewed
     second = re.search(r'value="http://localhost(/invite/[^"]+)"', renewed).group(1)
     assert second != first
@@ -96,20 +106,29 @@ def test_pending_invitations_are_listed_renewed_and_revoked(app, client, auth):
     assert 'data-invitation="olena.shevchenko"' not in client.get("/coordinate/users").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("credit, extra, shown", [
-    ("name", {"display_name": "Olga Petrova"}, "Olga Petrova"),
-    ("pseudonym", {"display_name": "Olga Petrova", "pseudonym": "Kestrel"}, "Kestrel"),
-    ("organisation", {"organisation": "Memorial"}, "Memorial"),
-    ("none", {"display_name": "Olga Petrova"}, "a volunteer"),
-])
+@pytest.mark.parametrize(
+    "credit, extra, shown",
+    [
+        ("name", {"display_name": "Olga Petrova"}, "Olga Petrova"),
+        ("pseudonym", {"display_name": "Olga Petrova", "pseudonym": "Kestrel"}, "Kestrel"),
+        ("organisation", {"organisation": "Memorial"}, "Memorial"),
+        ("none", {"display_name": "Olga Petrova"}, "a volunteer"),
+    ],
+)
 def test_each_person_chooses_how_they_are_credited(app, client, auth, credit, extra, shown):
     auth.login("tr_de")
-    r = client.post("/account/settings", data={"csrf_token": auth.csrf("/account/settings"), "credit": credit,
-                                               **extra}, follow_redirects=True)
+    r = client.post(
+        "/account/settings",
+        data={"csrf_token": auth.csrf("/account/settings"), "credit": credit, **extra},
+        follow_redirects=True,
+    )
     assert f"Saved: others now see you as {shown}." in r.get_data(as_text=True)
     segment = client.get("/api/releases/appeal/de/segments").get_json()[0]
-    auth.api("PUT", f"/api/releases/appeal/de/segments/{segment['id']}",
-             {"translation": "Stoppt die Abschiebung", "version": segment["version"]})
+    auth.api(
+        "PUT",
+        f"/api/releases/appeal/de/segments/{segment['id']}",
+        {"translation": "Stoppt die Abschiebung", "version": segment["version"]},
+    )
     auth.api("POST", f"/api/releases/appeal/de/segments/{segment['id']}/comments", {"text": "Frage"})
     auth.logout()
     auth.login("rev_de")
@@ -136,15 +155,17 @@ def test_cli_set_password_reads_stdin_never_argv(app, monkeypatch):
     monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", app.config["DATABASE_URL"])
     other = app.test_client()
     assert Auth(other).login("tr_fr").status_code == 302
-    result = CliRunner().invoke(main, ["user", "set-password", "tr_fr", "--password-stdin"],
-                                input=NEW_PASSWORD + "\n", catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["user", "set-password", "tr_fr", "--password-stdin"], input=NEW_PASSWORD + "\n", catch_exceptions=False
+    )
     assert result.exit_code == 0 and "password of tr_fr set" in result.output
     assert other.get("/api/releases").status_code == 401
     assert Auth(app.test_client()).login("tr_fr", NEW_PASSWORD).status_code == 302
     short = CliRunner().invoke(main, ["user", "set-password", "tr_fr", "--password-stdin"], input="short\n")
     assert short.exit_code != 0 and "at least 10 characters" in short.output
-    prompted = CliRunner().invoke(main, ["user", "set-password", "tr_fr"],
-                                  input=f"{PASSWORD}\n{PASSWORD}\n", catch_exceptions=False)
+    prompted = CliRunner().invoke(
+        main, ["user", "set-password", "tr_fr"], input=f"{PASSWORD}\n{PASSWORD}\n", catch_exceptions=False
+    )
     assert prompted.exit_code == 0 and PASSWORD not in prompted.output
 
 
@@ -157,7 +178,8 @@ def test_migration_0006_goes_up_and_down(database_url):
     engine = create_engine(database_url)
     assert {"share_links", "password_resets"} <= set(inspect(engine).get_table_names())
     assert {"credit", "pseudonym", "organisation", "link_id", "release_scope"} <= {
-        c["name"] for c in inspect(engine).get_columns("users")}
+        c["name"] for c in inspect(engine).get_columns("users")
+    }
     command.downgrade(alembic_config(database_url), "0005")
     engine.dispose()
     engine = create_engine(database_url)

@@ -20,12 +20,16 @@ def test_history_gives_each_change_its_word_diff(client, auth):
     seg = _segments(auth)[1]
     r = auth.api("PUT", f"{BASE}/{seg['id']}", {"translation": "Wir rufen das Gericht an.", "version": seg["version"]})
     after = r.get_json()
-    auth.api("PUT", f"{BASE}/{seg['id']}",
-             {"translation": "Wir rufen den Gerichtshof an.", "version": after["version"]})
+    auth.api(
+        "PUT", f"{BASE}/{seg['id']}", {"translation": "Wir rufen den Gerichtshof an.", "version": after["version"]}
+    )
     changes = auth.api("GET", f"{BASE}/{seg['id']}/history").get_json()["changes"]
     assert changes[0]["diff"] == [
-        {"op": "equal", "text": "Wir rufen "}, {"op": "delete", "text": "das Gericht"},
-        {"op": "insert", "text": "den Gerichtshof"}, {"op": "equal", "text": " an."}]
+        {"op": "equal", "text": "Wir rufen "},
+        {"op": "delete", "text": "das Gericht"},
+        {"op": "insert", "text": "den Gerichtshof"},
+        {"op": "equal", "text": " an."},
+    ]
     assert changes[1]["diff"] == [{"op": "insert", "text": "Wir rufen das Gericht an."}]
     assert "source" not in auth.api("GET", f"{BASE}/{seg['id']}/history").get_json()
 
@@ -53,8 +57,9 @@ def test_mentioned_users_are_the_active_people_of_the_language(app):
         gone = session.query(User).filter_by(name="rev2_de").one()
         gone.active = False
         session.commit()
-        text = ("@tr_de and @AnnaBerg, please look; @tr_fr is not in German, @rev2_de left, "
-                "mail@example.org is no mention")
+        text = (
+            "@tr_de and @AnnaBerg, please look; @tr_fr is not in German, @rev2_de left, mail@example.org is no mention"
+        )
         assert [u.name for u in workflow.mentioned_users(session, text, "de")] == ["tr_de", "rev_de"]
         assert [u.name for u in workflow.mentioned_users(session, "thanks @REV_DE.", "de")] == ["rev_de"]
         assert [u.name for u in workflow.mentioned_users(session, "@tr_fr", "fr")] == ["tr_fr"]

@@ -31,9 +31,17 @@ def test_an_invitation_link_is_e_mailed_and_the_address_is_not_kept(app, auth, c
     page = client.get("/coordinate/users").get_data(as_text=True)
     assert 'name="email"' in page
     token = auth.csrf("/coordinate/users")
-    r = client.post("/coordinate/users", data={"csrf_token": token, "display_name": "Olena Shevchenko",
-                                                "role": "translator", "languages": "de",
-                                                "email": "olena@example.org"}, follow_redirects=True)
+    r = client.post(
+        "/coordinate/users",
+        data={
+            "csrf_token": token,
+            "display_name": "Olena Shevchenko",
+            "role": "translator",
+            "languages": "de",
+            "email": "olena@example.org",
+        },
+        follow_redirects=True,
+    )
     body = r.get_data(as_text=True)
     assert "The link was also e-mailed." in body
     shown = re.search(r'value="([^"]+)" size="70" id="invite-link"', body)

@@ -25,12 +25,18 @@ def test_first_approval_of_a_fresh_release_answers_at_once(app):
     translator = {"Authorization": f"Bearer {_token(app, 'tr_de')}"}
     segments = client.get("/api/releases/appeal/de/segments", headers=translator).get_json()
     first = segments[0]
-    saved = client.put(f"/api/releases/appeal/de/segments/{first['id']}", headers=translator,
-                       json={"translation": "Stoppt die Abschiebung", "version": first["version"]})
+    saved = client.put(
+        f"/api/releases/appeal/de/segments/{first['id']}",
+        headers=translator,
+        json={"translation": "Stoppt die Abschiebung", "version": first["version"]},
+    )
     assert saved.status_code == 200, saved.get_json()
     start = time.monotonic()
-    approved = client.post(f"/api/releases/appeal/de/segments/{first['id']}/approve", headers=coord,
-                           json={"version": saved.get_json()["version"]})
+    approved = client.post(
+        f"/api/releases/appeal/de/segments/{first['id']}/approve",
+        headers=coord,
+        json={"version": saved.get_json()["version"]},
+    )
     elapsed = time.monotonic() - start
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["state"] == "approved"
@@ -52,9 +58,17 @@ def test_get_requests_write_nothing(app, auth):
 
     event.listen(engine, "before_cursor_execute", _record)
     try:
-        for path in ("/", "/coordinate/", "/coordinate/releases/appeal", "/coordinate/users",
-                     "/releases/appeal/de", "/releases/appeal/he", "/releases/appeal/de/preview",
-                     "/api/releases", "/api/releases/appeal/de/segments"):
+        for path in (
+            "/",
+            "/coordinate/",
+            "/coordinate/releases/appeal",
+            "/coordinate/users",
+            "/releases/appeal/de",
+            "/releases/appeal/he",
+            "/releases/appeal/de/preview",
+            "/api/releases",
+            "/api/releases/appeal/de/segments",
+        ):
             assert auth.client.get(path).status_code == 200, path
     finally:
         event.remove(engine, "before_cursor_execute", _record)
@@ -72,8 +86,10 @@ def test_release_settings_create_the_row_when_saved(app, auth):
     page = auth.client.get("/coordinate/releases/appeal").get_data(as_text=True)
     assert "Stop the deportation" in page
     token = auth.csrf("/coordinate/releases/appeal")
-    answer = auth.client.post("/coordinate/releases/appeal", data={
-        "csrf_token": token, "title": "Appeal for Maksim", "deadline": "2026-12-04", "self_review": "y"})
+    answer = auth.client.post(
+        "/coordinate/releases/appeal",
+        data={"csrf_token": token, "title": "Appeal for Maksim", "deadline": "2026-12-04", "self_review": "y"},
+    )
     assert answer.status_code == 302
     with Database.factory(app)() as session:
         rel = session.scalar(select(Release).where(Release.name == "appeal"))

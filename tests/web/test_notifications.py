@@ -100,8 +100,15 @@ def comment(auth, name: str, segment_id: str, text: str) -> None:
 
 def test_invitation_and_password_reset_mails_arrive_in_html_and_text(settings, smtp):
     expires = utcnow() + timedelta(days=7)
-    mail.send_invitation(settings=settings, to="olena@example.org", link="https://t.example/invite/abc",
-                         inviter="Mira", role="translator", languages=["uk", "he"], expires_at=expires)
+    mail.send_invitation(
+        settings=settings,
+        to="olena@example.org",
+        link="https://t.example/invite/abc",
+        inviter="Mira",
+        role="translator",
+        languages=["uk", "he"],
+        expires_at=expires,
+    )
     mail.send_password_reset(settings=settings, to="olena@example.org", link="https://t.example/reset/xyz")
     assert [e[1] for e in smtp.envelopes] == [["olena@example.org"], ["olena@example.org"]]
     invite, reset = smtp.messages
@@ -126,8 +133,14 @@ def test_mail_is_configured_only_with_a_host_and_refuses_bad_addresses(app, monk
         mail.send_password_reset(settings=s, to="a@example.org", link="https://t.example/r")
     monkeypatch.setenv("TRANSLATE_APP_SMTP_URL", "smtps://bot%40org:s%3Acret@mail.example.org:2465")
     s = Settings.from_env()
-    assert (s.smtp_host, s.smtp_port, s.smtp_ssl, s.smtp_starttls, s.smtp_user, s.smtp_password) == \
-        ("mail.example.org", 2465, True, False, "bot@org", "s:cret")
+    assert (s.smtp_host, s.smtp_port, s.smtp_ssl, s.smtp_starttls, s.smtp_user, s.smtp_password) == (
+        "mail.example.org",
+        2465,
+        True,
+        False,
+        "bot@org",
+        "s:cret",
+    )
     assert s.mail_configured
     monkeypatch.setenv("TRANSLATE_APP_SMTP_HOST", "relay.example.org")  # a single setting wins over the URL
     assert Settings.from_env().smtp_host == "relay.example.org"
@@ -142,8 +155,17 @@ def test_mail_is_configured_only_with_a_host_and_refuses_bad_addresses(app, monk
 # -- preferences ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/hook", "javascript:alert(1)", "file:///etc/passwd",
-                                 "https://", "https://exa mple.org/x", "example.org/hook"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/hook",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "https://",
+        "https://exa mple.org/x",
+        "example.org/hook",
+    ],
+)
 def test_webhook_urls_must_be_http_or_https(url):
     with pytest.raises(notifications.InvalidPreferencesError):
         notifications.clean_webhook_url(url)
@@ -174,8 +196,16 @@ def test_preferences_page_saves_the_persons_own_settings_with_csrf(client, auth,
     r = client.post("/account/notifications", data={"email": "tr@example.org", "segment_activity": "email"})
     assert r.status_code == 400  # no CSRF token
     token = auth.csrf("/account/notifications")
-    data = {"csrf_token": token, "email": "tr@example.org", "webhook_url": "", "segment_activity": "email",
-            "new_release": "email", "source_corrected": "none", "review_needed": "none", "deadline_near": "email"}
+    data = {
+        "csrf_token": token,
+        "email": "tr@example.org",
+        "webhook_url": "",
+        "segment_activity": "email",
+        "new_release": "email",
+        "source_corrected": "none",
+        "review_needed": "none",
+        "deadline_near": "email",
+    }
     r = client.post("/account/notifications", data=data)
     assert r.status_code == 302
     html = client.get("/account/notifications").get_data(as_text=True)
@@ -304,14 +334,23 @@ def test_right_to_left_digest_is_laid_out_right_to_left(settings, smtp, sessions
     choose(sessions, "tr_he", email="he@example.org", segment_activity="email")
     with sessions() as session:
         he = session.scalar(select(User).where(User.name == "tr_he"))
-        session.add(NotificationEvent(user_id=he.id, event="changed", channel="email", release="appeal",
-                                      language="he", segment_id="abc123", actor="Dana",
-                                      detail="עצרו את הגירוש של <b>מקסים</b>"))
+        session.add(
+            NotificationEvent(
+                user_id=he.id,
+                event="changed",
+                channel="email",
+                release="appeal",
+                language="he",
+                segment_id="abc123",
+                actor="Dana",
+                detail="עצרו את הגירוש של <b>מקסים</b>",
+            )
+        )
         session.commit()
     deliver_due(settings=settings, sessions=sessions)
     [message] = smtp.messages
     html = message.get_body(("html",)).get_content()
-    assert '<html lang="he" dir="rtl">' in html and 'text-align:right' in html
+    assert '<html lang="he" dir="rtl">' in html and "text-align:right" in html
     assert 'lang="he" dir="rtl">עצרו את הגירוש של &lt;b&gt;מקסים&lt;/b&gt;</p>' in html  # escaped, isolated
     assert message["Content-Language"] == "he"
     assert "עצרו את הגירוש" in message.get_body(("plain",)).get_content()
@@ -345,8 +384,9 @@ def test_webhook_gets_slack_shaped_json_and_failures_are_retried(settings, sessi
 
 def test_preferences_are_honoured_at_recording_and_at_delivery(settings, smtp, sessions, auth, hook):
     choose(sessions, "tr_de", email="tr@example.org", segment_activity="email")
-    choose(sessions, "tr_fr", email="fr@example.org", segment_activity="email", review_needed="email",
-           new_release="email")
+    choose(
+        sessions, "tr_fr", email="fr@example.org", segment_activity="email", review_needed="email", new_release="email"
+    )
     choose(sessions, "rev_de", email="rev@example.org", segment_activity="email", review_needed="none")
     seg = translate_first(auth)
     assert events(sessions) == []  # nobody who asked: tr_fr has no German, rev_de chose no reviews, tr_de acted
@@ -372,13 +412,15 @@ def test_changes_to_my_segment_and_proposals_tell_the_right_people(settings, ses
     seg = translate_first(auth)
     assert [e.event for e in events(sessions, user_id=user_id(sessions, "rev_de"))] == ["review_needed"]
     auth.login("rev2_de")  # a reviewer rewrites tr_de's text
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung",
-                                                          "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung", "version": seg["version"]}
+    )
     assert r.status_code == 200
     notifications.flush()
     changed = events(sessions, event="changed")
-    assert [(e.user_id, e.detail, e.actor) for e in changed] == [(user_id(sessions, "tr_de"), "Stoppt die Ausweisung",
-                                                                  "rev2_de")]
+    assert [(e.user_id, e.detail, e.actor) for e in changed] == [
+        (user_id(sessions, "tr_de"), "Stoppt die Ausweisung", "rev2_de")
+    ]
     version = r.get_json()["version"]
     auth.logout()
     auth.login("rev_de")  # another reviewer approves it (no self-review)
@@ -387,8 +429,11 @@ def test_changes_to_my_segment_and_proposals_tell_the_right_people(settings, ses
     auth.logout()
     before = len(events(sessions, event="review_needed"))
     auth.login("tr_de")  # a change to approved text is a proposal: reviewers are told
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Abschiebung!",
-                                                          "version": r.get_json()["version"]})
+    r = auth.api(
+        "PUT",
+        f"{BASE}/segments/{seg['id']}",
+        {"translation": "Stoppt die Abschiebung!", "version": r.get_json()["version"]},
+    )
     assert r.status_code == 202
     notifications.flush()
     review = events(sessions, event="review_needed")
@@ -401,8 +446,10 @@ def test_new_release_and_corrected_source_from_the_coordinator(settings, session
     (web_project / "source" / "second.md").write_text("# Second\n\nA second statement.\n", encoding="utf-8")
     auth.login("coord")
     token = auth.csrf("/coordinate/releases/new")
-    r = client.post("/coordinate/releases/new", data={"csrf_token": token, "existing": "second",
-                                                      "languages": "de", "title": "Zweite"})
+    r = client.post(
+        "/coordinate/releases/new",
+        data={"csrf_token": token, "existing": "second", "languages": "de", "title": "Zweite"},
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     added = events(sessions, event="release_added")
     assert [(e.user_id, e.release) for e in added] == [(user_id(sessions, "tr_de"), "second")]
@@ -415,19 +462,26 @@ def test_new_release_and_corrected_source_from_the_coordinator(settings, session
     auth.login("tr_de")  # tr_de translates a bullet, which the correction then turns into 'needs review'
     segs = auth.api("GET", f"{BASE}/segments").get_json()
     bullet = next(s for s in segs if s["source"] == "Protect conscientious objectors.")
-    assert auth.api("PUT", f"{BASE}/segments/{bullet['id']}", {"translation": "Schützt Verweigerer.",
-                                                                "version": bullet["version"]}).status_code == 200
+    assert (
+        auth.api(
+            "PUT",
+            f"{BASE}/segments/{bullet['id']}",
+            {"translation": "Schützt Verweigerer.", "version": bullet["version"]},
+        ).status_code
+        == 200
+    )
     auth.logout()
     auth.login("coord")
     source = web_project / "source" / "appeal.md"
-    source.write_text(source.read_text().replace("Protect conscientious objectors.",
-                                                 "Protect all conscientious objectors."), encoding="utf-8")
+    source.write_text(
+        source.read_text().replace("Protect conscientious objectors.", "Protect all conscientious objectors."),
+        encoding="utf-8",
+    )
     for _ in range(2):
         token = auth.csrf("/coordinate/releases/appeal")
         assert client.post("/coordinate/releases/appeal/update", data={"csrf_token": token}).status_code == 302
     corrected = events(sessions, event="source_corrected")
-    assert [(e.user_id, e.detail) for e in corrected] == [(user_id(sessions, "tr_de"),
-                                                           "de: 1 segment(s) need review")]
+    assert [(e.user_id, e.detail) for e in corrected] == [(user_id(sessions, "tr_de"), "de: 1 segment(s) need review")]
     deliver_due(settings=settings, sessions=sessions)
     subjects = sorted(m["Subject"] for m in smtp.messages)
     assert subjects == ["New release: second", "Source corrected: appeal"]
@@ -458,8 +512,12 @@ def test_deadline_near_is_urgent_once_and_passes_the_hourly_limit(settings, smtp
     assert "0 of 5 segments approved" in body and "Zweite Bemerkung" in body
     # The French and Hebrew people were not subscribed: one event only.
     with sessions() as session:
-        assert session.scalar(select(func.count()).select_from(NotificationEvent)
-                              .where(NotificationEvent.event == "deadline_near")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(NotificationEvent).where(NotificationEvent.event == "deadline_near")
+            )
+            == 1
+        )
 
 
 def test_release_added_from_the_command_line_reaches_the_database_only_when_there_is_one(settings, sessions, tmp_path):
@@ -508,8 +566,9 @@ def test_deadline_dates_end_at_midnight_utc():
     assert end.isoformat() == "2026-12-02T00:00:00+00:00"
 
 
-def test_add_release_on_the_command_line_tells_the_people_of_its_languages(settings, sessions, web_project,
-                                                                           monkeypatch):
+def test_add_release_on_the_command_line_tells_the_people_of_its_languages(
+    settings, sessions, web_project, monkeypatch
+):
     from click.testing import CliRunner
 
     from translate_app.cli import main
@@ -521,8 +580,9 @@ def test_add_release_on_the_command_line_tells_the_people_of_its_languages(setti
     monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", settings.database_url)
     result = CliRunner().invoke(main, ["add-release", str(web_project / "source" / "third.md"), "-l", "fr"])
     assert result.exit_code == 0, result.output
-    assert [(e.user_id, e.release) for e in events(sessions, event="release_added")] == \
-        [(user_id(sessions, "tr_fr"), "third")]
+    assert [(e.user_id, e.release) for e in events(sessions, event="release_added")] == [
+        (user_id(sessions, "tr_fr"), "third")
+    ]
 
 
 def test_notification_settings_are_checked(monkeypatch):

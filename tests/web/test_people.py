@@ -40,18 +40,22 @@ def _row_form(html: str, user_id: int) -> dict[str, str]:
         else:
             data[name] = value.group(1) if value else ""
     select_ = re.search(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S)
-    data[select_.group(1)] = re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected',
-                                       select_.group(2)).group(1)
+    data[select_.group(1)] = re.search(
+        r'<option selected value="([^"]+)"|<option value="([^"]+)" selected', select_.group(2)
+    ).group(1)
     return data
 
 
 # Item 1 -------------------------------------------------------------------
 
+
 def test_rows_show_each_persons_real_state_after_an_invitation(client, auth, app):
     auth.login("coord")
     token = auth.csrf("/coordinate/users")
-    page = client.post("/coordinate/users", data={"csrf_token": token, "display_name": "Olena Shevchenko",
-                                                   "role": "translator", "languages": "uk"}).get_data(as_text=True)
+    page = client.post(
+        "/coordinate/users",
+        data={"csrf_token": token, "display_name": "Olena Shevchenko", "role": "translator", "languages": "uk"},
+    ).get_data(as_text=True)
     assert "Invitation for Olena Shevchenko" in page
     tr_de = _user(app, "tr_de")
     row = _row_form(page, tr_de.id)
@@ -69,8 +73,11 @@ def test_a_deactivated_person_is_told_so_at_login(client, auth, app):
     auth.login("coord")
     tr_de = _user(app, "tr_de")
     token = auth.csrf("/coordinate/users")
-    r = client.post(f"/coordinate/users/{tr_de.id}", data={"csrf_token": token, f"u{tr_de.id}-role": "translator",
-                                                            f"u{tr_de.id}-languages": "de"}, follow_redirects=True)
+    r = client.post(
+        f"/coordinate/users/{tr_de.id}",
+        data={"csrf_token": token, f"u{tr_de.id}-role": "translator", f"u{tr_de.id}-languages": "de"},
+        follow_redirects=True,
+    )
     page = r.get_data(as_text=True)
     assert "updated and deactivated" in page and "deactivated</span>" in page
     auth.logout()
@@ -84,6 +91,7 @@ def test_a_deactivated_person_is_told_so_at_login(client, auth, app):
 
 # Item 3 -------------------------------------------------------------------
 
+
 def _post_release(client, token, **fields):
     data = {"csrf_token": token, "existing": "", "deadline": "", "title": "", **fields}
     return client.post("/coordinate/releases/new", data=data, content_type="multipart/form-data")
@@ -92,11 +100,19 @@ def _post_release(client, token, **fields):
 def test_new_release_takes_language_names_and_a_title(client, auth, web_project):
     auth.login("coord")
     token = auth.csrf("/coordinate/releases/new")
-    r = _post_release(client, token, languages="German, Ukrainian, pt-BR", title="Free them now",
-                      upload=(io.BytesIO(NEW_RELEASE.encode()), "journalists.md"))
+    r = _post_release(
+        client,
+        token,
+        languages="German, Ukrainian, pt-BR",
+        title="Free them now",
+        upload=(io.BytesIO(NEW_RELEASE.encode()), "journalists.md"),
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
-    assert sorted(p.parent.parent.name for p in web_project.glob("locales/*/LC_MESSAGES/journalists.po")) == \
-        ["de", "pt_BR", "uk"]
+    assert sorted(p.parent.parent.name for p in web_project.glob("locales/*/LC_MESSAGES/journalists.po")) == [
+        "de",
+        "pt_BR",
+        "uk",
+    ]
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "<h1>Free them now</h1>" in page
     assert "German, Ukrainian, Portuguese (Brazil)" in page  # the flash names them
@@ -105,8 +121,13 @@ def test_new_release_takes_language_names_and_a_title(client, auth, web_project)
 def test_new_release_keeps_the_file_and_choices_after_an_error(client, auth, web_project):
     auth.login("coord")
     token = auth.csrf("/coordinate/releases/new")
-    r = _post_release(client, token, languages="Germn, French", title="Free them now",
-                      upload=(io.BytesIO(NEW_RELEASE.encode()), "journalists.md"))
+    r = _post_release(
+        client,
+        token,
+        languages="Germn, French",
+        title="Free them now",
+        upload=(io.BytesIO(NEW_RELEASE.encode()), "journalists.md"),
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 400
     assert "unknown language &#39;Germn&#39;" in page and "did you mean German?" in page
@@ -134,6 +155,7 @@ def test_new_release_page_offers_languages(client, auth):
 
 
 # Item 11 ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", ["/coordinate/releases/appeal", "/coordinate/users", "/coordinate/releases/new"])
 def test_pages_carry_no_list_of_every_language(client, auth, path):
@@ -165,6 +187,7 @@ def test_static_files_have_a_content_hash_and_a_long_cache_life(client, auth):
 
 
 # Item 13 ------------------------------------------------------------------
+
 
 def _approve_all(web_project, language: str) -> None:
     with edit_catalog(web_project / f"locales/{language}/LC_MESSAGES/appeal.po") as po:
@@ -209,8 +232,11 @@ def test_language_names_and_time_zones_for_coordinators(client, auth, app):
         data={"csrf_token": token, "title": "Appeal", "deadline": date.today().isoformat()},
     )
     page = client.get("/coordinate/").get_data(as_text=True)
-    assert re.search(r"3 languages at risk: (German|French|Hebrew), (German|French|Hebrew), "
-                     r"(German|French|Hebrew)<", page)
+    assert re.search(
+        r"3 languages at risk: (German|French|Hebrew), (German|French|Hebrew), "
+        r"(German|French|Hebrew)<",
+        page,
+    )
     activity = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
     assert "<td>German</td>" in activity and "<td>de</td>" not in activity
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>', activity)
@@ -219,9 +245,16 @@ def test_language_names_and_time_zones_for_coordinators(client, auth, app):
 def test_invitation_with_a_display_name(client, auth, app):
     auth.login("coord")
     token = auth.csrf("/coordinate/users")
-    page = client.post("/coordinate/users", data={"csrf_token": token, "display_name": "Olena Shevchenko",
-                                                   "name": "", "role": "reviewer", "languages": "uk, Russian"}
-                       ).get_data(as_text=True)
+    page = client.post(
+        "/coordinate/users",
+        data={
+            "csrf_token": token,
+            "display_name": "Olena Shevchenko",
+            "name": "",
+            "role": "reviewer",
+            "languages": "uk, Russian",
+        },
+    ).get_data(as_text=True)
     assert "Invitation for Olena Shevchenko (login name olena.shevchenko) as reviewer for Ukrainian, Russian" in page
     assert re.search(r"works once, until <time datetime=\"[^\"]+Z\">[^<]+ UTC</time>", page)
     link = re.search(r'readonly value="http://localhost(/invite/[^"]+)"', page).group(1).replace("&amp;", "&")
@@ -231,8 +264,11 @@ def test_invitation_with_a_display_name(client, auth, app):
     assert "for Ukrainian, Russian" in invite and "login name is <strong>olena.shevchenko</strong>" in invite
     assert 'value="Olena Shevchenko"' in invite
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', invite).group(1)
-    r = client.post(link, data={"csrf_token": token, "display_name": "Olena Shevchenko", "password": PASSWORD,
-                                "confirm": PASSWORD}, follow_redirects=True)
+    r = client.post(
+        link,
+        data={"csrf_token": token, "display_name": "Olena Shevchenko", "password": PASSWORD, "confirm": PASSWORD},
+        follow_redirects=True,
+    )
     assert "Welcome, Olena Shevchenko. Your login name is olena.shevchenko." in r.get_data(as_text=True)
     assert 'class="who">Olena Shevchenko · reviewer<' in r.get_data(as_text=True)
     assert _user(app, "olena.shevchenko").display_name == "Olena Shevchenko"
@@ -241,10 +277,13 @@ def test_invitation_with_a_display_name(client, auth, app):
 def test_a_refused_login_name_says_what_is_allowed(client, auth):
     auth.login("coord")
     token = auth.csrf("/coordinate/users")
-    page = client.post("/coordinate/users", data={"csrf_token": token, "name": "Olena Shevchenko",
-                                                   "role": "translator"}).get_data(as_text=True)
-    assert ("&#39;Olena Shevchenko&#39; cannot be a login name: use 2-80 letters, digits or . + - _, no spaces "
-            "and no @ (it is recorded in the catalogs) (for example &#39;olena.shevchenko&#39;)") in page
+    page = client.post(
+        "/coordinate/users", data={"csrf_token": token, "name": "Olena Shevchenko", "role": "translator"}
+    ).get_data(as_text=True)
+    assert (
+        "&#39;Olena Shevchenko&#39; cannot be a login name: use 2-80 letters, digits or . + - _, no spaces "
+        "and no @ (it is recorded in the catalogs) (for example &#39;olena.shevchenko&#39;)"
+    ) in page
 
 
 def test_forced_password_change_shows_no_navigation(client, auth, app):
@@ -281,13 +320,17 @@ def test_a_row_sets_a_display_name_and_refuses_one_too_long(client, auth, app):
     auth.login("coord")
     tr_fr = _user(app, "tr_fr")
     row = _row_form(client.get("/coordinate/users").get_data(as_text=True), tr_fr.id)
-    r = client.post(f"/coordinate/users/{tr_fr.id}", data={**row, f"u{tr_fr.id}-display_name": "  Amélie   Dubois "},
-                    follow_redirects=True)
+    r = client.post(
+        f"/coordinate/users/{tr_fr.id}",
+        data={**row, f"u{tr_fr.id}-display_name": "  Amélie   Dubois "},
+        follow_redirects=True,
+    )
     assert "Amélie Dubois updated." in r.get_data(as_text=True)
     assert "login name tr_fr" in r.get_data(as_text=True)
     assert _user(app, "tr_fr").display_name == "Amélie Dubois"
-    r = client.post(f"/coordinate/users/{tr_fr.id}", data={**row, f"u{tr_fr.id}-display_name": "x" * 121},
-                    follow_redirects=True)
+    r = client.post(
+        f"/coordinate/users/{tr_fr.id}", data={**row, f"u{tr_fr.id}-display_name": "x" * 121}, follow_redirects=True
+    )
     assert "Display name: Field cannot be longer than 120 characters." in r.get_data(as_text=True)
     assert _user(app, "tr_fr").display_name == "Amélie Dubois"
 
@@ -298,15 +341,22 @@ def test_cli_user_add_takes_a_display_name(tmp_path):
     from translate_app.cli import main
 
     env = {"TRANSLATE_APP_ROOT": str(tmp_path), "TRANSLATE_APP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
-    result = CliRunner().invoke(main, ["user", "add", "olena", "--display-name", "Olena Shevchenko", "-l",
-                                       "Ukrainian, de", "--password-stdin"], input=PASSWORD + "\n", env=env)
+    result = CliRunner().invoke(
+        main,
+        ["user", "add", "olena", "--display-name", "Olena Shevchenko", "-l", "Ukrainian, de", "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env,
+    )
     assert result.exit_code == 0, result.output
     assert "user Olena Shevchenko (login name olena) (translator) created for Ukrainian, German" in result.output
-    result = CliRunner().invoke(main, ["user", "add", "Olena Shevchenko", "--password-stdin"], input=PASSWORD + "\n",
-                                env=env)
+    result = CliRunner().invoke(
+        main, ["user", "add", "Olena Shevchenko", "--password-stdin"], input=PASSWORD + "\n", env=env
+    )
     assert result.exit_code == 1
-    assert ("'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ "
-            "(it is recorded in the catalogs)") in result.output
+    assert (
+        "'Olena Shevchenko' cannot be a login name: use 2-80 letters, digits or . + - _, no spaces and no @ "
+        "(it is recorded in the catalogs)"
+    ) in result.output
 
 
 def test_an_email_address_cannot_be_a_login_name(app):
@@ -317,5 +367,6 @@ def test_an_email_address_cannot_be_a_login_name(app):
     from translate_app.web.extensions import Database
 
     with Database.factory(app)() as session, pytest.raises(accounts.AccountError, match=r"no @ .*for example 'olena'"):
-        accounts.create_user(session, name="olena@example.org", role="translator", languages=["de"],
-                             password="a long secret!")
+        accounts.create_user(
+            session, name="olena@example.org", role="translator", languages=["de"], password="a long secret!"
+        )

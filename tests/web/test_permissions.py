@@ -34,13 +34,13 @@ EXPECTED = {
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_link_view_counts():
     """Opening links is limited per address in each process's memory; every test starts afresh (all are 127.0.0.1)."""
     from translate_app.web.links import LINK_VIEWS
 
     LINK_VIEWS.reset()
+
 
 def _come_in(who, app, client, auth):
     """Log the client in as `who`: with a password, or through a share link made for the occasion."""
@@ -58,11 +58,18 @@ def _come_in(who, app, client, auth):
         assert auth.login(who).status_code == 302
         return auth.csrf("/releases/appeal/de")
     with Database.factory(app)() as session:
-        _, token = sharelinks.create_link(session, Project(app.config["SETTINGS"].root), release="appeal",
-                                          languages=["de"], role=LINK_ROLES[who], days=1)
+        _, token = sharelinks.create_link(
+            session,
+            Project(app.config["SETTINGS"].root),
+            release="appeal",
+            languages=["de"],
+            role=LINK_ROLES[who],
+            days=1,
+        )
         session.commit()
-    r = client.post(f"/join/{token}", data={"csrf_token": auth.csrf(f"/join/{token}"), "shown_name": who,
-                                            "credit": "pseudonym"})
+    r = client.post(
+        f"/join/{token}", data={"csrf_token": auth.csrf(f"/join/{token}"), "shown_name": who, "credit": "pseudonym"}
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     return auth.csrf("/releases/appeal/de")
 
@@ -106,8 +113,9 @@ def _request(name, client, auth, token, segment):
     if name == "page_publish":
         return client.post("/coordinate/releases/appeal/de/publish", data=form)
     if name == "invite":
-        return client.post("/coordinate/users",
-                           data={**form, "name": "newbie", "role": "translator", "languages": "de"})
+        return client.post(
+            "/coordinate/users", data={**form, "name": "newbie", "role": "translator", "languages": "de"}
+        )
     if name == "new_release":
         return client.post("/coordinate/releases/new", data={**form, "languages": "de", "existing": "appeal"})
     if name == "download_zip":
@@ -115,8 +123,9 @@ def _request(name, client, auth, token, segment):
     if name == "links_page":
         return client.get("/coordinate/releases/appeal/links")
     if name == "make_link":
-        return client.post("/coordinate/releases/appeal/links", data={**form, "languages": ["de"], "role": "translator",
-                                                                     "days": 3})
+        return client.post(
+            "/coordinate/releases/appeal/links", data={**form, "languages": ["de"], "role": "translator", "days": 3}
+        )
     if name == "people_page":
         return client.get("/coordinate/users")
     raise AssertionError(name)
@@ -141,9 +150,11 @@ def test_permission_table(who, app, client, auth, web_project):
 
 def test_every_form_posts_without_csrf_are_refused(client, auth):
     auth.login("coord")
-    for path, data in [("/coordinate/releases/appeal", {"title": "x"}),
-                       ("/coordinate/users", {"name": "x", "role": "translator"}),
-                       ("/coordinate/releases/appeal/update", {}),
-                       ("/logout", {})]:
+    for path, data in [
+        ("/coordinate/releases/appeal", {"title": "x"}),
+        ("/coordinate/users", {"name": "x", "role": "translator"}),
+        ("/coordinate/releases/appeal/update", {}),
+        ("/logout", {}),
+    ]:
         r = client.post(path, data=data)
         assert r.status_code == 400, path

@@ -38,7 +38,7 @@ def test_preview_sentinels_never_reach_attributes_or_the_title(client, auth, web
     auth.login("coord")
     page = client.get(PREVIEW).get_data(as_text=True)
     assert "\ue000" not in page and "\ue001" not in page
-    assert '<title>Title</title>' in page
+    assert "<title>Title</title>" in page
     assert 'alt="A photo of the court"' in page
 
 

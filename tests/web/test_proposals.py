@@ -34,8 +34,9 @@ def catalog_text(web_project, source):
 def test_translator_change_to_approved_text_becomes_a_proposal(auth, web_project):
     seg = approved_segment(auth)
     auth.login("tr_de")
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung",
-                                                          "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung", "version": seg["version"]}
+    )
     assert r.status_code == 202, r.get_json()
     body = r.get_json()
     assert body["proposal"]["text"] == "Stoppt die Ausweisung" and body["proposal"]["status"] == "open"
@@ -47,14 +48,16 @@ def test_translator_change_to_approved_text_becomes_a_proposal(auth, web_project
     listed = {s["id"]: s for s in segments(auth)}
     assert listed[seg["id"]]["state"] == "approved" and listed[seg["id"]]["proposals"] == 1
     # Proposing again replaces the person's open proposal rather than adding one.
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung!",
-                                                          "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung!", "version": seg["version"]}
+    )
     assert r.status_code == 202
     r = auth.api("GET", f"{BASE}/segments/{seg['id']}/proposals")
     assert [p["text"] for p in r.get_json()] == ["Stoppt die Ausweisung!"]
     # Saving the unchanged approved text changes nothing and proposes nothing.
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Abschiebung",
-                                                          "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Abschiebung", "version": seg["version"]}
+    )
     assert r.status_code == 200 and r.get_json()["state"] == "approved"
     # Emptying approved text is refused, not proposed.
     r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "", "version": seg["version"]})
@@ -77,8 +80,9 @@ def test_stale_version_is_a_conflict_not_a_proposal(auth):
 def test_reviewer_accepts_a_proposal(auth, web_project):
     seg = approved_segment(auth)
     auth.login("tr_de")
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung",
-                                                          "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung", "version": seg["version"]}
+    )
     pid = r.get_json()["proposal"]["id"]
     auth.logout()
     auth.login("rev2_de")
@@ -133,8 +137,9 @@ def test_accepting_is_subject_to_the_checks_of_approving(auth, web_project):
 def test_reviewer_rejects_a_proposal_with_a_reason(auth, web_project):
     seg = approved_segment(auth)
     auth.login("tr_de")
-    pid = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Schlecht",
-                                                            "version": seg["version"]}).get_json()["proposal"]["id"]
+    pid = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Schlecht", "version": seg["version"]}
+    ).get_json()["proposal"]["id"]
     auth.logout()
     auth.login("rev2_de")
     r = auth.api("POST", f"{BASE}/proposals/{pid}/reject", {"reason": "Abschiebung is the usual term"})
@@ -150,8 +155,9 @@ def test_reviewer_rejects_a_proposal_with_a_reason(auth, web_project):
 def test_reviewers_and_coordinators_change_approved_text_directly(auth, web_project):
     seg = approved_segment(auth)
     auth.login("rev2_de")
-    r = auth.api("PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung",
-                                                          "version": seg["version"]})
+    r = auth.api(
+        "PUT", f"{BASE}/segments/{seg['id']}", {"translation": "Stoppt die Ausweisung", "version": seg["version"]}
+    )
     assert r.status_code == 200 and r.get_json()["state"] == "translated"
     assert catalog_text(web_project, seg["source"]) == "Stoppt die Ausweisung"
 

@@ -33,13 +33,20 @@ def test_dropping_the_unused_provider_column_keeps_every_release(database_url: s
     assert "mt_provider" in _columns(database_url, "releases")
     engine = make_engine(database_url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO releases (name, title, self_review, created_at) "
-                          "VALUES ('appeal', 'Stop the deportation', true, CURRENT_TIMESTAMP)"))
+        conn.execute(
+            text(
+                "INSERT INTO releases (name, title, self_review, created_at) "
+                "VALUES ('appeal', 'Stop the deportation', true, CURRENT_TIMESTAMP)"
+            )
+        )
     upgrade(database_url, REVISION)
     assert "mt_provider" not in _columns(database_url, "releases")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name, title, self_review FROM releases")).one() == (
-            "appeal", "Stop the deportation", True)
+            "appeal",
+            "Stop the deportation",
+            True,
+        )
 
     command.downgrade(alembic_config(database_url), _before())
     assert "mt_provider" in _columns(database_url, "releases")

@@ -29,8 +29,15 @@ def test_serve_registers_the_sample_and_prints_a_one_time_password(tmp_path: Pat
     env = {**os.environ, "TRANSLATE_APP_ROOT": str(tmp_path), "TRANSLATE_APP_LANGUAGES": "de,he"}
     env.pop("TRANSLATE_APP_DATABASE_URL", None)
     script = Path(sys.executable).with_name("translate-app")
-    proc = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(script), "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output = ""
         deadline = time.monotonic() + 60

@@ -65,8 +65,10 @@ def test_a_new_password_ends_every_other_session_but_not_the_one_that_set_it(app
     Auth(laptop).login("tr_de")
     assert laptop.get("/api/releases").status_code == 200
     token = auth.csrf("/account/password")
-    r = client.post("/account/password", data={"password": "a much newer password", "confirm": "a much newer password",
-                                               "csrf_token": token})
+    r = client.post(
+        "/account/password",
+        data={"password": "a much newer password", "confirm": "a much newer password", "csrf_token": token},
+    )
     assert r.status_code == 302
     assert client.get("/api/releases").status_code == 200
     assert laptop.get("/api/releases").status_code == 401

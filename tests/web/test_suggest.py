@@ -41,6 +41,7 @@ def audit_rows(app, action):
 
 # -- suggestions --
 
+
 def test_suggest_vote_accept_and_reject_with_a_reason(app, auth, web_project):
     auth.login("tr_de")
     first = segments(auth)[0]
@@ -74,12 +75,16 @@ def test_suggest_vote_accept_and_reject_with_a_reason(app, auth, web_project):
     assert r.get_json()["segment"]["translated_by"] == "tr_de"
     entry = load(web_project / CATALOG).find(first["source"])
     assert entry.msgstr == "Stoppt die Abschiebung"
-    r = auth.api("POST", f"{BASE}/proposals/{other.get_json()['proposal']['id']}/reject",
-                 {"reason": "Abschiebung is the legal term"})
+    r = auth.api(
+        "POST",
+        f"{BASE}/proposals/{other.get_json()['proposal']['id']}/reject",
+        {"reason": "Abschiebung is the legal term"},
+    )
     assert r.status_code == 200 and r.get_json()["proposal"]["status"] == "rejected"
     history = auth.api("GET", f"{BASE}/segments/{first['id']}/history").get_json()
-    assert any(c["action"] == "reject proposal" and c["note"] == "Abschiebung is the legal term"
-               for c in history["changes"])
+    assert any(
+        c["action"] == "reject proposal" and c["note"] == "Abschiebung is the legal term" for c in history["changes"]
+    )
     # A decided suggestion takes no more votes.
     assert auth.api("POST", f"{BASE}/proposals/{mine['id']}/vote", {}).status_code == 409
 
@@ -100,6 +105,7 @@ def test_suggestions_are_refused_without_the_language_the_csrf_token_or_a_new_te
 
 
 # -- bulk review --
+
 
 def test_bulk_approve_lists_a_failing_check_and_skips_it_unless_overridden(app, auth, web_project):
     auth.login("tr_de")
@@ -129,8 +135,20 @@ def test_bulk_approve_lists_a_failing_check_and_skips_it_unless_overridden(app, 
     assert po.find("Respect the ruling of 2023.").msgstr == "Respektiert das Urteil von 2024."
     assert "fuzzy" not in po.find("Protect conscientious objectors.").flags
     # Overridden one by one, with a reason.
-    r = auth.api("POST", f"{BASE}/bulk", {"action": "approve", "items": [
-        {"id": blocked["id"], "version": blocked["version"], "override": "the court ruled in 2024, source is wrong"}]})
+    r = auth.api(
+        "POST",
+        f"{BASE}/bulk",
+        {
+            "action": "approve",
+            "items": [
+                {
+                    "id": blocked["id"],
+                    "version": blocked["version"],
+                    "override": "the court ruled in 2024, source is wrong",
+                }
+            ],
+        },
+    )
     assert r.get_json()["results"][0]["outcome"] == "approved"
     states = {s["source"]: s["state"] for s in segments(auth)}
     assert states["Respect the ruling of 2023."] == states["Signed on March 30th 2026."] == "approved"
@@ -156,9 +174,16 @@ def test_bulk_accept_takes_the_best_voted_suggestion_of_each_segment(auth, web_p
     auth.login("rev_de")
     plan = auth.api("POST", f"{BASE}/bulk/plan", {"action": "accept", "state": "proposals"}).get_json()
     assert [(i["text"], i["proposal"]) for i in plan["items"]] == [
-        ("Stoppt die Abschiebung", high.get_json()["proposal"]["id"])]
-    r = auth.api("POST", f"{BASE}/bulk", {"action": "accept", "items": [
-        {"id": i["id"], "version": i["version"], "proposal": i["proposal"]} for i in plan["items"]]})
+        ("Stoppt die Abschiebung", high.get_json()["proposal"]["id"])
+    ]
+    r = auth.api(
+        "POST",
+        f"{BASE}/bulk",
+        {
+            "action": "accept",
+            "items": [{"id": i["id"], "version": i["version"], "proposal": i["proposal"]} for i in plan["items"]],
+        },
+    )
     assert r.get_json()["results"][0]["outcome"] == "accepted"
     assert load(web_project / CATALOG).find(first["source"]).msgstr == "Stoppt die Abschiebung"
     listed = auth.api("GET", f"{BASE}/segments/{first['id']}/proposals").get_json()
@@ -167,6 +192,7 @@ def test_bulk_accept_takes_the_best_voted_suggestion_of_each_segment(auth, web_p
 
 
 # -- claims --
+
 
 def test_a_claim_is_seen_by_others_warns_their_saves_expires_and_is_released_by_a_coordinator(auth):
     auth.login("tr_de")
@@ -215,20 +241,24 @@ def test_claims_expire_and_their_holder_renews_them(app):
         user = session.scalar(select(User).where(User.name == "tr_de"))
         ids = claims.live_ids(po)
         now = utcnow()
-        row = claims.claim(session, user=user, release="appeal", language="de", po=po, first=ids[3], last=ids[1],
-                           now=now)
+        row = claims.claim(
+            session, user=user, release="appeal", language="de", po=po, first=ids[3], last=ids[1], now=now
+        )
         assert row.ids == ids[1:4]  # a range given backwards is the same range
         assert claims.holder_of(session, "appeal", "de", ids[2], now=now + timedelta(hours=1.9)) is not None
         assert claims.holder_of(session, "appeal", "de", ids[2], now=now + timedelta(hours=2.1)) is None
-        claims.renew(session, user=user, release="appeal", language="de", claim_id=row.id, hours=3,
-                     now=now + timedelta(hours=1))
+        claims.renew(
+            session, user=user, release="appeal", language="de", claim_id=row.id, hours=3, now=now + timedelta(hours=1)
+        )
         assert claims.holder_of(session, "appeal", "de", ids[2], now=now + timedelta(hours=3.9)) is not None
         with pytest.raises(claims.ClaimError):
-            claims.claim(session, user=user, release="appeal", language="de", po=po, first=ids[4], last=ids[4],
-                         hours=13)
+            claims.claim(
+                session, user=user, release="appeal", language="de", po=po, first=ids[4], last=ids[4], hours=13
+            )
 
 
 # -- glossary --
+
 
 def test_glossary_is_edited_by_reviewers_atomically_with_versions_and_audited(app, auth, web_project):
     path = web_project / "source" / "appeal.glossary.yml"
@@ -274,10 +304,15 @@ def test_glossary_is_edited_by_reviewers_atomically_with_versions_and_audited(ap
 
 # -- offline --
 
+
 def _upload(auth, data: bytes, name="appeal.de.po"):
     token = auth.csrf("/")
-    return auth.client.post(f"{BASE}/upload", data={"file": (io.BytesIO(data), name)},
-                            headers={"X-CSRFToken": token}, content_type="multipart/form-data")
+    return auth.client.post(
+        f"{BASE}/upload",
+        data={"file": (io.BytesIO(data), name)},
+        headers={"X-CSRFToken": token},
+        content_type="multipart/form-data",
+    )
 
 
 def test_download_and_upload_merge_per_entry_with_conflicts_suggestions_and_fuzzy(auth, web_project):
@@ -286,8 +321,9 @@ def test_download_and_upload_merge_per_entry_with_conflicts_suggestions_and_fuzz
     approved = save(auth, signed, "Unterzeichnet am 30. März 2026.")
     auth.logout()
     auth.login("rev2_de")
-    assert auth.api("POST", f"{BASE}/segments/{signed['id']}/approve",
-                    {"version": approved["version"]}).status_code == 200
+    assert (
+        auth.api("POST", f"{BASE}/segments/{signed['id']}/approve", {"version": approved["version"]}).status_code == 200
+    )
     auth.logout()
 
     auth.login("tr_de")
@@ -295,10 +331,12 @@ def test_download_and_upload_merge_per_entry_with_conflicts_suggestions_and_fuzz
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
     po = polib.pofile(r.get_data(as_text=True))
     assert po.metadata["X-Translate-App-Download"].startswith("appeal/de ")
-    texts = {"Stop the deportation": "Stoppt die Abschiebung",
-             "Protect conscientious objectors.": "Schützt Verweigerer.",
-             "Respect the ruling of 2023.": "Respektiert das Urteil von 2023.",
-             "Signed on March 30th 2026.": "Unterschrieben am 30. März 2026."}
+    texts = {
+        "Stop the deportation": "Stoppt die Abschiebung",
+        "Protect conscientious objectors.": "Schützt Verweigerer.",
+        "Respect the ruling of 2023.": "Respektiert das Urteil von 2023.",
+        "Signed on March 30th 2026.": "Unterschrieben am 30. März 2026.",
+    }
     for entry in po:
         if entry.msgid in texts:
             entry.msgstr = texts[entry.msgid]
@@ -316,7 +354,8 @@ def test_download_and_upload_merge_per_entry_with_conflicts_suggestions_and_fuzz
     report = r.get_json()
     assert report["saved"] == 1 and report["suggested"] == 1
     assert [(c["yours"], c["current"]["translation"]) for c in report["conflicts"]] == [
-        ("Schützt Verweigerer.", "Schützt Kriegsdienstverweigerer.")]
+        ("Schützt Verweigerer.", "Schützt Kriegsdienstverweigerer.")
+    ]
     assert [s["source"] for s in report["skipped"]] == ["Respect the ruling of 2023."]
     now = load(web_project / CATALOG)
     assert now.find("Stop the deportation").msgstr == "Stoppt die Abschiebung"
@@ -330,11 +369,14 @@ def test_download_and_upload_merge_per_entry_with_conflicts_suggestions_and_fuzz
     assert again["saved"] == 0 and again["unchanged"] >= 1
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b'msgid "a"\nmsgstr "b\n', "not a readable catalog"),
-    (b'msgid ""\nmsgstr "Language: de\\n"\n\nmsgid "a"\nmsgstr "b"\n', "not downloaded from here"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b'msgid "a"\nmsgstr "b\n', "not a readable catalog"),
+        (b'msgid ""\nmsgstr "Language: de\\n"\n\nmsgid "a"\nmsgstr "b"\n', "not downloaded from here"),
+    ],
+)
 def test_a_malformed_or_foreign_upload_is_refused_whole_and_changes_nothing(auth, web_project, data, message):
     before = (web_project / CATALOG).read_bytes()
     auth.login("tr_de")
@@ -379,6 +421,7 @@ def test_an_upload_approves_only_for_a_reviewer_allowed_to_approve_exactly_that_
     # An approval whose hash does not match the text (edited after approving) approves nothing.
     po = polib.pofile(auth.client.get(f"{BASE}/catalog.po").get_data(as_text=True))
     from translate_app.core.states import set_approved, set_translated
+
     signed = po.find("Signed on March 30th 2026.")
     set_translated(signed, "Unterzeichnet am 30. März 2026.", by="rev_de")
     set_approved(signed, by="rev_de")
@@ -405,8 +448,9 @@ EXPECTED = {
 def _new_route(name, auth, role, first):
     if role == "anonymous":  # no session: the CSRF token of the login page, and 401 all the same
         token = auth.csrf("/login")
-        auth.api = lambda method, path, json=None: auth.client.open(path, method=method, json=json,
-                                                                     headers={"X-CSRFToken": token})
+        auth.api = lambda method, path, json=None: auth.client.open(
+            path, method=method, json=json, headers={"X-CSRFToken": token}
+        )
     if name == "suggest":
         return auth.api("POST", f"{BASE}/segments/{first['id']}/proposals", {"text": "Halt"})
     if name == "bulk_plan":

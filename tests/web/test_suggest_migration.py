@@ -18,9 +18,17 @@ def test_migration_adds_votes_and_claims_and_downgrade_removes_them(database_url
         inspector = inspect(engine)
         assert {"proposal_votes", "claims"} <= set(inspector.get_table_names())
         assert {c["name"] for c in inspector.get_columns("claims")} >= {
-            "user_id", "release", "language", "label", "segment_ids", "expires_at", "released_at"}
-        assert any(u["column_names"] == ["proposal_id", "user_id"]
-                   for u in inspector.get_unique_constraints("proposal_votes"))
+            "user_id",
+            "release",
+            "language",
+            "label",
+            "segment_ids",
+            "expires_at",
+            "released_at",
+        }
+        assert any(
+            u["column_names"] == ["proposal_id", "user_id"] for u in inspector.get_unique_constraints("proposal_votes")
+        )
         command.downgrade(alembic_config(database_url), "0005")
         assert not {"proposal_votes", "claims"} & set(inspect(engine).get_table_names())
         assert "proposals" in inspect(engine).get_table_names()

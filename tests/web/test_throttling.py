@@ -158,8 +158,9 @@ def test_client_addresses_come_from_the_trusted_proxy(web_project, database_url)
     """Behind one trusted proxy, each client is throttled on its own address, not the proxy's."""
     from translate_app import create_app
 
-    settings = Settings(root=web_project, secret_key="t", database_url=database_url, secure_cookies=False,
-                        trusted_proxies=1)
+    settings = Settings(
+        root=web_project, secret_key="t", database_url=database_url, secure_cookies=False, trusted_proxies=1
+    )
     app = create_app({"SETTINGS": settings, "TESTING": True})
     with Database.factory(app)() as session:
         accounts.create_user(session, name="tr_de", role="translator", languages=["de"], password=PASSWORD)
@@ -194,9 +195,19 @@ def test_no_write_transaction_is_held_while_a_password_is_hashed(app, monkeypatc
             with writer.begin() as conn:
                 if not database_url.startswith("sqlite"):
                     conn.execute(text("SET LOCAL lock_timeout = '500ms'"))
-                conn.execute(AuditLog.__table__.insert().values(
-                    at=datetime.now(UTC), release="appeal", language="de", segment_id="x", action="save",
-                    old_text="", new_text="", old_state="", new_state=""))
+                conn.execute(
+                    AuditLog.__table__.insert().values(
+                        at=datetime.now(UTC),
+                        release="appeal",
+                        language="de",
+                        segment_id="x",
+                        action="save",
+                        old_text="",
+                        new_text="",
+                        old_state="",
+                        new_state="",
+                    )
+                )
             outcome.append("written")
         except Exception as exc:  # noqa: BLE001 - the failure is the finding
             outcome.append(f"{type(exc).__name__}: {exc}")

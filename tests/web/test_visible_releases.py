@@ -38,8 +38,9 @@ def _overview(client) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for card in html.split('<section class="card release">')[1:]:
         name = re.search(r'href="/coordinate/releases/([\w-]+)"', card).group(1)
-        found[name] = {language for release, language in re.findall(r'href="/releases/([\w-]+)/([\w-]+)"', card)
-                       if release == name}
+        found[name] = {
+            language for release, language in re.findall(r'href="/releases/([\w-]+)/([\w-]+)"', card) if release == name
+        }
     return found
 
 
@@ -47,11 +48,14 @@ def _api(client) -> dict[str, set[str]]:
     return {r["name"]: set(r["languages"]) for r in client.get("/api/releases").get_json()}
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("coord", {"appeal": {"de", "fr", "he"}, "hearing": {"fr", "lt"}}),
-    ("tr_fr", {"appeal": {"fr"}, "hearing": {"fr"}}),
-    ("tr_de", {"appeal": {"de"}}),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("coord", {"appeal": {"de", "fr", "he"}, "hearing": {"fr", "lt"}}),
+        ("tr_fr", {"appeal": {"fr"}, "hearing": {"fr"}}),
+        ("tr_de", {"appeal": {"de"}}),
+    ],
+)
 def test_dashboard_api_and_overview_show_the_same_releases(app, client, auth, project_with_more, who, expected):
     auth.login(who)
     with app.app_context():

@@ -155,8 +155,11 @@ def align(source: Sequence[Unit], target: Sequence[Unit]) -> list[Step]:
     """
     ratio = (sum(len(u.text) for u in target) + 1) / (sum(len(u.text) for u in source) + 1)
     steps = _align(source, target, ratio)
-    ratios = sorted(len(target[st.target[0]].text) / len(source[st.source[0]].text) for st in steps
-                    if st.shape == (1, 1) and len(source[st.source[0]].text) >= 40 and not st.moved)
+    ratios = sorted(
+        len(target[st.target[0]].text) / len(source[st.source[0]].text)
+        for st in steps
+        if st.shape == (1, 1) and len(source[st.source[0]].text) >= 40 and not st.moved
+    )
     if len(ratios) >= 3:
         steps = _align(source, target, ratios[len(ratios) // 2])
     return steps
@@ -187,11 +190,13 @@ def _align(source: Sequence[Unit], target: Sequence[Unit], ratio: float) -> list
         b = t_pairs[j] if dj == 2 else t_anchors[j]
         names = s_names[i] | s_names[i + 1] if di == 2 else s_names[i]
         t_text = target[j].text + " " + target[j + 1].text if dj == 2 else target[j].text
-        return (penalty
-                + _name_cost(names, t_text)
-                + _kind_cost(s_kind[i:i + di], t_kind[j:j + dj])
-                + _length_cost(sum(s_len[i:i + di]), sum(t_len[j:j + dj]), ratio)
-                + _anchor_cost(a, b))
+        return (
+            penalty
+            + _name_cost(names, t_text)
+            + _kind_cost(s_kind[i : i + di], t_kind[j : j + dj])
+            + _length_cost(sum(s_len[i : i + di]), sum(t_len[j : j + dj]), ratio)
+            + _anchor_cost(a, b)
+        )
 
     width = max(BAND, abs(n - m) + (n + m) // 20)
     inf = float("inf")
@@ -252,7 +257,7 @@ def split_for(text: str, lengths: Sequence[int]) -> list[str]:
         if len(pieces) <= remaining:
             parts.append(pieces.pop(0) if pieces else "")
             continue
-        goal = sum(lengths[:k + 1]) / total * len(text)
+        goal = sum(lengths[: k + 1]) / total * len(text)
         taken, best, best_at = 0, None, 1
         done = sum(len(p) + 1 for p in parts)
         for at in range(1, len(pieces) - remaining + 1):

@@ -168,8 +168,10 @@ def merge(po: polib.POFile, template: polib.POFile) -> polib.POFile:
 
 def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
     """Say whether two templates hold the same entries, comments and occurrences."""
+
     def key(po: polib.POFile) -> list[tuple]:
         return [(e.msgctxt, e.msgid, e.comment, tuple(e.occurrences), e.obsolete) for e in po]
+
     return key(a) == key(b)
 
 
@@ -237,8 +239,10 @@ def load(path: Path | str) -> polib.POFile:
             continue
         first = seen.setdefault((entry.msgctxt, entry.msgid), entry.linenum)
         if first != entry.linenum:
-            raise MalformedCatalogError(f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
-                               f"at line {first} ({entry.msgid[:40]!r})")
+            raise MalformedCatalogError(
+                f"{path}:{entry.linenum}: malformed catalog: duplicate of the entry "
+                f"at line {first} ({entry.msgid[:40]!r})"
+            )
     po.fpath = str(path)
     return po
 
@@ -246,8 +250,17 @@ def load(path: Path | str) -> polib.POFile:
 # -- bringing a parsed copy up to date from a new text ------------------------------------
 
 #: What an edit of a segment changes; msgctxt and msgid (the segment's identity) stay.
-_ENTRY_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment", "comment", "occurrences", "previous_msgctxt",
-                 "previous_msgid", "previous_msgid_plural")
+_ENTRY_FIELDS = (
+    "msgstr",
+    "msgstr_plural",
+    "flags",
+    "tcomment",
+    "comment",
+    "occurrences",
+    "previous_msgctxt",
+    "previous_msgid",
+    "previous_msgid_plural",
+)
 #: polib splits a text (not a file) at these too; a block holding one is parsed with the whole file.
 _OTHER_LINE_BREAKS = re.compile("[\r\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -273,8 +286,7 @@ def refresh(po: polib.POFile, entries: list[polib.POEntry], old: list[str], text
     parsed = {}
     for i in changed:
         block = new[i] if new[i].endswith("\n") else new[i] + "\n"
-        if (_OTHER_LINE_BREAKS.search(block) or _BAD_PO_LINE.search(block)
-                or _msgid_without_msgstr(block) is not None):
+        if _OTHER_LINE_BREAKS.search(block) or _BAD_PO_LINE.search(block) or _msgid_without_msgstr(block) is not None:
             return None
         try:  # after an empty header entry: polib reads comments at the very top as the file's header
             one = polib.pofile(block if i == 0 else 'msgid ""\nmsgstr ""\n\n' + block, wrapwidth=po.wrapwidth)
@@ -286,7 +298,10 @@ def refresh(po: polib.POFile, entries: list[polib.POEntry], old: list[str], text
         else:
             mine = entries[i - 1]
             if len(one) != 1 or (one[0].msgctxt, one[0].msgid, one[0].obsolete) != (
-                    mine.msgctxt, mine.msgid, mine.obsolete):
+                mine.msgctxt,
+                mine.msgid,
+                mine.obsolete,
+            ):
                 return None
         parsed[i] = one
     for i, one in parsed.items():  # every changed block fits: now change the copy
@@ -300,9 +315,21 @@ def refresh(po: polib.POFile, entries: list[polib.POEntry], old: list[str], text
 
 def entry_key(e: polib.POEntry) -> tuple:
     """Return everything that shapes an entry's text in a catalog (equal keys, equal text)."""
-    return (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, tuple(sorted(e.msgstr_plural.items())),
-            tuple(e.flags), e.tcomment, e.comment, tuple(e.occurrences), e.previous_msgctxt,
-            e.previous_msgid, e.previous_msgid_plural, e.obsolete)
+    return (
+        e.msgctxt,
+        e.msgid,
+        e.msgid_plural,
+        e.msgstr,
+        tuple(sorted(e.msgstr_plural.items())),
+        tuple(e.flags),
+        e.tcomment,
+        e.comment,
+        tuple(e.occurrences),
+        e.previous_msgctxt,
+        e.previous_msgid,
+        e.previous_msgid_plural,
+        e.obsolete,
+    )
 
 
 EntryText = Callable[[polib.POEntry, int], str]

@@ -28,7 +28,11 @@ _BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"]*[^\s<>\".,;:!?)\]'’”]"
 #: Texts longer than this are checked without caching their results (the caches must stay small).
 _CACHED_CHARS = 4096
 _SENTENCE_END = {
-    ".": ".。।۔።", "!": "!！", "?": "?？؟;;", ":": ":：", ";": ";；؛",
+    ".": ".。।۔።",
+    "!": "!！",
+    "?": "?？؟;;",
+    ":": ":：",
+    ";": ";；؛",
 }
 
 
@@ -44,8 +48,13 @@ class CheckResult:
 
     def as_dict(self) -> dict[str, str | bool]:
         """Return the result as plain JSON-ready data."""
-        return {"id": self.id, "name": self.name, "severity": self.severity, "message": self.message,
-                "blocking": self.blocking}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "blocking": self.blocking,
+        }
 
 
 class Check:
@@ -162,8 +171,11 @@ class LinksCheck(Check):
 
     def check(self, source, target, *, language=""):
         s, t = _markup(source), _markup(target)
-        problems = [f"{kind}: {d}" for kind in ("links", "autolinks", "urls", "images")
-                    if (d := count_difference(s[kind], t[kind]))]
+        problems = [
+            f"{kind}: {d}"
+            for kind in ("links", "autolinks", "urls", "images")
+            if (d := count_difference(s[kind], t[kind]))
+        ]
         return "; ".join(problems) or None
 
 
@@ -203,6 +215,7 @@ class FootnoteCheck(Check):
     def check(self, source, target, *, language=""):
         def markers(text: str) -> Counter:
             return Counter(_FOOTNOTE.findall(text)) + Counter(c for c in text if c in "¹²³⁴⁵⁶⁷⁸⁹⁰")
+
         return count_difference(markers(source), markers(target)) or None
 
 
@@ -232,8 +245,10 @@ class NumbersCheck(Check):
     name = "Numbers"
     severity = "error"
     blocking = True
-    description = ("The translation has the same numbers as the source (years, dates, counts, amounts), "
-                   "written in its own style: 1,000 = 1.000 = 1 000, 3.5 = 3,5.")
+    description = (
+        "The translation has the same numbers as the source (years, dates, counts, amounts), "
+        "written in its own style: 1,000 = 1.000 = 1 000, 3.5 = 3,5."
+    )
 
     def check(self, source, target, *, language=""):
         s, t = _numbers(source), _numbers(target)
@@ -261,7 +276,8 @@ class WhitespaceCheck(Check):
 
     def check(self, source, target, *, language=""):
         def edges(text: str) -> tuple[str, str]:
-            return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+            return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+
         if edges(source) != edges(target):
             return "leading or trailing white space differs from the source"
         return None
@@ -338,8 +354,9 @@ def _strip_urls(text: str) -> str:
     return _URL.sub("", _LINK_DESTINATION.sub("]", text))
 
 
-def _registered_results(source: str, target: str, language: str,
-                        enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
+def _registered_results(
+    source: str, target: str, language: str, enabled: tuple[str, ...] | None
+) -> tuple[CheckResult, ...]:
     """Run the registered checks; cached for texts of ordinary length, since the editor asks again."""
     if len(source) + len(target) <= _CACHED_CHARS:
         return _cached_results(source, target, language, enabled)
@@ -347,13 +364,15 @@ def _registered_results(source: str, target: str, language: str,
 
 
 @lru_cache(maxsize=16384)
-def _cached_results(source: str, target: str, language: str,
-                    enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
+def _cached_results(
+    source: str, target: str, language: str, enabled: tuple[str, ...] | None
+) -> tuple[CheckResult, ...]:
     return _run_registered(source, target, language, enabled)
 
 
-def _run_registered(source: str, target: str, language: str,
-                    enabled: tuple[str, ...] | None) -> tuple[CheckResult, ...]:
+def _run_registered(
+    source: str, target: str, language: str, enabled: tuple[str, ...] | None
+) -> tuple[CheckResult, ...]:
     results = []
     for cid, cls in REGISTRY.items():
         if enabled is not None and cid not in enabled:
@@ -364,8 +383,9 @@ def _run_registered(source: str, target: str, language: str,
     return tuple(results)
 
 
-def run_checks(source: str, target: str, *, language: str = "",
-               enabled: list[str] | None = None, extra: Iterable[Check] = ()) -> list[CheckResult]:
+def run_checks(
+    source: str, target: str, *, language: str = "", enabled: list[str] | None = None, extra: Iterable[Check] = ()
+) -> list[CheckResult]:
     """Run every registered check (or the enabled ones), plus extra instances, and return the failures."""
     if not target:
         return []
@@ -380,4 +400,6 @@ def run_checks(source: str, target: str, *, language: str = "",
         if result is not None:
             results.append(result)
     return results
+
+
 from . import markup_checks  # noqa: E402,F401  (registers the markup placeholder check)

@@ -67,8 +67,7 @@ def render_markdown(doc: Document, po: polib.POFile, *, only_approved: bool = Fa
         missing = unapproved(doc, po)
         if missing:
             raise NotApprovedError(
-                f"{len(missing)} of {len(doc.texts())} segments are not approved "
-                f"(first: {missing[0][:60]!r})"
+                f"{len(missing)} of {len(doc.texts())} segments are not approved (first: {missing[0][:60]!r})"
             )
     table = translations(po, only_approved=only_approved)
 
@@ -89,7 +88,7 @@ def render_html(markdown_text: str, language: str, *, title: str | None = None) 
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang.code.replace("_", "-"))}" dir="{lang.direction}">\n'
-        "<head>\n<meta charset=\"utf-8\">\n"
+        '<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}</main>\n</body>\n</html>\n"

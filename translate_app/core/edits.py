@@ -79,5 +79,6 @@ class Outcome:
     def refused(cls, exc: TranslateAppError) -> Outcome:
         """Return the outcome of an edit refused with a domain error."""
         current = getattr(exc, "current", None)
-        return cls(error=exc.code, message=str(exc), current=current,
-                   blocking=tuple(getattr(exc, "checks", None) or ()))
+        return cls(
+            error=exc.code, message=str(exc), current=current, blocking=tuple(getattr(exc, "checks", None) or ())
+        )

@@ -24,8 +24,9 @@ def _has_letters(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
-def yaml_fields(body: str, base: int, first_line: int, keys: set[str], newline: str,
-                warnings: list[str], path: str) -> list[Block]:
+def yaml_fields(
+    body: str, base: int, first_line: int, keys: set[str], newline: str, warnings: list[str], path: str
+) -> list[Block]:
     """Return the translatable top-level string fields of a YAML front matter body.
 
     `base` is the offset of the body in the document, `first_line` its line number (1-based).
@@ -59,18 +60,31 @@ def yaml_fields(body: str, base: int, first_line: int, keys: set[str], newline: 
                 continue
             style = "yaml-literal" if value.style == "|" else "yaml-folded"
             header = body[start:header_end].rstrip("\r")
-            blocks.append(Block(value.value.strip(), "front matter", comment, line + 1,
-                                base + start, base + header_end + 1 + len(stripped),
-                                style, continuation=header, newline=newline, indent=indent))
+            blocks.append(
+                Block(
+                    value.value.strip(),
+                    "front matter",
+                    comment,
+                    line + 1,
+                    base + start,
+                    base + header_end + 1 + len(stripped),
+                    style,
+                    continuation=header,
+                    newline=newline,
+                    indent=indent,
+                )
+            )
             continue
         style = {'"': "yaml-double", "'": "yaml-single"}.get(value.style or "", "yaml-plain")
-        blocks.append(Block(value.value, "front matter", comment, line, base + start, base + end, style,
-                            newline=newline))
+        blocks.append(
+            Block(value.value, "front matter", comment, line, base + start, base + end, style, newline=newline)
+        )
     return blocks
 
 
-def toml_fields(lines: list[str], offsets: list[int], first: int, last: int, keys: set[str],
-                newline: str) -> list[Block]:
+def toml_fields(
+    lines: list[str], offsets: list[int], first: int, last: int, keys: set[str], newline: str
+) -> list[Block]:
     """Return the translatable string fields of the top-level table of TOML front matter (lines first..last)."""
     import tomllib  # only documents with TOML front matter need it
 
@@ -90,8 +104,18 @@ def toml_fields(lines: list[str], offsets: list[int], first: int, last: int, key
             continue
         style = "toml-basic" if m.group(2).startswith('"') else "toml-literal"
         start = offsets[n] + m.start(2)
-        blocks.append(Block(value, "front matter", f"front matter: {m.group(1)}", n + 1, start,
-                            start + len(m.group(2)), style, newline=newline))
+        blocks.append(
+            Block(
+                value,
+                "front matter",
+                f"front matter: {m.group(1)}",
+                n + 1,
+                start,
+                start + len(m.group(2)),
+                style,
+                newline=newline,
+            )
+        )
     return blocks
 
 

@@ -171,8 +171,9 @@ def _clean_term(text: object, what: str) -> str:
     return text
 
 
-def with_term(glossary: Glossary, source: str, language: str, target: str | None, *,
-              old_source: str | None = None) -> Glossary:
+def with_term(
+    glossary: Glossary, source: str, language: str, target: str | None, *, old_source: str | None = None
+) -> Glossary:
     """Return the glossary with a term added or changed: its source (renamed from old_source) and its target
     in a language.
 
@@ -223,7 +224,10 @@ def dump_glossary(glossary: Glossary) -> str:
         data["keep"] = keep
     if replace:
         data["replace"] = replace
-    body = (yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-            if data else "")
-    return ("# kept as written in every language (keep), or replaced per language (replace).\n"
-            "# Edited in the browser too: comments other than this one are not kept.\n" + body)
+    body = (
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000) if data else ""
+    )
+    return (
+        "# kept as written in every language (keep), or replaced per language (replace).\n"
+        "# Edited in the browser too: comments other than this one are not kept.\n" + body
+    )

@@ -17,9 +17,45 @@ _CODE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$")
 
 # Offered first by the pickers: the languages coalitions most often ask for.
 COMMON_LANGUAGES = (
-    "en", "de", "fr", "es", "it", "pt", "pt_BR", "ru", "uk", "pl", "nl", "el", "tr", "ar", "fa", "he",
-    "zh_Hans", "zh_Hant", "ja", "ko", "hi", "lt", "lv", "et", "ro", "hu", "cs", "bg", "sr", "hr", "sv",
-    "da", "fi", "nb", "ka", "hy", "az", "be", "kk",
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "pt_BR",
+    "ru",
+    "uk",
+    "pl",
+    "nl",
+    "el",
+    "tr",
+    "ar",
+    "fa",
+    "he",
+    "zh_Hans",
+    "zh_Hant",
+    "ja",
+    "ko",
+    "hi",
+    "lt",
+    "lv",
+    "et",
+    "ro",
+    "hu",
+    "cs",
+    "bg",
+    "sr",
+    "hr",
+    "sv",
+    "da",
+    "fi",
+    "nb",
+    "ka",
+    "hy",
+    "az",
+    "be",
+    "kk",
 )
 
 
@@ -118,14 +154,16 @@ def find_language(text: str) -> Language:
     if code_error is not None and len(raw) <= 3:
         raise code_error
     if re.search(r"[^\w\s()'’.-]|\d", raw):
-        raise LanguageError(f"malformed language code {raw!r} (expected e.g. de, pt_BR, zh_Hant, "
-                            "or a name such as German)")
+        raise LanguageError(
+            f"malformed language code {raw!r} (expected e.g. de, pt_BR, zh_Hant, or a name such as German)"
+        )
     import difflib  # only a misspelt name needs it
 
     hint = difflib.get_close_matches(_fold(raw), list(_names()), n=1, cutoff=0.75)
     suggestion = f"; did you mean {get_language(_names()[hint[0]]).english_name}?" if hint else ""
-    raise LanguageError(f"unknown language {raw!r}: write a name such as German or Deutsch, "
-                        f"or a code such as de or pt_BR{suggestion}")
+    raise LanguageError(
+        f"unknown language {raw!r}: write a name such as German or Deutsch, or a code such as de or pt_BR{suggestion}"
+    )
 
 
 def parse_language_list(text: str) -> list[str]:
@@ -144,8 +182,10 @@ def parse_language_list(text: str) -> list[str]:
             try:  # 'de fr uk': codes separated by spaces
                 codes.extend(get_language(word).code for word in words)
             except LanguageError:
-                raise LanguageError(f"unknown language {part!r}: separate languages with commas and write "
-                                    f"names such as German or codes such as de") from None
+                raise LanguageError(
+                    f"unknown language {part!r}: separate languages with commas and write "
+                    f"names such as German or codes such as de"
+                ) from None
     if not codes:
         raise LanguageError("no language given")
     return list(dict.fromkeys(codes))

@@ -15,10 +15,13 @@ from .checks import Check, count_difference, register
 
 # (opener, closer, whether the inside may hold braces), longest openers first.
 _KINDS = (
-    ("{{<", ">}}", True), ("{{%", "%}}", True),  # Hugo shortcodes
+    ("{{<", ">}}", True),
+    ("{{%", "%}}", True),  # Hugo shortcodes
     ("{%", "%}", True),  # Liquid tags
     ("{{", "}}", True),  # Liquid output, Hugo templates
-    ("{:", "}", False), ("{#", "}", False), ("{.", "}", False),  # kramdown and Pandoc attribute lists
+    ("{:", "}", False),
+    ("{#", "}", False),
+    ("{.", "}", False),  # kramdown and Pandoc attribute lists
 )
 _MAX_INSIDE = 300  # a placeholder fits on one line of at most this many characters
 
@@ -41,7 +44,7 @@ def protected_markup(text: str) -> Counter:
                 pos = ends[i - 1]
                 continue
             end = _closed(text, start, opener, closer)
-            if end is None or (not braces_inside and "{" in text[start + 1:end]):
+            if end is None or (not braces_inside and "{" in text[start + 1 : end]):
                 nxt = text.find(closer, start + len(opener))
                 if nxt == -1:
                     break  # no closer anywhere after: no later opener of this kind can close either
@@ -71,5 +74,9 @@ class MarkupPlaceholderCheck(Check):
     description = "Shortcodes, Liquid tags and attribute lists of the source are kept, unchanged."
 
     def check(self, source, target, *, language=""):
-        return count_difference(protected_markup(source), protected_markup(target),
-                                missing="lost or changed", extra="not in the source") or None
+        return (
+            count_difference(
+                protected_markup(source), protected_markup(target), missing="lost or changed", extra="not in the source"
+            )
+            or None
+        )

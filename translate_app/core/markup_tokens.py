@@ -82,20 +82,25 @@ def markup_tokens(source: str) -> list[MarkupToken]:
         if first == -1:  # white space inside differs from the normalised form: the markup check still sees it
             continue
         while at != -1:
-            masked[at:at + len(placeholder)] = " " * len(placeholder)
+            masked[at : at + len(placeholder)] = " " * len(placeholder)
             at = source.find(placeholder, at + 1)
-        found.append((first, MarkupToken("placeholder", placeholder, _short(placeholder), placeholder, "",
-                                         placeholder, n)))
+        found.append(
+            (first, MarkupToken("placeholder", placeholder, _short(placeholder), placeholder, "", placeholder, n))
+        )
     for match in _ATOMIC.finditer("".join(masked)):
         found.append((match.start(), _atomic(match)))
-        masked[match.start():match.end()] = " " * (match.end() - match.start())
+        masked[match.start() : match.end()] = " " * (match.end() - match.start())
     plain = "".join(masked)
     for match in _EMPHASIS.finditer(plain):
         mark = match.group("strong") or match.group("em")
-        body = source[match.start() + len(mark):match.end() - len(mark)]
+        body = source[match.start() + len(mark) : match.end() - len(mark)]
         kind = "bold" if match.group("strong") else "italic"
-        found.append((match.start(), MarkupToken(kind, source[match.start():match.end()],
-                                                 f"{kind} {_short(body, 24)}", mark, mark)))
+        found.append(
+            (
+                match.start(),
+                MarkupToken(kind, source[match.start() : match.end()], f"{kind} {_short(body, 24)}", mark, mark),
+            )
+        )
     tokens: dict[str, MarkupToken] = {}
     for _, token in sorted(found, key=lambda pair: pair[0]):
         key = token.needle or token.text

@@ -104,8 +104,7 @@ class _Claims:
         """Say whether a span overlaps no claim."""
         return all(end <= s or start >= e for s, e, *_ in self.spans)
 
-    def claim(self, start: int, end: int, kind: str = ATOM, pair: int | None = None,
-              term: str | None = None) -> None:
+    def claim(self, start: int, end: int, kind: str = ATOM, pair: int | None = None, term: str | None = None) -> None:
         """Claim a span for a placeholder."""
         if end > start:
             self.spans.append((start, end, kind, pair, term))
@@ -219,10 +218,12 @@ def unmask(masked: Masked, translated: str, *, replacements: dict[str, str] | No
     if len(used) != len(seen) or dropped:
         text = re.sub(r"[ \t]{2,}", " ", text)
     # Paired delimiters hug their content: "[X0X] word [X1X]" must give "**word**".
-    text = re.sub(r"(\[X(\d+)X\])\s+",
-                  lambda m: m.group(1) if by_index[int(m.group(2))].kind == OPEN else m.group(0), text)
-    text = re.sub(r"\s+(\[X(\d+)X\])",
-                  lambda m: m.group(1) if by_index[int(m.group(2))].kind == CLOSE else m.group(0), text)
+    text = re.sub(
+        r"(\[X(\d+)X\])\s+", lambda m: m.group(1) if by_index[int(m.group(2))].kind == OPEN else m.group(0), text
+    )
+    text = re.sub(
+        r"\s+(\[X(\d+)X\])", lambda m: m.group(1) if by_index[int(m.group(2))].kind == CLOSE else m.group(0), text
+    )
 
     def put_back(m: re.Match[str]) -> str:
         ph = by_index[int(m.group(1))]
@@ -233,5 +234,5 @@ def unmask(masked: Masked, translated: str, *, replacements: dict[str, str] | No
     text = re.sub(r"\[X(\d+)X\]", put_back, text)
     # Machines add or drop outer white space; the source's edges are the rule.
     source = masked.source
-    text = source[: len(source) - len(source.lstrip())] + text.strip() + source[len(source.rstrip()):]
+    text = source[: len(source) - len(source.lstrip())] + text.strip() + source[len(source.rstrip()) :]
     return Restored(text, tuple(problems))

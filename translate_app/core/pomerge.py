@@ -70,8 +70,14 @@ def _content(entry: polib.POEntry | None) -> tuple | None:
     """Return what a person can change in an entry, independent of wrapping."""
     if entry is None:
         return None
-    return (entry.obsolete, translation_text(entry), tuple(sorted(entry.flags)), (entry.tcomment or "").strip(),
-            entry.previous_msgid or "", entry.previous_msgctxt or "")
+    return (
+        entry.obsolete,
+        translation_text(entry),
+        tuple(sorted(entry.flags)),
+        (entry.tcomment or "").strip(),
+        entry.previous_msgid or "",
+        entry.previous_msgctxt or "",
+    )
 
 
 def _entries(po: polib.POFile | None) -> dict[Key, polib.POEntry]:
@@ -100,8 +106,11 @@ def merge(base: polib.POFile | None, ours: polib.POFile, theirs: polib.POFile) -
     merged = MergeResult(result)
     # Their msgmerge (a changed source) moved an entry's translation to a new msgid, fuzzy,
     # with the old msgid as previous: our newer text of the old msgid goes there too.
-    moved = {(e.previous_msgctxt, e.previous_msgid): key for key, e in t.items()
-             if e.previous_msgid and "fuzzy" in e.flags and not e.obsolete and key not in o}
+    moved = {
+        (e.previous_msgctxt, e.previous_msgid): key
+        for key, e in t.items()
+        if e.previous_msgid and "fuzzy" in e.flags and not e.obsolete and key not in o
+    }
     carried: dict[Key, polib.POEntry] = {}
     for key, mine in o.items():
         old, other = b.get(key), t.get(key)
@@ -129,8 +138,15 @@ def merge(base: polib.POFile | None, ours: polib.POFile, theirs: polib.POFile) -
             elif not translation_text(other).strip("\x00").strip():
                 pass  # they emptied it: our text stays, nothing to keep of theirs
             else:
-                merged.conflicts.append(Conflict(entry_id(mine), mine.msgid, translation_text(mine),
-                                                 translation_text(other), entry_state(other).value))
+                merged.conflicts.append(
+                    Conflict(
+                        entry_id(mine),
+                        mine.msgid,
+                        translation_text(mine),
+                        translation_text(other),
+                        entry_state(other).value,
+                    )
+                )
         result.append(copy.deepcopy(chosen))
     for key, other in t.items():
         if key in o:

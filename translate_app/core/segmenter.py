@@ -113,12 +113,16 @@ _INLINE_SYNTAX = re.compile(r"[\[<`&]")
 
 # Inside a tag, no closing braces: {{% a %}} text {{% /a %}} is two shortcodes around text.
 # One line each: a tag left open never makes the search run on through the document.
-_SHORTCODE = (r"(?:\{\{[<%](?:[^}\n]|\}(?!\}))*?[%>]\}\}|\{%(?:[^%\n]|%(?!\}))*?%\}"
-              r"|\{\{(?:[^}\n]|\}(?!\}))*?\}\})")
+_SHORTCODE = (
+    r"(?:\{\{[<%](?:[^}\n]|\}(?!\}))*?[%>]\}\}|\{%(?:[^%\n]|%(?!\}))*?%\}"
+    r"|\{\{(?:[^}\n]|\}(?!\}))*?\}\})"
+)
 _IAL = r"(?:\{:[^{}\n]*\}|\{[#.][^{}\n]*\})"
 _ALERT = r"\[![A-Za-z]+\][+-]?"
-_MDX = (r"(?:import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?['\"][^'\"\n]+['\"];?"
-        r"|export[ \t]+(?:default|const|let|var|function|class|async)\b.*)")
+_MDX = (
+    r"(?:import[ \t]+(?:[\w*{}, \t]+[ \t]+from[ \t]+)?['\"][^'\"\n]+['\"];?"
+    r"|export[ \t]+(?:default|const|let|var|function|class|async)\b.*)"
+)
 # Lines that are markup only; group "title" of a container line is text.
 _MARKUP_LINE = re.compile(
     rf"^(?P<prefix>[ \t>]*)(?:(?P<sc>{_SHORTCODE}(?:[ \t]*{_SHORTCODE})*)|{_IAL}|{_ALERT}"
@@ -138,8 +142,9 @@ _MARKDOWN_LINE = re.compile(r"^[ \t]*(?:```|~~~|\||[-*+][ \t]|\d{1,9}[.)][ \t]|#
 _ONLY_URL = re.compile(r"^<?(?:https?://|www\.)\S+?>?$")
 
 
-def _markup_lines(source: str, lines: list[str], offsets: list[int],
-                  skip_until: int) -> tuple[dict[int, tuple[int, int]], list[tuple[int, int, int]]]:
+def _markup_lines(
+    source: str, lines: list[str], offsets: list[int], skip_until: int
+) -> tuple[dict[int, tuple[int, int]], list[tuple[int, int, int]]]:
     """Find whole lines of markup: {line: (start, end) to blank} and container titles (line, start, end)."""
     blank: dict[int, tuple[int, int]] = {}
     titles: list[tuple[int, int, int]] = []
@@ -179,8 +184,11 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
             opening = _CODE_SHORTCODE.search(sc)
             closing = _CLOSE_SHORTCODE.search(sc)
             name = opening and (opening.group(1) or opening.group("liquid"))
-            if opening and not sc.rstrip().endswith("/>}}") and (
-                    name in ("highlight", "comment") or "lang=" in (opening.group(2) or "")):
+            if (
+                opening
+                and not sc.rstrip().endswith("/>}}")
+                and (name in ("highlight", "comment") or "lang=" in (opening.group(2) or ""))
+            ):
                 code_open.append((n, name))
             elif closing and code_open and code_open[-1][1] == (closing.group(1) or closing.group("liquid")):
                 first, _ = code_open.pop()
@@ -192,8 +200,14 @@ def _markup_lines(source: str, lines: list[str], offsets: list[int],
 _GRID_BORDER = re.compile(r"^[ \t]*\+(?:[-=:]+\+)+[ \t]*\r?$", re.M)
 
 
-def _grid_tables(source: str, lines: list[str], offsets: list[int], skip_until: int,
-                 blank: dict[int, tuple[int, int]], titles: list[tuple[int, int, int]]) -> None:
+def _grid_tables(
+    source: str,
+    lines: list[str],
+    offsets: list[int],
+    skip_until: int,
+    blank: dict[int, tuple[int, int]],
+    titles: list[tuple[int, int, int]],
+) -> None:
     """Blank pandoc grid tables (+---+ borders); a title entry of (-1, first, last) lines warns about each."""
     line_of = _LineIndex(offsets)
     done = -1
@@ -258,8 +272,10 @@ def decode_source(data: bytes, name: str) -> str:
         raise SourceError(f"{name}: empty document, nothing to translate")
     eot = text.find("\x04")
     if eot != -1:  # gettext's context separator: no catalog may hold it in a msgid (msgfmt --check refuses)
-        raise SourceError(f"{name}:{text.count(chr(10), 0, eot) + 1}: control character U+0004 (end of "
-                          "transmission) cannot be translated; remove it from the document")
+        raise SourceError(
+            f"{name}:{text.count(chr(10), 0, eot) + 1}: control character U+0004 (end of "
+            "transmission) cannot be translated; remove it from the document"
+        )
     return text
 
 
@@ -299,11 +315,14 @@ def segment(
     view = "".join(view_lines)
     for n, a, b in titles:
         if n < 0:
-            doc.warnings.append(f"{path}:{a + 1}: a grid table (lines {a + 1}-{b + 1}) is not offered for "
-                                "translation; write it as a pipe table to translate it")
+            doc.warnings.append(
+                f"{path}:{a + 1}: a grid table (lines {a + 1}-{b + 1}) is not offered for "
+                "translation; write it as a pipe table to translate it"
+            )
             continue
-        blocks.append(Block(source[a:b], "container title", "container title", n + 1, a, b, "title",
-                            newline=_newline(lines[n])))
+        blocks.append(
+            Block(source[a:b], "container title", "container title", n + 1, a, b, "title", newline=_newline(lines[n]))
+        )
 
     env: dict = {}  # link reference definitions, for the inline parsing done on demand
     walker = _Walker(source, lines, view_lines, offsets, keys, env, doc.warnings, path)
@@ -340,8 +359,20 @@ def _blanked(line: str, a: int, b: int) -> str:
     return line[:a] + " " * (b - a) + line[b:]
 
 
-_LEAF_OPENERS = frozenset({"paragraph_open", "heading_open", "table_open", "thead_open", "tbody_open", "tr_open",
-                           "th_open", "td_open", "dt_open", "admonition_title_open"})
+_LEAF_OPENERS = frozenset(
+    {
+        "paragraph_open",
+        "heading_open",
+        "table_open",
+        "thead_open",
+        "tbody_open",
+        "tr_open",
+        "th_open",
+        "td_open",
+        "dt_open",
+        "admonition_title_open",
+    }
+)
 
 
 def _warn_unparsed(tokens: list[Token], warnings: list[str], path: str) -> None:
@@ -356,16 +387,44 @@ def _warn_unparsed(tokens: list[Token], warnings: list[str], path: str) -> None:
 
 
 # Tokens the walk has nothing to do with (the commonest ones: checked first).
-_PASSIVE = frozenset({"paragraph_open", "paragraph_close", "heading_close", "hr", "fence", "code_block",
-                      "th_close", "td_close", "tr_close", "thead_close", "tbody_close", "table_open", "table_close",
-                      "dl_open", "dl_close", "dt_close", "admonition_title_open", "admonition_title_close"})
+_PASSIVE = frozenset(
+    {
+        "paragraph_open",
+        "paragraph_close",
+        "heading_close",
+        "hr",
+        "fence",
+        "code_block",
+        "th_close",
+        "td_close",
+        "tr_close",
+        "thead_close",
+        "tbody_close",
+        "table_open",
+        "table_close",
+        "dl_open",
+        "dl_close",
+        "dt_close",
+        "admonition_title_open",
+        "admonition_title_close",
+    }
+)
 
 
 class _Walker:
     """Walk markdown-it block tokens and collect translatable blocks."""
 
-    def __init__(self, source: str, lines: list[str], view_lines: list[str], offsets: list[int],
-                 fm_keys: set[str], env: dict, warnings: list[str], path: str) -> None:
+    def __init__(
+        self,
+        source: str,
+        lines: list[str],
+        view_lines: list[str],
+        offsets: list[int],
+        fm_keys: set[str],
+        env: dict,
+        warnings: list[str],
+        path: str,
+    ) -> None:
         self.source = source
         self.lines = lines
         self.view = view_lines
@@ -423,8 +482,15 @@ class _Walker:
                 self._quoted_title(tok, kind)
             elif t == "dd_open":
                 stack.append(["definition", 0])
-            elif t in ("bullet_list_close", "ordered_list_close", "list_item_close", "blockquote_close",
-                       "footnote_reference_close", "admonition_close", "dd_close"):
+            elif t in (
+                "bullet_list_close",
+                "ordered_list_close",
+                "list_item_close",
+                "blockquote_close",
+                "footnote_reference_close",
+                "admonition_close",
+                "dd_close",
+            ):
                 stack.pop()
             elif t == "thead_open":
                 in_head, table_row = True, 0
@@ -462,8 +528,9 @@ class _Walker:
         body = "".join(self.lines[first + 1 : last - 1])
         if body and not self.lines[last - 1].strip().startswith(("---", "...")):
             body = "".join(self.lines[first + 1 : last])
-        self.blocks += yaml_fields(body, base, first + 2, self.fm_keys, _newline(self.lines[first]),
-                                   self.warnings, self.path)
+        self.blocks += yaml_fields(
+            body, base, first + 2, self.fm_keys, _newline(self.lines[first]), self.warnings, self.path
+        )
 
     # -- admonition and tab titles -----------------------------------------
     def _quoted_title(self, tok: Token, kind: str) -> None:
@@ -474,8 +541,18 @@ class _Walker:
         if not m or not any(c.isalpha() for c in m.group("title")):
             return
         start = self.offsets[n] + m.start("title")
-        self.blocks.append(Block(m.group("title"), f"{kind} title", f"{kind} title", n + 1, start,
-                                 start + len(m.group("title")), "quoted title", newline=_newline(line)))
+        self.blocks.append(
+            Block(
+                m.group("title"),
+                f"{kind} title",
+                f"{kind} title",
+                n + 1,
+                start,
+                start + len(m.group("title")),
+                "quoted title",
+                newline=_newline(line),
+            )
+        )
 
     # -- raw HTML -----------------------------------------------------------
     def _html(self, tok: Token) -> None:
@@ -511,11 +588,23 @@ class _Walker:
             end = starts[kb] + b - line_starts[kb]
             raw = text[a:b]
             if any(_MARKDOWN_LINE.match(piece) for piece in raw.split("\n")):
-                self.warn(first + ka + 1, "Markdown inside raw HTML (a fence, table or list line); "
-                          "its text is not offered")
+                self.warn(
+                    first + ka + 1, "Markdown inside raw HTML (a fence, table or list line); its text is not offered"
+                )
                 continue
-            self.blocks.append(Block(" ".join(raw.split()), "HTML text", "text in raw HTML", first + ka + 1,
-                                     start, end, "html", newline=_newline(self.lines[first]), tags=tags))
+            self.blocks.append(
+                Block(
+                    " ".join(raw.split()),
+                    "HTML text",
+                    "text in raw HTML",
+                    first + ka + 1,
+                    start,
+                    end,
+                    "html",
+                    newline=_newline(self.lines[first]),
+                    tags=tags,
+                )
+            )
 
     # -- paragraphs and headings -------------------------------------------
     def _inline(self, tok: Token, block_map: list[int] | None, kind: str, comment: str, style: str) -> None:
@@ -539,7 +628,7 @@ class _Walker:
         lead = _LEADING_MARKUP.match(located[0][2]) if located[0][2][:1] in "{[" else None
         if lead and lead.end():
             located[0][1] += lead.end()
-            located[0][2] = located[0][2][lead.end():]
+            located[0][2] = located[0][2][lead.end() :]
             edited = True
         trail = _TRAILING_MARKUP.search(located[-1][2]) if located[-1][2].endswith("}") else None
         if trail and trail.start() < len(located[-1][2]):
@@ -566,8 +655,9 @@ class _Walker:
         if len(located) == 1:
             text, hard_break = located[0][2], "\\\n"
         else:
-            text, hard_break = _join_lines([x[3] if j not in (0, len(located) - 1) else x[2] + _trailing(x[3])
-                                            for j, x in enumerate(located)])
+            text, hard_break = _join_lines(
+                [x[3] if j not in (0, len(located) - 1) else x[2] + _trailing(x[3]) for j, x in enumerate(located)]
+            )
         if not text:
             return
         n0, i0, s0, _ = located[0]
@@ -578,8 +668,9 @@ class _Walker:
             continuation = self.lines[located[1][0]][: located[1][1]]
         else:
             continuation = _continuation_prefix(self.lines[n0][:i0])
-        self.blocks.append(Block(text, kind, comment, n0 + 1, start, end, style, continuation, hard_break,
-                                 _newline(self.lines[n0])))
+        self.blocks.append(
+            Block(text, kind, comment, n0 + 1, start, end, style, continuation, hard_break, _newline(self.lines[n0]))
+        )
 
     def _image_alts(self, tok: Token, located: list, kind: str) -> None:
         n0, i0, _, _ = located[0]
@@ -602,8 +693,9 @@ class _Walker:
                 continue  # in ![Label] and ![Label][] the alt text is also the name of the reference
             start = region_start + pos + 2
             line = n0 + region[:pos].count("\n") + 1
-            self.blocks.append(Block(alt, "image alt", f"image {count} alt text ({kind})", line, start,
-                                     start + len(alt), "image alt"))
+            self.blocks.append(
+                Block(alt, "image alt", f"image {count} alt text ({kind})", line, start, start + len(alt), "image alt")
+            )
 
     def _cell(self, tok: Token, row_map: list[int], column: int, comment: str) -> None:
         if not tok.content.strip():
@@ -665,7 +757,7 @@ def _line_of(line_starts: list[int], pos: int) -> int:
 
 def _trailing(raw: str) -> str:
     """The white space a content line ends with (it may be a hard break)."""
-    return raw[len(raw.rstrip()):]
+    return raw[len(raw.rstrip()) :]
 
 
 def _list_sizes(tokens: list[Token]) -> dict[int, int]:
@@ -823,7 +915,7 @@ def _format(block: Block, translation: str) -> str:
         marked = escape_line_start(text)
         if marked != text:  # in HTML a backslash shows: the marker's first character becomes a reference
             k = next(i for i, (a, b) in enumerate(zip(text, marked, strict=False)) if a != b)
-            text = text[:k] + f"&#{ord(text[k])};" + text[k + 1:]
+            text = text[:k] + f"&#{ord(text[k])};" + text[k + 1 :]
         return text
     lines = [line.strip() for line in translation.strip().replace("\r\n", "\n").split("\n")]
     lines = escape_block_lines([line for line in lines if line])

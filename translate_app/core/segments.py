@@ -100,8 +100,7 @@ class SegmentView:
         return dict(vars(self))
 
 
-def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), *,
-         checks: bool = True) -> SegmentView:
+def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), *, checks: bool = True) -> SegmentView:
     """Describe one catalog entry, with the failures of the registered and extra checks.
 
     checks=False leaves them out (see with_checks), for views made under the catalog lock.
@@ -115,7 +114,8 @@ def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), 
         state=state.value,
         version=entry_version(entry),
         checks=[r.as_dict() for r in run_checks(entry.msgid, entry.msgstr, language=language, extra=extra)]
-        if checks else [],
+        if checks
+        else [],
         comment=entry.comment or "",
         occurrences=[f"{path}:{line}" for path, line in entry.occurrences],
         previous_source=entry.previous_msgid,
@@ -161,16 +161,27 @@ def require_entry(po: polib.POFile, segment_id: str) -> polib.POEntry:
     return entry
 
 
-def _require_version(entry: polib.POEntry, version: str | None, language: str, extra: list[Check],
-                     checks: bool = True) -> None:
+def _require_version(
+    entry: polib.POEntry, version: str | None, language: str, extra: list[Check], checks: bool = True
+) -> None:
     if version is None or version != entry_version(entry):
-        raise StaleVersionError("the segment changed since you loaded it; compare the two texts",
-                                current=view(entry, language, extra, checks=checks))
+        raise StaleVersionError(
+            "the segment changed since you loaded it; compare the two texts",
+            current=view(entry, language, extra, checks=checks),
+        )
 
 
-def require_current(po: polib.POFile, segment_id: str, version: str | None, *, language: str = "",
-                    extra: Iterable[Check] = (), by: str | None = None, text: str | None = None,
-                    approving: bool = False) -> None:
+def require_current(
+    po: polib.POFile,
+    segment_id: str,
+    version: str | None,
+    *,
+    language: str = "",
+    extra: Iterable[Check] = (),
+    by: str | None = None,
+    text: str | None = None,
+    approving: bool = False,
+) -> None:
     """Refuse a stale version early, from an unlocked read: a stale version stays stale.
 
     With `by` and the `text` of a save (or `approving`), a stale version whose
@@ -178,8 +189,9 @@ def require_current(po: polib.POFile, segment_id: str, version: str | None, *, l
     edit is answered under the lock, as a success (see already_saved).
     """
     entry = require_entry(po, segment_id)
-    if by is not None and (text is not None and already_saved(entry, text, by)
-                           or approving and already_approved(entry, by)):
+    if by is not None and (
+        text is not None and already_saved(entry, text, by) or approving and already_approved(entry, by)
+    ):
         return
     _require_version(entry, version, language, list(extra))
 
@@ -195,8 +207,12 @@ def already_saved(entry: polib.POEntry, text: object, by: str) -> bool:
         text = clean_translation(text)
     except InvalidTranslationError:
         return False
-    return (bool(text.strip()) and text == entry.msgstr and entry_state(entry) in (State.TRANSLATED, State.APPROVED)
-            and review_fields(entry).get("translated", {}).get("by") == by)
+    return (
+        bool(text.strip())
+        and text == entry.msgstr
+        and entry_state(entry) in (State.TRANSLATED, State.APPROVED)
+        and review_fields(entry).get("translated", {}).get("by") == by
+    )
 
 
 def already_approved(entry: polib.POEntry, by: str) -> bool:
@@ -217,7 +233,8 @@ def require_unicode(text: str, what: str = "translation") -> str:
     if m:
         raise InvalidTranslationError(
             f"the {what} holds an invalid character (a lone surrogate, U+{ord(m.group()):04X}) at position "
-            f"{m.start() + 1}; it usually comes from a broken copy and paste: type or paste that part again")
+            f"{m.start() + 1}; it usually comes from a broken copy and paste: type or paste that part again"
+        )
     return text
 
 
@@ -232,8 +249,17 @@ def clean_translation(text: object) -> str:
     return text.strip("\n")
 
 
-def save(po: polib.POFile, segment_id: str, text: str, *, version: str | None, by: str,
-         language: str = "", extra: Iterable[Check] = (), checks: bool = True) -> tuple[SegmentView, SegmentView]:
+def save(
+    po: polib.POFile,
+    segment_id: str,
+    text: str,
+    *,
+    version: str | None,
+    by: str,
+    language: str = "",
+    extra: Iterable[Check] = (),
+    checks: bool = True,
+) -> tuple[SegmentView, SegmentView]:
     """Store a person's translation if the version matches; return (before, after).
 
     checks=False leaves the check results out of both views (they can be added
@@ -264,7 +290,8 @@ def clean_override_reason(reason: object) -> str:
     reason = one_line(reason)
     if len(reason) < OVERRIDE_REASON_MIN:
         raise InvalidTranslationError(
-            f"say in at least {OVERRIDE_REASON_MIN} characters why the failing checks are right to ignore")
+            f"say in at least {OVERRIDE_REASON_MIN} characters why the failing checks are right to ignore"
+        )
     if len(reason) > OVERRIDE_REASON_MAX:
         raise InvalidTranslationError(f"the reason is longer than {OVERRIDE_REASON_MAX} characters")
     return reason
@@ -274,8 +301,17 @@ def _describe(checks: list[dict]) -> str:
     return "; ".join(f"{c['name']}: {c['message']}" for c in checks)
 
 
-def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, override: str | None = None,
-            language: str = "", extra: Iterable[Check] = (), checks: bool = True) -> tuple[SegmentView, SegmentView]:
+def approve(
+    po: polib.POFile,
+    segment_id: str,
+    *,
+    version: str | None,
+    by: str,
+    override: str | None = None,
+    language: str = "",
+    extra: Iterable[Check] = (),
+    checks: bool = True,
+) -> tuple[SegmentView, SegmentView]:
     """Approve the current translation if the version matches and no check stands in the way.
 
     Failing blocking checks (numbers, links) refuse the approval unless
@@ -299,20 +335,30 @@ def approve(po: polib.POFile, segment_id: str, *, version: str | None, by: str, 
     blocking = [c for c in before.checks if c.get("blocking")]
     errors = [c for c in before.checks if c["severity"] == "error" and not c.get("blocking")]
     if errors:
-        raise BlockingChecksError("fix the failing checks before approving (they cannot be overridden): "
-                                  + _describe(errors), errors + blocking)
+        raise BlockingChecksError(
+            "fix the failing checks before approving (they cannot be overridden): " + _describe(errors),
+            errors + blocking,
+        )
     if blocking and override is None:
-        raise BlockingChecksError("the translation does not match the source: " + _describe(blocking)
-                                  + "; correct it, or approve with an override and say why", blocking)
-    set_approved(entry, by=by, override=(tuple(str(c["id"]) for c in blocking), override)
-                 if blocking and override is not None else None)
+        raise BlockingChecksError(
+            "the translation does not match the source: "
+            + _describe(blocking)
+            + "; correct it, or approve with an override and say why",
+            blocking,
+        )
+    set_approved(
+        entry,
+        by=by,
+        override=(tuple(str(c["id"]) for c in blocking), override) if blocking and override is not None else None,
+    )
     if not checks:
         before = replace(before, checks=[])
     return before, view(entry, language, extra, checks=checks)
 
 
-def unoverridden_blocking(entry: polib.POEntry, language: str = "",
-                          results: Iterable[CheckResult] | None = None) -> list[CheckResult]:
+def unoverridden_blocking(
+    entry: polib.POEntry, language: str = "", results: Iterable[CheckResult] | None = None
+) -> list[CheckResult]:
     """Return the blocking checks an approved entry fails that its approval did not override.
 
     `results` are the entry's check results when the caller has them already.
@@ -341,21 +387,49 @@ def apply_edit(po: polib.POFile, edit: Edit, *, language: str = "", extra: Itera
         if edit.kind == "save" and edit.propose:
             _refuse_change_of_approved(po, edit, language, extra)
         if edit.kind == "save":
-            before, after = save(po, edit.segment, edit.text or "", version=edit.version, by=edit.by,
-                                 language=language, extra=extra, checks=False)
+            before, after = save(
+                po,
+                edit.segment,
+                edit.text or "",
+                version=edit.version,
+                by=edit.by,
+                language=language,
+                extra=extra,
+                checks=False,
+            )
         elif edit.kind == "approve":
             entry = require_entry(po, edit.segment)
             fields = review_fields(entry)
-            if (fields.get("translated", {}).get("by") == edit.by and not edit.self_review
-                    and entry_state(entry) != State.APPROVED):
+            if (
+                fields.get("translated", {}).get("by") == edit.by
+                and not edit.self_review
+                and entry_state(entry) != State.APPROVED
+            ):
                 raise PermissionDeniedError(
                     "you translated this segment yourself; another reviewer must approve it "
-                    "(a coordinator can allow self-review for this release)")
-            before, after = approve(po, edit.segment, version=edit.version, by=edit.by,
-                                    override=edit.override, language=language, extra=extra, checks=False)
+                    "(a coordinator can allow self-review for this release)"
+                )
+            before, after = approve(
+                po,
+                edit.segment,
+                version=edit.version,
+                by=edit.by,
+                override=edit.override,
+                language=language,
+                extra=extra,
+                checks=False,
+            )
         elif edit.kind == "accept":
-            before, after = accept_text(po, edit.segment, edit.text or "", version=edit.version,
-                                        by=edit.by, author=edit.author or edit.by, language=language, extra=extra)
+            before, after = accept_text(
+                po,
+                edit.segment,
+                edit.text or "",
+                version=edit.version,
+                by=edit.by,
+                author=edit.author or edit.by,
+                language=language,
+                extra=extra,
+            )
         else:
             raise CatalogError(f"unknown kind of edit {edit.kind!r}")
     except TranslateAppError as exc:
@@ -376,12 +450,22 @@ def _refuse_change_of_approved(po: polib.POFile, edit: Edit, language: str, extr
         return
     if not text.strip():
         raise InvalidTranslationError("approved text cannot be emptied; ask a reviewer of the language")
-    raise ProposalNeededError("the segment is approved; your change waits for a reviewer",
-                              current=view(entry, language, extra, checks=False))
+    raise ProposalNeededError(
+        "the segment is approved; your change waits for a reviewer", current=view(entry, language, extra, checks=False)
+    )
 
 
-def accept_text(po: polib.POFile, segment_id: str, text: str, *, version: str | None, by: str, author: str,
-                language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
+def accept_text(
+    po: polib.POFile,
+    segment_id: str,
+    text: str,
+    *,
+    version: str | None,
+    by: str,
+    author: str,
+    language: str = "",
+    extra: Iterable[Check] = (),
+) -> tuple[SegmentView, SegmentView]:
     """Store `author`'s text and approve it as `by`, or change nothing when approving it is refused."""
     extra = list(extra)
     entry = require_entry(po, segment_id)
@@ -390,21 +474,33 @@ def accept_text(po: polib.POFile, segment_id: str, text: str, *, version: str | 
     if not text.strip():
         raise InvalidTranslationError("an empty translation cannot be approved")
     before = view(entry, language, extra, checks=False)
-    kept = (entry.msgstr, entry.tcomment, list(entry.flags), entry.previous_msgid, entry.previous_msgctxt,
-            entry.previous_msgid_plural)
+    kept = (
+        entry.msgstr,
+        entry.tcomment,
+        list(entry.flags),
+        entry.previous_msgid,
+        entry.previous_msgctxt,
+        entry.previous_msgid_plural,
+    )
     set_translated(entry, text, by=author)
     try:
-        _, after = approve(po, segment_id, version=entry_version(entry), by=by, language=language, extra=extra,
-                           checks=False)
+        _, after = approve(
+            po, segment_id, version=entry_version(entry), by=by, language=language, extra=extra, checks=False
+        )
     except TranslateAppError:
-        (entry.msgstr, entry.tcomment, entry.flags, entry.previous_msgid, entry.previous_msgctxt,
-         entry.previous_msgid_plural) = kept
+        (
+            entry.msgstr,
+            entry.tcomment,
+            entry.flags,
+            entry.previous_msgid,
+            entry.previous_msgctxt,
+            entry.previous_msgid_plural,
+        ) = kept
         raise
     return before, after
 
 
-def edit_outcome(outcome: Outcome, language: str = "",
-                 extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
+def edit_outcome(outcome: Outcome, language: str = "", extra: Iterable[Check] = ()) -> tuple[SegmentView, SegmentView]:
     """Return (before, after) of an applied edit, with checks, or raise the error it met."""
     if outcome.error is not None:
         cls = error_class(outcome.error)
@@ -434,7 +530,8 @@ def require_complete(po: polib.POFile) -> None:
         first = unoverridden_blocking(blocked[0], language)[0]
         raise NotApprovedError(
             f"{len(blocked)} approved segment(s) fail a blocking check without an override "
-            f"(first: {blocked[0].msgid[:60]!r}: {first.name}: {first.message}); approve them again")
+            f"(first: {blocked[0].msgid[:60]!r}: {first.name}: {first.message}); approve them again"
+        )
 
 
 def deadline_risk(counts_by_state: dict[str, int], deadline: date | None, today: date) -> str:
@@ -491,8 +588,9 @@ class EditorPage:
         return max(1, -(-self.matching // PAGE_SIZE))
 
 
-def _matching(po: polib.POFile, filters: Filters, proposals: dict[str, int], language: str,
-              extra: list[Check]) -> Iterable[tuple[int, polib.POEntry]]:
+def _matching(
+    po: polib.POFile, filters: Filters, proposals: dict[str, int], language: str, extra: list[Check]
+) -> Iterable[tuple[int, polib.POEntry]]:
     """Yield (number, entry) of the live entries that match the filters, in document order (checks run lazily)."""
     text = filters.text.lower()
     number = 0
@@ -518,8 +616,15 @@ def _matching(po: polib.POFile, filters: Filters, proposals: dict[str, int], lan
         yield number, entry
 
 
-def editor_page(po: polib.POFile, filters: Filters, page: int, *, proposals: dict[str, int] | None = None,
-                language: str = "", extra: Iterable[Check] = ()) -> EditorPage:
+def editor_page(
+    po: polib.POFile,
+    filters: Filters,
+    page: int,
+    *,
+    proposals: dict[str, int] | None = None,
+    language: str = "",
+    extra: Iterable[Check] = (),
+) -> EditorPage:
     """Return one page of the segments matching the filters (page 1 is the first; past the end: the last)."""
     extra, proposals = list(extra), proposals or {}
     total = sum(1 for e in po if not e.obsolete and e.msgid)
@@ -532,11 +637,18 @@ def editor_page(po: polib.POFile, filters: Filters, page: int, *, proposals: dic
     every = list(found)
     last = max(1, -(-len(every) // PAGE_SIZE))
     page = min(page, last)
-    return EditorPage(every[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page, total, len(every), page < last)
+    return EditorPage(every[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, total, len(every), page < last)
 
 
-def next_open_position(po: polib.POFile, filters: Filters, after_id: str, *, proposals: dict[str, int] | None = None,
-                       language: str = "", extra: Iterable[Check] = ()) -> tuple[int, str] | None:
+def next_open_position(
+    po: polib.POFile,
+    filters: Filters,
+    after_id: str,
+    *,
+    proposals: dict[str, int] | None = None,
+    language: str = "",
+    extra: Iterable[Check] = (),
+) -> tuple[int, str] | None:
     """Return (page, id) of the next open segment matching the filters after `after_id`, wrapping; None if none."""
     first: tuple[int, str] | None = None
     passed = False

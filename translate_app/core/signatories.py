@@ -35,14 +35,41 @@ from .blocks import Document
 
 #: English forms in common use that CLDR does not give as the territory's main name.
 ENGLISH_ALIASES: dict[str, str] = {
-    "usa": "US", "u.s.a.": "US", "u.s.": "US", "united states of america": "US", "america": "US",
-    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB",
-    "turkey": "TR", "czech republic": "CZ", "macedonia": "MK", "ivory coast": "CI", "palestine": "PS",
-    "republic of korea": "KR", "korea": "KR", "burma": "MM", "swaziland": "SZ", "holland": "NL",
-    "the netherlands": "NL", "drc": "CD", "dr congo": "CD", "democratic republic of the congo": "CD",
-    "republic of the congo": "CG", "vatican": "VA", "east timor": "TL", "cape verde": "CV",
-    "russian federation": "RU", "republic of moldova": "MD", "the gambia": "GM", "the philippines": "PH",
+    "usa": "US",
+    "u.s.a.": "US",
+    "u.s.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "turkey": "TR",
+    "czech republic": "CZ",
+    "macedonia": "MK",
+    "ivory coast": "CI",
+    "palestine": "PS",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "drc": "CD",
+    "dr congo": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of the congo": "CG",
+    "vatican": "VA",
+    "east timor": "TL",
+    "cape verde": "CV",
+    "russian federation": "RU",
+    "republic of moldova": "MD",
+    "the gambia": "GM",
+    "the philippines": "PH",
 }
 
 #: Territory codes that are regions or groupings rather than countries (001 World, 150 Europe, EU, UN...).
@@ -131,7 +158,7 @@ def parse(text: str, language: str = "en") -> Signatory:
     """Read one item of a signatory list (the item need not name a country)."""
     stripped = text.strip()
     for match in reversed(list(_DASH.finditer(stripped))):
-        codes = countries_in(stripped[match.end():], language)
+        codes = countries_in(stripped[match.end() :], language)
         if codes:
             head = stripped[: match.start()]
             name, description, style = _name_and_description(head)
@@ -141,7 +168,7 @@ def parse(text: str, language: str = "en") -> Signatory:
         # "Pressenza International - Press Agency for Peace and Nonviolence": a spaced hyphen, no country.
         dash = _DASH.search(stripped)
         if dash and dash.group(1) == "-":
-            return Signatory(text, stripped[: dash.start()], stripped[dash.end():], " - ")
+            return Signatory(text, stripped[: dash.start()], stripped[dash.end() :], " - ")
     return Signatory(text, name, description, style)
 
 
@@ -177,7 +204,8 @@ def recognise(doc: Document, language: str = "en") -> dict[str, Signatory]:
     for i, items in enumerate(lists):
         neighbours = items + (lists[i - 1] if i else []) + (lists[i + 1] if i + 1 < len(lists) else [])
         if is_signatory_list(items, language) or (
-                any(parse(t, language).countries for t in items) and is_signatory_list(neighbours, language)):
+            any(parse(t, language).countries for t in items) and is_signatory_list(neighbours, language)
+        ):
             for text in items:
                 found[text] = parse(text, language)
     return found
@@ -191,8 +219,9 @@ def country_name(code: str, language: str) -> str | None:
         return None
 
 
-def fill(sig: Signatory, language: str, *, names: Mapping[str, str] | None = None,
-         description: str | None = None) -> Filled:
+def fill(
+    sig: Signatory, language: str, *, names: Mapping[str, str] | None = None, description: str | None = None
+) -> Filled:
     """Write a signatory in a language.
 
     `names` gives per-language forms of organisation names (a transliteration);
@@ -213,5 +242,5 @@ def fill(sig: Signatory, language: str, *, names: Mapping[str, str] | None = Non
             raise ValueError(language)
         joined = format_list([c for c in countries if c], locale=language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        joined = sig.text[sig.text.rfind(sig.dash) + 1:].strip()
+        joined = sig.text[sig.text.rfind(sig.dash) + 1 :].strip()
     return Filled(f"{name} {sig.dash} {joined}", untranslated)

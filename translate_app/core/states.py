@@ -126,8 +126,13 @@ def _keyword(line: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _set_fields(entry: polib.POEntry, keyword: str | None, values: dict[str, str] | None,
-                drop: tuple[str, ...] = _KEYWORDS, lines: tuple[str, ...] = ()) -> None:
+def _set_fields(
+    entry: polib.POEntry,
+    keyword: str | None,
+    values: dict[str, str] | None,
+    drop: tuple[str, ...] = _KEYWORDS,
+    lines: tuple[str, ...] = (),
+) -> None:
     kept = [line for kw, line in _owned_lines(entry.tcomment or "") if kw not in drop]
     if keyword:
         assert values is not None, "a keyword line needs its values"
@@ -196,8 +201,9 @@ def stale_approval(entry: polib.POEntry) -> bool:
     return approved.get("sha256") != approval_hash(entry)
 
 
-def set_machine(entry: polib.POEntry, text: str, *, provider: str, score: int | None = None,
-                when: str | None = None) -> None:
+def set_machine(
+    entry: polib.POEntry, text: str, *, provider: str, score: int | None = None, when: str | None = None
+) -> None:
     """Fill an entry with a machine suggestion: fuzzy, with its provenance."""
     entry.msgstr = text
     if "fuzzy" not in entry.flags:
@@ -235,8 +241,9 @@ def set_translated(entry: polib.POEntry, text: str, *, by: str, when: str | None
     _set_fields(entry, "translated", {"by": by, "at": when or now_iso()})
 
 
-def set_approved(entry: polib.POEntry, *, by: str, when: str | None = None,
-                 override: tuple[tuple[str, ...], str] | None = None) -> None:
+def set_approved(
+    entry: polib.POEntry, *, by: str, when: str | None = None, override: tuple[tuple[str, ...], str] | None = None
+) -> None:
     """Approve the entry's current text, binding the approval to its hash.
 
     override=(check ids, reason) records that the reviewer approved despite
@@ -248,10 +255,17 @@ def set_approved(entry: polib.POEntry, *, by: str, when: str | None = None,
     lines: tuple[str, ...] = ()
     if override is not None:
         checks, reason = override
-        lines = (f"override: checks={','.join(sorted(checks))} by={by} sha256={digest}",
-                 *_reason_lines(one_line(reason)[:OVERRIDE_REASON_MAX]))
-    _set_fields(entry, "approved", {"by": by, "at": when, "sha256": digest},
-                drop=("machine", "approved", "override", "override-reason", "correction"), lines=lines)
+        lines = (
+            f"override: checks={','.join(sorted(checks))} by={by} sha256={digest}",
+            *_reason_lines(one_line(reason)[:OVERRIDE_REASON_MAX]),
+        )
+    _set_fields(
+        entry,
+        "approved",
+        {"by": by, "at": when, "sha256": digest},
+        drop=("machine", "approved", "override", "override-reason", "correction"),
+        lines=lines,
+    )
 
 
 def _reason_lines(reason: str) -> list[str]:
@@ -262,7 +276,7 @@ def _reason_lines(reason: str) -> list[str]:
     """
     pieces: list[tuple[bool, str]] = []  # (glued to the one before, text)
     for word in reason.split(" "):
-        parts = [word[i:i + _REASON_CHUNK] for i in range(0, len(word), _REASON_CHUNK)] or [""]
+        parts = [word[i : i + _REASON_CHUNK] for i in range(0, len(word), _REASON_CHUNK)] or [""]
         pieces += [(False, parts[0])] + [(True, part) for part in parts[1:]]
     lines: list[list] = []
     for glued, text in pieces:
@@ -275,8 +289,9 @@ def _reason_lines(reason: str) -> list[str]:
 
 def set_correction(entry: polib.POEntry, *, decision: str, by: str, when: str, source: str) -> None:
     """Record a coordinator's decision on a source change, bound to the source's hash (see corrections.py)."""
-    _set_fields(entry, "correction", {"decision": decision, "by": by, "at": when, "source": source},
-                drop=("correction",))
+    _set_fields(
+        entry, "correction", {"decision": decision, "by": by, "at": when, "source": source}, drop=("correction",)
+    )
 
 
 def set_untranslated(entry: polib.POEntry) -> None:

@@ -31,7 +31,6 @@ class LanguageStatus:
         return self.total > 0 and self.counts.get(State.APPROVED.value, 0) == self.total
 
 
-
 def catalog_status(po: polib.POFile, language: str, extra: Iterable[Check] = ()) -> LanguageStatus:
     """Count the states and failing checks of one catalog."""
     counts = Counter({s: 0 for s in STATES})
@@ -51,8 +50,9 @@ def catalog_status(po: polib.POFile, language: str, extra: Iterable[Check] = ())
     return LanguageStatus(language, dict(counts), errors, warnings, sum(counts.values()), blocked)
 
 
-def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
-                     extra: Iterable[Check] = ()) -> list[str]:
+def catalog_problems(
+    po: polib.POFile, rel: str, source_ids: set | None = None, extra: Iterable[Check] = ()
+) -> list[str]:
     """Return every reason a catalog may not be compiled as it is."""
     problems = []
     language = po.metadata.get("Language", "")
@@ -72,11 +72,14 @@ def catalog_problems(po: polib.POFile, rel: str, source_ids: set | None = None,
                 if result.severity == "error" and not result.blocking:
                     problems.append(f"{where}: approved entry fails check {result.id}: {result.message}")
             for result in unoverridden_blocking(entry, language, results):
-                problems.append(f"{where}: approved entry fails blocking check {result.id} without an override: "
-                                f"{result.message}")
+                problems.append(
+                    f"{where}: approved entry fails blocking check {result.id} without an override: {result.message}"
+                )
     if source_ids is not None:
         live = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
         if live != source_ids:
-            problems.append(f"{rel}: out of date with its source ({len(source_ids - live)} new, "
-                            f"{len(live - source_ids)} removed segments); run update")
+            problems.append(
+                f"{rel}: out of date with its source ({len(source_ids - live)} new, "
+                f"{len(live - source_ids)} removed segments); run update"
+            )
     return problems

@@ -53,8 +53,12 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
         if chunks and isinstance(chunks[-1], _Change):
             chunks[-1].old += change.old
             chunks[-1].new += change.new
-        elif (len(chunks) >= 2 and isinstance(chunks[-1], str) and not chunks[-1].strip()
-              and isinstance(chunks[-2], _Change)):
+        elif (
+            len(chunks) >= 2
+            and isinstance(chunks[-1], str)
+            and not chunks[-1].strip()
+            and isinstance(chunks[-2], _Change)
+        ):
             space = chunks.pop()
             assert isinstance(space, str) and isinstance(chunks[-1], _Change)
             chunks[-1].old += space + change.old

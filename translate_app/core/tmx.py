@@ -94,14 +94,31 @@ def read(data: bytes, source_language: str, target_language: str) -> Iterator[Un
         raise TMXError(f"not well-formed XML: {exc}") from exc
 
 
-def write(units: Iterable[Unit], source_language: str, target_language: str, *, tool: str = "translate-app",
-          now: datetime | None = None) -> bytes:
+def write(
+    units: Iterable[Unit],
+    source_language: str,
+    target_language: str,
+    *,
+    tool: str = "translate-app",
+    now: datetime | None = None,
+) -> bytes:
     """Return a TMX 1.4b document of the units."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     root = ET.Element("tmx", version="1.4")
-    ET.SubElement(root, "header", {
-        "creationtool": tool, "creationtoolversion": "1", "segtype": "paragraph", "o-tmf": "gettext",
-        "adminlang": "en", "srclang": _lang(source_language), "datatype": "plaintext", "creationdate": stamp})
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": tool,
+            "creationtoolversion": "1",
+            "segtype": "paragraph",
+            "o-tmf": "gettext",
+            "adminlang": "en",
+            "srclang": _lang(source_language),
+            "datatype": "plaintext",
+            "creationdate": stamp,
+        },
+    )
     body = ET.SubElement(root, "body")
     for number, unit in enumerate(units, 1):
         bad = next((c for c in unit.source + unit.target if _FORBIDDEN(c)), None)
@@ -114,8 +131,9 @@ def write(units: Iterable[Unit], source_language: str, target_language: str, *, 
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: _lang(lang)})
             ET.SubElement(tuv, "seg").text = text
     ET.indent(root)
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    )
 
 
 def _FORBIDDEN(c: str) -> bool:

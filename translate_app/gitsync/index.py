@@ -55,9 +55,15 @@ def rebuild(session: Session, project: Project) -> IndexReport:
                 state = entry_state(entry)
                 report.states[state.value] += 1
                 if state == State.APPROVED:
-                    rows.append({"language": code, "release": name, "source": entry.msgid,
-                                 "translation": entry.msgstr,
-                                 "source_hash": hashlib.sha256(entry.msgid.encode()).hexdigest()})
+                    rows.append(
+                        {
+                            "language": code,
+                            "release": name,
+                            "source": entry.msgid,
+                            "translation": entry.msgstr,
+                            "source_hash": hashlib.sha256(entry.msgid.encode()).hexdigest(),
+                        }
+                    )
                     report.entries[code] += 1
     rows += _imported_rows(project, report)
     session.execute(delete(MemoryEntry))
@@ -79,7 +85,15 @@ def _imported_rows(project: Project, report: IndexReport) -> list[dict]:
             except (OSError, TranslateAppError) as exc:
                 report.problems.append(f"{project.relative(path)}: {exc}")
                 continue
-            rows += [{"language": code, "release": f"tmx:{path.stem}", "source": u.source, "translation": u.target,
-                      "source_hash": hashlib.sha256(u.source.encode()).hexdigest()} for u in units]
+            rows += [
+                {
+                    "language": code,
+                    "release": f"tmx:{path.stem}",
+                    "source": u.source,
+                    "translation": u.target,
+                    "source_hash": hashlib.sha256(u.source.encode()).hexdigest(),
+                }
+                for u in units
+            ]
             report.entries[code] += len(units)
     return rows

@@ -19,9 +19,11 @@ from ..core.errors import TranslateAppError
 
 #: Seconds any one git command may take (a network command may hang on a dead remote).
 GIT_TIMEOUT = 120.0
-_CREDENTIAL_HELPER = ('!f() { test "$1" = get || exit 0; '
-                      'echo "username=${TRANSLATE_APP_GIT_HELPER_USER:-git}"; '
-                      'echo "password=$TRANSLATE_APP_GIT_HELPER_SECRET"; }; f')
+_CREDENTIAL_HELPER = (
+    '!f() { test "$1" = get || exit 0; '
+    'echo "username=${TRANSLATE_APP_GIT_HELPER_USER:-git}"; '
+    'echo "password=$TRANSLATE_APP_GIT_HELPER_SECRET"; }; f'
+)
 
 
 class GitError(TranslateAppError):
@@ -63,11 +65,16 @@ class Repo:
     # -- running ----------------------------------------------------------------
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "GIT_AUTHOR_NAME": self.identity.name, "GIT_AUTHOR_EMAIL": self.identity.email,
-            "GIT_COMMITTER_NAME": self.identity.name, "GIT_COMMITTER_EMAIL": self.identity.email,
-            "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C",
-        })
+        env.update(
+            {
+                "GIT_AUTHOR_NAME": self.identity.name,
+                "GIT_AUTHOR_EMAIL": self.identity.email,
+                "GIT_COMMITTER_NAME": self.identity.name,
+                "GIT_COMMITTER_EMAIL": self.identity.email,
+                "GIT_TERMINAL_PROMPT": "0",
+                "LC_ALL": "C",
+            }
+        )
         env.pop("TRANSLATE_APP_GIT_HELPER_SECRET", None)
         if self.credentials.secret:
             env["TRANSLATE_APP_GIT_HELPER_SECRET"] = self.credentials.secret
@@ -80,8 +87,14 @@ class Repo:
         if network and self.credentials.secret:
             prefix += ["-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}"]
         try:
-            proc = subprocess.run(prefix + list(args), cwd=self.root, input=input, capture_output=True,
-                                  env=self._env(), timeout=GIT_TIMEOUT)
+            proc = subprocess.run(
+                prefix + list(args),
+                cwd=self.root,
+                input=input,
+                capture_output=True,
+                env=self._env(),
+                timeout=GIT_TIMEOUT,
+            )
         except subprocess.TimeoutExpired as exc:
             raise GitError(f"git {args[0]}: no answer within {GIT_TIMEOUT:.0f} s") from exc
         except FileNotFoundError as exc:
@@ -146,16 +159,26 @@ class Repo:
 
     def is_ancestor(self, a: str, b: str) -> bool:
         """Say whether commit a is an ancestor of (or equal to) commit b."""
-        proc = subprocess.run(["git", "merge-base", "--is-ancestor", a, b], cwd=self.root, capture_output=True,
-                              env=self._env(), timeout=GIT_TIMEOUT)
+        proc = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", a, b],
+            cwd=self.root,
+            capture_output=True,
+            env=self._env(),
+            timeout=GIT_TIMEOUT,
+        )
         return proc.returncode == 0
 
     def show(self, rev: str | None, path: str) -> bytes | None:
         """Return a file's content at a commit, or None when it is not there."""
         if rev is None:
             return None
-        proc = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], cwd=self.root, capture_output=True,
-                              env=self._env(), timeout=GIT_TIMEOUT)
+        proc = subprocess.run(
+            ["git", "cat-file", "blob", f"{rev}:{path}"],
+            cwd=self.root,
+            capture_output=True,
+            env=self._env(),
+            timeout=GIT_TIMEOUT,
+        )
         return proc.stdout if proc.returncode == 0 else None
 
     def changed_paths(self, a: str | None, b: str, *pathspecs: str) -> list[str]:
@@ -209,7 +232,7 @@ class Repo:
             if len(header) == 3:
                 size = int(header[2])
                 if header[1] == b"blob":
-                    result[path] = out[pos:pos + size]
+                    result[path] = out[pos : pos + size]
                 pos += size + 1
         return result
 
@@ -281,12 +304,19 @@ class Repo:
         the branch is replaced even if HEAD does not descend from it, unless
         someone moved it meanwhile (a rejection then).
         """
-        helper = ["-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}"] \
-            if self.credentials.secret else []
+        helper = (
+            ["-c", "credential.helper=", "-c", f"credential.helper={_CREDENTIAL_HELPER}"]
+            if self.credentials.secret
+            else []
+        )
         force = [f"--force-with-lease=refs/heads/{branch}:{lease}"] if lease is not None else []
         proc = subprocess.run(
             ["git", *helper, "push", "--porcelain", *force, remote, f"{source}:refs/heads/{branch}"],
-            cwd=self.root, capture_output=True, env=self._env(), timeout=GIT_TIMEOUT)
+            cwd=self.root,
+            capture_output=True,
+            env=self._env(),
+            timeout=GIT_TIMEOUT,
+        )
         out = (proc.stdout + proc.stderr).decode("utf-8", "replace")
         if proc.returncode == 0:
             return True, ""

@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
 
 
-def due(*, settings: Settings, state: dict, pending: int, latest_change: datetime | None,
-        now: float | None = None) -> str | None:
+def due(
+    *, settings: Settings, state: dict, pending: int, latest_change: datetime | None, now: float | None = None
+) -> str | None:
     """Return why a sync is due now, or None; pure, for the scheduler and its tests."""
     now = time.time() if now is None else now
     if state.get("requested"):
@@ -53,8 +54,7 @@ def due(*, settings: Settings, state: dict, pending: int, latest_change: datetim
 class SyncScheduler:
     """A daemon thread that syncs whenever `due` says so, and at once when asked."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session] | None,
-                 tick: float = TICK_SECONDS) -> None:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session] | None, tick: float = TICK_SECONDS) -> None:
         self.sync = GitSync(settings, sessions)
         self.settings = settings
         self.tick = tick
@@ -101,8 +101,9 @@ class SyncScheduler:
         """Sync when the rules say so; return the report, or None when nothing was due."""
         state = self.sync.state.load()
         pending = self.sync.pending_changes()
-        reason = due(settings=self.settings, state=state, pending=int(pending["changes"]),
-                     latest_change=pending["latest"])
+        reason = due(
+            settings=self.settings, state=state, pending=int(pending["changes"]), latest_change=pending["latest"]
+        )
         if reason is None:
             return None
         self.running = True

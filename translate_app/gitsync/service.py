@@ -88,8 +88,10 @@ class SyncReport:
             return ["another sync is running; nothing done"]
         out = [f"committed: {subject}" for subject in self.commits]
         if self.pulled:
-            out.append(f"pulled {self.pulled[:10]}: {self.merged_files} file(s) merged, "
-                       f"{self.conflicts} entr{'y' if self.conflicts == 1 else 'ies'} changed on both sides")
+            out.append(
+                f"pulled {self.pulled[:10]}: {self.merged_files} file(s) merged, "
+                f"{self.conflicts} entr{'y' if self.conflicts == 1 else 'ies'} changed on both sides"
+            )
         out += [f"updated from the changed source: {name}" for name in self.updated_releases]
         if self.rebuilt:
             out.append("the translation branch was merged: rebuilt on the current branch")
@@ -123,10 +125,11 @@ class GitSync:
         self.sessions = sessions
         self.project: Project = settings.project()
         domain = settings.git_noreply_domain
-        self.repo = Repo(self.project.root,
-                         identity=Identity(settings.git_committer_name,
-                                           settings.git_committer_email or f"translate-app@{domain}"),
-                         credentials=Credentials(settings.git_username, settings.git_password))
+        self.repo = Repo(
+            self.project.root,
+            identity=Identity(settings.git_committer_name, settings.git_committer_email or f"translate-app@{domain}"),
+            credentials=Credentials(settings.git_username, settings.git_password),
+        )
         self.state = SyncState(settings.instance_dir)
 
     # -- the whole loop ----------------------------------------------------------
@@ -173,12 +176,14 @@ class GitSync:
             except PushRejectedError:
                 continue  # someone pushed in between: pull again
             if not pushed:
-                raise GitError(f"push to {remote}/{branch} failed: {message}; the commits wait here and "
-                               "the push is retried")
+                raise GitError(
+                    f"push to {remote}/{branch} failed: {message}; the commits wait here and the push is retried"
+                )
             report.pushed = True
             return
-        raise GitError(f"push to {remote}/{branch} rejected {PUSH_ROUNDS} times (the branch keeps moving); "
-                       "retried later")
+        raise GitError(
+            f"push to {remote}/{branch} rejected {PUSH_ROUNDS} times (the branch keeps moving); retried later"
+        )
 
     def _register_releases(self) -> None:
         """Make the database row of each release a pull brought (a release's row is never made by a GET)."""
@@ -212,10 +217,13 @@ class GitSync:
             theirs = self.repo.fetch(remote, branch)
             pushed: dict[str, dict] = dict(self.state.load().get("translation_branches", {}))
             if theirs is not None:
-                absorbed = [name for name, info in pushed.items()
-                            if self.repo.rev(info.get("commit", ""))
-                            and not self.repo.is_ancestor(info["commit"], theirs)
-                            and self._absorbed(info.get("files", {}), theirs)]
+                absorbed = [
+                    name
+                    for name, info in pushed.items()
+                    if self.repo.rev(info.get("commit", ""))
+                    and not self.repo.is_ancestor(info["commit"], theirs)
+                    and self._absorbed(info.get("files", {}), theirs)
+                ]
                 if absorbed:
                     self.rebuild_on(theirs, pushed[absorbed[0]]["commit"], report)
                     report.rebuilt = True
@@ -225,8 +233,7 @@ class GitSync:
             tips = {}
             for name, info in pushed.items():  # someone added commits to one of our translation branches
                 tip = tips[name] = self.repo.fetch(remote, self._branch_name(name), missing_ok=True)
-                if tip is not None and tip != info.get("commit") \
-                        and not self.repo.is_ancestor(tip, self.repo.head()):
+                if tip is not None and tip != info.get("commit") and not self.repo.is_ancestor(tip, self.repo.head()):
                     ours = info.get("commit")
                     self.merge_remote(tip, report, base=ours if ours and self.repo.is_ancestor(ours, tip) else None)
             report.commits += self.commit_pending(why=set(report.updated_releases))
@@ -243,8 +250,9 @@ class GitSync:
     def _branch_name(self, release: str) -> str:
         return f"{self.settings.git_translation_branch_prefix}{release}"
 
-    def _push_release_branches(self, remote: str, theirs: str | None, pushed: dict[str, dict],
-                               tips: dict[str, str | None], report: SyncReport) -> None:
+    def _push_release_branches(
+        self, remote: str, theirs: str | None, pushed: dict[str, dict], tips: dict[str, str | None], report: SyncReport
+    ) -> None:
         """Make and push the translation branch of every release whose files differ from the branch's."""
         head = self.repo.head()
         by_release: dict[str, list[str]] = defaultdict(list)
@@ -258,20 +266,28 @@ class GitSync:
             tip = tips[name] if name in tips else self.repo.fetch(remote, target, missing_ok=True)
             contents = self.repo.show_many(head, paths)
             commit = self.repo.commit_files(theirs, [(self._branch_message(name, theirs, head, paths), contents)])
-            if tip is not None and self.repo.text("rev-parse", f"{tip}^{{tree}}") == \
-                    self.repo.text("rev-parse", f"{commit}^{{tree}}"):
+            if tip is not None and self.repo.text("rev-parse", f"{tip}^{{tree}}") == self.repo.text(
+                "rev-parse", f"{commit}^{{tree}}"
+            ):
                 continue  # the branch already holds exactly this
             ok, message = self.repo.push(remote, target, lease=tip or "", source=commit)
             if not ok:
                 failures.append(f"{target}: {message}")
                 continue
-            pushed[name] = {"commit": commit, "files": {rel: self.repo.text("rev-parse", f"{commit}:{rel}")
-                                                         for rel, data in contents.items() if data is not None}}
+            pushed[name] = {
+                "commit": commit,
+                "files": {
+                    rel: self.repo.text("rev-parse", f"{commit}:{rel}")
+                    for rel, data in contents.items()
+                    if data is not None
+                },
+            }
             self.state.update(translation_branches=pushed)
             report.pushed = True
         if failures:
-            raise GitError(f"push to {remote} failed: {'; '.join(failures)}; the commits wait here and the push "
-                           "is retried")
+            raise GitError(
+                f"push to {remote} failed: {'; '.join(failures)}; the commits wait here and the push is retried"
+            )
 
     def _branch_message(self, name: str, theirs: str | None, head: str, paths: list[str]) -> str:
         """Describe a release's translation branch: the commits it gathers and everyone they credit."""
@@ -308,8 +324,7 @@ class GitSync:
         """
         old_head = self.repo.head()
         # Ours since the push; not the branch's own commits that came in through earlier merges.
-        commits = self.repo.text("rev-list", "--reverse", "--no-merges", old_head, f"^{pushed}",
-                                 f"^{new_base}").split()
+        commits = self.repo.text("rev-list", "--reverse", "--no-merges", old_head, f"^{pushed}", f"^{new_base}").split()
         self.repo.run("read-tree", new_base)
         tip = new_base
         for commit in commits:
@@ -331,8 +346,9 @@ class GitSync:
                 continue  # already in the branch
             message = self.repo.run("log", "-1", "--format=%B", commit)
             tip = self.repo.text("commit-tree", tree, "-p", tip, "-F", "-", input=message)
-        self.repo.run("update-ref", "-m", "translate-app sync: rebuild on the squash-merged branch", "HEAD", tip,
-                      old_head)
+        self.repo.run(
+            "update-ref", "-m", "translate-app sync: rebuild on the squash-merged branch", "HEAD", tip, old_head
+        )
         self.repo.reset_index()
         self._update_working(old_head, tip)
 
@@ -366,8 +382,12 @@ class GitSync:
         data["last_sync_at"] = now_iso()
         if report.error:
             failures = int(data.get("failures", 0)) + 1
-            data.update(failures=failures, last_error=report.error, last_error_at=now_iso(),
-                        next_retry_at=now + min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (failures - 1)))
+            data.update(
+                failures=failures,
+                last_error=report.error,
+                last_error_at=now_iso(),
+                next_retry_at=now + min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (failures - 1)),
+            )
         else:
             data.update(failures=0, last_error=None, next_retry_at=None, last_success_at=now_iso())
             head = self.repo.rev("HEAD")
@@ -392,8 +412,9 @@ class GitSync:
         for rel in dirty:
             m = _CATALOG.match(rel)
             if m:
-                message, content = self._catalog_commit(rel, m.group(2), m.group(1), m.group(2) in (why or ()),
-                                                        credits, committed.get(rel))
+                message, content = self._catalog_commit(
+                    rel, m.group(2), m.group(1), m.group(2) in (why or ()), credits, committed.get(rel)
+                )
                 commits.append((message, {rel: content}))
                 continue
             name = self._release_of(rel)
@@ -426,8 +447,9 @@ class GitSync:
                 return m.group(1)
         return None
 
-    def _catalog_commit(self, rel: str, release: str, language: str, updated: bool, credits: dict[str, int],
-                        old: bytes | None) -> tuple[str, bytes | None]:
+    def _catalog_commit(
+        self, rel: str, release: str, language: str, updated: bool, credits: dict[str, int], old: bytes | None
+    ) -> tuple[str, bytes | None]:
         """Return the message and content of the commit of one catalog, read under its lock."""
         path = self.project.root / rel
         with storage.catalog_lock(path):
@@ -436,8 +458,9 @@ class GitSync:
         if content is None:
             count = pomerge.count_changed(None, old.decode("utf-8", "replace")) if old else 0
         else:
-            count = pomerge.count_changed(old.decode("utf-8", "replace") if old else None,
-                                          content.decode("utf-8", "replace"))
+            count = pomerge.count_changed(
+                old.decode("utf-8", "replace") if old else None, content.decode("utf-8", "replace")
+            )
         key = f"{release}/{language}"
         credited = credits.get(key, 0)
         people = self._volunteers(release, language, credited, credited_to) if credited_to else []
@@ -457,8 +480,10 @@ class GitSync:
         body += [f"Release: {release}", f"Language: {language}", f"Segments: {count}"]
         if people:
             body.append("")
-            body += [f"Co-authored-by: {trailer_name(u.shown_name)} "
-                     f"<{noreply_address(u, self.settings.git_noreply_domain)}>" for u in people]
+            body += [
+                f"Co-authored-by: {trailer_name(u.shown_name)} <{noreply_address(u, self.settings.git_noreply_domain)}>"
+                for u in people
+            ]
         if credited_to:
             credits[key] = max(credited_to, credited)
         return "\n".join(body) + "\n", content
@@ -484,10 +509,18 @@ class GitSync:
             return []
         with session:
             rows = session.execute(
-                select(AuditLog.user_id, func.min(AuditLog.id)).where(
-                    AuditLog.release == release, AuditLog.language == language, AuditLog.id > after,
-                    AuditLog.id <= upto, AuditLog.user_id.is_not(None), AuditLog.action.not_in(_NOT_EDITS))
-                .group_by(AuditLog.user_id).order_by(func.min(AuditLog.id))).all()
+                select(AuditLog.user_id, func.min(AuditLog.id))
+                .where(
+                    AuditLog.release == release,
+                    AuditLog.language == language,
+                    AuditLog.id > after,
+                    AuditLog.id <= upto,
+                    AuditLog.user_id.is_not(None),
+                    AuditLog.action.not_in(_NOT_EDITS),
+                )
+                .group_by(AuditLog.user_id)
+                .order_by(func.min(AuditLog.id))
+            ).all()
             users = [session.get(User, user_id) for user_id, _ in rows]
             for user in users:
                 if user is not None:
@@ -503,7 +536,9 @@ class GitSync:
         with session:
             count, latest = session.execute(
                 select(func.count(AuditLog.id), func.max(AuditLog.at)).where(
-                    AuditLog.id > counted, AuditLog.action.not_in(_NOT_EDITS))).one()
+                    AuditLog.id > counted, AuditLog.action.not_in(_NOT_EDITS)
+                )
+            ).one()
         return {"changes": count or 0, "latest": latest}
 
     # -- 2. pull and merge ---------------------------------------------------------
@@ -527,24 +562,32 @@ class GitSync:
             versions = tuple(c[rel] for c in contents)
             m = _CATALOG.match(rel)
             if m:
-                report.conflicts += self._merge_catalog(rel, m.group(2), m.group(1), versions, theirs,
-                                                        file_conflicts)
+                report.conflicts += self._merge_catalog(rel, m.group(2), m.group(1), versions, theirs, file_conflicts)
             else:
-                if self._merge_file(rel, versions, theirs, file_conflicts) and rel.startswith("source/") \
-                        and rel.endswith(".md") and "/" not in rel[len("source/"):]:
-                    sources.add(rel[len("source/"):-3])
+                if (
+                    self._merge_file(rel, versions, theirs, file_conflicts)
+                    and rel.startswith("source/")
+                    and rel.endswith(".md")
+                    and "/" not in rel[len("source/") :]
+                ):
+                    sources.add(rel[len("source/") : -3])
             report.merged_files += 1
         tree = self.repo.text("write-tree")
         if head == base and tree == self.repo.text("rev-parse", f"{theirs}^{{tree}}"):
             self.repo.fast_forward(theirs)
         else:
             message = f"Merge the repository's {theirs[:10]} into translate-app's work\n\n" + "".join(
-                f"Kept both sides: {item}\n" for item in file_conflicts)
+                f"Kept both sides: {item}\n" for item in file_conflicts
+            )
             self.repo.commit_merge(message, theirs)
         report.pulled = theirs
         if file_conflicts:
-            self.state.update(file_conflicts=(self.state.load().get("file_conflicts", []) + [
-                {"at": now_iso(), "what": item} for item in file_conflicts])[-50:])
+            self.state.update(
+                file_conflicts=(
+                    self.state.load().get("file_conflicts", [])
+                    + [{"at": now_iso(), "what": item} for item in file_conflicts]
+                )[-50:]
+            )
         for name in sorted(sources):
             try:
                 if self.project.source_path(name).is_file() and self.project.languages(name):
@@ -554,8 +597,15 @@ class GitSync:
                 file_conflicts.append(f"source/{name}.md: not merged into the catalogs: {exc}")
                 report.error = f"source/{name}.md: {exc}"
 
-    def _merge_catalog(self, rel: str, release: str, language: str, versions: tuple[bytes | None, ...], theirs: str,
-                       file_conflicts: list[str]) -> int:
+    def _merge_catalog(
+        self,
+        rel: str,
+        release: str,
+        language: str,
+        versions: tuple[bytes | None, ...],
+        theirs: str,
+        file_conflicts: list[str],
+    ) -> int:
         """Merge one catalog three ways; stage the merge of HEAD, write the merge of the working file."""
         base_b, head_b, theirs_b = versions
         path = self.project.root / rel
@@ -581,8 +631,9 @@ class GitSync:
             self._keep_their_side(release, language, conflicts, working_b, rel, theirs)
         return len(conflicts)
 
-    def _merge_bytes(self, base_b: bytes | None, ours_b: bytes | None, theirs_b: bytes | None,
-                     rel: str) -> tuple[bytes | None, list[pomerge.Conflict]]:
+    def _merge_bytes(
+        self, base_b: bytes | None, ours_b: bytes | None, theirs_b: bytes | None, rel: str
+    ) -> tuple[bytes | None, list[pomerge.Conflict]]:
         if ours_b == theirs_b or theirs_b == base_b:
             return ours_b, []
         if ours_b == base_b and theirs_b is not None:
@@ -595,8 +646,7 @@ class GitSync:
         result = pomerge.merge(self._parse(base_b, rel), self._parse(ours_b, rel), self._parse(theirs_b, rel))
         return cat.serialise(result.po).encode("utf-8"), result.conflicts
 
-    def _merge_file(self, rel: str, versions: tuple[bytes | None, ...], theirs: str,
-                    file_conflicts: list[str]) -> bool:
+    def _merge_file(self, rel: str, versions: tuple[bytes | None, ...], theirs: str, file_conflicts: list[str]) -> bool:
         """Take a non-catalog file the remote changed, unless we changed it too; say whether it changed here."""
         base_b, head_b, theirs_b = versions
         path = self.project.root / rel
@@ -637,8 +687,15 @@ class GitSync:
             except TranslateAppError as exc:
                 raise type(exc)(str(exc).replace(fh.name, rel)) from exc
 
-    def _keep_their_side(self, release: str, language: str, conflicts: list[pomerge.Conflict],
-                         merged: bytes | None, rel: str, theirs: str) -> None:
+    def _keep_their_side(
+        self,
+        release: str,
+        language: str,
+        conflicts: list[pomerge.Conflict],
+        merged: bytes | None,
+        rel: str,
+        theirs: str,
+    ) -> None:
         """Keep the repository's text of each entry both sides changed as an open proposal."""
         po = self._parse(merged, rel) if merged is not None else None
         versions = {entry_id(e): entry_version(e) for e in po or [] if not e.obsolete}
@@ -647,25 +704,54 @@ class GitSync:
             return
         with session:
             for c in conflicts:
-                exists = session.scalar(select(Proposal.id).where(
-                    Proposal.release == release, Proposal.language == language, Proposal.segment_id == c.segment_id,
-                    Proposal.status == "open", Proposal.text == c.theirs))
+                exists = session.scalar(
+                    select(Proposal.id).where(
+                        Proposal.release == release,
+                        Proposal.language == language,
+                        Proposal.segment_id == c.segment_id,
+                        Proposal.status == "open",
+                        Proposal.text == c.theirs,
+                    )
+                )
                 if exists is not None:
                     continue
-                session.add(Proposal(
-                    user_id=None, release=release, language=language, segment_id=c.segment_id, text=c.theirs,
-                    base_version=versions.get(c.segment_id, ""), status="open",
-                    reason=f"{MERGE_REASON}: changed in the repository ({theirs[:10]}, {c.theirs_state}) while "
-                           "it was changed here; the text here was kept"))
-                session.add(AuditLog(user_id=None, release=release, language=language, segment_id=c.segment_id,
-                                     action="git conflict", old_text=c.ours, new_text=c.theirs,
-                                     old_state="", new_state=c.theirs_state,
-                                     note=f"kept as a proposal: changed on both sides ({theirs[:10]})"))
+                session.add(
+                    Proposal(
+                        user_id=None,
+                        release=release,
+                        language=language,
+                        segment_id=c.segment_id,
+                        text=c.theirs,
+                        base_version=versions.get(c.segment_id, ""),
+                        status="open",
+                        reason=f"{MERGE_REASON}: changed in the repository ({theirs[:10]}, {c.theirs_state}) while "
+                        "it was changed here; the text here was kept",
+                    )
+                )
+                session.add(
+                    AuditLog(
+                        user_id=None,
+                        release=release,
+                        language=language,
+                        segment_id=c.segment_id,
+                        action="git conflict",
+                        old_text=c.ours,
+                        new_text=c.theirs,
+                        old_state="",
+                        new_state=c.theirs_state,
+                        note=f"kept as a proposal: changed on both sides ({theirs[:10]})",
+                    )
+                )
             session.commit()
 
 
 def merge_conflicts(session: Session, limit: int = 100) -> list[Proposal]:
     """Return the open proposals a git merge made (entries changed on both sides), newest first."""
-    return list(session.scalars(
-        select(Proposal).where(Proposal.status == "open", Proposal.reason.startswith(MERGE_REASON))
-        .order_by(Proposal.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.status == "open", Proposal.reason.startswith(MERGE_REASON))
+            .order_by(Proposal.id.desc())
+            .limit(limit)
+        )
+    )

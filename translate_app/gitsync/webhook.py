@@ -54,5 +54,5 @@ def pushed_branch(body: bytes) -> str | None:
         return None
     ref = payload.get("ref") if isinstance(payload, dict) else None
     if isinstance(ref, str) and ref.startswith("refs/heads/"):
-        return ref[len("refs/heads/"):]
+        return ref[len("refs/heads/") :]
     return None

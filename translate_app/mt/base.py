@@ -129,8 +129,9 @@ def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider
     ids = provider_ids()
     cls = REGISTRY.get((provider_id or "").strip().lower())
     if cls is None:
-        raise UnknownProviderError(f"unknown machine-translation provider {provider_id!r}; "
-                                   f"choose one of {', '.join(ids)}")
+        raise UnknownProviderError(
+            f"unknown machine-translation provider {provider_id!r}; choose one of {', '.join(ids)}"
+        )
     return cls(settings, **overrides)
 
 
@@ -188,21 +189,31 @@ class Provider:
     online: ClassVar[bool] = True
     public_service: ClassVar[bool] = False  # a free public web service: enabled only on purpose
     options: ClassVar[tuple[Option, ...]] = ()
-    batch_size: ClassVar[int] = 20          # texts per request
-    max_chars: ClassVar[int] = 4500         # characters per request, separators included
+    batch_size: ClassVar[int] = 20  # texts per request
+    max_chars: ClassVar[int] = 4500  # characters per request, separators included
     timeout: ClassVar[tuple[float, float]] = (5.0, 30.0)  # connect, read (seconds)
-    concurrency: ClassVar[int] = 4          # requests in flight at once
+    concurrency: ClassVar[int] = 4  # requests in flight at once
     rate_limit: ClassVar[float | None] = None  # requests per second, all threads together
-    max_attempts: ClassVar[int] = 4         # tries per request
-    backoff: ClassVar[float] = 0.5          # first retry delay; doubles each time, plus jitter
+    max_attempts: ClassVar[int] = 4  # tries per request
+    backoff: ClassVar[float] = 0.5  # first retry delay; doubles each time, plus jitter
     backoff_max: ClassVar[float] = 30.0
     retry_after_max: ClassVar[float] = 120.0
-    max_failed_batches: ClassVar[int] = 3   # consecutive failed batches that stop a job
+    max_failed_batches: ClassVar[int] = 3  # consecutive failed batches that stop a job
     language_map: ClassVar[dict[str, str]] = {}
     cache_expiry_days: ClassVar[int] = 180
 
-    _TUNABLE = ("batch_size", "max_chars", "timeout", "concurrency", "rate_limit", "max_attempts",
-                "backoff", "backoff_max", "retry_after_max", "max_failed_batches")
+    _TUNABLE = (
+        "batch_size",
+        "max_chars",
+        "timeout",
+        "concurrency",
+        "rate_limit",
+        "max_attempts",
+        "backoff",
+        "backoff_max",
+        "retry_after_max",
+        "max_failed_batches",
+    )
     _POLICY = ("translate_batch", "request", "classify", "call_with_split")  # the base's, never a provider's
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -210,13 +221,17 @@ class Provider:
         super().__init_subclass__(**kwargs)
         bypassed = [name for name in cls._POLICY if name in cls.__dict__]
         if bypassed:
-            raise TypeError(f"{cls.__name__} overrides {', '.join(bypassed)}: a provider implements send() "
-                            "and leaves timeouts, retries and error classification to Provider")
+            raise TypeError(
+                f"{cls.__name__} overrides {', '.join(bypassed)}: a provider implements send() "
+                "and leaves timeouts, retries and error classification to Provider"
+            )
         provider_id = cls.__dict__.get("id")
         if provider_id:
             if provider_id in REGISTRY and REGISTRY[provider_id].__qualname__ != cls.__qualname__:
-                raise TypeError(f"two providers with the id {provider_id!r}: "
-                                f"{REGISTRY[provider_id].__qualname__} and {cls.__qualname__}")
+                raise TypeError(
+                    f"two providers with the id {provider_id!r}: "
+                    f"{REGISTRY[provider_id].__qualname__} and {cls.__qualname__}"
+                )
             REGISTRY[provider_id] = cls
 
     def __init__(self, settings: Any, **overrides: Any) -> None:
@@ -233,12 +248,14 @@ class Provider:
         if self.public_service and not getattr(settings, "mt_public_services", False):
             raise ProviderConfigError(
                 f"{self.name} is a public web service that would receive the release's text; "
-                "enable public services with TRANSLATE_APP_MT_PUBLIC_SERVICES=1")
+                "enable public services with TRANSLATE_APP_MT_PUBLIC_SERVICES=1"
+            )
         for option in self.options:
             value = settings.option(option.env, secret=option.secret)
             if option.required and not value:
-                raise ProviderConfigError(f"{self.name} needs {option.what or option.attribute}: "
-                                          f"set TRANSLATE_APP_{option.env}")
+                raise ProviderConfigError(
+                    f"{self.name} needs {option.what or option.attribute}: set TRANSLATE_APP_{option.env}"
+                )
             setattr(self, option.attribute, value)
         self.configure()
 
@@ -437,7 +454,7 @@ def split_packed(answer: str, count: int) -> list[str] | None:
         return None
     parts, pos = [], 0
     for m in found:
-        parts.append(answer[pos:m.start()])
+        parts.append(answer[pos : m.start()])
         pos = m.end()
     parts.append(answer[pos:])
     return [p.strip() for p in parts]

@@ -22,8 +22,14 @@ def text_hash(text: str) -> str:
 class TranslationCache:
     """Cached translations of one provider with one set of settings."""
 
-    def __init__(self, session_factory: sessionmaker[Session], provider: str, settings_hash: str,
-                 *, expiry_days: int | None = None) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        provider: str,
+        settings_hash: str,
+        *,
+        expiry_days: int | None = None,
+    ) -> None:
         self.session_factory = session_factory
         self.provider = provider
         self.settings_hash = settings_hash
@@ -42,7 +48,7 @@ class TranslationCache:
                     MTCache.settings_hash == self.settings_hash,
                     MTCache.source_lang == source,
                     MTCache.target_lang == target,
-                    MTCache.text_hash.in_(hashes[i:i + _CHUNK]),
+                    MTCache.text_hash.in_(hashes[i : i + _CHUNK]),
                 )
                 for h, translation, created in session.execute(query):
                     if oldest is not None and created is not None:
@@ -58,14 +64,24 @@ class TranslationCache:
             return
         rows = {text_hash(t): tr for t, tr in translations.items()}
         with self.session_factory() as session:
-            key = (MTCache.provider == self.provider, MTCache.settings_hash == self.settings_hash,
-                   MTCache.source_lang == source, MTCache.target_lang == target)
+            key = (
+                MTCache.provider == self.provider,
+                MTCache.settings_hash == self.settings_hash,
+                MTCache.source_lang == source,
+                MTCache.target_lang == target,
+            )
             hashes = list(rows)
             for i in range(0, len(hashes), _CHUNK):
-                session.execute(delete(MTCache).where(*key, MTCache.text_hash.in_(hashes[i:i + _CHUNK])))
+                session.execute(delete(MTCache).where(*key, MTCache.text_hash.in_(hashes[i : i + _CHUNK])))
             session.add_all(
-                MTCache(provider=self.provider, settings_hash=self.settings_hash, source_lang=source,
-                        target_lang=target, text_hash=h, translation=tr)
+                MTCache(
+                    provider=self.provider,
+                    settings_hash=self.settings_hash,
+                    source_lang=source,
+                    target_lang=target,
+                    text_hash=h,
+                    translation=tr,
+                )
                 for h, tr in rows.items()
             )
             try:

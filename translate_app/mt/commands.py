@@ -16,8 +16,9 @@ from .errors import JobError
 
 @click.command()
 @click.argument("name")
-@click.option("--lang", "-l", "languages",
-              help="Comma-separated language codes; default: every catalog of the release.")
+@click.option(
+    "--lang", "-l", "languages", help="Comma-separated language codes; default: every catalog of the release."
+)
 @click.option("--provider", "-p", help="Provider id; default: TRANSLATE_APP_MT_PROVIDER.")
 @click.option("--resume", "resume_id", type=int, help="Run an unfinished job again, skipping what it did.")
 def pretranslate(name: str, languages: str | None, provider: str | None, resume_id: int | None) -> None:
@@ -37,22 +38,30 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
         if not codes:
             raise JobError(f"release {name!r} has no catalogs; add languages first")
         provider = provider or settings.mt_provider
-        job_id = start_pretranslation(settings=settings, session_factory=session_factory, release=name,
-                                      languages=codes, provider=provider)
+        job_id = start_pretranslation(
+            settings=settings, session_factory=session_factory, release=name, languages=codes, provider=provider
+        )
     with session_factory() as session:
         state = job_progress(session, job_id)
-    click.echo(f"job {job_id}: {state['provider']} → {', '.join(state['languages'])}"
-               + (f" (queued on Redis; `translate-app worker` runs it; providers: {', '.join(provider_ids())})"
-                  if settings.redis_url else ""))
+    click.echo(
+        f"job {job_id}: {state['provider']} → {', '.join(state['languages'])}"
+        + (
+            f" (queued on Redis; `translate-app worker` runs it; providers: {', '.join(provider_ids())})"
+            if settings.redis_url
+            else ""
+        )
+    )
     try:
         state = _follow(session_factory, job_id, job_progress)
     except KeyboardInterrupt:
         cancel_job(job_id)
         click.echo(f"\nstopping job {job_id}; resume it with --resume {job_id}", err=True)
         raise SystemExit(130) from None
-    summary = (f"job {job_id} {state['status']}: {state['done']} of {state['total']} segments filled, "
-               f"{state['no_match']} without a match, {state['failed']} failed, "
-               f"{state['requests']} provider requests")
+    summary = (
+        f"job {job_id} {state['status']}: {state['done']} of {state['total']} segments filled, "
+        f"{state['no_match']} without a match, {state['failed']} failed, "
+        f"{state['requests']} provider requests"
+    )
     click.echo(summary)
     if state["error"]:
         click.echo(f"{'error' if state['status'] != 'done' else 'warning'}: {state['error']}", err=True)
@@ -60,8 +69,9 @@ def pretranslate(name: str, languages: str | None, provider: str | None, resume_
         raise SystemExit(1)
 
 
-def _follow(session_factory: sessionmaker[Session], job_id: int,
-            job_progress: Callable[[Session, int], dict[str, Any]]) -> dict[str, Any]:
+def _follow(
+    session_factory: sessionmaker[Session], job_id: int, job_progress: Callable[[Session, int], dict[str, Any]]
+) -> dict[str, Any]:
     """Show the job's progress in a bar until it finishes; return its last state."""
     from .jobs import FINISHED
 
@@ -74,8 +84,7 @@ def _follow(session_factory: sessionmaker[Session], job_id: int,
         time.sleep(0.1)
         state = read()
     shown = 0
-    with click.progressbar(length=max(state["total"], 1), label="pre-translating",
-                           show_pos=True, show_eta=True) as bar:
+    with click.progressbar(length=max(state["total"], 1), label="pre-translating", show_pos=True, show_eta=True) as bar:
         while True:
             state = read()
             position = min(state["done"] + state["no_match"] + state["failed"], max(state["total"], 1))

@@ -45,11 +45,11 @@ class Progress:
     from_memory: int = 0
     from_cache: int = 0
     from_provider: int = 0
-    unchanged: int = 0      # nothing to translate (numbers, URLs): copied as is
-    no_match: int = 0       # memory-only jobs: no identical source in memory; left untranslated, not done
-    kept: int = 0           # entries a person changed while the job ran: left alone
+    unchanged: int = 0  # nothing to translate (numbers, URLs): copied as is
+    no_match: int = 0  # memory-only jobs: no identical source in memory; left untranslated, not done
+    kept: int = 0  # entries a person changed while the job ran: left alone
     token_problems: int = 0  # answers whose masked tokens came back wrong
-    unique_texts: int = 0   # distinct (language, masked text) pairs sent or looked up
+    unique_texts: int = 0  # distinct (language, masked text) pairs sent or looked up
     errors: list[str] = field(default_factory=list)
 
 
@@ -96,8 +96,9 @@ def pretranslate(
     targets: dict[str, list[Key]] = {}
     for code in codes:
         po = project.load_catalog(release, code)
-        targets[code] = [(e.msgctxt, e.msgid) for e in po
-                         if not e.obsolete and e.msgid and entry_state(e) == State.UNTRANSLATED]
+        targets[code] = [
+            (e.msgctxt, e.msgid) for e in po if not e.obsolete and e.msgid and entry_state(e) == State.UNTRANSLATED
+        ]
     progress.total = sum(len(keys) for keys in targets.values())
     report(progress)
 

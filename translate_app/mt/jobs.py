@@ -31,21 +31,44 @@ from .cache import TranslationCache
 from .engine import PretranslationFailed, Progress, pretranslate
 from .errors import JobCancelled, JobError, ProviderError
 
-__all__ = ["start_pretranslation", "resume_pretranslation", "run_job", "job_progress", "latest_job", "provider_ids",
-           "provider_choices", "cancel_job", "wait_for_job", "rq_run_job"]
+__all__ = [
+    "start_pretranslation",
+    "resume_pretranslation",
+    "run_job",
+    "job_progress",
+    "latest_job",
+    "provider_ids",
+    "provider_choices",
+    "cancel_job",
+    "wait_for_job",
+    "rq_run_job",
+]
 
 log = logging.getLogger(__name__)
 
 FINISHED = ("done", "failed", "cancelled")
 # Passed to an RQ worker with each job, with the providers' public options (never secrets).
-_SHARED_SETTINGS = ("root", "database_url", "mt_provider", "mt_public_services", "max_source_bytes",
-                    "front_matter_keys")
+_SHARED_SETTINGS = (
+    "root",
+    "database_url",
+    "mt_provider",
+    "mt_public_services",
+    "max_source_bytes",
+    "front_matter_keys",
+)
 _running: dict[int, tuple[threading.Thread, threading.Event]] = {}
 _running_lock = threading.Lock()
 
 
-def start_pretranslation(*, settings: Settings, session_factory: sessionmaker[Session], release: str,
-                         languages: list[str], provider: str, by: Permissions | None = None) -> int:
+def start_pretranslation(
+    *,
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    release: str,
+    languages: list[str],
+    provider: str,
+    by: Permissions | None = None,
+) -> int:
     """Check the request, create a Job row, start it (thread or RQ) and return its id.
 
     `by` is the person asking, who must coordinate; None is the command line,
@@ -67,8 +90,14 @@ def start_pretranslation(*, settings: Settings, session_factory: sessionmaker[Se
     engine_provider = make_provider(provider, settings)
     engine_provider.check_languages(SOURCE_LANGUAGE, codes)
     with session_factory() as session:
-        job = Job(kind="pretranslate", release=release, languages=",".join(codes), provider=engine_provider.id,
-                  status="queued", created_by_id=user_id)
+        job = Job(
+            kind="pretranslate",
+            release=release,
+            languages=",".join(codes),
+            provider=engine_provider.id,
+            status="queued",
+            created_by_id=user_id,
+        )
         session.add(job)
         session.commit()
         job_id = job.id
@@ -98,9 +127,13 @@ def _launch(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
         _enqueue(job_id, settings, session_factory)
         return
     stop = threading.Event()
-    thread = threading.Thread(target=run_job, args=(job_id,),
-                              kwargs={"settings": settings, "session_factory": session_factory, "stop": stop},
-                              name=f"pretranslate-{job_id}", daemon=True)
+    thread = threading.Thread(
+        target=run_job,
+        args=(job_id,),
+        kwargs={"settings": settings, "session_factory": session_factory, "stop": stop},
+        name=f"pretranslate-{job_id}",
+        daemon=True,
+    )
     with _running_lock:
         _running[job_id] = (thread, stop)
     thread.start()
@@ -117,8 +150,13 @@ def _enqueue(job_id: int, settings: Settings, session_factory: sessionmaker[Sess
     shared["options"] = public_options(settings)
     try:
         queue = Queue(settings.rq_queue, connection=Redis.from_url(settings.redis_url, socket_timeout=10))
-        queue.enqueue("translate_app.mt.jobs.rq_run_job", job_id, shared, job_timeout=6 * 3600,
-                      description=f"pretranslate job {job_id}")
+        queue.enqueue(
+            "translate_app.mt.jobs.rq_run_job",
+            job_id,
+            shared,
+            job_timeout=6 * 3600,
+            description=f"pretranslate job {job_id}",
+        )
     except RedisError as exc:
         _finish(session_factory, job_id, "failed", f"cannot queue the job on Redis: {exc}")
         raise JobError(f"cannot queue the job on Redis at {_redact(settings.redis_url)}: {exc}") from exc
@@ -161,8 +199,9 @@ def rq_run_job(job_id: int, shared: dict[str, Any]) -> None:
     run_job(job_id, settings=settings, session_factory=open_database(settings))
 
 
-def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Session],
-            stop: threading.Event | None = None) -> Progress | None:
+def run_job(
+    job_id: int, *, settings: Settings, session_factory: sessionmaker[Session], stop: threading.Event | None = None
+) -> Progress | None:
     """Run a job to its end, recording progress and the outcome in its Job row."""
     try:
         with session_factory() as session:
@@ -208,19 +247,30 @@ def run_job(job_id: int, *, settings: Settings, session_factory: sessionmaker[Se
     try:
         project = settings.project()
         provider = make_provider(provider_id, settings)
-        cache = TranslationCache(session_factory, provider.id, provider.settings_hash(),
-                                 expiry_days=provider.cache_expiry_days)
+        cache = TranslationCache(
+            session_factory, provider.id, provider.settings_hash(), expiry_days=provider.cache_expiry_days
+        )
         glossary = load_glossary(glossary_path(project.source_dir, release))
-        progress = pretranslate(project=project, release=release, languages=codes, provider=provider,
-                                cache=cache, glossary=glossary, on_progress=on_progress, stop=stop)
+        progress = pretranslate(
+            project=project,
+            release=release,
+            languages=codes,
+            provider=provider,
+            cache=cache,
+            glossary=glossary,
+            on_progress=on_progress,
+            stop=stop,
+        )
         on_progress(progress, force=True)
         notes = []
         if progress.failed:
             notes.append(f"{progress.failed} segment(s) failed: " + "; ".join(dict.fromkeys(progress.errors))[:2000])
         if progress.no_match:
             # Finished, but not filled: say so rather than let "done" read as "translated".
-            notes.append(f"{progress.no_match} segment(s) have no approved translation of the same English "
-                         "text in the translation memory and stay untranslated")
+            notes.append(
+                f"{progress.no_match} segment(s) have no approved translation of the same English "
+                "text in the translation memory and stay untranslated"
+            )
         # A run that failed every segment it sent, and filled none, failed: "done" would read as success.
         status = "failed" if progress.failed and not progress.done else "done"
         _finish(session_factory, job_id, status, "; ".join(notes))
@@ -320,13 +370,15 @@ def _eta_seconds(job: Job) -> float | None:
 
 def latest_job(session: Session, release: str) -> dict[str, Any] | None:
     """Return the progress of a release's most recent pre-translation job, or None."""
-    job = session.scalars(select(Job).where(Job.release == release, Job.kind == "pretranslate")
-                          .order_by(Job.id.desc()).limit(1)).first()
+    job = session.scalars(
+        select(Job).where(Job.release == release, Job.kind == "pretranslate").order_by(Job.id.desc()).limit(1)
+    ).first()
     return _as_dict(job) if job is not None else None
 
 
-def wait_for_job(session_factory: sessionmaker[Session], job_id: int, timeout: float = 60.0,
-                 interval: float = 0.05) -> dict[str, Any]:
+def wait_for_job(
+    session_factory: sessionmaker[Session], job_id: int, timeout: float = 60.0, interval: float = 0.05
+) -> dict[str, Any]:
     """Poll a job until it finishes or the timeout passes; return its last progress."""
     deadline = time.monotonic() + timeout
     while True:

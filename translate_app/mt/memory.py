@@ -66,11 +66,11 @@ class MemoryIndex:
                 return MemoryMatch(translation, 100, release, source)
         return None
 
-    def matches(self, text: str, *, limit: int = 3, cutoff: int = DEFAULT_CUTOFF,
-                exclude_release: str | None = None) -> list[MemoryMatch]:
+    def matches(
+        self, text: str, *, limit: int = 3, cutoff: int = DEFAULT_CUTOFF, exclude_release: str | None = None
+    ) -> list[MemoryMatch]:
         """Return the best matches for a source text, best first, one per distinct translation."""
-        sources = [s for s, ids in self.by_source.items()
-                   if any(self.entries[i][2] != exclude_release for i in ids)]
+        sources = [s for s, ids in self.by_source.items() if any(self.entries[i][2] != exclude_release for i in ids)]
         if not sources or limit <= 0:
             return []
         found = process.extract(text, sources, scorer=fuzz.ratio, score_cutoff=cutoff, limit=max(limit * 3, 10))
@@ -143,7 +143,14 @@ def memory_index(project: Project, language: str) -> MemoryIndex:
     return index
 
 
-def memory_matches(project: Project, language: str, text: str, *, limit: int = 3,
-                   exclude_release: str | None = None, cutoff: int = DEFAULT_CUTOFF) -> list[MemoryMatch]:
+def memory_matches(
+    project: Project,
+    language: str,
+    text: str,
+    *,
+    limit: int = 3,
+    exclude_release: str | None = None,
+    cutoff: int = DEFAULT_CUTOFF,
+) -> list[MemoryMatch]:
     """Return up to `limit` memory matches for a source text, best first."""
     return memory_index(project, language).matches(text, limit=limit, cutoff=cutoff, exclude_release=exclude_release)

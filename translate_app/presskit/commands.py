@@ -10,10 +10,12 @@ import click
 
 @click.command("presskit")
 @click.argument("name")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="the zip to write")
-@click.option("--base-url", default=None,
-              help="where the pages will be served (for hreflang); relative links if not given")
+@click.option(
+    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="the zip to write"
+)
+@click.option(
+    "--base-url", default=None, help="where the pages will be served (for hreflang); relative links if not given"
+)
 @click.option("--source-language", default="en", show_default=True, help="the source's language, the x-default page")
 def presskit(name: str, output: Path, base_url: str | None, source_language: str) -> None:
     """Write the press kit of release NAME: pages, DOCX, ODT, PDF and e-mail bodies per approved language.
@@ -48,8 +50,14 @@ def presskit(name: str, output: Path, base_url: str | None, source_language: str
             with lock:
                 bar.update(1)
 
-        data = press_kit(name, languages, default=source_language, base_url=base_url,
-                         cache_dir=project.build_dir / "presskit" / name, progress=done)
+        data = press_kit(
+            name,
+            languages,
+            default=source_language,
+            base_url=base_url,
+            cache_dir=project.build_dir / "presskit" / name,
+            progress=done,
+        )
     write_atomic(output, data)
     click.echo(f"{output}: {len(languages)} languages ({', '.join(sorted(languages))})")
     if left_out:

@@ -22,11 +22,19 @@ from ..core.languages import get_language
 #: How pandoc reads the release's Markdown.
 MARKDOWN = "commonmark_x-raw_html"
 #: Fonts tried in order for PDFs, so every script of a release has glyphs.
-PDF_FONTS = ('"Noto Sans", "DejaVu Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "WenQuanYi Micro Hei", '
-             '"Noto Sans CJK SC", sans-serif')
+PDF_FONTS = (
+    '"Noto Sans", "DejaVu Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "WenQuanYi Micro Hei", '
+    '"Noto Sans CJK SC", sans-serif'
+)
 #: What partners send, by file name ending, as pandoc names the format.
-READABLE = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".md": "commonmark_x",
-            ".txt": "commonmark_x"}
+READABLE = {
+    ".docx": "docx",
+    ".odt": "odt",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "commonmark_x",
+    ".txt": "commonmark_x",
+}
 
 
 class DocumentError(ValueError):
@@ -41,15 +49,22 @@ def _pandoc():
 
 def _metadata(language: str, title: str) -> list[str]:
     lang = get_language(language)
-    return ["--metadata", f"title={title}", "--metadata", f"lang={lang.code.replace('_', '-')}",
-            "--metadata", f"dir={lang.direction}"]
+    return [
+        "--metadata",
+        f"title={title}",
+        "--metadata",
+        f"lang={lang.code.replace('_', '-')}",
+        "--metadata",
+        f"dir={lang.direction}",
+    ]
 
 
 def _convert_to_file(markdown: str, to: str, language: str, title: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="presskit-") as tmp:
         out = Path(tmp) / f"release.{to}"
-        _pandoc().convert_text(markdown, to, format=MARKDOWN, outputfile=str(out),
-                               extra_args=["--quiet", *_metadata(language, title)])
+        _pandoc().convert_text(
+            markdown, to, format=MARKDOWN, outputfile=str(out), extra_args=["--quiet", *_metadata(language, title)]
+        )
         return out.read_bytes()
 
 
@@ -65,16 +80,16 @@ def odt(markdown: str, language: str, title: str) -> bytes:
 
 def plain_text(markdown: str) -> str:
     """Return the release as plain text (links as text with their address), for e-mail."""
-    return _pandoc().convert_text(markdown, "plain", format=MARKDOWN,
-                                  extra_args=["--quiet", "--wrap=none", "--reference-links"])
+    return _pandoc().convert_text(
+        markdown, "plain", format=MARKDOWN, extra_args=["--quiet", "--wrap=none", "--reference-links"]
+    )
 
 
 def pdf(page_html: str) -> bytes:
     """Return a PDF of a language's web page (see page.language_page)."""
     from weasyprint import CSS, HTML
 
-    style = CSS(string=f"body{{font-family:{PDF_FONTS}}} nav.languages{{display:none}} "
-                "@page{size:A4;margin:2cm}")
+    style = CSS(string=f"body{{font-family:{PDF_FONTS}}} nav.languages{{display:none}} @page{{size:A4;margin:2cm}}")
     return HTML(string=page_html).write_pdf(stylesheets=[style])
 
 
@@ -83,8 +98,9 @@ def to_markdown(data: bytes, filename: str) -> str:
     suffix = os.path.splitext(filename.lower())[1]
     fmt = READABLE.get(suffix)
     if fmt is None:
-        raise DocumentError(f"{filename}: send DOCX, ODT, HTML, Markdown or plain text "
-                            f"(files ending in {', '.join(sorted(READABLE))})")
+        raise DocumentError(
+            f"{filename}: send DOCX, ODT, HTML, Markdown or plain text (files ending in {', '.join(sorted(READABLE))})"
+        )
     if fmt == "commonmark_x":
         try:
             return data.decode("utf-8-sig")
@@ -94,7 +110,11 @@ def to_markdown(data: bytes, filename: str) -> str:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)
         try:
-            return _pandoc().convert_file(str(path), "commonmark_x-raw_html-smart", format=fmt,  # keep – “ ” ’ as typed
-                                          extra_args=["--quiet", "--wrap=none"])
+            return _pandoc().convert_file(
+                str(path),
+                "commonmark_x-raw_html-smart",
+                format=fmt,  # keep – “ ” ’ as typed
+                extra_args=["--quiet", "--wrap=none"],
+            )
         except RuntimeError as exc:
             raise DocumentError(f"{filename}: cannot be read as {fmt.upper()} ({str(exc).strip()[:200]})") from exc

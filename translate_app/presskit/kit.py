@@ -56,25 +56,46 @@ class DocumentCache:
         return data
 
 
-def outputs(markdown: str, language: str, *, title: str, published: list[str], url_for: Callable[[str], str],
-            default: str, cache: DocumentCache | None = None) -> Outputs:
+def outputs(
+    markdown: str,
+    language: str,
+    *,
+    title: str,
+    published: list[str],
+    url_for: Callable[[str], str],
+    default: str,
+    cache: DocumentCache | None = None,
+) -> Outputs:
     """Make every output of one language."""
     cache = cache or DocumentCache(None)
     page = language_page(markdown, language, published=published, url_for=url_for, default=default, title=title)
     alone = language_page(markdown, language, published=[language], url_for=url_for, default=language, title=title)
     email_html, _ = email_bodies(markdown, language, title=title, text=False)
-    email_text = cache.get("txt", markdown, language, title,
-                           lambda: email_bodies(markdown, language, title=title)[1].encode()).decode()
-    return Outputs(language, page, markdown,
-                   cache.get("docx", markdown, language, title, lambda: documents.docx(markdown, language, title)),
-                   cache.get("odt", markdown, language, title, lambda: documents.odt(markdown, language, title)),
-                   cache.get("pdf", markdown, language, title, lambda: documents.pdf(alone)),
-                   email_html, email_text)
+    email_text = cache.get(
+        "txt", markdown, language, title, lambda: email_bodies(markdown, language, title=title)[1].encode()
+    ).decode()
+    return Outputs(
+        language,
+        page,
+        markdown,
+        cache.get("docx", markdown, language, title, lambda: documents.docx(markdown, language, title)),
+        cache.get("odt", markdown, language, title, lambda: documents.odt(markdown, language, title)),
+        cache.get("pdf", markdown, language, title, lambda: documents.pdf(alone)),
+        email_html,
+        email_text,
+    )
 
 
-def press_kit(release: str, languages: Mapping[str, tuple[str, str]], *, default: str,
-              base_url: str | None = None, workers: int = 4, cache_dir: Path | None = None,
-              progress: Callable[[str], None] | None = None) -> bytes:
+def press_kit(
+    release: str,
+    languages: Mapping[str, tuple[str, str]],
+    *,
+    default: str,
+    base_url: str | None = None,
+    workers: int = 4,
+    cache_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> bytes:
     """Return a zip with every output of every published language.
 
     `languages` maps each published language to (title, approved Markdown);
@@ -94,8 +115,7 @@ def press_kit(release: str, languages: Mapping[str, tuple[str, str]], *, default
 
     def make(code: str) -> Outputs:
         title, markdown = languages[code]
-        made = outputs(markdown, code, title=title, published=published, url_for=url_for, default=default,
-                       cache=cache)
+        made = outputs(markdown, code, title=title, published=published, url_for=url_for, default=default, cache=cache)
         if progress is not None:
             progress(code)
         return made
@@ -114,7 +134,10 @@ def press_kit(release: str, languages: Mapping[str, tuple[str, str]], *, default
             zf.writestr(f"{stem}.pdf", out.pdf)
             zf.writestr(f"{folder}/email.html", out.email_html)
             zf.writestr(f"{folder}/email.txt", out.email_text)
-        zf.writestr("index.html", '<!DOCTYPE html>\n<meta charset="utf-8">\n'
-                                  f'<meta http-equiv="refresh" content="0; url={hreflang(default)}/index.html">\n'
-                                  f'<a href="{hreflang(default)}/index.html">{release}</a>\n')
+        zf.writestr(
+            "index.html",
+            '<!DOCTYPE html>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="refresh" content="0; url={hreflang(default)}/index.html">\n'
+            f'<a href="{hreflang(default)}/index.html">{release}</a>\n',
+        )
     return buffer.getvalue()

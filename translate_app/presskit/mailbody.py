@@ -32,9 +32,11 @@ def email_bodies(markdown: str, language: str, *, title: str, text: bool = True)
         inner = inner.replace(tag, styled)
     code = html.escape(lang.code.replace("_", "-"))
     align = "right" if lang.is_rtl else "left"
-    page = (f'<!DOCTYPE html>\n<html lang="{code}" dir="{lang.direction}">\n<head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head>\n"
-            f'<body dir="{lang.direction}" style="margin:0;padding:0">\n'
-            f'<div lang="{code}" dir="{lang.direction}" style="max-width:40em;margin:0 auto;padding:1em;'
-            f'font:16px/1.5 Arial,sans-serif;text-align:{align};color:#1d1d1f">\n{inner}</div>\n</body>\n</html>\n')
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{code}" dir="{lang.direction}">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>\n"
+        f'<body dir="{lang.direction}" style="margin:0;padding:0">\n'
+        f'<div lang="{code}" dir="{lang.direction}" style="max-width:40em;margin:0 auto;padding:1em;'
+        f'font:16px/1.5 Arial,sans-serif;text-align:{align};color:#1d1d1f">\n{inner}</div>\n</body>\n</html>\n'
+    )
     return page, (plain_text(markdown).strip() + "\n") if text else ""

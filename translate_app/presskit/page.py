@@ -25,23 +25,33 @@ def switcher(current: str, published: Sequence[str], url_for: Callable[[str], st
             items.append(f'<li><a {attrs} href="{html.escape(url_for(code))}" aria-current="page">{name}</a></li>')
         else:
             items.append(f'<li><a {attrs} href="{html.escape(url_for(code))}">{name}</a></li>')
-    return ('<nav class="languages" aria-label="Languages"><ul>' + "".join(items) + "</ul></nav>\n")
+    return '<nav class="languages" aria-label="Languages"><ul>' + "".join(items) + "</ul></nav>\n"
 
 
 def alternates(published: Sequence[str], url_for: Callable[[str], str], default: str) -> str:
     """Return the <link rel="alternate"> of every published language and the x-default."""
-    links = [f'<link rel="alternate" hreflang="{hreflang(code)}" href="{html.escape(url_for(code))}">'
-             for code in published]
+    links = [
+        f'<link rel="alternate" hreflang="{hreflang(code)}" href="{html.escape(url_for(code))}">' for code in published
+    ]
     links.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(url_for(default))}">')
     return "\n".join(links) + "\n"
 
 
-SWITCHER_STYLE = (".languages ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:1rem 0}"
-                  ".languages a[aria-current]{font-weight:bold;text-decoration:none}")
+SWITCHER_STYLE = (
+    ".languages ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:1rem 0}"
+    ".languages a[aria-current]{font-weight:bold;text-decoration:none}"
+)
 
 
-def language_page(markdown: str, language: str, *, published: Sequence[str], url_for: Callable[[str], str],
-                  default: str, title: str | None = None) -> str:
+def language_page(
+    markdown: str,
+    language: str,
+    *,
+    published: Sequence[str],
+    url_for: Callable[[str], str],
+    default: str,
+    title: str | None = None,
+) -> str:
     """Return the standalone page of one language.
 
     `published` lists the languages to link (the source language included when

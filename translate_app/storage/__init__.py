@@ -29,5 +29,19 @@ from .catalogs import edit, forget_parsed, peek, read, save
 from .files import write_atomic
 from .lock import catalog_lock, sweep_temporary_files
 
-__all__ = ["PROTOCOL_VERSION", "After", "Change", "Edit", "Outcome", "apply", "catalog_lock", "edit",
-           "forget_parsed", "peek", "read", "save", "sweep_temporary_files", "write_atomic"]
+__all__ = [
+    "PROTOCOL_VERSION",
+    "After",
+    "Change",
+    "Edit",
+    "Outcome",
+    "apply",
+    "catalog_lock",
+    "edit",
+    "forget_parsed",
+    "peek",
+    "read",
+    "save",
+    "sweep_temporary_files",
+    "write_atomic",
+]

@@ -98,8 +98,9 @@ def _queue(path: Path) -> _Queue:
         return _QUEUES.setdefault(str(path), _Queue())
 
 
-def apply(path: Path | str, edits: Sequence[Edit], change: Change, *, after: After | None = None,
-          timeout: float = 30.0) -> list[Outcome]:
+def apply(
+    path: Path | str, edits: Sequence[Edit], change: Change, *, after: After | None = None, timeout: float = 30.0
+) -> list[Outcome]:
     """Apply edits to a catalog and return their outcomes, in order, once the catalog is durably written.
 
     `change(po, edit)` changes the parsed catalog and returns the outcome; it
@@ -123,8 +124,9 @@ def apply(path: Path | str, edits: Sequence[Edit], change: Change, *, after: Aft
             left = deadline - time.monotonic()
             if left <= 0 and not request.taken:
                 queue.waiting.remove(request)
-                raise CatalogBusyError(f"{path}: the catalog was busy for over {timeout:g} s; "
-                                       "nothing was changed, try again")
+                raise CatalogBusyError(
+                    f"{path}: the catalog was busy for over {timeout:g} s; nothing was changed, try again"
+                )
             queue.cond.wait(left if left > 0 else 0.5)  # taken: its leader always answers
         if request.outcomes is not None:
             return request.outcomes
@@ -169,8 +171,7 @@ def _commit(path: Path, batch: list[_Request]) -> None:
         except Exception as exc:  # the content of some edit: each alone, only the culprit refused
             if len(pairs) < 2:
                 raise
-            log.warning("writing a batch of %d edits of %s failed (%r); writing them one by one",
-                        len(pairs), path, exc)
+            log.warning("writing a batch of %d edits of %s failed (%r); writing them one by one", len(pairs), path, exc)
             outcomes = [_apply_alone(r.change, e, path) for r, e in pairs]
         _record(batch, [(e, o) for (_, e), o in zip(pairs, outcomes, strict=True)], path)
     except CatalogError as exc:  # the lock or the disk: nothing was written
@@ -179,8 +180,9 @@ def _commit(path: Path, batch: list[_Request]) -> None:
         outcomes = [Outcome.refused(exc)] * len(pairs)
     except OSError:
         log.exception("writing %s failed", path)
-        outcomes = [Outcome.refused(StorageError(f"{path.name}: the catalog could not be written; "
-                                                 "nothing was changed"))] * len(pairs)
+        outcomes = [
+            Outcome.refused(StorageError(f"{path.name}: the catalog could not be written; nothing was changed"))
+        ] * len(pairs)
     except Exception:  # noqa: BLE001 - every waiter must be answered
         log.exception("applying %d edits of %s failed", len(pairs), path)
         outcomes = [Outcome.refused(CatalogError(_UNWRITABLE))] * len(pairs)

@@ -139,12 +139,16 @@ def edit(path: Path | str, timeout: float = 30.0) -> Iterator[polib.POFile]:
                 _PARSED[str(path)] = (key, po)
                 if text_blocks is not None:
                     # in the order serialise writes them
-                    _EDITED[str(path)] = (po, text_blocks, [e for e in po if not e.obsolete] +
-                                          [e for e in po if e.obsolete])
+                    _EDITED[str(path)] = (
+                        po,
+                        text_blocks,
+                        [e for e in po if not e.obsolete] + [e for e in po if e.obsolete],
+                    )
 
 
-def _current(path: Path, key: tuple | None, cached: tuple | None,
-             edited: tuple | None) -> tuple[polib.POFile | None, list[str] | None]:
+def _current(
+    path: Path, key: tuple | None, cached: tuple | None, edited: tuple | None
+) -> tuple[polib.POFile | None, list[str] | None]:
     """Return this process's copy of the catalog brought to the file's version, with its blocks; or (None, None)."""
     if key is None:
         return None, None

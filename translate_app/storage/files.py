@@ -112,10 +112,14 @@ def _require_room(folder: Path, size: int) -> None:
 def _storage_error(path: Path, exc: OSError) -> StorageError:
     """Turn an operating-system error of a write into a message for a person (nothing was changed)."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageFullError(f"{path.name}: the server's disk is full; nothing was changed. "
-                                "Tell the coordinator or the administrator.")
+        return StorageFullError(
+            f"{path.name}: the server's disk is full; nothing was changed. Tell the coordinator or the administrator."
+        )
     reasons: dict[int | None, str | None] = {
-        errno.EROFS: "the folder is read-only", errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied", errno.ENOENT: "the folder is missing"}
+        errno.EROFS: "the folder is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOENT: "the folder is missing",
+    }
     reason = reasons.get(exc.errno, exc.strerror)
     return StorageError(f"{path.name}: the server cannot write ({reason}); nothing was changed")

@@ -58,8 +58,9 @@ def catalog_lock(path: Path | str, timeout: float = 30.0) -> Iterator[None]:
     lock = _lock_of(path)
     started = time.monotonic()
     if not lock.threads.acquire(timeout=timeout):
-        raise CatalogBusyError(f"{path}: locked by another task of this process for over {timeout:g} s; "
-                               "nothing was changed")
+        raise CatalogBusyError(
+            f"{path}: locked by another task of this process for over {timeout:g} s; nothing was changed"
+        )
     try:
         if lock.depth == 0:
             lock.fd = _lock_file(lock.path, max(0.0, timeout - (time.monotonic() - started)), path)
@@ -139,7 +140,8 @@ def _lock_file(lock_path: Path, timeout: float, catalog: Path) -> int:
             left = deadline - time.monotonic()
             if left <= 0:
                 state["abandoned"] = True
-                raise CatalogBusyError(f"{catalog}: locked by another process for over {timeout:g} s; "
-                                       "nothing was changed")
+                raise CatalogBusyError(
+                    f"{catalog}: locked by another process for over {timeout:g} s; nothing was changed"
+                )
             cond.wait(left)
         return fd

@@ -94,5 +94,4 @@ def uses_bearer_token() -> bool:
     a made-up token is still a session request and must send the CSRF token.
     """
     token_user = g.get("token_user")
-    return (token_user is not None and current_user.is_authenticated
-            and current_user._get_current_object() is token_user)
+    return token_user is not None and current_user.is_authenticated and current_user._get_current_object() is token_user

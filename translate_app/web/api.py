@@ -58,8 +58,7 @@ def _refuse_lone_surrogates(data: dict) -> None:
             stack += [(name, v) for v in value]
 
 
-def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None,
-            nul: bool = False) -> str:
+def _string(data: dict, name: str, default: str | None = None, *, limit: int | None = None, nul: bool = False) -> str:
     """Return a string field of the body; 400 when it is missing (without a default), not a string, too long
     or, unless nul, holding a NUL character (_json has already refused lone surrogates anywhere in the body)."""
     value = data.get(name, default)
@@ -93,14 +92,17 @@ def releases():
     result = []
     for visible in workflow.visible_releases(db.session, project(), current_user):
         rel, progress = visible.record, visible.languages
-        result.append({
-            "name": rel.name, "title": rel.title,
-            "deadline": rel.deadline.isoformat() if rel.deadline else None,
-            "languages": {p.language: p.counts for p in progress},
-            "risk": {p.language: p.risk for p in progress},
-            "published": {p.language: p.publication for p in progress},
-            "broken": {p.language: p.broken for p in progress if p.broken},
-        })
+        result.append(
+            {
+                "name": rel.name,
+                "title": rel.title,
+                "deadline": rel.deadline.isoformat() if rel.deadline else None,
+                "languages": {p.language: p.counts for p in progress},
+                "risk": {p.language: p.risk for p in progress},
+                "published": {p.language: p.publication for p in progress},
+                "broken": {p.language: p.broken for p in progress if p.broken},
+            }
+        )
     db.session.commit()
     return jsonify(result)
 
@@ -114,8 +116,9 @@ def segments(release: str, language: str):
     po = proj.load_catalog(release, language)
     waiting = proposals.open_counts(db.session, release, language)
     db.session.commit()
-    return jsonify([dict(s.as_api(), proposals=waiting.get(s.id, 0))
-                    for s in seg.views(po, language, proj.extra_checks(release))])
+    return jsonify(
+        [dict(s.as_api(), proposals=waiting.get(s.id, 0)) for s in seg.views(po, language, proj.extra_checks(release))]
+    )
 
 
 @bp.put("/releases/<release>/<language>/segments/<segment_id>")
@@ -129,18 +132,30 @@ def save(release: str, language: str, segment_id: str):
     release, language = release_language(release, language)
     data = _json()
     text = _string(data, "translation", nul=True)  # control characters are removed at the door
-    after, proposal = workflow.save_or_propose(session=db.session, project=project(), user=current_user,
-                                               release=release, language=language, segment_id=segment_id,
-                                               text=text, version=_version(data))
+    after, proposal = workflow.save_or_propose(
+        session=db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        segment_id=segment_id,
+        text=text,
+        version=_version(data),
+    )
     claimed = claims.holder_of(db.session, release, language, segment_id, other_than=current_user)
     claim = claims.as_api(claimed) if claimed else None  # a warning: the save went through
     db.session.commit()
     if proposal is None:
         return jsonify(dict(after.as_api(), claim=claim) if claim else after.as_api())
-    body = {"claim": claim, "proposal": proposals.as_api(db.session, proposal, after, language=language,
-                                         extra=project().extra_checks(release)),
-            "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
-                            .get(after.id, 0))}
+    body = {
+        "claim": claim,
+        "proposal": proposals.as_api(
+            db.session, proposal, after, language=language, extra=project().extra_checks(release)
+        ),
+        "segment": dict(
+            after.as_api(), proposals=proposals.open_counts(db.session, release, language).get(after.id, 0)
+        ),
+    }
     db.session.commit()
     return jsonify(body), 202
 
@@ -159,9 +174,16 @@ def approve(release: str, language: str, segment_id: str):
     if override is not None and not isinstance(override, str):
         abort(400, "'override' must be a string (the reason) or null")
     try:
-        after = workflow.approve_segment(session=db.session, project=project(), user=current_user, release=release,
-                                         language=language, segment_id=segment_id, version=_version(data),
-                                         override=override)
+        after = workflow.approve_segment(
+            session=db.session,
+            project=project(),
+            user=current_user,
+            release=release,
+            language=language,
+            segment_id=segment_id,
+            version=_version(data),
+            override=override,
+        )
     except seg.BlockingChecksError as exc:
         return jsonify({"error": str(exc), "blocking": exc.checks}), 422
     return jsonify(after.as_api())
@@ -183,8 +205,15 @@ def comment(release: str, language: str, segment_id: str):
     """Add a comment to a segment."""
     release, language = release_language(release, language)
     text = _string(_json(), "text")
-    c = workflow.add_comment(session=db.session, project=project(), user=current_user, release=release,
-                             language=language, segment_id=segment_id, text=text)
+    c = workflow.add_comment(
+        session=db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        segment_id=segment_id,
+        text=text,
+    )
     return jsonify({"at": c.at.isoformat(), "user": current_user.name, "text": c.text}), 201
 
 
@@ -208,11 +237,13 @@ def segment_proposals(release: str, language: str, segment_id: str):
     release, language = translator_language(release, language)
     proj = project()
     extra = proj.extra_checks(release)
-    current = seg.view(seg.require_entry(proj.load_catalog(release, language), segment_id), language, extra,
-                       checks=False)
+    current = seg.view(
+        seg.require_entry(proj.load_catalog(release, language), segment_id), language, extra, checks=False
+    )
     found = proposals.for_segment(db.session, release, language, segment_id)
-    body = [proposals.as_api(db.session, p, current, language=language, extra=extra, viewer=current_user)
-            for p in found]
+    body = [
+        proposals.as_api(db.session, p, current, language=language, extra=extra, viewer=current_user) for p in found
+    ]
     db.session.commit()
     return jsonify(body)
 
@@ -233,12 +264,17 @@ def create_proposal(release: str, language: str, segment_id: str):
     proj = project()
     extra = proj.extra_checks(release)
     current = seg.view(seg.require_entry(proj.load_catalog(release, language), segment_id), language, extra)
-    proposal = proposals.suggest(db.session, user=current_user, release=release, language=language,
-                                 segment=current, text=text)
-    body = {"proposal": proposals.as_api(db.session, proposal, current, language=language, extra=extra,
-                                         viewer=current_user),
-            "segment": dict(current.as_api(), proposals=proposals.open_counts(db.session, release, language)
-                            .get(current.id, 0))}
+    proposal = proposals.suggest(
+        db.session, user=current_user, release=release, language=language, segment=current, text=text
+    )
+    body = {
+        "proposal": proposals.as_api(
+            db.session, proposal, current, language=language, extra=extra, viewer=current_user
+        ),
+        "segment": dict(
+            current.as_api(), proposals=proposals.open_counts(db.session, release, language).get(current.id, 0)
+        ),
+    }
     db.session.commit()
     return jsonify(body), 201
 
@@ -251,8 +287,9 @@ def vote_proposal(release: str, language: str, proposal_id: int):
     up = _json().get("up", True)
     if not isinstance(up, bool):
         abort(400, "'up' must be true or false")
-    votes = proposals.vote(db.session, user=current_user, release=release, language=language,
-                           proposal_id=proposal_id, up=up)
+    votes = proposals.vote(
+        db.session, user=current_user, release=release, language=language, proposal_id=proposal_id, up=up
+    )
     return jsonify({"id": proposal_id, "votes": votes, "voted": up})
 
 
@@ -261,11 +298,21 @@ def vote_proposal(release: str, language: str, proposal_id: int):
 def accept_proposal(release: str, language: str, proposal_id: int):
     """Accept a proposal: its text becomes approved by this reviewer; 409 when the segment changed."""
     release, language = release_language(release, language)
-    proposal, after = proposals.accept(db.session, project=project(), user=current_user, release=release,
-                                       language=language, proposal_id=proposal_id, version=_version(_json()))
-    body = {"proposal": proposals.as_api(db.session, proposal, viewer=current_user),
-            "segment": dict(after.as_api(), proposals=proposals.open_counts(db.session, release, language)
-                            .get(after.id, 0))}
+    proposal, after = proposals.accept(
+        db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        proposal_id=proposal_id,
+        version=_version(_json()),
+    )
+    body = {
+        "proposal": proposals.as_api(db.session, proposal, viewer=current_user),
+        "segment": dict(
+            after.as_api(), proposals=proposals.open_counts(db.session, release, language).get(after.id, 0)
+        ),
+    }
     db.session.commit()
     return jsonify(body)
 
@@ -276,8 +323,9 @@ def reject_proposal(release: str, language: str, proposal_id: int):
     """Reject a proposal with an optional reason; the approved text stays."""
     release, language = release_language(release, language)
     reason = _string(_json(), "reason", "")
-    proposal = proposals.reject(db.session, user=current_user, release=release, language=language,
-                                proposal_id=proposal_id, reason=reason)
+    proposal = proposals.reject(
+        db.session, user=current_user, release=release, language=language, proposal_id=proposal_id, reason=reason
+    )
     body = proposals.as_api(db.session, proposal, viewer=current_user)
     db.session.commit()
     return jsonify({"proposal": body})
@@ -286,9 +334,11 @@ def reject_proposal(release: str, language: str, proposal_id: int):
 def _filters(data: dict) -> seg.Filters:
     """Read the editor's filters (state, check, q) from a request body; unknown values mean no filter."""
     state, check = _string(data, "state", "", limit=40), _string(data, "check", "", limit=40)
-    return seg.Filters(state=state if state in ("open", "proposals", *STATES) else "",
-                       check=check if check in ("failing", "error") else "",
-                       text=_string(data, "q", "", limit=200).strip())
+    return seg.Filters(
+        state=state if state in ("open", "proposals", *STATES) else "",
+        check=check if check in ("failing", "error") else "",
+        text=_string(data, "q", "", limit=200).strip(),
+    )
 
 
 @bp.post("/releases/<release>/<language>/bulk/plan")
@@ -297,8 +347,15 @@ def bulk_plan(release: str, language: str):
     """List what a bulk review of the filtered segments would do, with each text's failing checks (writes nothing)."""
     release, language = release_language(release, language)
     data = _json()
-    items = bulk_review.plan(db.session, project=project(), user=current_user, release=release, language=language,
-                             action=_string(data, "action", limit=20), filters=_filters(data))
+    items = bulk_review.plan(
+        db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        action=_string(data, "action", limit=20),
+        filters=_filters(data),
+    )
     return jsonify(bulk_review.as_api(items))
 
 
@@ -310,17 +367,23 @@ def bulk_run(release: str, language: str):
     data = _json()
     items = data.get("items")
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
-        abort(400, "'items' must be a list of {\"id\", \"version\", \"override\"?, \"proposal\"?}")
+        abort(400, '\'items\' must be a list of {"id", "version", "override"?, "proposal"?}')
     for item in items:
         _version(item)
         if item.get("override") is not None and not isinstance(item["override"], str):
             abort(400, "'override' must be a string (the reason) or null")
         if item.get("proposal") is not None and not isinstance(item["proposal"], int):
             abort(400, "'proposal' must be a suggestion id")
-    results = bulk_review.run(db.session, project=project(), user=current_user, release=release,
-                              language=language, action=_string(data, "action", limit=20), items=items)
-    return jsonify({"results": results,
-                    "done": sum(1 for r in results if r["outcome"] in ("approved", "accepted"))})
+    results = bulk_review.run(
+        db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        action=_string(data, "action", limit=20),
+        items=items,
+    )
+    return jsonify({"results": results, "done": sum(1 for r in results if r["outcome"] in ("approved", "accepted"))})
 
 
 @bp.get("/releases/<release>/<language>/claims")
@@ -329,10 +392,11 @@ def language_claims(release: str, language: str):
     """List the live claims of a language and the sections one can claim."""
     release, language = _suggester_language(release, language)
     po = project().load_catalog(release, language)
-    body = {"claims": [claims.as_api(c, current_user) for c in claims.active(db.session, release, language)],
-            "sections": [{"label": s["label"], "first": s["ids"][0], "size": len(s["ids"])}
-                         for s in claims.sections(po)],
-            "default_hours": claims.DEFAULT_HOURS}
+    body = {
+        "claims": [claims.as_api(c, current_user) for c in claims.active(db.session, release, language)],
+        "sections": [{"label": s["label"], "first": s["ids"][0], "size": len(s["ids"])} for s in claims.sections(po)],
+        "default_hours": claims.DEFAULT_HOURS,
+    }
     db.session.commit()
     return jsonify(body)
 
@@ -347,9 +411,16 @@ def make_claim(release: str, language: str):
     if last is not None and not isinstance(last, str):
         abort(400, "'last' must be a segment id or null")
     hours = data.get("hours")
-    row = claims.claim(db.session, user=current_user, release=release, language=language,
-                       po=project().load_catalog(release, language), first=_string(data, "first", limit=40),
-                       last=last, hours=hours)
+    row = claims.claim(
+        db.session,
+        user=current_user,
+        release=release,
+        language=language,
+        po=project().load_catalog(release, language),
+        first=_string(data, "first", limit=40),
+        last=last,
+        hours=hours,
+    )
     return jsonify(claims.as_api(row, current_user)), 201
 
 
@@ -358,8 +429,9 @@ def make_claim(release: str, language: str):
 def renew_claim(release: str, language: str, claim_id: int):
     """Renew one's own claim for some hours from now ({"hours"}, default 2)."""
     release, language = translator_language(release, language)
-    row = claims.renew(db.session, user=current_user, release=release, language=language, claim_id=claim_id,
-                       hours=_json().get("hours"))
+    row = claims.renew(
+        db.session, user=current_user, release=release, language=language, claim_id=claim_id, hours=_json().get("hours")
+    )
     return jsonify(claims.as_api(row, current_user))
 
 
@@ -369,8 +441,7 @@ def end_claim(release: str, language: str, claim_id: int):
     """Release a claim: its holder or a coordinator."""
     release, language = release_language(release, language)
     _json()
-    row = claims.release_claim(db.session, user=current_user, release=release, language=language,
-                               claim_id=claim_id)
+    row = claims.release_claim(db.session, user=current_user, release=release, language=language, claim_id=claim_id)
     return jsonify(claims.as_api(row, current_user))
 
 
@@ -403,9 +474,17 @@ def glossary_term(release: str, language: str):
     target, old_source = data.get("target"), data.get("old_source")
     if target is not None and not isinstance(target, str) or old_source is not None and not isinstance(old_source, str):
         abort(400, "'target' and 'old_source' must be strings or null")
-    found, version = glossaries.set_term(db.session, project=project(), user=current_user, release=release,
-                                         language=language, source=_string(data, "source", limit=400),
-                                         target=target, version=_version(data), old_source=old_source)
+    found, version = glossaries.set_term(
+        db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        source=_string(data, "source", limit=400),
+        target=target,
+        version=_version(data),
+        old_source=old_source,
+    )
     return jsonify(glossaries.as_api(found, version, language))
 
 
@@ -415,9 +494,15 @@ def glossary_delete(release: str, language: str):
     """Delete a term ({"source", "version"}); 409 when the glossary changed."""
     release, language = release_language(release, language)
     data = _json()
-    found, version = glossaries.delete_term(db.session, project=project(), user=current_user, release=release,
-                                            language=language, source=_string(data, "source", limit=400),
-                                            version=_version(data))
+    found, version = glossaries.delete_term(
+        db.session,
+        project=project(),
+        user=current_user,
+        release=release,
+        language=language,
+        source=_string(data, "source", limit=400),
+        version=_version(data),
+    )
     return jsonify(glossaries.as_api(found, version, language))
 
 
@@ -427,8 +512,11 @@ def download_catalog(release: str, language: str):
     """Download the language's catalog for offline work, stamped with the version of every entry."""
     release, language = _suggester_language(release, language)
     name, data = offline.download(project(), release, language)
-    return Response(data, mimetype="text/x-gettext-translation",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        data,
+        mimetype="text/x-gettext-translation",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 @bp.post("/releases/<release>/<language>/upload")
@@ -440,8 +528,9 @@ def upload_catalog(release: str, language: str):
     if upload is None:
         abort(400, "send the catalog as the multipart field 'file'")
     data = upload.stream.read(offline.MAX_UPLOAD_BYTES + 1)
-    report = offline.upload(db.session, project=project(), user=current_user, release=release, language=language,
-                            data=data)
+    report = offline.upload(
+        db.session, project=project(), user=current_user, release=release, language=language, data=data
+    )
     db.session.commit()
     return jsonify(report.as_api())
 
@@ -458,8 +547,9 @@ def checks():
         wait = CHECKS_LIMIT.retry_after(current_user.get_id())
         return jsonify({"error": f"too many checks at once; try again in {wait} s"}), 429, {"Retry-After": str(wait)}
     data = _json()
-    source, target = (_string(data, name, limit=seg.MAX_TRANSLATION_CHARS, nul=True)
-                      for name in ("source", "translation"))
+    source, target = (
+        _string(data, name, limit=seg.MAX_TRANSLATION_CHARS, nul=True) for name in ("source", "translation")
+    )
     language, release = (_string(data, name, "", limit=seg.MAX_TRANSLATION_CHARS) for name in ("language", "release"))
     extra = project().extra_checks(release) if isinstance(release, str) and release in project().releases() else []
     return jsonify([r.as_dict() for r in run_checks(source, target, language=language, extra=extra)])
@@ -470,10 +560,16 @@ def checks():
 def publish(release: str, language: str):
     """Publish a language; 409 while a segment is not approved."""
     release, language = release_language(release, language)
-    pub = workflow.publish(session=db.session, project=project(), user=current_user, release=release,
-                           language=language)
-    return jsonify({"release": pub.release, "language": pub.language, "at": pub.at.isoformat(),
-                    "content_hash": pub.content_hash, "by": current_user.name})
+    pub = workflow.publish(session=db.session, project=project(), user=current_user, release=release, language=language)
+    return jsonify(
+        {
+            "release": pub.release,
+            "language": pub.language,
+            "at": pub.at.isoformat(),
+            "content_hash": pub.content_hash,
+            "by": current_user.name,
+        }
+    )
 
 
 @bp.post("/releases/<release>/pretranslate")
@@ -495,9 +591,14 @@ def pretranslate(release: str):
     from ..mt.jobs import start_pretranslation
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Flask
-    job_id = start_pretranslation(settings=settings(), session_factory=Database.factory(app),
-                                  release=release, languages=codes,
-                                  provider=provider, by=current_user)
+    job_id = start_pretranslation(
+        settings=settings(),
+        session_factory=Database.factory(app),
+        release=release,
+        languages=codes,
+        provider=provider,
+        by=current_user,
+    )
     return jsonify({"job": job_id}), 202
 
 

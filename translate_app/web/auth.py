@@ -29,8 +29,9 @@ class PasswordForm(FlaskForm):
     """A new password, twice."""
 
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    confirm = PasswordField("Repeat the password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+    confirm = PasswordField(
+        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")]
+    )
 
 
 class ActionForm(FlaskForm):
@@ -59,15 +60,17 @@ class TokenForm(FlaskForm):
     """A new API token: what it is for and when it expires."""
 
     label = StringField("What it is for", validators=[Optional(), Length(max=accounts.MAX_TOKEN_LABEL)])
-    expires_in = IntegerField("Expires after (days)", default=90,
-                              validators=[Optional(), NumberRange(1, accounts.MAX_TOKEN_DAYS)])
+    expires_in = IntegerField(
+        "Expires after (days)", default=90, validators=[Optional(), NumberRange(1, accounts.MAX_TOKEN_DAYS)]
+    )
 
 
 class InvitationForm(PasswordForm):
     """How the invited person is shown to others, and their password."""
 
-    display_name = StringField("Your name as others see it",
-                               validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    display_name = StringField(
+        "Your name as others see it", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)]
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -87,8 +90,12 @@ def login():
     if form.validate_on_submit():
         try:
             with accounts.LOGIN_GATE.enter():
-                user = accounts.authenticate(db.session, name=form.name.data.strip(), password=form.password.data,
-                                             address=request.remote_addr or "?")
+                user = accounts.authenticate(
+                    db.session,
+                    name=form.name.data.strip(),
+                    password=form.password.data,
+                    address=request.remote_addr or "?",
+                )
         except accounts.LoginBusyError as exc:
             flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
             return render_template("login.html", form=form), 503, {"Retry-After": str(exc.retry_after)}
@@ -144,7 +151,9 @@ def check_session():
     user = current_user._get_current_object()
     if isinstance(user, User):
         if session.get("_gen", 0) == (user.session_generation or 0) and sharelinks.link_state(db.session, user) in (
-                None, "open"):
+            None,
+            "open",
+        ):
             return None
     elif user.is_authenticated:
         return None  # a bearer token's person, the session's one being gone
@@ -168,8 +177,10 @@ _ALWAYS_OPEN = ("auth.login", "auth.favicon", "static", "links.enter")
 
 def _link_ended():
     """Answer a person whose share link was revoked or expired: they have no login to go back to."""
-    message = ("Your access through the share link has ended: a coordinator revoked the link or it expired. "
-               "Ask the coordinator for a new link.")
+    message = (
+        "Your access through the share link has ended: a coordinator revoked the link or it expired. "
+        "Ask the coordinator for a new link."
+    )
     if request.path.startswith("/api/"):
         return jsonify({"error": message}), 401
     return render_template("links/closed.html", message=message), 401
@@ -187,8 +198,9 @@ def accept_invitation(token: str):
     form = InvitationForm(data={"display_name": invitation.display_name or ""})
     if form.validate_on_submit():
         try:
-            user = accounts.accept_invitation(db.session, token, form.password.data,
-                                              display_name=form.display_name.data)
+            user = accounts.accept_invitation(
+                db.session, token, form.password.data, display_name=form.display_name.data
+            )
         except accounts.InvitationUsedError as exc:
             abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
         start_session(user)
@@ -231,10 +243,15 @@ def reset_password(token: str):
 class CreditForm(FlaskForm):
     """How a person is shown to other volunteers."""
 
-    credit = RadioField("Show me to others as", choices=[
-        SelectChoice("name", "my name"), SelectChoice("pseudonym", "a pseudonym"),
-        SelectChoice("organisation", "my organisation"),
-        SelectChoice("none", "nobody: don't credit me (others see “a volunteer”)")])
+    credit = RadioField(
+        "Show me to others as",
+        choices=[
+            SelectChoice("name", "my name"),
+            SelectChoice("pseudonym", "a pseudonym"),
+            SelectChoice("organisation", "my organisation"),
+            SelectChoice("none", "nobody: don't credit me (others see “a volunteer”)"),
+        ],
+    )
     display_name = StringField("Name", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
     pseudonym = StringField("Pseudonym", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
     organisation = StringField("Organisation", validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
@@ -250,8 +267,13 @@ def settings():
     form = CreditForm(obj=me)
     if form.validate_on_submit():
         try:
-            accounts.set_credit(me, credit=form.credit.data, display_name=form.display_name.data,
-                                pseudonym=form.pseudonym.data, organisation=form.organisation.data)
+            accounts.set_credit(
+                me,
+                credit=form.credit.data,
+                display_name=form.display_name.data,
+                pseudonym=form.pseudonym.data,
+                organisation=form.organisation.data,
+            )
         except accounts.AccountError as exc:
             db.session.rollback()
             flash(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", "error")
@@ -293,18 +315,20 @@ def tokens():
     form = TokenForm()
     created = None
     if form.validate_on_submit():
-        created = accounts.create_token(db.session, me, expires_in_days=form.expires_in.data,
-                                        label=form.label.data or "")
+        created = accounts.create_token(
+            db.session, me, expires_in_days=form.expires_in.data, label=form.label.data or ""
+        )
         db.session.commit()
         flash("Token created. Copy it now: it is shown only once.", "ok")
         form = TokenForm(formdata=None)  # an empty form for the next one
     elif form.errors:
         flash_form_errors(form)
     mine = accounts.tokens_of(db.session, me)
-    others = ([t for t in accounts.tokens_of(db.session) if t.user_id != me.id] if me.is_coordinator else [])
+    others = [t for t in accounts.tokens_of(db.session) if t.user_id != me.id] if me.is_coordinator else []
     db.session.commit()
-    return render_template("tokens.html", form=form, created=created, mine=mine, others=others,
-                           action=ActionForm(), now=accounts.utcnow())
+    return render_template(
+        "tokens.html", form=form, created=created, mine=mine, others=others, action=ActionForm(), now=accounts.utcnow()
+    )
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -335,8 +359,11 @@ def favicon():
 @bp.before_app_request
 def _force_password_change():
     """Send people with a one-time password to choose their own before anything else."""
-    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
-            and request.endpoint not in ("auth.change_password", "auth.logout", "auth.favicon", "static")):
+    if (
+        current_user.is_authenticated
+        and getattr(current_user, "must_change_password", False)
+        and request.endpoint not in ("auth.change_password", "auth.logout", "auth.favicon", "static")
+    ):
         if request.path.startswith("/api/"):
             return {"error": "change your one-time password first"}, 403
         return redirect(url_for("auth.change_password"))

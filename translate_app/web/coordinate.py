@@ -35,8 +35,9 @@ class ActionForm(FlaskForm):
 class NewReleaseForm(FlaskForm):
     """Upload a Markdown file or pick one from source/, choose languages and a deadline."""
 
-    upload = FileField("Markdown file",
-                       validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")])
+    upload = FileField(
+        "Markdown file", validators=[FileAllowed(["md", "markdown"], "Only Markdown files (.md or .markdown)")]
+    )
     kept = HiddenField()  # token of an upload kept from an earlier attempt (see uploads.py)
     existing = SelectField("…or a file already in source/", choices=[], validate_choice=False)
     title = StringField("Title", validators=[Length(max=300)])
@@ -85,7 +86,8 @@ def utc_time(value: datetime | None) -> Markup:
         return Markup("")
     value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     return Markup('<time datetime="{}">{} UTC</time>').format(
-        value.isoformat(timespec="seconds").replace("+00:00", "Z"), value.strftime("%Y-%m-%d %H:%M"))
+        value.isoformat(timespec="seconds").replace("+00:00", "Z"), value.strftime("%Y-%m-%d %H:%M")
+    )
 
 
 @bp.app_template_filter("language_names")
@@ -99,8 +101,18 @@ def _language_names(codes) -> str:
 def languages_json():
     """Return every language for the pickers: common ones first, then by English name."""
     common = set(COMMON_LANGUAGES)
-    response = jsonify([{"code": lang.code, "name": lang.english_name, "native": lang.native_name,
-                         "dir": lang.direction, "common": lang.code in common} for lang in picker_languages()])
+    response = jsonify(
+        [
+            {
+                "code": lang.code,
+                "name": lang.english_name,
+                "native": lang.native_name,
+                "dir": lang.direction,
+                "common": lang.code in common,
+            }
+            for lang in picker_languages()
+        ]
+    )
     response.cache_control.private = True
     response.cache_control.max_age = 86400
     return response
@@ -113,11 +125,17 @@ def overview():
     today = date.today()
     releases = [(r.record, r.languages) for r in workflow.visible_releases(db.session, project(), current_user, today)]
     activity = db.session.execute(
-        select(func.coalesce(User.display_name, User.name), AuditLog.release, AuditLog.language,
-               func.count(AuditLog.id), func.max(AuditLog.at))
+        select(
+            func.coalesce(User.display_name, User.name),
+            AuditLog.release,
+            AuditLog.language,
+            func.count(AuditLog.id),
+            func.max(AuditLog.at),
+        )
         .join(User, AuditLog.user_id == User.id)
         .group_by(User.id, User.display_name, User.name, AuditLog.release, AuditLog.language)
-        .order_by(func.max(AuditLog.at).desc()).limit(50)
+        .order_by(func.max(AuditLog.at).desc())
+        .limit(50)
     ).all()
     db.session.commit()
     return render_template("coordinate/overview.html", releases=releases, activity=activity, today=today)
@@ -129,8 +147,9 @@ def new_release():
     """Add a release from an upload or from source/, with its title, languages and deadline."""
     proj = project()
     form = NewReleaseForm()
-    form.existing.choices = [SelectChoice("", "—")] + [SelectChoice(n, f"source/{n}.md")
-                                                        for n in workflow.unregistered_sources(proj)]
+    form.existing.choices = [SelectChoice("", "—")] + [
+        SelectChoice(n, f"source/{n}.md") for n in workflow.unregistered_sources(proj)
+    ]
     if request.method != "POST":
         return render_template("coordinate/new_release.html", form=form, kept=None)
     valid = form.validate_on_submit()
@@ -141,14 +160,18 @@ def new_release():
         if valid:
             codes = parse_language_list(form.languages.data)
             source = kept or (proj.source_path(form.existing.data) if form.existing.data else None)
-            name = workflow.add_release(db.session, proj, source, codes, title=form.title.data,
-                                        deadline=form.deadline.data).name
+            name = workflow.add_release(
+                db.session, proj, source, codes, title=form.title.data, deadline=form.deadline.data
+            ).name
             db.session.commit()
             if kept is not None:
                 uploads.discard(settings().instance_dir, current_user.id, form.kept.data)
             notifications.release_added(db.session, name, codes, actor=current_user)
-            flash(f"Release {name} added in {len(codes)} language{'s' if len(codes) != 1 else ''}: "
-                  f"{language_names(codes)}.", "ok")
+            flash(
+                f"Release {name} added in {len(codes)} language{'s' if len(codes) != 1 else ''}: "
+                f"{language_names(codes)}.",
+                "ok",
+            )
             return redirect(url_for("coordinate.release", release=name))
     except TranslateAppError as exc:
         flash(str(exc), "error")
@@ -177,8 +200,14 @@ def release(release: str):
     rel = workflow.release_record(db.session, proj, release)
     form = ReleaseSettingsForm(obj=rel)
     if form.validate_on_submit():
-        workflow.change_release(db.session, proj, release, title=form.title.data, deadline=form.deadline.data,
-                                self_review=form.self_review.data)
+        workflow.change_release(
+            db.session,
+            proj,
+            release,
+            title=form.title.data,
+            deadline=form.deadline.data,
+            self_review=form.self_review.data,
+        )
         db.session.commit()
         flash("Release settings saved.", "ok")
         return redirect(url_for("coordinate.release", release=release))
@@ -189,9 +218,16 @@ def release(release: str):
     last_job = latest_job(db.session, release)
     db.session.commit()
     return render_template(
-        "coordinate/release.html", release=rel, progress=progress, form=form, action=ActionForm(),
-        languages_form=LanguagesForm(), any_published=any(p.publication for p in progress),
-        providers=providers, default_provider=settings().mt_provider, last_job=last_job,
+        "coordinate/release.html",
+        release=rel,
+        progress=progress,
+        form=form,
+        action=ActionForm(),
+        languages_form=LanguagesForm(),
+        any_published=any(p.publication for p in progress),
+        providers=providers,
+        default_provider=settings().mt_provider,
+        last_job=last_job,
     )
 
 
@@ -247,8 +283,11 @@ def download(release: str, language: str, fmt: str):
         abort(404, "this language has not been published")
     body = pub.markdown if fmt == "md" else pub.html
     mimetype = "text/markdown" if fmt == "md" else "text/html"
-    return Response(body, mimetype=mimetype,  # Werkzeug adds "; charset=utf-8" to text types
-                    headers={"Content-Disposition": f'attachment; filename="{release}.{language}.{fmt}"'})
+    return Response(
+        body,
+        mimetype=mimetype,  # Werkzeug adds "; charset=utf-8" to text types
+        headers={"Content-Disposition": f'attachment; filename="{release}.{language}.{fmt}"'},
+    )
 
 
 @bp.get("/releases/<release>/published.zip")
@@ -259,8 +298,9 @@ def download_zip(release: str):
     if not any(workflow.latest_publication(db.session, release, code) for code in project().languages(release)):
         abort(404, "no language of this release has been published yet")
     data = workflow.published_zip(db.session, project(), release)
-    return Response(data, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{release}.zip"'})
+    return Response(
+        data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{release}.zip"'}
+    )
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -276,8 +316,15 @@ def users():
             if not name:
                 raise TranslateAppError("give the person's name, and a login name if you want a particular one")
             codes = parse_language_list(form.languages.data) if (form.languages.data or "").strip() else []
-            token = accounts.create_invitation(db.session, name=name, role=form.role.data, display_name=display,
-                                               languages=codes, created_by=current_user, days=INVITATION_DAYS)
+            token = accounts.create_invitation(
+                db.session,
+                name=name,
+                role=form.role.data,
+                display_name=display,
+                languages=codes,
+                created_by=current_user,
+                days=INVITATION_DAYS,
+            )
             db.session.commit()
             link = url_for("auth.accept_invitation", token=token, _external=True)
             for_languages = f" for {language_names(codes)}" if codes else ""
@@ -285,8 +332,9 @@ def users():
             flash(f"Invitation for {who} as {form.role.data}{for_languages} created; send them the link below.", "ok")
             address = (form.email.data or "").strip()
             if address:
-                _mail_link("invitation", address, link, role=form.role.data, languages=codes,
-                           inviter=current_user.shown_name)
+                _mail_link(
+                    "invitation", address, link, role=form.role.data, languages=codes, inviter=current_user.shown_name
+                )
         except TranslateAppError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -297,21 +345,41 @@ def users():
     return _people_page(form, link=link)
 
 
-def _people_page(form: InviteForm, *, link: str | None = None, link_for: str | None = None,
-                 reset: tuple[str, str] | None = None):
+def _people_page(
+    form: InviteForm, *, link: str | None = None, link_for: str | None = None, reset: tuple[str, str] | None = None
+):
     """Render the people page; `link` is an invitation link to show once, `reset` a person's name and password link."""
     people = db.session.scalars(select(User).order_by(User.name)).all()
     # formdata=None: each row shows the person as stored, never the fields of the invitation just posted.
-    forms = {u.id: UserForm(formdata=None, prefix=f"u{u.id}", display_name=u.display_name or "", role=u.role,
-                            languages=",".join(u.languages), active=u.active, limited=u.release_scope is not None)
-             for u in people}
+    forms = {
+        u.id: UserForm(
+            formdata=None,
+            prefix=f"u{u.id}",
+            display_name=u.display_name or "",
+            role=u.role,
+            languages=",".join(u.languages),
+            active=u.active,
+            limited=u.release_scope is not None,
+        )
+        for u in people
+    }
     pending = accounts.pending_invitations(db.session)
     db.session.commit()
-    return render_template("coordinate/users.html", form=form, people=people, forms=forms, link=link,
-                           link_for=link_for, reset=reset, pending=pending, action=ActionForm(),
-                           expired={i.id for i in pending if as_utc(i.expires_at) <= accounts.utcnow()},
-                           name_rule=accounts.NAME_RULE, mail_configured=settings().mail_configured,
-                           expires=datetime.now(UTC) + timedelta(days=INVITATION_DAYS) if link else None)
+    return render_template(
+        "coordinate/users.html",
+        form=form,
+        people=people,
+        forms=forms,
+        link=link,
+        link_for=link_for,
+        reset=reset,
+        pending=pending,
+        action=ActionForm(),
+        expired={i.id for i in pending if as_utc(i.expires_at) <= accounts.utcnow()},
+        name_rule=accounts.NAME_RULE,
+        mail_configured=settings().mail_configured,
+        expires=datetime.now(UTC) + timedelta(days=INVITATION_DAYS) if link else None,
+    )
 
 
 @bp.post("/invitations/<int:invitation_id>/renew")
@@ -326,8 +394,9 @@ def renew_invitation(invitation_id: int):
     name = db.session.get_one(Invitation, invitation_id).name
     db.session.commit()
     flash(f"New invitation link for {name}: the earlier link no longer works.", "ok")
-    return _people_page(InviteForm(formdata=None), link=url_for("auth.accept_invitation", token=token, _external=True),
-                        link_for=name)
+    return _people_page(
+        InviteForm(formdata=None), link=url_for("auth.accept_invitation", token=token, _external=True), link_for=name
+    )
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
@@ -365,8 +434,11 @@ def _mail_link(kind: str, address: str, link: str, **details) -> None:
     except TranslateAppError as exc:  # a refused or malformed address, a server that said no
         flash(f"The e-mail could not be sent ({exc}); send the link yourself.", "error")
         return
-    flash("The link was also e-mailed" + (" to the address they gave in their notification settings." if kind == "password"
-                                          else "."), "ok")
+    flash(
+        "The link was also e-mailed"
+        + (" to the address they gave in their notification settings." if kind == "password" else "."),
+        "ok",
+    )
 
 
 @bp.post("/users/<int:user_id>/password-link")
@@ -405,9 +477,14 @@ def edit_user(user_id: int):
         return redirect(url_for("coordinate.users"))
     was_active = user.active
     try:
-        accounts.change_person(user, by=current_user, role=form.role.data, active=form.active.data,
-                               languages=parse_language_list(form.languages.data) if form.languages.data else [],
-                               display_name=form.display_name.data)
+        accounts.change_person(
+            user,
+            by=current_user,
+            role=form.role.data,
+            active=form.active.data,
+            languages=parse_language_list(form.languages.data) if form.languages.data else [],
+            display_name=form.display_name.data,
+        )
     except TranslateAppError as exc:
         db.session.rollback()
         flash(str(exc), "error")

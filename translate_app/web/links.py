@@ -26,25 +26,46 @@ bp = Blueprint("links", __name__)
 LINK_VIEWS = RateLimit("link-views", "20/minute;200/hour")
 
 #: Where a person who came in through a link may go besides their release's pages.
-OPEN_TO_LINK_PEOPLE = {"static", "auth.favicon", "auth.logout", "auth.settings", "auth.change_password", "links.home",
-                       "links.make_account", "links.enter", "api.checks", "api.openapi", "notify.preferences"}
+OPEN_TO_LINK_PEOPLE = {
+    "static",
+    "auth.favicon",
+    "auth.logout",
+    "auth.settings",
+    "auth.change_password",
+    "links.home",
+    "links.make_account",
+    "links.enter",
+    "api.checks",
+    "api.openapi",
+    "notify.preferences",
+}
 
-CREDIT_CHOICES = [SelectChoice("name", "my name"), SelectChoice("pseudonym", "a pseudonym"),
-                  SelectChoice("organisation", "my organisation"),
-                  SelectChoice("none", "don't credit me (others see “a volunteer”)")]
+CREDIT_CHOICES = [
+    SelectChoice("name", "my name"),
+    SelectChoice("pseudonym", "a pseudonym"),
+    SelectChoice("organisation", "my organisation"),
+    SelectChoice("none", "don't credit me (others see “a volunteer”)"),
+]
 
 
 class LinkForm(FlaskForm):
     """A new share link: languages, role, expiry, use limit and a note for the coordinator."""
 
     # Not DataRequired: it would make the browser require every box; sharelinks.create_link asks for one.
-    languages = SelectMultipleField("Languages", choices=[], widget=ListWidget(prefix_label=False),
-                                    option_widget=CheckboxInput())
-    role = SelectField("Role", choices=[SelectChoice("suggester", "suggest only (a reviewer decides)"),
-                                        SelectChoice("translator", "translate"),
-                                        SelectChoice("reviewer", "review (translate and approve)")])
-    days = IntegerField("Expires after (days)", default=7,
-                        validators=[DataRequired(), NumberRange(1, sharelinks.MAX_LINK_DAYS)])
+    languages = SelectMultipleField(
+        "Languages", choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+    role = SelectField(
+        "Role",
+        choices=[
+            SelectChoice("suggester", "suggest only (a reviewer decides)"),
+            SelectChoice("translator", "translate"),
+            SelectChoice("reviewer", "review (translate and approve)"),
+        ],
+    )
+    days = IntegerField(
+        "Expires after (days)", default=7, validators=[DataRequired(), NumberRange(1, sharelinks.MAX_LINK_DAYS)]
+    )
     max_uses = IntegerField("Use limit (people)", validators=[Optional(), NumberRange(1, 10000)])
     label = StringField("Note (for you: who it is for)", validators=[Optional(), Length(max=sharelinks.MAX_LABEL)])
 
@@ -52,8 +73,10 @@ class LinkForm(FlaskForm):
 class EnterForm(FlaskForm):
     """What a person coming in through a link gives: a name to show and how to be credited."""
 
-    shown_name = StringField("Your name as others will see it (a pseudonym is fine)",
-                             validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)])
+    shown_name = StringField(
+        "Your name as others will see it (a pseudonym is fine)",
+        validators=[Optional(), Length(max=accounts.MAX_DISPLAY_NAME)],
+    )
     credit = RadioField("Credit me by", choices=CREDIT_CHOICES, default="pseudonym")
 
 
@@ -62,11 +85,13 @@ class MakeAccountForm(FlaskForm):
 
     name = StringField("Login name", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD, max=200)])
-    confirm = PasswordField("Repeat the password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ")])
+    confirm = PasswordField(
+        "Repeat the password", validators=[DataRequired(), EqualTo("password", "The passwords differ")]
+    )
 
 
 # -- the coordinator's page ------------------------------------------------------------
+
 
 def _language_choices(release: str) -> list[SelectChoice]:
     return [SelectChoice(c, f"{get_language(c).english_name} ({c})") for c in project().languages(release)]
@@ -84,9 +109,16 @@ def manage(release: str):
     if form.validate_on_submit():
         try:
             link, token = sharelinks.create_link(
-                db.session, proj, release=release, languages=form.languages.data, role=form.role.data,
-                days=form.days.data, max_uses=form.max_uses.data, label=form.label.data or "",
-                created_by=current_user)
+                db.session,
+                proj,
+                release=release,
+                languages=form.languages.data,
+                role=form.role.data,
+                days=form.days.data,
+                max_uses=form.max_uses.data,
+                label=form.label.data or "",
+                created_by=current_user,
+            )
             db.session.commit()
             created = {"url": url_for("links.enter", token=token, _external=True), "link": link}
             flash("Link created. Copy it now: it is shown only once (only a fingerprint of it is kept).", "ok")
@@ -102,8 +134,16 @@ def manage(release: str):
     links = sharelinks.links_of(db.session, release)
     people = sharelinks.people_of(db.session, links)
     db.session.commit()
-    return render_template("links/manage.html", release=release, form=form, links=links, people=people,
-                           created=created, action=ActionForm(), now=accounts.utcnow()), status or 200
+    return render_template(
+        "links/manage.html",
+        release=release,
+        form=form,
+        links=links,
+        people=people,
+        created=created,
+        action=ActionForm(),
+        now=accounts.utcnow(),
+    ), status or 200
 
 
 @bp.post("/coordinate/releases/<release>/links/<int:link_id>/revoke")
@@ -122,14 +162,18 @@ def revoke(release: str, link_id: int):
 
 # -- coming in through a link ---------------------------------------------------------
 
+
 @bp.route("/join/<token>", methods=["GET", "POST"])
 def enter(token: str):
     """Ask a person opening a link for a name to show, then start their session in the link's release."""
     address = request.remote_addr or "?"
     if request.method == "GET" and not LINK_VIEWS.hit(address):
         wait = LINK_VIEWS.retry_after(address)
-        return render_template("error.html", code=429, message=f"Too many links opened; try again in {wait} s."), \
-            429, {"Retry-After": str(wait)}
+        return (
+            render_template("error.html", code=429, message=f"Too many links opened; try again in {wait} s."),
+            429,
+            {"Retry-After": str(wait)},
+        )
     form = EnterForm()
     try:
         link = sharelinks.find_link(db.session, token)
@@ -139,11 +183,15 @@ def enter(token: str):
         link = None  # a POST counts the attempt first (throttling), then says so
     if form.validate_on_submit():
         try:
-            person = sharelinks.enter(db.session, token, shown_name=form.shown_name.data or "",
-                                      credit=form.credit.data, address=address)
+            person = sharelinks.enter(
+                db.session, token, shown_name=form.shown_name.data or "", credit=form.credit.data, address=address
+            )
         except accounts.TooManyAttemptsError as exc:
-            return render_template("error.html", code=429, message=_sentence(exc)), 429, \
-                {"Retry-After": str(exc.retry_after)}
+            return (
+                render_template("error.html", code=429, message=_sentence(exc)),
+                429,
+                {"Retry-After": str(exc.retry_after)},
+            )
         except sharelinks.LinkClosedError as exc:
             return render_template("links/closed.html", message=_sentence(exc)), 410
         except accounts.AccountError as exc:
@@ -204,6 +252,7 @@ def make_account():
 
 
 # -- keeping link people inside their release and languages ----------------------------
+
 
 @bp.before_app_request
 def _keep_in_scope():

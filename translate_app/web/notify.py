@@ -21,21 +21,26 @@ class PreferencesForm(FlaskForm):
     """Where to be told (an address, a webhook) and, for each kind of event, how."""
 
     email = EmailField("E-mail address", validators=[Optional(), Length(max=254)])
-    webhook_url = URLField("Webhook URL (Slack, Mattermost or a Matrix bridge)",
-                           validators=[Optional(), Length(max=2000)])
+    webhook_url = URLField(
+        "Webhook URL (Slack, Mattermost or a Matrix bridge)", validators=[Optional(), Length(max=2000)]
+    )
 
 
 for _preference, _label in notifications.PREFERENCES.items():
-    setattr(PreferencesForm, _preference, RadioField(
-        _label, choices=[SelectChoice(k, v) for k, v in notifications.CHANNELS.items()], default="none"))
+    setattr(
+        PreferencesForm,
+        _preference,
+        RadioField(_label, choices=[SelectChoice(k, v) for k, v in notifications.CHANNELS.items()], default="none"),
+    )
 
 
 def worker(app: Flask | None = None) -> NotificationWorker:
     """Return this process's delivery worker of the app, made on first use."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Flask
     if "translate_app.notification_worker" not in app.extensions:
-        app.extensions["translate_app.notification_worker"] = NotificationWorker(app.config["SETTINGS"],
-                                                                                  Database.factory(app))
+        app.extensions["translate_app.notification_worker"] = NotificationWorker(
+            app.config["SETTINGS"], Database.factory(app)
+        )
     return app.extensions["translate_app.notification_worker"]
 
 
@@ -54,16 +59,25 @@ def _start() -> None:
 def preferences():
     """Show and save the signed-in person's own notification settings."""
     prefs = notifications.preferences(db.session, current_user.id)
-    form = PreferencesForm(data={"email": prefs.email or "", "webhook_url": prefs.webhook_url or "",
-                                 **{p: prefs.choices.get(p, "none") for p in notifications.PREFERENCES}})
+    form = PreferencesForm(
+        data={
+            "email": prefs.email or "",
+            "webhook_url": prefs.webhook_url or "",
+            **{p: prefs.choices.get(p, "none") for p in notifications.PREFERENCES},
+        }
+    )
     status = 200
     if request.method == "POST":
         form = PreferencesForm()
         if form.validate_on_submit():
             try:
                 notifications.save_preferences(
-                    db.session, user=current_user, email=form.email.data, webhook_url=form.webhook_url.data,
-                    choices={p: getattr(form, p).data for p in notifications.PREFERENCES})
+                    db.session,
+                    user=current_user,
+                    email=form.email.data,
+                    webhook_url=form.webhook_url.data,
+                    choices={p: getattr(form, p).data for p in notifications.PREFERENCES},
+                )
             except notifications.InvalidPreferencesError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
@@ -76,6 +90,10 @@ def preferences():
             for errors in form.errors.values():
                 for error in errors:
                     flash(str(error), "error")
-    return render_template("notifications.html", form=form, preferences=notifications.PREFERENCES,
-                           mail_configured=settings().mail_configured,
-                           reviews=current_user.role != "translator"), status
+    return render_template(
+        "notifications.html",
+        form=form,
+        preferences=notifications.PREFERENCES,
+        mail_configured=settings().mail_configured,
+        reviews=current_user.role != "translator",
+    ), status

@@ -107,19 +107,27 @@ def upload(release: str):
         flash(str(exc), "error")
     if proposal is None:
         kept = uploads.find(root, user_id, form.kept.data)
-        return render_template("partners/upload.html", release=release, form=form,
-                               kept=kept.name if kept else None), 400
+        return render_template(
+            "partners/upload.html", release=release, form=form, kept=kept.name if kept else None
+        ), 400
     uploads.discard(root, user_id, form.kept.data)
-    return render_template("partners/align.html", release=release, proposal=proposal, form=ConfirmForm(),
-                           flags=partners.FLAGS, language=get_language(proposal.language))
+    return render_template(
+        "partners/align.html",
+        release=release,
+        proposal=proposal,
+        form=ConfirmForm(),
+        flags=partners.FLAGS,
+        language=get_language(proposal.language),
+    )
 
 
 def _propose(release: str, form: UploadForm, filename: str | None, data: bytes) -> partners.Alignment:
     """Align the partner's document (or match another tool's PO) to the release in the chosen language."""
     release, language = release_language(release, form.language.data)
     if data and filename and filename.lower().endswith((".po", ".pot")):
-        return partners.match_catalog(project(), release, language, form.partner.data, data, filename,
-                                      max_bytes=_max_bytes())
+        return partners.match_catalog(
+            project(), release, language, form.partner.data, data, filename, max_bytes=_max_bytes()
+        )
     markdown, origin = partners.read_document(data, filename, form.pasted.data, max_bytes=_max_bytes())
     return partners.align_document(project(), release, language, form.partner.data, markdown, origin)
 
@@ -135,12 +143,20 @@ def write(release: str, language: str):
     if len(ids) != len(texts) or not ids:
         abort(400, "the alignment arrived incomplete; align the document again")
     outcome = partners.apply_alignment(
-        db.session, project(), current_user, release, language, request.form.get("partner", ""),
+        db.session,
+        project(),
+        current_user,
+        release,
+        language,
+        request.form.get("partner", ""),
         [{"segment_id": s, "text": t} for s, t in zip(ids, texts, strict=True)],
-        propose_kept=request.form.getlist("propose"), origin=request.form.get("origin", "")[:200])
+        propose_kept=request.form.getlist("propose"),
+        origin=request.form.get("origin", "")[:200],
+    )
     partner = partners.clean_partner(request.form.get("partner", ""))
-    return render_template("partners/done.html", release=release, language=get_language(language),
-                           partner=partner, outcome=outcome)
+    return render_template(
+        "partners/done.html", release=release, language=get_language(language), partner=partner, outcome=outcome
+    )
 
 
 @bp.route("/memory", methods=["GET", "POST"])
@@ -161,17 +177,22 @@ def memory():
             status = 400
         else:
             try:
-                report = tmxmemory.import_tmx(proj, form.language.data, file.read(_max_bytes() + 1), file.filename,
-                                              max_bytes=_max_bytes())
-                flash(f"{report.units} translation unit{'s' if report.units != 1 else ''} of {file.filename} taken "
-                      f"into the {language_names([report.language])} memory.", "ok")
+                report = tmxmemory.import_tmx(
+                    proj, form.language.data, file.read(_max_bytes() + 1), file.filename, max_bytes=_max_bytes()
+                )
+                flash(
+                    f"{report.units} translation unit{'s' if report.units != 1 else ''} of {file.filename} taken "
+                    f"into the {language_names([report.language])} memory.",
+                    "ok",
+                )
                 return redirect(url_for("partners.memory"))
             except TranslateAppError as exc:
                 flash(str(exc), "error")
                 status = 400
     files = {code: tmxmemory.imported_files(proj, code) for code in codes}
-    return render_template("partners/memory.html", form=form, codes=codes, files=files,
-                           language_of=get_language), status
+    return render_template(
+        "partners/memory.html", form=form, codes=codes, files=files, language_of=get_language
+    ), status
 
 
 @bp.get("/memory/<language>.tmx")
@@ -180,5 +201,8 @@ def memory_download(language: str):
     """Download the approved translations of every release in one language as TMX."""
     code = get_language(language).code
     data = tmxmemory.export_tmx(project(), code)
-    return Response(data, mimetype="application/x-tmx+xml",
-                    headers={"Content-Disposition": f'attachment; filename="memory.{code}.tmx"'})
+    return Response(
+        data,
+        mimetype="application/x-tmx+xml",
+        headers={"Content-Disposition": f'attachment; filename="memory.{code}.tmx"'},
+    )

@@ -30,8 +30,11 @@ bp = Blueprint("review", __name__)
 _INLINE = shared(MarkdownIt("commonmark", {"html": False}))
 
 STATE_LABELS = {
-    "untranslated": "Untranslated", "machine": "Machine", "needs_review": "Needs review",
-    "translated": "Translated", "approved": "Approved",
+    "untranslated": "Untranslated",
+    "machine": "Machine",
+    "needs_review": "Needs review",
+    "translated": "Translated",
+    "approved": "Approved",
 }
 
 
@@ -80,20 +83,39 @@ def editor(release: str, language: str):
     counts = seg.counts(po)
     paged = sum(counts.values()) > seg.PAGE_SIZE
     if paged and request.args.get("next_open_after"):
-        found = seg.next_open_position(po, filters, request.args["next_open_after"], proposals=waiting,
-                                       language=language, extra=extra)
+        found = seg.next_open_position(
+            po, filters, request.args["next_open_after"], proposals=waiting, language=language, extra=extra
+        )
         if found is None:
-            return redirect(_page_url(release, language, filters, _page_arg(), nothing_open=1)
-                            + f"#seg-{request.args['next_open_after']}")
+            return redirect(
+                _page_url(release, language, filters, _page_arg(), nothing_open=1)
+                + f"#seg-{request.args['next_open_after']}"
+            )
         return redirect(_page_url(release, language, filters, found[0]) + f"#seg-{found[1]}")
-    page = seg.editor_page(po, filters if paged else seg.Filters(), _page_arg() if paged else 1,
-                           proposals=waiting, language=language, extra=extra)
+    page = seg.editor_page(
+        po,
+        filters if paged else seg.Filters(),
+        _page_arg() if paged else 1,
+        proposals=waiting,
+        language=language,
+        extra=extra,
+    )
     rows = [(number, seg.view(entry, language, extra), markup_tokens(entry.msgid)) for number, entry in page.rows]
     return render_template(
-        "editor.html", release=rel, lang=get_language(language), rows=rows, counts=counts,
-        can_review=current_user.can_review(language), proposals=waiting, paged=paged, page=page, filters=filters,
+        "editor.html",
+        release=rel,
+        lang=get_language(language),
+        rows=rows,
+        counts=counts,
+        can_review=current_user.can_review(language),
+        proposals=waiting,
+        paged=paged,
+        page=page,
+        filters=filters,
         nothing_open=bool(request.args.get("nothing_open")),
-        page_url=lambda n: _page_url(release, language, filters, n), names=names, commented=commented,
+        page_url=lambda n: _page_url(release, language, filters, n),
+        names=names,
+        commented=commented,
     )
 
 
@@ -117,7 +139,8 @@ def _filters() -> seg.Filters:
 
 def _page_url(release: str, language: str, filters: seg.Filters, page: int, **more) -> str:
     args: dict[str, Any] = {
-        k: v for k, v in (("state", filters.state), ("check", filters.check), ("q", filters.text)) if v}
+        k: v for k, v in (("state", filters.state), ("check", filters.check), ("q", filters.text)) if v
+    }
     if page > 1:
         args["page"] = page
     return url_for("review.editor", release=release, language=language, **args, **more)
@@ -169,8 +192,7 @@ def _mark_untranslated(page: str) -> str:
         if i % 2:  # a tag: sentinels in attribute values (image alt text) are just removed
             parts[i] = part.replace(_OPEN, "").replace(_CLOSE, "")
         else:
-            parts[i] = (part.replace(_OPEN, '<span class="untranslated" lang="en" dir="ltr">')
-                        .replace(_CLOSE, "</span>"))
+            parts[i] = part.replace(_OPEN, '<span class="untranslated" lang="en" dir="ltr">').replace(_CLOSE, "</span>")
     return head + sep + "".join(parts)
 
 

@@ -18,7 +18,11 @@ from ..core.languages import parse_language_list
 #: so a worker is ready for its first request.
 DEFAULT_WORKERS = 4
 GUNICORN_SETTINGS: dict[str, object] = {
-    "workers": DEFAULT_WORKERS, "worker_class": "gthread", "threads": 8, "timeout": 120, "preload_app": True,
+    "workers": DEFAULT_WORKERS,
+    "worker_class": "gthread",
+    "threads": 8,
+    "timeout": 120,
+    "preload_app": True,
 }
 
 

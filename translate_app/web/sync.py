@@ -23,7 +23,8 @@ def scheduler(app: Flask | None = None) -> SyncScheduler:
     found = app.extensions.get("translate_app.git_scheduler")
     if found is None:
         found = app.extensions["translate_app.git_scheduler"] = SyncScheduler(
-            app.config["SETTINGS"], Database.factory(app))
+            app.config["SETTINGS"], Database.factory(app)
+        )
     return found
 
 
@@ -85,8 +86,13 @@ def webhook():
 @bp.after_app_request
 def _after_publish(response):
     """Ask for a sync after a successful publish, when the settings say so."""
-    if (request.endpoint == "coordinate.publish" and request.method == "POST" and response.status_code < 400
-            and settings().git_commit_on_publish and settings().git_sync):
+    if (
+        request.endpoint == "coordinate.publish"
+        and request.method == "POST"
+        and response.status_code < 400
+        and settings().git_commit_on_publish
+        and settings().git_sync
+    ):
         flashes = session.get("_flashes") or []  # the view says how it went in its flash, not its status
         if flashes and flashes[-1][0] == "ok":
             scheduler().request("publish")
@@ -127,13 +133,26 @@ def sync_status() -> dict | None:
     except GitError as exc:
         remote, branch, ahead = None, None, ""
         state.setdefault("last_error", str(exc))
-    conflicts = [{"release": p.release, "language": p.language, "text": p.text, "at": p.at,
-                  "source": _source_text(p.release, p.language, p.segment_id)}
-                 for p in merge_conflicts(db.session, limit=50)]
+    conflicts = [
+        {
+            "release": p.release,
+            "language": p.language,
+            "text": p.text,
+            "at": p.at,
+            "source": _source_text(p.release, p.language, p.segment_id),
+        }
+        for p in merge_conflicts(db.session, limit=50)
+    ]
     db.session.commit()
     return {
-        "automatic": settings().git_sync, "remote": remote, "branch": branch, "state": state,
-        "pending": service.pending_changes()["changes"], "unpushed": int(ahead) if ahead.isdigit() else None,
-        "running": sched.running or bool(state.get("requested")), "conflicts": conflicts,
-        "push": settings().git_push, "translation_prefix": settings().git_translation_branch_prefix,
+        "automatic": settings().git_sync,
+        "remote": remote,
+        "branch": branch,
+        "state": state,
+        "pending": service.pending_changes()["changes"],
+        "unpushed": int(ahead) if ahead.isdigit() else None,
+        "running": sched.running or bool(state.get("requested")),
+        "conflicts": conflicts,
+        "push": settings().git_push,
+        "translation_prefix": settings().git_translation_branch_prefix,
     }

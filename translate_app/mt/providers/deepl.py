@@ -29,5 +29,6 @@ class DeeplProvider(DeepTranslatorProvider):
 
     def new_client(self, source: str, target: str) -> BaseTranslator:
         """Return a DeepL client on the free or pro endpoint, by the key's suffix."""
-        return DeeplTranslator(source=source, target=target, api_key=self.api_key,
-                               use_free_api=self.api_key.endswith(":fx"))
+        return DeeplTranslator(
+            source=source, target=target, api_key=self.api_key, use_free_api=self.api_key.endswith(":fx")
+        )

@@ -19,8 +19,16 @@ class GoogleProvider(DeepTranslatorProvider):
     max_chars = 4500  # the client refuses 5,000 characters and more
     concurrency = 4
     rate_limit = 5.0
-    language_map = {"he": "iw", "jv": "jw", "nb": "no", "nn": "no", "fil": "tl",
-                    "zh_Hans": "zh-CN", "zh": "zh-CN", "zh_Hant": "zh-TW"}
+    language_map = {
+        "he": "iw",
+        "jv": "jw",
+        "nb": "no",
+        "nn": "no",
+        "fil": "tl",
+        "zh_Hans": "zh-CN",
+        "zh": "zh-CN",
+        "zh_Hant": "zh-TW",
+    }
 
     def supported_codes(self) -> set[str] | None:
         """Return the codes of deep-translator's Google table."""

@@ -40,8 +40,10 @@ class LibreTranslateProvider(DeepTranslatorProvider):
 
     id = "libretranslate"
     name = "LibreTranslate"
-    options = (Option("url", "LIBRETRANSLATE_URL", required=True, what="a server"),
-               Option("api_key", "LIBRETRANSLATE_API_KEY", secret=True))
+    options = (
+        Option("url", "LIBRETRANSLATE_URL", required=True, what="a server"),
+        Option("api_key", "LIBRETRANSLATE_API_KEY", secret=True),
+    )
     url: str  # these two set from `options` by Provider.__init__
     api_key: str | None
     client = LibreTranslator
@@ -82,8 +84,9 @@ class LibreTranslateProvider(DeepTranslatorProvider):
         except requests.Timeout as exc:
             raise ProviderUnavailable(f"{self.where()} gave no answer within {self.timeout[1]:g} s") from exc
         except Exception as exc:  # any other failure means we cannot tell: say so clearly
-            raise ProviderUnavailable(f"{self.where()} does not list its languages: "
-                                      f"{without_request_text(str(exc))[:200]}") from exc
+            raise ProviderUnavailable(
+                f"{self.where()} does not list its languages: {without_request_text(str(exc))[:200]}"
+            ) from exc
         with _languages_lock:
             _languages[self.url] = (time.monotonic(), table)
         return table
@@ -102,7 +105,8 @@ class LibreTranslateProvider(DeepTranslatorProvider):
             missing = [t for t in targets if self.provider_code(t) not in allowed]
             if missing:
                 raise UnsupportedLanguageError(
-                    f"LibreTranslate at {self.url} does not translate {source} → {', '.join(missing)}")
+                    f"LibreTranslate at {self.url} does not translate {source} → {', '.join(missing)}"
+                )
 
     def new_client(self, source: str, target: str) -> BaseTranslator:
         """Return a client for any pair the server serves."""

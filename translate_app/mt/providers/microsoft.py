@@ -28,8 +28,10 @@ class MicrosoftProvider(DeepTranslatorProvider):
 
     id = "microsoft"
     name = "Microsoft Translator"
-    options = (Option("api_key", "MICROSOFT_API_KEY", required=True, secret=True, what="a key"),
-               Option("region", "MICROSOFT_REGION"))
+    options = (
+        Option("api_key", "MICROSOFT_API_KEY", required=True, secret=True, what="a key"),
+        Option("region", "MICROSOFT_REGION"),
+    )
     api_key: str  # these two set from `options` by Provider.__init__
     region: str | None
     client = _StaticMicrosoftTranslator
@@ -37,8 +39,17 @@ class MicrosoftProvider(DeepTranslatorProvider):
     max_chars = 10000
     concurrency = 4
     rate_limit = 10.0
-    language_map = {"zh": "zh-Hans", "zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "pt_PT": "pt-pt",
-                    "fr_CA": "fr-ca", "sr": "sr-Cyrl", "sr_Latn": "sr-Latn", "mn": "mn-Cyrl", "no": "nb"}
+    language_map = {
+        "zh": "zh-Hans",
+        "zh_Hans": "zh-Hans",
+        "zh_Hant": "zh-Hant",
+        "pt_PT": "pt-pt",
+        "fr_CA": "fr-ca",
+        "sr": "sr-Cyrl",
+        "sr_Latn": "sr-Latn",
+        "mn": "mn-Cyrl",
+        "no": "nb",
+    }
 
     def supported_codes(self) -> set[str] | None:
         """Return Microsoft's documented language codes."""
