@@ -149,3 +149,10 @@ def person(browser, live_server, viewport):
     yield _open
     for context in contexts:
         context.close()
+
+
+def choose_view(page, view: str = "list") -> None:
+    """Switch the editor to the list or to one segment at a time (phones start with one segment)."""
+    toggle = page.locator("#view-toggle")
+    if (toggle.get_attribute("aria-pressed") == "true") != (view == "single"):
+        toggle.click()

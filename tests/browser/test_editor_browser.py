@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.browser.conftest import VIEWPORTS, choose_view, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +27,7 @@ def open_editor(login, live_server, viewport):
         page.set_viewport_size(VIEWPORTS[viewport])
         page.goto(f"{live_server}/releases/appeal/{language}")
         expect(page.locator("li.segment.current")).to_be_visible()
-        toggle = page.locator("#view-toggle")
-        if (toggle.get_attribute("aria-pressed") == "true") != (view == "single"):
-            toggle.click()  # phones start with one segment at a time; these flows look at the list
+        choose_view(page, view)  # phones start with one segment at a time; these flows look at the list
         return page
 
     return _open
