@@ -78,7 +78,7 @@ from translate_app.config import Settings
 try:
     from translate_app.project import Project
 except ImportError:  # a checkout from before storage/ (Project was in core/)
-    from translate_app.project import Project
+    from translate_app.core.project import Project
 from translate_app.db import open_database
 root = Path({str(root)!r})
 Project(root).add_release(root / "source" / {SAMPLE.name!r}, {LANGUAGES!r})
