@@ -108,7 +108,7 @@ class UploadReport:
 
 def upload(session: Session, *, project: Project, user: User, release: str, language: str, data: bytes) -> UploadReport:
     """Merge an uploaded catalog into the language, entry by entry (see the module docstring)."""
-    proposals.require_suggester(user, language)
+    workflow.require_member(user, language)
     uploaded, versions = parse_upload(data, release, language)
     current = project.load_catalog(release, language)
     extra = project.extra_checks(release)

@@ -36,22 +36,11 @@ class ProposalDecidedError(StaleVersionError):
     """A proposal that was already accepted or rejected (a 409)."""
 
 
-def may_suggest(user: User, language: str) -> bool:
-    """Say whether a person may suggest in a language (every member of its team, suggesters included)."""
-    return user.can_suggest(language)
-
-
-def require_suggester(user: User, language: str) -> None:
-    """Refuse unless the person may suggest in this language."""
-    if not may_suggest(user, language):
-        raise PermissionDeniedError(f"you may not suggest translations in {language}")
-
-
 def suggest(
     session: Session, *, user: User, release: str, language: str, segment: seg.SegmentView, text: str
 ) -> Proposal:
     """Record a suggestion for any segment; refuse an empty one or the text the segment already has."""
-    require_suggester(user, language)
+    workflow.require_member(user, language)  # every member of the language's team may suggest
     text = seg.clean_translation(text)
     if not text.strip():
         raise seg.InvalidTranslationError("a suggestion needs a text")
@@ -67,7 +56,7 @@ def propose(
 
     One per person and segment.
     """
-    require_suggester(user, language)
+    workflow.require_member(user, language)  # every member of the language's team may suggest
     proposal = session.scalar(
         select(Proposal).where(
             Proposal.release == release,
@@ -137,7 +126,7 @@ def vote_counts(session: Session, proposal_ids: list[int]) -> dict[int, int]:
 
 def vote(session: Session, *, user: User, release: str, language: str, proposal_id: int, up: bool = True) -> int:
     """Give an open proposal this person's +1 (or take it back); return its votes. Not on one's own."""
-    require_suggester(user, language)
+    workflow.require_member(user, language)  # every member of the language's team may suggest
     proposal = _open_proposal(session, release, language, proposal_id)
     if proposal.user_id == user.id:
         raise PermissionDeniedError("you cannot vote for your own suggestion")

@@ -248,18 +248,11 @@ def segment_proposals(release: str, language: str, segment_id: str):
     return jsonify(body)
 
 
-def _suggester_language(release: str, language: str) -> tuple[str, str]:
-    """Check release and language, and that the person may suggest in it (403)."""
-    release, language = release_language(release, language)
-    proposals.require_suggester(current_user, language)
-    return release, language
-
-
 @bp.post("/releases/<release>/<language>/segments/<segment_id>/proposals")
 @login_required
 def create_proposal(release: str, language: str, segment_id: str):
     """Suggest a text for a segment (any state); 201 with the suggestion and the unchanged segment."""
-    release, language = _suggester_language(release, language)
+    release, language = translator_language(release, language)
     text = _string(_json(), "text", nul=True)
     proj = project()
     extra = proj.extra_checks(release)
@@ -283,7 +276,7 @@ def create_proposal(release: str, language: str, segment_id: str):
 @login_required
 def vote_proposal(release: str, language: str, proposal_id: int):
     """Give an open suggestion a +1 ({"up": true}, the default) or take it back ({"up": false})."""
-    release, language = _suggester_language(release, language)
+    release, language = translator_language(release, language)
     up = _json().get("up", True)
     if not isinstance(up, bool):
         abort(400, "'up' must be true or false")
@@ -390,7 +383,7 @@ def bulk_run(release: str, language: str):
 @login_required
 def language_claims(release: str, language: str):
     """List the live claims of a language and the sections one can claim."""
-    release, language = _suggester_language(release, language)
+    release, language = translator_language(release, language)
     po = project().load_catalog(release, language)
     body = {
         "claims": [claims.as_api(c, current_user) for c in claims.active(db.session, release, language)],
@@ -461,7 +454,7 @@ def release_claims(release: str):
 @login_required
 def glossary(release: str, language: str):
     """Return the release glossary as it reads in one language, with its version."""
-    release, language = _suggester_language(release, language)
+    release, language = translator_language(release, language)
     return jsonify(glossaries.as_api(*glossaries.read(project(), release), language))
 
 
@@ -510,7 +503,7 @@ def glossary_delete(release: str, language: str):
 @login_required
 def download_catalog(release: str, language: str):
     """Download the language's catalog for offline work, stamped with the version of every entry."""
-    release, language = _suggester_language(release, language)
+    release, language = translator_language(release, language)
     name, data = offline.download(project(), release, language)
     return Response(
         data,
@@ -523,7 +516,7 @@ def download_catalog(release: str, language: str):
 @login_required
 def upload_catalog(release: str, language: str):
     """Merge an uploaded catalog (multipart field "file") entry by entry; the report lists conflicts to resolve."""
-    release, language = _suggester_language(release, language)
+    release, language = translator_language(release, language)
     upload = request.files.get("file")
     if upload is None:
         abort(400, "send the catalog as the multipart field 'file'")
