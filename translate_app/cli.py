@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from . import core_commands
 from .config import Settings
 from .core.errors import TranslateAppError
 
@@ -64,6 +65,12 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
+def _exit(code: int) -> None:
+    """End the process with a core command's exit code, unless it is 0."""
+    if code:
+        sys.exit(code)
+
+
 class _LazyGroup(click.Group):
     """The top-level group: commands of `_LAZY_COMMANDS` are imported when first asked for."""
 
@@ -99,20 +106,7 @@ def main() -> None:
 )
 def extract(markdown: Path, output: Path) -> None:
     """Segment any Markdown file into a gettext template."""
-    from .core import catalog as cat
-    from .core.segmenter import read_source, segment
-    from .storage import write_atomic
-
-    settings = _settings()
-    text = read_source(markdown, max_bytes=settings.max_source_bytes)
-    doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
-    pot = cat.template_from_document(doc, markdown.stem)
-    # Atomic like every write, without the fsyncs: the template is rebuilt from the source by running
-    # this again (as render's outputs are); a release's own template is written durably by add-release.
-    write_atomic(output, cat.serialise(pot).encode("utf-8"), durable=False, later_mtime=True)
-    click.echo(f"{output}: {len(pot)} segments from {len(doc.blocks)} blocks")
-    for warning in doc.warnings:  # what was left out, never silently
-        click.echo(f"warning: {warning}", err=True)
+    _exit(core_commands.extract(_settings(), markdown, output, click.echo))
 
 
 @main.command()
@@ -125,21 +119,7 @@ def extract(markdown: Path, output: Path) -> None:
 @click.option("--only-approved", is_flag=True, help="Refuse unless every segment is approved.")
 def render(markdown: Path, catalog: Path, output: Path, html_output: Path | None, only_approved: bool) -> None:
     """Write the document with the catalog's translations filled in."""
-    from .core import catalog as cat
-    from .core.compiler import render_html, render_markdown
-    from .core.segmenter import read_source, segment
-    from .storage import write_atomic
-
-    settings = _settings()
-    text = read_source(markdown, max_bytes=settings.max_source_bytes)
-    doc = segment(text, markdown.as_posix(), front_matter_keys=settings.front_matter_keys)
-    po = cat.load(catalog)
-    result = render_markdown(doc, po, only_approved=only_approved)
-    write_atomic(output, result.encode("utf-8"), durable=False)
-    if html_output:
-        language = po.metadata.get("Language") or "en"
-        write_atomic(html_output, render_html(result, language).encode("utf-8"), durable=False)
-    click.echo(f"{output}: written")
+    _exit(core_commands.render(_settings(), markdown, catalog, output, html_output, only_approved, click.echo))
 
 
 @main.command("add-release")
@@ -204,26 +184,7 @@ def status(name: str | None) -> None:
     Exits 1 when an approved segment fails a blocking check (numbers, links)
     without an override, listing each one.
     """
-    from .core.states import STATES
-
-    project = _settings().project()
-    blocked = 0
-    for release in [project.require(name)] if name else project.releases():
-        click.echo(f"{release}")
-        header = f"  {'lang':8}" + "".join(f"{s:>14}" for s in STATES) + f"{'errors':>8}{'warnings':>10}"
-        click.echo(header)
-        statuses = project.status(release)
-        for st in statuses:
-            row = f"  {st.language:8}" + "".join(f"{st.counts.get(s, 0):>14}" for s in STATES)
-            click.echo(row + f"{st.errors:>8}{st.warnings:>10}")
-        for st in statuses:
-            where = project.relative(project.catalog_path(release, st.language))
-            for item in st.blocked:
-                click.echo(f"approved despite a blocking check, without an override: {where}:{item}", err=True)
-            blocked += len(st.blocked)
-    if blocked:
-        click.echo(f"{blocked} approved segment(s) fail a blocking check without an override", err=True)
-        sys.exit(1)
+    _exit(core_commands.status(_settings(), name, click.echo))
 
 
 @main.command("compile")
@@ -231,18 +192,7 @@ def status(name: str | None) -> None:
 @click.argument("names", nargs=-1)
 def compile_(check: bool, names: tuple[str, ...]) -> None:
     """Build .mo files and full releases of approved languages."""
-    project = _settings().project()
-    report = project.compile(check=check, names=list(names) or None)
-    for path in report.written:
-        click.echo(f"wrote {project.relative(path)}")
-    for item in report.skipped:
-        click.echo(f"not every segment approved, no release built: {item}")
-    for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
-    if not report.ok:
-        click.echo(f"{len(report.problems)} problem(s) found", err=True)
-        sys.exit(1)
-    click.echo("catalogs OK" if check else "compile OK")
+    _exit(core_commands.compile_catalogs(_settings(), check, names, click.echo))
 
 
 @main.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +153,8 @@ class Project:
         name = validate_release_name(source_file.stem)
         if source_file.suffix.lower() != ".md":
             raise SourceError(f"{source_file}: a release source must be a .md file")
+        import shutil
+
         from .core.segmenter import read_source, segment
 
         codes = [get_language(code).code for code in languages]

@@ -1,4 +1,10 @@
-"""The core commands start light: run as whole processes, they import nothing of the web, database or network."""
+"""The core commands start light: run as whole processes, they import nothing of the web, database or network.
+
+Nor what they do not use: click (the console script's fast path, launcher.py,
+parses their plain calls itself), the storage layer's batching, locking and
+temporary-file machinery, Babel (language codes are checked against its data
+files without importing it) and, for `status`, the Markdown parser.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -29,13 +36,33 @@ HEAVY = (
     "urllib3",
 )
 
-# What the console script does, plus a record of every module loaded when the process ends.
-RUNNER = """\
+#: Modules no core command needs: they must not creep back into `extract`, `render`, `status`, `compile --check`.
+UNNEEDED = (
+    "click",
+    "translate_app.cli",
+    "translate_app.storage.batch",  # group commit: threads, logging
+    "babel",  # ~10 ms: codes are checked against its data files (core/languages.py)
+    "tempfile",  # storage/files.py makes its own file aside
+    "shutil",
+    "rapidfuzz",  # only merging
+    "yaml",  # only YAML front matter and glossaries
+    "difflib",
+    "secrets",
+)
+#: ... and `status`, which counts states and runs checks, needs no Markdown parser nor logging.
+UNNEEDED_BY_STATUS = ("markdown_it", "mdurl", "mdit_py_plugins", "logging", "html.parser")
+
+# What the installed console script does (its entry point, from pyproject.toml), plus a record
+# of every module loaded when the process ends.
+_MODULE, _FUNCTION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["translate-app"].split(
+    ":"
+)
+RUNNER = f"""\
 import atexit, json, sys
 record = sys.argv.pop(1)
 atexit.register(lambda: open(record, "w").write(json.dumps(
-    {"modules": sorted(sys.modules), "package": sys.modules["translate_app"].__file__})))
-from translate_app.cli import main
+    {{"modules": sorted(sys.modules), "package": sys.modules["translate_app"].__file__}})))
+from {_MODULE} import {_FUNCTION} as main
 sys.exit(main())
 """
 
@@ -72,6 +99,11 @@ def heavy(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in HEAVY)
 
 
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    """Return the modules of `names` (or inside them) that were loaded."""
+    return sorted(m for m in modules if any(m == n or m.startswith(f"{n}.") for n in names))
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -86,8 +118,9 @@ def test_core_command_imports_no_web_database_or_network(project: Path, args: tu
     (project / "out").mkdir(exist_ok=True)
     proc, modules = run_command(project, *args)
     assert proc.returncode == 0, proc.stderr
-    assert "translate_app.cli" in modules and "translate_app.core.catalog" in modules  # it did run
+    assert "translate_app.launcher" in modules and "translate_app.core.catalog" in modules  # it did run
     assert heavy(modules) == []
+    assert loaded(modules, UNNEEDED) == []
     assert not any(
         m.startswith(
             ("translate_app.mt", "translate_app.web", "translate_app.db", "translate_app.app", "translate_app.models")
@@ -99,18 +132,38 @@ def test_core_command_imports_no_web_database_or_network(project: Path, args: tu
     if args[0] == "compile":
         assert "catalogs OK" in proc.stdout
     if args[0] == "status":  # counts states and checks: no Markdown parser needed
-        assert "de " in proc.stdout and "markdown_it" not in modules
+        assert "de " in proc.stdout
+        assert loaded(modules, UNNEEDED_BY_STATUS) == []
 
 
 def test_commands_that_need_the_database_or_network_still_load_them(project: Path) -> None:
     proc, modules = run_command(project, "--help")
     assert proc.returncode == 0, proc.stderr
+    assert "translate_app.cli" in modules  # help is click's
     for name in ("extract", "render", "status", "compile", "pretranslate", "worker", "db", "user", "token"):
         assert f"  {name} " in proc.stdout, proc.stdout
     proc, modules = run_command(project, "pretranslate", "--help")
     assert proc.returncode == 0, proc.stderr
     assert "--lang" in proc.stdout
     assert "translate_app.mt.commands" in modules
+
+
+def test_codes_taken_without_babel_are_the_codes_babel_gives() -> None:
+    """get_language skips Babel for a code written as Babel writes it whose data file exists: same answer."""
+    import babel
+    from babel import Locale
+
+    from translate_app.core import languages
+
+    folder = Path(babel.__file__).parent / "locale-data"
+    assert languages._locale_data() == str(folder)
+    codes = sorted(p.stem for p in folder.glob("*.dat"))
+    taken = [code for code in codes if languages._known_as_written(code)]
+    assert len(taken) > 500 and {"de", "he", "uk", "pt_BR", "en_US"} <= set(taken)
+    for code in taken:
+        assert str(Locale.parse(code)) == code
+    for code in ("zh_Hans", "sr_Latn", "pt-BR", "DE", "iw", "xx", "en_ZZ", "de_de"):  # left to Babel
+        assert not languages._known_as_written(code)
 
 
 def test_the_language_list_leaves_babels_locale_data_out_of_the_process() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -105,12 +106,41 @@ class Language:
         return self.direction == "rtl"
 
 
+#: A code written as Babel writes the locales it has data for: language, or language_TERRITORY.
+_CANONICAL = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+
+
+@lru_cache(maxsize=1)
+def _locale_data() -> str | None:
+    """Return the folder of Babel's CLDR files (one `CODE.dat` per locale it knows), found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    return os.path.join(folders[0], "locale-data") if folders else None
+
+
+def _known_as_written(code: str) -> bool:
+    """Say whether Babel would take the code as it is: written as Babel writes it, and its data file is there.
+
+    Babel's Locale.parse returns such a code unchanged (tests/core/test_cli_imports.py compares
+    the two for every locale); importing Babel costs more than the rest of `status`, which
+    checks a dozen codes and needs nothing else of it. Anything else is left to Babel.
+    """
+    if not _CANONICAL.match(code):
+        return False
+    folder = _locale_data()
+    return folder is not None and os.path.isfile(os.path.join(folder, f"{code}.dat"))
+
+
 @lru_cache(maxsize=512)
 def get_language(code: str) -> Language:
     """Return the language for a gettext or BCP 47 code, or raise LanguageError naming it."""
     raw = (code or "").strip()
     if not _CODE.match(raw):
         raise LanguageError(f"malformed language code {code!r} (expected e.g. de, pt_BR, zh_Hant)")
+    if _known_as_written(raw):
+        return Language(code=raw)  # its Babel locale is made when first asked for (_locale)
     from babel import Locale, UnknownLocaleError
 
     try:

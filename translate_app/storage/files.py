@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -63,12 +62,12 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, later_m
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _require_room(path.parent, len(data))
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _create_aside(path)
     except OSError as exc:
         raise _storage_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            # mkstemp makes the file private; keep the mode of the file it replaces.
+            # The file is made private; keep the mode of the file it replaces.
             try:
                 old = path.stat()
                 mode, old_mtime = old.st_mode & 0o7777, old.st_mtime_ns
@@ -96,6 +95,25 @@ def write_atomic(path: Path | str, data: bytes, *, durable: bool = True, later_m
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+#: How a file beside the target is made: new (never an existing one, nor through a link), private, not inherited.
+_ASIDE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_aside(path: Path) -> tuple[int, str]:
+    """Create `.NAME.RANDOM.tmp` beside path, readable and writable by its owner only; return its fd and name.
+
+    What tempfile.mkstemp does, without importing tempfile (and shutil, random with it)
+    into every command that writes one file.
+    """
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, _ASIDE_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(path.parent))
 
 
 def _require_room(folder: Path, size: int) -> None:
