@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-import pyromark
-
 # Every pattern here is linear in the text: no part can rescan what another
 # part already passed (a 1 MB adversarial draft must not pin a worker; see
 # tests/core/test_checks_linear.py). Markdown is parsed by pulldown-cmark
@@ -114,6 +112,8 @@ def _markup_cached(text: str) -> dict[str, Counter]:
 
 def _scan_markup(text: str) -> dict[str, Counter]:
     found: dict[str, Counter] = {k: Counter() for k in _MARKUP_KINDS}
+    import pyromark  # here: a catalog without translations never needs it
+
     if not text.isascii():  # the parser takes UTF-8 only: a lone surrogate (refused at the door) becomes "?"
         text = text.encode("utf-8", "replace").decode("utf-8")
     for event in pyromark.events(text):

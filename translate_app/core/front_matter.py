@@ -9,7 +9,6 @@ TOML has no reader that gives positions; a field is found by its line
 
 from __future__ import annotations
 
-import json
 import re
 
 from .blocks import Block
@@ -125,6 +124,8 @@ def _flat(text: str) -> str:
 
 def format_value(block: Block, translation: str) -> str:
     """Write a translated front-matter value in the style of the source, as valid YAML or TOML."""
+    import json  # only a document with front matter needs it
+
     style = block.style
     if style.startswith("toml"):
         flat = _flat(translation)
