@@ -181,18 +181,20 @@ def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
 
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 _PO_LINE = r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\\n]|\\.)*"'
-# A line that is neither blank, a comment, nor a keyword and/or a quoted string.
-_BAD_PO_LINE = re.compile(r"^(?![^\S\n]*(?:#|$|" + _PO_LINE + r"[^\S\n]*$)).+$", re.M)
+# A line that is neither blank, a comment, nor a keyword and/or a quoted string: searched in
+# "\n" + text, each line with the newline before it (a literal first lets the regex engine skip
+# ahead to the next line instead of trying every character); group 1 is the line.
+_BAD_PO_LINE = re.compile(r"\n(?![^\S\n]*(?:#|$|" + _PO_LINE + r"[^\S\n]*$))([^\n]+)", re.M)
 
 
-_KEYWORD_LINE = re.compile(r"^(msgid|msgstr)\b", re.M)
+_KEYWORD_LINE = re.compile(r"\nmsg(id|str)\b")  # searched in "\n" + text, as _BAD_PO_LINE
 
 
 def _msgid_without_msgstr(text: str) -> int | None:
     """Return the line of the first msgid that no msgstr follows (msgfmt refuses it; polib does not)."""
     open_at = None  # where the msgid waiting for its msgstr starts; its line is counted only if returned
-    for m in _KEYWORD_LINE.finditer(text):
-        if m.group(1) == "msgid":
+    for m in _KEYWORD_LINE.finditer("\n" + text):  # m.start() is where the keyword is in text
+        if m.group(1) == "id":
             if open_at is not None:
                 break
             open_at = m.start()
@@ -220,10 +222,10 @@ def load(path: Path | str) -> polib.POFile:
     # polib reads some broken lines (an unterminated string, an unquoted msgid)
     # without complaint, so every line is checked against the PO syntax first.
     lines = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-    bad = _BAD_PO_LINE.search(lines)
-    if bad is not None:
+    bad = _BAD_PO_LINE.search("\n" + lines)
+    if bad is not None:  # bad.start() is where the line starts in lines
         number = lines.count("\n", 0, bad.start()) + 1
-        raise MalformedCatalogError(f"{path}:{number}: malformed catalog: cannot read {bad.group(0).strip()[:60]!r}")
+        raise MalformedCatalogError(f"{path}:{number}: malformed catalog: cannot read {bad.group(1).strip()[:60]!r}")
     missing = _msgid_without_msgstr(lines)
     if missing is not None:
         raise MalformedCatalogError(f"{path}:{missing}: malformed catalog: msgid without msgstr")
