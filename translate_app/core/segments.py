@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -36,6 +36,9 @@ from .states import (
     set_translated,
     set_untranslated,
 )
+
+if TYPE_CHECKING:
+    from datetime import date
 
 MAX_TRANSLATION_CHARS = 20_000
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import Enum
 from urllib.parse import quote, unquote
 
@@ -67,6 +66,8 @@ STATES = [s.value for s in State]
 
 def now_iso() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
+    from datetime import UTC, datetime  # only writes stamp a time: reading commands skip the import
+
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
