@@ -4,8 +4,10 @@ It starts light: this module imports only click and the settings, and each
 command imports what it uses when it runs, so that `extract`, `render`,
 `status` and `compile --check` (what CI runs on every push) load neither the
 web nor the database nor the network stacks (tests/core/test_cli_imports.py).
-Commands defined elsewhere are named in `_LAZY_COMMANDS` and imported when
-they are called or listed.
+Those four do their work in core_commands.py; the console script
+(launcher.py) runs a plain call of them without importing this module, and
+hands everything else to `main` here. Commands defined elsewhere are named in
+`_LAZY_COMMANDS` and imported when they are called or listed.
 """
 
 from __future__ import annotations
