@@ -48,6 +48,7 @@ UNNEEDED = (
     "yaml",  # only YAML front matter and glossaries
     "difflib",
     "secrets",
+    "datetime",  # only writes stamp a time (catalog headers use time.strftime)
 )
 #: ... and `status`, which counts states and runs checks, needs no Markdown parser nor logging.
 UNNEEDED_BY_STATUS = ("markdown_it", "mdurl", "mdit_py_plugins", "logging", "html.parser")
