@@ -169,7 +169,11 @@ class Project:
         return name
 
     def update(self, name: str, *, add_languages: list[str] | None = None) -> dict[str, Counter]:
-        """Re-extract a release and merge the template into every catalog (msgmerge semantics)."""
+        """Re-extract a release and merge the template into every catalog (msgmerge semantics).
+
+        Signatory items nobody has worked on are filled in every language in
+        the same pass (translate_app/signatory_fill.py).
+        """
         doc = self.document(name)
         existing = self.languages(name)
         languages = list(dict.fromkeys(existing + list(add_languages or [])))
@@ -184,6 +188,9 @@ class Project:
             template = old  # keep the creation date: no needless diff
         else:
             storage.save(template, pot_path)
+        from .signatory_fill import filler  # signatory items: names kept, countries from CLDR (issue 15)
+
+        fill_signatories = filler(self, name, doc)
         changes: dict[str, Counter] = {}
         for code in languages:
             path = self.catalog_path(name, code)
@@ -196,6 +203,7 @@ class Project:
                 else:
                     po = None
                     merged = cat.new_catalog(template, code, name)
+                fill_signatories(merged, code)
                 if po is None or cat.serialise(po) != cat.serialise(merged):
                     storage.save(merged, path)
                 changes[code] = Counter(entry_state(e).value for e in merged if not e.obsolete)
