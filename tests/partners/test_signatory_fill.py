@@ -203,6 +203,7 @@ def test_right_to_left_languages_isolate_the_latin_name(project: Project) -> Non
             if entry_signatories(entry) is not None:
                 errors = [r for r in run_checks(text, entry.msgstr, language=language) if r.severity == "error"]
                 assert not errors, (language, text, errors)
+        assert catalog["Connection e.V."].msgstr == "Connection e.V."  # only a name: nothing to isolate it from
     # Left-to-right languages get no invisible characters.
     assert not any(sig.FSI in e.msgstr for e in entries(project, "de").values())
 

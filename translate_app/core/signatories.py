@@ -17,8 +17,9 @@ mistakes (a translated organisation name, a misspelt country). Here:
   says so), the dash as written, and the countries' names from CLDR through
   Babel joined by the target language's list pattern. In a right-to-left
   language the name (and a description still in the source language) is
-  wrapped in Unicode isolates (FSI … PDI), so that a Latin name ending in a
-  parenthesis or a digit is not reordered around the dash;
+  wrapped in Unicode isolates (FSI … PDI) when countries follow, so that a
+  Latin name ending in a parenthesis or a digit is not reordered around the
+  dash;
 * `missing_countries` says why an item cannot be filled in a language (CLDR
   through Babel has no name for one of its countries there).
 
@@ -254,7 +255,7 @@ def fill(
     `description` the translated description. A country Babel cannot name in
     the language is written as in the source (see missing_countries).
     """
-    rtl = _is_rtl(language)
+    rtl = bool(sig.countries) and _is_rtl(language)  # an item that is only a name has no dash to reorder around
     name = (names or {}).get(sig.name, sig.name)
     untranslated: tuple[str, ...] = ()
     if sig.description:
