@@ -172,7 +172,9 @@ class Project:
         """Re-extract a release and merge the template into every catalog (msgmerge semantics).
 
         Signatory items nobody has worked on are filled in every language in
-        the same pass (translate_app/signatory_fill.py).
+        the same pass (translate_app/signatory_fill.py). Returns the count of
+        each state per language, and under "signatories" how many of the
+        `needs_review` are signatory items filled and not yet reviewed.
         """
         doc = self.document(name)
         existing = self.languages(name)
@@ -203,10 +205,12 @@ class Project:
                 else:
                     po = None
                     merged = cat.new_catalog(template, code, name)
-                fill_signatories(merged, code)
+                filled = fill_signatories(merged, code)
                 if po is None or cat.serialise(po) != cat.serialise(merged):
                     storage.save(merged, path)
                 changes[code] = Counter(entry_state(e).value for e in merged if not e.obsolete)
+                if filled.filled + filled.description:  # of the needs_review: signatory items waiting for review
+                    changes[code]["signatories"] = filled.filled + filled.description
         return changes
 
     # -- reading -------------------------------------------------------------

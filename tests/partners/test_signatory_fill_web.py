@@ -6,10 +6,13 @@ import html
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import SAMPLE
 from tests.factory import make_app, make_project
 from tests.web.conftest import Auth
+from translate_app import storage
+from translate_app.core.states import set_translated
 from translate_app.web.extensions import Database
 
 RELEASE = SAMPLE.stem
@@ -42,3 +45,30 @@ def test_the_editor_shows_filled_signatories_and_the_description_to_translate(sa
     assert plain["signatories"] == {"description": ""} and plain["translation"] == "Kerk en Vrede – Niederlande"
     other = next(s for s in segments if s["source"] == "Background")
     assert other["signatories"] is None and other["state"] == "untranslated"
+
+
+def test_filled_signatories_are_not_a_corrected_source(sample_app) -> None:
+    from translate_app import notifications
+    from translate_app.models import NotificationEvent, User
+    from translate_app.project import Project
+
+    project = Project(sample_app.config["SETTINGS"].root)
+    sessions = Database.factory(sample_app)
+    engine = sessions.kw["bind"]
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.name == "tr_de"))
+        notifications.save_preferences(
+            session, user=user, email="tr@example.org", webhook_url=None, choices={"source_corrected": "email"}
+        )
+    changes = project.update(RELEASE)  # the source as it was: nothing to tell anybody
+    assert changes["de"]["signatories"] == changes["de"]["needs_review"] == 39
+    assert notifications.source_corrected(engine, project, RELEASE, changes) == 0
+    with storage.edit(project.catalog_path(RELEASE, "de")) as po:
+        set_translated(next(e for e in po if e.msgid == "Background"), "Hintergrund", by="tr_de")
+    source = project.source_path(RELEASE)  # a translated heading corrected: that one is told
+    source.write_text(source.read_text().replace("Background", "Background and context", 1), encoding="utf-8")
+    changes = project.update(RELEASE)
+    assert notifications.source_corrected(engine, project, RELEASE, changes) > 0
+    with sessions() as session:
+        details = {n.detail for n in session.query(NotificationEvent).filter_by(event="source_corrected")}
+    assert "de: 1 segment(s) need review" in details
