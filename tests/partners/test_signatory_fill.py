@@ -278,6 +278,16 @@ def test_the_signatories_command_reports_per_language(project: Project) -> None:
     assert lines[3].split() == ["ar", "39", "33", "6", "0", "0"]
     data = json.loads(CliRunner().invoke(main, ["signatories", RELEASE, "--json"]).output)
     assert [d["language"] for d in data] == sorted(LANGUAGES)
+    # A catalog emptied (or made before the fill): reported as not filled yet, then --fill writes it.
+    with storage.edit(project.catalog_path(RELEASE, "de")) as po:
+        for entry in po:
+            entry.msgstr, entry.flags, entry.tcomment = "", [], ""
+    result = CliRunner().invoke(main, ["signatories", RELEASE, "-l", "de"])
+    assert result.output.splitlines()[2].split() == ["de", "39", "0", "0", "0", "39"]
+    assert "de: 39 not filled: not filled yet (run update)" in result.output
+    result = CliRunner().invoke(main, ["signatories", RELEASE, "-l", "de", "--fill"])
+    assert result.output.splitlines()[2].split() == ["de", "39", "33", "6", "0", "0"]
+    assert entries(project, "de")[AGDF].msgstr.endswith("– Deutschland")
 
 
 def test_twenty_languages_at_once(project: Project) -> None:
