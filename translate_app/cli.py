@@ -29,6 +29,7 @@ _LAZY_COMMANDS = {
     "worker": "translate_app.mt.commands:worker",
     "presskit": "translate_app.presskit.commands:presskit",
     "tmx": "translate_app.tmx_commands:tmx",
+    "signatories": "translate_app.signatory_commands:signatories",
 }
 
 

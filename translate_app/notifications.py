@@ -312,7 +312,12 @@ def source_corrected(
     `changes` is what Project.update returns (the count of each state per
     language); only the people of languages with segments needing review are told.
     """
-    changes = {code: counts for code, counts in changes.items() if counts.get("needs_review", 0)}
+    # Signatory items filled for review (Project.update) are not a correction of the source.
+    changes = {
+        code: {"needs_review": counts.get("needs_review", 0) - counts.get("signatories", 0)}
+        for code, counts in changes.items()
+    }
+    changes = {code: counts for code, counts in changes.items() if counts["needs_review"]}
     if not changes:  # nothing to look at again: nobody to tell
         return 0
     source = hashlib.sha256(project.source_path(release).read_bytes()).hexdigest()[:16]

@@ -35,14 +35,21 @@ from .core import catalog as cat
 from .core import segments as seg
 from .core.errors import PermissionDeniedError, TranslateAppError
 from .core.segmenter import segment
-from .core.states import State, entry_state, now_iso, set_partner
+from .core.states import State, entry_signatories, entry_state, now_iso, set_partner
 from .models import User, utcnow
 from .project import Project
 
 #: The longest partner or tool name (characters).
 MAX_PARTNER_NAME = 120
-#: States a partner's text may fill; every other state is a person's work.
+#: States a partner's text may fill; every other state is a person's work (but see fillable).
 FILLABLE = (State.UNTRANSLATED, State.MACHINE)
+
+
+def fillable(entry: polib.POEntry) -> bool:
+    """Say whether a partner's text may fill an entry: nobody's work, or a signatory item filled and not reviewed."""
+    return entry_state(entry) in FILLABLE or entry_signatories(entry) is not None
+
+
 #: What each flag means, as the alignment screen explains it.
 FLAGS = {
     "doubtful": "look twice: the texts differ more than usual",
@@ -197,7 +204,7 @@ def _source_rows(project: Project, release: str, language: str) -> list[Row]:
                 text="",
                 state=state.value,
                 current=entry.msgstr,
-                flags=[] if state in FILLABLE else ["kept"],
+                flags=[] if fillable(entry) else ["kept"],
             )
         )
     return rows
@@ -326,7 +333,7 @@ def write_partner_texts(project: Project, release: str, language: str, texts: di
             entry = entries[segment_id]
             before, before_state = entry.msgstr, entry_state(entry).value
             change = Change(segment_id, entry.msgid, before, before_state, text, before_state)
-            if entry_state(entry) not in FILLABLE or entry.msgid_plural:
+            if not fillable(entry) or entry.msgid_plural:
                 change.version = cat.entry_version(entry)
                 outcome.kept.append(change)
                 continue

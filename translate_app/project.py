@@ -170,7 +170,13 @@ class Project:
         return name
 
     def update(self, name: str, *, add_languages: list[str] | None = None) -> dict[str, Counter]:
-        """Re-extract a release and merge the template into every catalog (msgmerge semantics)."""
+        """Re-extract a release and merge the template into every catalog (msgmerge semantics).
+
+        Signatory items nobody has worked on are filled in every language in
+        the same pass (translate_app/signatory_fill.py). Returns the count of
+        each state per language, and under "signatories" how many of the
+        `needs_review` are signatory items filled and not yet reviewed.
+        """
         doc = self.document(name)
         existing = self.languages(name)
         languages = list(dict.fromkeys(existing + list(add_languages or [])))
@@ -185,6 +191,9 @@ class Project:
             template = old  # keep the creation date: no needless diff
         else:
             storage.save(template, pot_path)
+        from .signatory_fill import filler  # signatory items: names kept, countries from CLDR (issue 15)
+
+        fill_signatories = filler(self, name, doc)
         changes: dict[str, Counter] = {}
         for code in languages:
             path = self.catalog_path(name, code)
@@ -197,9 +206,12 @@ class Project:
                 else:
                     po = None
                     merged = cat.new_catalog(template, code, name)
+                filled = fill_signatories(merged, code)
                 if po is None or cat.serialise(po) != cat.serialise(merged):
                     storage.save(merged, path)
                 changes[code] = Counter(entry_state(e).value for e in merged if not e.obsolete)
+                if filled.filled + filled.description:  # of the needs_review: signatory items waiting for review
+                    changes[code]["signatories"] = filled.filled + filled.description
         return changes
 
     # -- reading -------------------------------------------------------------

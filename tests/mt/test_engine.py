@@ -15,11 +15,19 @@ from translate_app.config import Settings
 from translate_app.core.checks import run_checks
 from translate_app.core.glossary import Glossary, glossary_checks, glossary_path, load_glossary
 from translate_app.core.masking import mask, unmask
-from translate_app.core.states import State, entry_state, review_fields, set_approved, set_translated
+from translate_app.core.states import (
+    State,
+    entry_signatories,
+    entry_state,
+    review_fields,
+    set_approved,
+    set_translated,
+)
 from translate_app.mt.base import make_provider
 from translate_app.mt.cache import TranslationCache
 from translate_app.mt.engine import PretranslationFailed, Progress, pretranslate
 from translate_app.project import Project
+from translate_app.signatory_fill import recognised
 
 
 def expected(text: str, language: str, glossary: Glossary | None = None) -> str:
@@ -37,6 +45,11 @@ def expected(text: str, language: str, glossary: Glossary | None = None) -> str:
 def entries(project: Project, release: str, language: str) -> dict[str, object]:
     """Return the live entries of a catalog by msgid."""
     return {e.msgid: e for e in project.load_catalog(release, language) if not e.obsolete}
+
+
+def signatory_items(project: Project) -> set[str]:
+    """Return the sample's signatory items: filled when a language is added, never sent to a provider."""
+    return set(recognised(project.document(RELEASE)))
 
 
 def add_release(project: Project, name: str, text: str, languages: list[str]) -> None:
@@ -74,11 +87,15 @@ def test_every_segment_becomes_a_machine_suggestion_with_provenance(
     project: Project, settings: Settings, libre: FakeLibreTranslate
 ) -> None:
     progress = run(project, settings, ["de", "he"], batch_size=25)
-    texts = [e.msgid for e in project.load_catalog(RELEASE, "de") if e.msgid]
+    signatories = signatory_items(project)
+    texts = [e.msgid for e in project.load_catalog(RELEASE, "de") if e.msgid and e.msgid not in signatories]
     assert progress.total == progress.done == progress.from_provider + progress.unchanged == 2 * len(texts)
     assert progress.failed == 0
     for language in ("de", "he"):
         for msgid, entry in entries(project, RELEASE, language).items():
+            if msgid in signatories:  # the signatory fill's, left alone
+                assert entry_signatories(entry) is not None and entry_state(entry) == State.NEEDS_REVIEW
+                continue
             assert entry_state(entry) == State.MACHINE
             assert entry.msgstr == expected(msgid, language)
             assert review_fields(entry)["machine"]["provider"] == "libretranslate"
@@ -101,7 +118,11 @@ def test_a_second_run_comes_from_the_cache_and_a_restart_skips_what_is_done(
     again = run(project, settings, ["de"], cache=cache)
     assert libre.requests == asked and again.requests == 0
     assert again.from_cache == first.from_provider and again.done == first.done
-    assert all(entry_state(e) == State.MACHINE for e in entries(project, RELEASE, "de").values())
+    # Emptied signatory items are not sent either: the next update fills them.
+    signatories = signatory_items(project)
+    assert again.signatories == len(signatories) == 39
+    for msgid, entry in entries(project, RELEASE, "de").items():
+        assert entry_state(entry) == (State.UNTRANSLATED if msgid in signatories else State.MACHINE)
 
 
 def test_identical_masked_texts_are_sent_once(project: Project, settings: Settings, libre: FakeLibreTranslate) -> None:
@@ -208,7 +229,7 @@ def test_a_persons_work_is_never_overwritten(project: Project, settings: Setting
         set_translated(live[0], "Von Hand", by="alice")
         set_translated(live[1], "Geprüft", by="alice")
         set_approved(live[1], by="bob")
-        during = live[-1].msgid
+        during = next(e.msgid for e in reversed(live) if entry_state(e) == State.UNTRANSLATED)
 
     def volunteer_types_meanwhile(_params: dict) -> None:
         # A volunteer saves a translation while the first request is in flight.
@@ -223,7 +244,7 @@ def test_a_persons_work_is_never_overwritten(project: Project, settings: Setting
     assert de[live[0].msgid].msgstr == "Von Hand" and entry_state(de[live[0].msgid]) == State.TRANSLATED
     assert entry_state(de[live[1].msgid]) == State.APPROVED
     assert de[during].msgstr == "Schon übersetzt" and progress.kept == 1
-    assert progress.total == len(de) - 2
+    assert progress.total == len(de) - 2 - len(signatory_items(project))
 
 
 def test_faults_are_retried_and_nothing_is_lost(
@@ -236,9 +257,10 @@ def test_faults_are_retried_and_nothing_is_lost(
     assert progress.failed == 0 and progress.done == progress.total
     batches = sum(math.ceil(progress.unique_texts / 2 / 10) for _ in range(2))
     assert libre.requests == progress.requests == batches + 7
+    signatories = signatory_items(project)
     for language in ("de", "he"):
         for msgid, entry in entries(project, RELEASE, language).items():
-            assert entry.msgstr == expected(msgid, language)
+            assert msgid in signatories or entry.msgstr == expected(msgid, language)
 
 
 def test_a_provider_that_keeps_failing_stops_the_job_and_keeps_what_was_done(
@@ -250,11 +272,11 @@ def test_a_provider_that_keeps_failing_stops_the_job_and_keeps_what_was_done(
     with pytest.raises(PretranslationFailed, match="keeps failing.*HTTP 500") as info:
         run(project, settings, ["de", "he"], batch_size=10, concurrency=1, max_attempts=2)
     progress = info.value.progress
-    assert progress.done == 20 and progress.failed == 30
+    assert progress.done == 20 and progress.failed == 10 + 1 + 10  # de's last two batches (31 texts), he's first
     assert libre.requests == 2 + 3 * 2  # two good batches, then three batches tried twice each
     de = entries(project, RELEASE, "de")
     assert sum(entry_state(e) == State.MACHINE for e in de.values()) == 20
-    assert sum(entry_state(e) == State.UNTRANSLATED for e in de.values()) == len(de) - 20
+    assert sum(entry_state(e) == State.UNTRANSLATED for e in de.values()) == len(de) - 20 - 39  # 39 signatories
     assert project.catalog_path(RELEASE, "he").read_bytes() == before
 
 
@@ -303,8 +325,11 @@ def test_the_glossary_keeps_and_replaces_terms(project: Project, settings: Setti
     )
     glossary = load_glossary(glossary_path(project.source_dir, RELEASE))
     run(project, settings, ["de", "he"])
+    signatories = signatory_items(project)
     for language in ("de", "he"):
         for msgid, entry in entries(project, RELEASE, language).items():
+            if msgid in signatories:
+                continue
             assert entry.msgstr == expected(msgid, language, glossary)
             assert not run_checks(
                 msgid, entry.msgstr, language=language, extra=glossary_checks(glossary)

@@ -22,6 +22,7 @@ from .errors import (
     TranslateAppError,
     error_class,
 )
+from .signatories import parse
 from .states import (
     OVERRIDE_REASON_MAX,
     OVERRIDE_REASON_MIN,
@@ -29,6 +30,7 @@ from .states import (
     State,
     entry_override,
     entry_partner,
+    entry_signatories,
     entry_state,
     one_line,
     review_fields,
@@ -93,6 +95,8 @@ class SegmentView:
     translated_by: str | None = None
     override: dict | None = None  # {"checks": [...], "by", "reason"}: approved despite failing blocking checks
     partner: str | None = None  # the partner organisation whose text this is, while it needs review
+    # a signatory item filled by the service, while unreviewed: {"description": the part still in English, or ""}
+    signatories: dict[str, str] | None = None
 
     def as_api(self) -> dict:
         """Return the fields of the JSON API contract plus the helpful extras.
@@ -127,7 +131,16 @@ def view(entry: polib.POEntry, language: str = "", extra: Iterable[Check] = (), 
         translated_by=fields.get("translated", {}).get("by"),
         override=_override_view(entry) if "override" in fields else None,
         partner=entry_partner(entry) if "partner" in fields else None,
+        signatories=_signatories_view(entry) if "signatories" in fields else None,
     )
+
+
+def _signatories_view(entry: polib.POEntry) -> dict[str, str] | None:
+    fill = entry_signatories(entry)
+    if fill is None:
+        return None
+    left = parse(entry.msgid).description if fill.get("todo") == "description" else ""
+    return {"description": left}
 
 
 def _override_view(entry: polib.POEntry) -> dict | None:

@@ -15,7 +15,13 @@ mistakes (a translated organisation name, a misspelt country). Here:
 * `fill` writes the item in a target language: the name, the description
   (its translation when one is given, else the source text, and the result
   says so), the dash as written, and the countries' names from CLDR through
-  Babel joined by the target language's list pattern.
+  Babel joined by the target language's list pattern. In a right-to-left
+  language the name (and a description still in the source language) is
+  wrapped in Unicode isolates (FSI … PDI) when countries follow, so that a
+  Latin name ending in a parenthesis or a digit is not reordered around the
+  dash;
+* `missing_countries` says why an item cannot be filled in a language (CLDR
+  through Babel has no name for one of its countries there).
 
 Pure functions on texts and parsed documents: no catalog or file is touched.
 """
@@ -219,6 +225,27 @@ def country_name(code: str, language: str) -> str | None:
         return None
 
 
+#: First strong isolate and pop directional isolate: a run laid out on its own inside right-to-left text.
+FSI, PDI = "\u2068", "\u2069"
+
+
+@lru_cache(maxsize=64)
+def _is_rtl(language: str) -> bool:
+    try:
+        return Locale.parse(language.replace("-", "_")).text_direction == "rtl"
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+def _isolated(text: str, rtl: bool) -> str:
+    return f"{FSI}{text}{PDI}" if rtl and text else text
+
+
+def missing_countries(sig: Signatory, language: str) -> tuple[str, ...]:
+    """Return the territory codes of an item that CLDR (through Babel) cannot name in a language."""
+    return tuple(code for code in sig.countries if not country_name(code, language))
+
+
 def fill(
     sig: Signatory, language: str, *, names: Mapping[str, str] | None = None, description: str | None = None
 ) -> Filled:
@@ -226,14 +253,23 @@ def fill(
 
     `names` gives per-language forms of organisation names (a transliteration);
     `description` the translated description. A country Babel cannot name in
-    the language is written as in the source.
+    the language is written as in the source (see missing_countries).
     """
+    rtl = bool(sig.countries) and _is_rtl(language)  # an item that is only a name has no dash to reorder around
     name = (names or {}).get(sig.name, sig.name)
     untranslated: tuple[str, ...] = ()
     if sig.description:
         if description is None:
             description, untranslated = sig.description, (sig.description,)
-        name = f"{name} ({description})" if sig.description_style == "paren" else f"{name} - {description}"
+        joined_name = f"{name} ({description})" if sig.description_style == "paren" else f"{name} - {description}"
+        if untranslated:
+            name = _isolated(joined_name, rtl)  # all of it in the source language's direction until translated
+        elif sig.description_style == "paren":
+            name = f"{_isolated(name, rtl)} ({description})"
+        else:
+            name = f"{_isolated(name, rtl)} - {description}"
+    else:
+        name = _isolated(name, rtl)
     if not sig.countries:
         return Filled(name, untranslated)
     try:

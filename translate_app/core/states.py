@@ -10,11 +10,19 @@ msgmerge drops unknown flags. Lines this module owns start with a keyword:
     # override-reason: The court's ruling says 47; the source's 48 is a typo.
     # correction: decision=meaning by=carol at=2026-11-27T09:00:00Z source=89abcdef01234567
     # partner: name=Connection%20e.V. at=2026-11-30T09:00:00Z
+    # signatories: date=2026-11-30 text=0123456789abcdef todo=description
 
 A `partner` line credits a text that a partner organisation translated (or
 another tool's catalog held) and that waits for review: fuzzy, without a
 machine line, so it counts as `needs review`. The name is percent-encoded so
 the line holds no spaces.
+
+A `signatories` line marks an item of a signatory list filled in by the
+service (the organisation's name kept, its countries named from CLDR; see
+translate_app/signatory_fill.py): fuzzy, so `needs review`, with a hash of
+the text written, so that a text changed since (by a person, in any tool) is
+no longer the fill's, and `todo=description` while the item's description is
+still in the source language.
 
 An approval is bound to a hash of the source and the approved text, so a
 translation edited elsewhere is no longer approved. An approval despite a
@@ -35,13 +43,22 @@ import polib
 
 _NAME_SAFE = "!'()*,-./:;_~"  # kept as written in a partner's name; spaces, =, @ and % are encoded
 
-_OWNED = re.compile(r"^(machine|translated|approved|override|correction|partner):\s*(.*)$")
+_OWNED = re.compile(r"^(machine|translated|approved|override|correction|partner|signatories):\s*(.*)$")
 _REASON = re.compile(r"^override-reason(\+?):\s?(.*)$")
-_KEYWORDS = ("machine", "translated", "approved", "override", "override-reason", "correction", "partner")
+_KEYWORDS = (
+    "machine",
+    "translated",
+    "approved",
+    "override",
+    "override-reason",
+    "correction",
+    "partner",
+    "signatories",
+)
 # polib (and so this service) wraps comment lines longer than the catalog's
 # width at spaces: a line of nothing but our key=value pairs right after one of
 # our lines is the rest of it.
-_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score|source|decision|name)=\S*\s*)+$")
+_CONTINUATION = re.compile(r"^(?:(?:by|at|sha256|checks|provider|date|score|source|decision|name|text|todo)=\S*\s*)+$")
 #: Characters of a reason per comment line: short enough that no tool wraps it (79 columns).
 _REASON_CHUNK = 56
 _NOT_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -236,6 +253,41 @@ def entry_partner(entry: polib.POEntry) -> str | None:
     return unquote(partner.get("name", "")) or None
 
 
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def set_signatories(entry: polib.POEntry, text: str, *, description_left: bool, when: str | None = None) -> None:
+    """Fill an entry with a signatory item written in its language: fuzzy (needs review), marked as the fill's.
+
+    description_left says that the item's description is still in the source
+    language, for a reviewer to translate.
+    """
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    values = {
+        "date": (when or now_iso())[:10],
+        "text": _text_hash(text),
+        "todo": "description" if description_left else "",
+    }
+    _set_fields(entry, "signatories", values)
+
+
+def entry_signatories(entry: polib.POEntry) -> dict[str, str] | None:
+    """Return the fields of the signatory fill an entry still holds unreviewed, else None.
+
+    The fill's once nobody has changed its text or reviewed it: fuzzy, with
+    the hash of the text written. A person's save or an approval drops the line.
+    """
+    fields = review_fields(entry).get("signatories")
+    if not fields or "fuzzy" not in entry.flags or fields.get("text") != _text_hash(entry.msgstr):
+        return None
+    return fields
+
+
 def set_translated(entry: polib.POEntry, text: str, *, by: str, when: str | None = None) -> None:
     """Record a person's translation: not fuzzy, any approval dropped."""
     entry.msgstr = text
@@ -265,7 +317,7 @@ def set_approved(
         entry,
         "approved",
         {"by": by, "at": when, "sha256": digest},
-        drop=("machine", "approved", "override", "override-reason", "correction"),
+        drop=("machine", "approved", "override", "override-reason", "correction", "signatories"),
         lines=lines,
     )
 

@@ -7,7 +7,10 @@ sends what is left to the provider in batches, several at once within the
 provider's concurrency and rate limit. Each answer is written into the catalog
 at once, under the catalog lock, as a `machine` suggestion, so what was
 translated stays even if the job stops later; an entry that a person
-translated, approved or edited meanwhile is left alone.
+translated, approved or edited meanwhile is left alone. Signatory items that
+the signatory fill can write (translate_app/signatory_fill.py) are never sent:
+the fill wrote them already or will on the next update, and what it wrote is
+`needs review`, which the engine never overwrites.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..core.languages import get_language
 from ..core.masking import Masked
 from ..core.states import State, entry_state, set_machine
 from ..project import Project
+from ..signatory_fill import fillable
 from .base import SOURCE_LANGUAGE, Provider, without_request_text
 from .cache import TranslationCache
 from .errors import JobCancelled, JobError, ProviderError
@@ -48,6 +52,7 @@ class Progress:
     unchanged: int = 0  # nothing to translate (numbers, URLs): copied as is
     no_match: int = 0  # memory-only jobs: no identical source in memory; left untranslated, not done
     kept: int = 0  # entries a person changed while the job ran: left alone
+    signatories: int = 0  # signatory items left to the signatory fill (names kept, countries from CLDR)
     token_problems: int = 0  # answers whose masked tokens came back wrong
     unique_texts: int = 0  # distinct (language, masked text) pairs sent or looked up
     errors: list[str] = field(default_factory=list)
@@ -96,9 +101,13 @@ def pretranslate(
     targets: dict[str, list[Key]] = {}
     for code in codes:
         po = project.load_catalog(release, code)
-        targets[code] = [
+        untranslated = [
             (e.msgctxt, e.msgid) for e in po if not e.obsolete and e.msgid and entry_state(e) == State.UNTRANSLATED
         ]
+        # Signatory items are the signatory fill's (update writes them): no provider call for an organisation's name.
+        signatory = fillable(project, release, code) if untranslated else set()
+        targets[code] = [key for key in untranslated if key[0] or key[1] not in signatory]
+        progress.signatories += len(untranslated) - len(targets[code])
     progress.total = sum(len(keys) for keys in targets.values())
     report(progress)
 

@@ -55,6 +55,12 @@ _SCHEMAS: dict[str, Any] = {
             "machine": {"type": ["object", "null"], "additionalProperties": {"type": "string"}},
             "approved_by": _NULLABLE_STRING,
             "translated_by": _NULLABLE_STRING,
+            "signatories": {
+                "type": ["object", "null"],
+                "description": "A signatory item filled by the service and not reviewed yet; "
+                "'description' is the part still in the source language ('' when none).",
+                "additionalProperties": {"type": "string"},
+            },
             "proposals": {"type": "integer", "minimum": 0, "description": "Open proposals on the segment."},
         },
         "required": ["id", "source", "translation", "state", "version", "checks"],
