@@ -34,6 +34,7 @@ from . import notifications, workflow
 from .core import corrections as corr
 from .core.catalog import entry_id
 from .core.errors import MalformedCatalogError, TranslateAppError
+from .core.languages import language_names
 from .core.segments import require_complete
 from .core.textdiff import DiffPart, word_diff
 from .models import User
@@ -179,6 +180,7 @@ def decide(
         raise corr.InvalidDecisionError(
             f"no source change waits for a decision in segment {unknown[0]!r} (decided already, or unknown)"
         )
+    _refuse_wording_only_that_is_not(pending, decisions, project.extra_checks(release))
     report = DecisionReport()
     to_review: dict[str, dict[str, str]] = {}
     extra = project.extra_checks(release)
@@ -222,6 +224,34 @@ def decide(
     if to_review:
         report.told = notifications.corrections_to_review(session, release, to_review, actor=user)
     return report
+
+
+def _refuse_wording_only_that_is_not(
+    pending: dict[str, SourceChange], decisions: dict[str, corr.Decision], extra: list
+) -> None:
+    """Refuse, before anything is written, "wording only" for a change the kept translations would not fit.
+
+    A changed figure or link makes the translations fail a blocking check
+    against the new source; keeping them would publish the old figure.
+    """
+    for number, (sid, change) in enumerate(pending.items(), start=1):
+        if decisions.get(sid) is not corr.Decision.WORDING_ONLY:
+            continue
+        failing = {
+            item.language: problems
+            for item in change.languages
+            if (
+                problems := corr.kept_translation_fails(
+                    change.new_source, item.translation, language=item.language, extra=extra
+                )
+            )
+        }
+        if failing:
+            first = next(iter(failing.values()))[0]
+            raise corr.InvalidDecisionError(
+                f"change {number} is not wording only: the kept translations would no longer fit the new source "
+                f"in {language_names(list(failing))} ({first}); choose “meaning changed”"
+            )
 
 
 def readiness(session: Session, project: Project, release: str) -> list[LanguageReadiness]:

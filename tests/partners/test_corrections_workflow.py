@@ -187,3 +187,26 @@ def test_the_new_source_reaches_a_language_added_after_the_source_was_published(
     approve_everything(project, RELEASE, "de")
     correct_source(project, RELEASE, FIGURE)
     assert cw.pending_count(project, RELEASE) == 1
+
+
+def test_the_command_lists_and_decides(published, monkeypatch, database_url, web_project):
+    from click.testing import CliRunner
+
+    from translate_app.cli import main
+
+    project, sessions = published
+    correct_source(project, RELEASE, FIGURE, TYPO)
+    monkeypatch.setenv("TRANSLATE_APP_ROOT", str(web_project))
+    monkeypatch.setenv("TRANSLATE_APP_DATABASE_URL", database_url)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["corrections", RELEASE])
+    assert listed.exit_code == 1
+    assert "Respect the ruling of [-2023-]{+2024+}." in listed.output and "3 language(s), 3 published" in listed.output
+    with sessions() as session:
+        typo = _segment(cw.pending_changes(session, project, RELEASE), "protect").segment_id
+    assert runner.invoke(main, ["corrections", RELEASE, "--wording", typo]).exit_code == 2  # who decides?
+    refused = runner.invoke(main, ["corrections", RELEASE, "--wording", typo, "--as", "rev_de"])
+    assert refused.exit_code == 1 and "only coordinators" in refused.output
+    decided = runner.invoke(main, ["corrections", RELEASE, "--wording", typo, "--as", "coord"])
+    assert f"de: {typo} approved" in decided.output and "1 source change(s) wait" in decided.output
+    assert cw.pending_count(project, RELEASE) == 1

@@ -32,7 +32,7 @@ from enum import Enum
 import polib
 
 from .catalog import entry_id
-from .checks import Check
+from .checks import Check, blocking_check_ids, run_checks
 from .edits import Edit, Outcome
 from .errors import TranslateAppError
 from .escaping import escape_line_start
@@ -160,10 +160,29 @@ def apply_decision(
         before = view(entry, language, extra, checks=False)
         if correction(entry) is None:
             return Outcome(before=before, after=before)
+        if decision is Decision.WORDING_ONLY:
+            failing = kept_translation_fails(entry.msgid, entry.msgstr, language=language, extra=extra)
+            if failing:
+                raise InvalidDecisionError(
+                    f"the translation no longer fits the new source ({'; '.join(failing)}): choose “meaning changed”"
+                )
         decide(entry, decision, by=edit.by)
         return Outcome(before=before, after=view(entry, language, extra, checks=False))
     except TranslateAppError as exc:
         return Outcome.refused(exc)
+
+
+def kept_translation_fails(
+    new_source: str, translation: str, *, language: str = "", extra: Iterable[Check] = ()
+) -> list[str]:
+    """Return what a translation kept for a corrected source would fail among the blocking checks.
+
+    A figure, link or name changed in the source is not "wording only": the
+    translation still says the old one, and approving it again would publish it.
+    Each failure is "check name: message".
+    """
+    results = run_checks(new_source, translation, language=language, enabled=list(blocking_check_ids()), extra=extra)
+    return [f"{r.name}: {r.message}" for r in results if r.blocking]
 
 
 def parse_decision(value: object) -> Decision:
