@@ -129,3 +129,37 @@ def test_the_api_lists_decides_and_republishes(client, auth, corrected):
     body = republished.get_json()
     assert body["published"] == [] and "1 of" in body["skipped"]["de"]
     assert auth.api("POST", f"/api/releases/{RELEASE}/republish", json={"notes": "x"}).status_code == 400
+
+
+def test_the_german_volunteer_gets_a_mail_naming_the_segment_to_review(app, client, auth, corrected):
+    from datetime import timedelta
+
+    from tests.notify_servers import SmtpSink
+    from translate_app import notifications
+    from translate_app.models import utcnow
+    from translate_app.notifications_delivery import deliver_due
+
+    sessions = Database.factory(app)
+    with sessions() as session:
+        tr = session.scalar(select(User).where(User.name == "tr_de"))
+        notifications.save_preferences(
+            session, user=tr, email="tr@example.org", webhook_url=None, choices={"source_corrected": "email"}
+        )
+    auth.login("coord")
+    token = auth.csrf(PAGE)
+    typo, figure = _segments(client.get(PAGE).get_data(as_text=True))
+    client.post(PAGE, data={"csrf_token": token, f"decision-{typo}": "wording", f"decision-{figure}": "meaning"})
+    sink = SmtpSink().start()
+    try:
+        settings = app.config["SETTINGS"]
+        settings.smtp_host, settings.smtp_port, settings.smtp_starttls = "127.0.0.1", sink.port, False
+        settings.smtp_from, settings.smtp_timeout, settings.notify_gather_seconds = "news@example.org", 5.0, 0.0
+        report = deliver_due(settings=settings, sessions=sessions, now=utcnow() + timedelta(seconds=61))
+        assert report.messages == 1 and [m["To"] for m in sink.messages] == ["tr@example.org"]
+        body = sink.messages[0].get_body(("plain",)).get_content()
+    finally:
+        sink.stop()
+    assert "Source corrected" in body and "1 segment to review again, the meaning changed" in body
+    assert "Respect the ruling of 2024 <script>alert(1)</script>." in body  # plain text: as written
+    html = sink.messages[0].get_body(("html",)).get_content()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
