@@ -163,3 +163,20 @@ def test_the_german_volunteer_gets_a_mail_naming_the_segment_to_review(app, clie
     assert "Respect the ruling of 2024 <script>alert(1)</script>." in body  # plain text: as written
     html = sink.messages[0].get_body(("html",)).get_content()
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_a_script_with_a_token_decides_and_republishes_without_csrf(app, client, corrected):
+    from translate_app import accounts
+
+    with Database.factory(app)() as session:
+        token = accounts.create_token(session, session.scalar(select(User).where(User.name == "coord")))
+        session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    changes = client.get(f"/api/releases/{RELEASE}/corrections", headers=headers).get_json()["changes"]
+    typo = changes[0]["segment_id"]
+    decided = client.post(
+        f"/api/releases/{RELEASE}/corrections", json={"decisions": {typo: "wording"}}, headers=headers
+    )
+    assert decided.status_code == 200 and set(decided.get_json()["decided"]) == {"de", "fr", "he"}
+    again = client.post(f"/api/releases/{RELEASE}/corrections", json={"decisions": {typo: "wording"}}, headers=headers)
+    assert again.status_code == 400 and "decided already" in again.get_json()["error"]
