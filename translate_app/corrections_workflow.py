@@ -180,12 +180,13 @@ def decide(
         raise corr.InvalidDecisionError(
             f"no source change waits for a decision in segment {unknown[0]!r} (decided already, or unknown)"
         )
-    _refuse_wording_only_that_is_not(pending, decisions, project.extra_checks(release))
+    extra = project.extra_checks(release)
+    _refuse_wording_only_that_is_not(pending, decisions, extra)
     report = DecisionReport()
     to_review: dict[str, dict[str, str]] = {}
-    extra = project.extra_checks(release)
-    for code in {i.language: None for c in pending.values() for i in c.languages}:
-        mine = [sid for sid in decisions if code in {i.language for i in pending[sid].languages}]
+    touched = {sid: {i.language for i in pending[sid].languages} for sid in decisions}
+    for code in project.languages(release):
+        mine = [sid for sid in decisions if code in touched[sid]]
         if not mine:
             continue
         edits = [
