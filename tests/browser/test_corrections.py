@@ -177,3 +177,13 @@ def test_correct_decide_and_republish_with_an_errata_note(person, live_server, l
     assert "as he is approaching a yet another" in published  # wording only: the translation was kept
     page.goto(release_page)
     expect(page.locator('tr[data-language="de"]').get_by_text("published", exact=True)).to_be_visible()
+    # No decision waits; Hebrew's publication is stale until its reviewers approve the figure.
+    expect(page.get_by_text("need a decision")).to_have_count(0)
+    expect(page.get_by_role("link", name="Republish corrected languages")).to_be_visible()
+
+    page.set_content(published)  # the page as readers get it: the note last, marked, with its date
+    note = page.locator("main blockquote").last
+    expect(note).to_contain_text("Correction (")
+    expect(note).to_contain_text(NOTE)
+    expect(page.locator("main hr").last).to_be_visible()
+    screenshot(page, f"corrections-published-{viewport}")
