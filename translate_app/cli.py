@@ -30,6 +30,7 @@ _LAZY_COMMANDS = {
     "presskit": "translate_app.presskit.commands:presskit",
     "tmx": "translate_app.tmx_commands:tmx",
     "signatories": "translate_app.signatory_commands:signatories",
+    "corrections": "translate_app.corrections_commands:corrections",
 }
 
 

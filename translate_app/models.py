@@ -321,6 +321,7 @@ class Publication(Base):
     source_hash: Mapped[str] = mapped_column(String(64))
     markdown: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
+    errata: Mapped[str | None] = mapped_column(Text, nullable=True)  # the correction note of a republication
 
     user: Mapped[User | None] = relationship(lazy="joined")
 

@@ -343,6 +343,51 @@ def source_corrected(
         return added
 
 
+def _correction_key(prefix: str, user_id: int) -> str:
+    return f"{prefix}:{user_id}"
+
+
+@_quietly
+def corrections_to_review(
+    bind: Engine | Session, release: str, segments: dict[str, dict[str, str]], actor: User | int | None = None
+) -> int:
+    """Record 'the source corrected' for the people of each language where a change of meaning needs review.
+
+    `segments` is {language: {segment id: the new source}} of the segments a
+    coordinator marked "meaning changed" (corrections_workflow.decide): each
+    person of the language hears once which segments to look at again.
+    """
+    added = 0
+    with Session(_engine(bind)) as session:
+        for code, changed in segments.items():
+            if not changed:
+                continue
+            people = set(
+                session.scalars(
+                    select(User.id)
+                    .join(Membership)
+                    .where(Membership.language == code, User.active.is_(True), User.role != "suggester")
+                )
+            ) - {_actor_id(actor)}
+            recipients = _subscribed(session, "source_corrected", people)
+            quoted = "; ".join(f"“{' '.join(text.split())[:120]}”" for text in changed.values())
+            count = len(changed)
+            detail = f"{count} segment{'s' if count != 1 else ''} to review again, the meaning changed: {quoted}"
+            key = hashlib.sha256("\x00".join(sorted(changed)).encode()).hexdigest()[:16]
+            added += _add(
+                session,
+                recipients,
+                event="source_corrected",
+                release=release,
+                language=code,
+                segment_id=next(iter(changed)) if count == 1 else "",
+                actor=_shown(session, actor),
+                detail=detail,
+                dedup=functools.partial(_correction_key, f"correction:{release}:{code}:{key}"),
+            )
+    return added
+
+
 @_quietly
 def commented(bind: Engine | Session, comment: Comment) -> int:
     """Record 'a segment of mine commented on' for the others who wrote or commented on that segment."""

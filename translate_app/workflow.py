@@ -384,7 +384,13 @@ _EDIT_FIELDS = frozenset(storage.Edit.__dataclass_fields__) - {"protocol"}
 
 
 def submit_batch(
-    session: Session, project: Project, release: str, language: str, edits: list[dict]
+    session: Session,
+    project: Project,
+    release: str,
+    language: str,
+    edits: list[dict],
+    *,
+    change: storage.Change | None = None,
 ) -> list[storage.Outcome]:
     """Apply several edits of one catalog in one write and one audit transaction; return each one's outcome.
 
@@ -392,6 +398,8 @@ def submit_batch(
     a failing check) refuses that edit alone. A fault of the place (the lock,
     the disk) refuses them all, raised here. Keys of an edit that are not
     fields of storage.Edit (a caller's own bookkeeping) are left out.
+    `change` applies each edit (default: segments.apply_edit for the language;
+    corrections_workflow passes its own for decisions about source changes).
     """
     session.commit()  # as in _edit: nothing held while waiting for the catalog
     typed = [
@@ -403,7 +411,7 @@ def submit_batch(
     return storage.apply(
         path,
         typed,
-        partial(seg.apply_edit, language=language, extra=extra),
+        change or partial(seg.apply_edit, language=language, extra=extra),
         after=partial(_audit_batch, audit.engine_of(session), session.info.get("audit_outbox"), release, language),
     )
 
@@ -670,21 +678,37 @@ def compiled(project: Project, release: str, language: str, po=None) -> tuple[st
     return markdown, render_html(markdown, language)
 
 
-def publish(*, session: Session, project: Project, user: User, release: str, language: str) -> Publication:
-    """Publish a language whose every segment is approved, storing what went out."""
+def publish(
+    *, session: Session, project: Project, user: User, release: str, language: str, errata: str = ""
+) -> Publication:
+    """Publish a language whose every segment is approved, storing what went out.
+
+    `errata` (a republication after a correction) is a note in the language,
+    kept with the publication and appended to its Markdown and HTML with the
+    date (core/corrections.errata_markdown); the content hash stays that of the
+    translation alone, so the publication is "current" while the catalog is.
+    """
     if not user.is_coordinator:
         raise PermissionDeniedError("only coordinators publish")
     project.require(release)
-    markdown, html = compiled(project, release, language)
+    from .core.corrections import clean_errata, errata_markdown
+
+    errata = clean_errata(errata)
+    markdown = compiled_markdown(project, release, language)
+    content_hash = _hash(markdown)
+    if errata:
+        markdown += errata_markdown(errata, utcnow().date(), language)
+    html = render_html(markdown, language)
     source = project.source_path(release).read_text(encoding="utf-8")
     pub = Publication(
         user_id=user.id,
         release=release,
         language=language,
-        content_hash=_hash(markdown),
+        content_hash=content_hash,
         source_hash=_hash(source),
         markdown=markdown,
         html=html,
+        errata=errata or None,
     )
     session.add(pub)
     session.commit()

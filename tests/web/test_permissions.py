@@ -30,6 +30,11 @@ EXPECTED = {
     "links_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "make_link": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "people_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "corrections_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "decide_corrections": [302, 403, 403, 403, 302, 403, 403, 403, 403],  # nothing chosen: back with a message
+    "republish": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "api_corrections": [401, 403, 403, 403, 200, 403, 403, 403, 403],
+    "api_republish": [401, 403, 403, 403, 200, 403, 403, 403, 403],
 }
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
@@ -128,6 +133,16 @@ def _request(name, client, auth, token, segment):
         )
     if name == "people_page":
         return client.get("/coordinate/users")
+    if name == "corrections_page":
+        return client.get("/coordinate/releases/appeal/corrections")
+    if name == "decide_corrections":
+        return client.post("/coordinate/releases/appeal/corrections", data=form)
+    if name == "republish":
+        return client.post("/coordinate/releases/appeal/republish", data=form)
+    if name == "api_corrections":
+        return client.get("/api/releases/appeal/corrections")
+    if name == "api_republish":
+        return client.post("/api/releases/appeal/republish", json={}, headers=headers)
     raise AssertionError(name)
 
 
@@ -154,6 +169,8 @@ def test_every_form_posts_without_csrf_are_refused(client, auth):
         ("/coordinate/releases/appeal", {"title": "x"}),
         ("/coordinate/users", {"name": "x", "role": "translator"}),
         ("/coordinate/releases/appeal/update", {}),
+        ("/coordinate/releases/appeal/corrections", {}),
+        ("/coordinate/releases/appeal/republish", {}),
         ("/logout", {}),
     ]:
         r = client.post(path, data=data)

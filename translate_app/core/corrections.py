@@ -24,11 +24,19 @@ per language, and republishes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 import polib
 
+from .catalog import entry_id
+from .checks import Check, blocking_check_ids, run_checks
+from .edits import Edit, Outcome
+from .errors import TranslateAppError
+from .escaping import escape_line_start
+from .segments import require_entry, view
 from .states import State, now_iso, review_fields, set_approved, set_correction, translation_text
 
 WORDING = "wording"
@@ -109,3 +117,120 @@ def decide(entry: polib.POEntry, decision: Decision, *, by: str, when: str | Non
         entry.flags.append("fuzzy")  # a machine suggestion stays one
         return State.MACHINE
     return State.TRANSLATED
+
+
+# -- applying decisions to a catalog, and the errata note of a republication ---------------------------
+
+#: The longest errata note kept with a publication.
+MAX_ERRATA_CHARS = 2000
+
+
+class InvalidErrataError(TranslateAppError):
+    """An errata note that cannot be published as given."""
+
+    code = "invalid_errata"
+
+
+class InvalidDecisionError(TranslateAppError):
+    """A decision about a source change that names no segment or no known decision."""
+
+    code = "invalid_decision"
+
+
+def apply_decision(
+    po: polib.POFile,
+    edit: Edit,
+    *,
+    decisions: Mapping[str, Decision],
+    language: str = "",
+    extra: Iterable[Check] = (),
+) -> Outcome:
+    """Apply the decision about one segment (edit.segment, looked up in `decisions`) to a catalog.
+
+    The `change` of storage.apply for edits of kind "correct", run under the
+    catalog's lock. A segment whose change was decided meanwhile (another
+    coordinator, an earlier batch) or was never translated in this language is
+    answered unchanged: deciding twice is not an error, and logs nothing.
+    """
+    try:
+        entry = require_entry(po, edit.segment)
+        decision = decisions.get(edit.segment)
+        if decision is None:
+            raise InvalidDecisionError(f"no decision given for segment {edit.segment!r}")
+        before = view(entry, language, extra, checks=False)
+        if correction(entry) is None:
+            return Outcome(before=before, after=before)
+        if decision is Decision.WORDING_ONLY:
+            failing = kept_translation_fails(entry.msgid, entry.msgstr, language=language, extra=extra)
+            if failing:
+                raise InvalidDecisionError(
+                    f"the translation no longer fits the new source ({'; '.join(failing)}): choose “meaning changed”"
+                )
+        decide(entry, decision, by=edit.by)
+        return Outcome(before=before, after=view(entry, language, extra, checks=False))
+    except TranslateAppError as exc:
+        return Outcome.refused(exc)
+
+
+def kept_translation_fails(
+    new_source: str, translation: str, *, language: str = "", extra: Iterable[Check] = ()
+) -> list[str]:
+    """Return what a translation kept for a corrected source would fail among the blocking checks.
+
+    A figure, link or name changed in the source is not "wording only": the
+    translation still says the old one, and approving it again would publish it.
+    Each failure is "check name: message".
+    """
+    results = run_checks(new_source, translation, language=language, enabled=list(blocking_check_ids()), extra=extra)
+    return [f"{r.name}: {r.message}" for r in results if r.blocking]
+
+
+def parse_decision(value: object) -> Decision:
+    """Return the Decision a form or a request names ("wording" or "meaning"); InvalidDecisionError otherwise."""
+    try:
+        return Decision(value)
+    except ValueError:
+        raise InvalidDecisionError(
+            f"a decision is {WORDING!r} (wording only) or {MEANING!r} (meaning changed)"
+        ) from None
+
+
+def segment_of(entry: polib.POEntry) -> str:
+    """Return the id of the segment a pending correction is about (the same in every language)."""
+    return entry_id(entry)
+
+
+def clean_errata(text: object) -> str:
+    """Return an errata note fit to publish: stripped, at most MAX_ERRATA_CHARS, no control characters."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise InvalidErrataError("an errata note is text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_ERRATA_CHARS:
+        raise InvalidErrataError(f"an errata note has at most {MAX_ERRATA_CHARS} characters")
+    if any(ord(c) < 32 and c not in "\n\t" or 0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise InvalidErrataError("an errata note cannot hold control characters")
+    return text
+
+
+def errata_markdown(note: str, when: date, language: str) -> str:
+    """Return the Markdown appended to a republished language: a rule, then the note quoted with its date.
+
+    The date is written in the language (CLDR through Babel), after the label
+    "Correction"; the note is the coordinator's text in that language, its lines
+    escaped so that none starts a heading or a list (raw HTML is shown as text by
+    the renderer). An empty note adds nothing.
+    """
+    note = clean_errata(note)
+    if not note:
+        return ""
+    from babel.dates import format_date
+
+    try:
+        shown = format_date(when, format="long", locale=language.replace("-", "_") or "en")
+    except (ValueError, LookupError):  # a code Babel does not know
+        shown = when.isoformat()
+    lines = [escape_line_start(line) if line.strip() else "" for line in note.split("\n")]
+    quoted = "\n".join(f"> {line}".rstrip() for line in lines)
+    return f"\n\n---\n\n> **Correction ({shown}):**\n>\n{quoted}\n"

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: Raised whenever a field of Edit or Outcome changes meaning.
 PROTOCOL_VERSION = 3
 
-EditKind = Literal["save", "approve", "accept"]
+EditKind = Literal["save", "approve", "accept", "correct"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class Edit:
     as proposal_needed, decided under the lock); approve: approve the text as
     it is (`self_review` says whether `by` may approve their own translation,
     `override` is the reason to approve despite failing blocking checks);
-    accept: store a proposal's `text` as `author`'s and approve it as `by`.
+    accept: store a proposal's `text` as `author`'s and approve it as `by`;
+    correct: a coordinator's decision about a source change (core/corrections.py
+    applies it; segments.apply_edit does not know it).
     `user_id`, `key` and `note` (why, in a few words: "bulk review") are for the audit log.
     """
 

@@ -607,3 +607,68 @@ def job(job_id: int):
     except JobError:
         abort(404, "no such job")
     return jsonify(state)
+
+
+# -- corrections after publication (issue 15) ---------------------------------------------------------
+
+
+@bp.get("/releases/<release>/corrections")
+@login_required
+def corrections(release: str):
+    """List the source changes waiting for a decision, once per segment, and each language's readiness."""
+    from .. import corrections_workflow
+
+    workflow.require_coordinator(current_user, "see corrections")
+    proj = project()
+    release = proj.require(release)
+    changes = corrections_workflow.pending_changes(db.session, proj, release)
+    readiness = corrections_workflow.readiness(db.session, proj, release)
+    db.session.commit()
+    return jsonify({"changes": [c.as_api() for c in changes], "languages": [vars(r) for r in readiness]})
+
+
+@bp.post("/releases/<release>/corrections")
+@login_required
+def decide_corrections(release: str):
+    """Apply {"decisions": {segment id: "wording" | "meaning"}} to every language of the release."""
+    from .. import corrections_workflow
+    from ..core.corrections import parse_decision
+
+    workflow.require_coordinator(current_user, "decide what a source change means for translations")
+    data = _json()
+    decisions = data.get("decisions")
+    if not isinstance(decisions, dict):
+        abort(400, "'decisions' must be an object of segment ids and decisions")
+    release = project().require(release)
+    report = corrections_workflow.decide(
+        db.session, project(), current_user, release, {str(k): parse_decision(v) for k, v in decisions.items()}
+    )
+    return jsonify(report.as_api())
+
+
+@bp.post("/releases/<release>/republish")
+@login_required
+def republish(release: str):
+    """Publish again every published language that is ready; {"notes": {language: errata note}} optional."""
+    from .. import corrections_workflow
+
+    workflow.require_coordinator(current_user, "republish")
+    data = _json()
+    notes = data.get("notes") or {}
+    if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
+        abort(400, "'notes' must be an object of language codes and texts")
+    languages = data.get("languages")
+    if languages is not None and (not isinstance(languages, list) or not all(isinstance(c, str) for c in languages)):
+        abort(400, "'languages' must be a list of language codes")
+    proj = project()
+    release = proj.require(release)
+    codes = [get_language(c).code for c in languages] if languages is not None else None
+    report = corrections_workflow.republish(
+        db.session,
+        proj,
+        current_user,
+        release,
+        notes={get_language(k).code: v for k, v in notes.items()},
+        languages=codes,
+    )
+    return jsonify(report.as_api())

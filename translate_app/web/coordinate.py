@@ -211,6 +211,7 @@ def release(release: str):
         db.session.commit()
         flash("Release settings saved.", "ok")
         return redirect(url_for("coordinate.release", release=release))
+    from .. import corrections_workflow
     from ..mt.jobs import latest_job, provider_choices
 
     progress = workflow.progress(db.session, proj, release)
@@ -228,6 +229,7 @@ def release(release: str):
         providers=providers,
         default_provider=settings().mt_provider,
         last_job=last_job,
+        corrections_pending=corrections_workflow.pending_count(proj, release),
     )
 
 
@@ -495,3 +497,100 @@ def edit_user(user_id: int):
     change = "" if was_active == user.active else (" and reactivated" if user.active else " and deactivated")
     flash(f"{user.shown_name} updated{change}.", "ok")
     return redirect(url_for("coordinate.users"))
+
+
+# -- corrections after publication (issue 15) ---------------------------------------------------------
+
+
+def _decisions(form) -> dict:
+    """Return {segment id: Decision} from the radios named decision-SEGMENT of the corrections form."""
+    from ..core.corrections import parse_decision
+
+    return {
+        key.removeprefix("decision-"): parse_decision(value)
+        for key, value in form.items()
+        if key.startswith("decision-") and value
+    }
+
+
+@bp.get("/releases/<release>/corrections")
+@coordinator_required
+def corrections(release: str):
+    """Show the source changes waiting for a decision, once per segment, and the languages ready to republish."""
+    from .. import corrections_workflow
+    from ..core.corrections import MAX_ERRATA_CHARS
+
+    proj = project()
+    rel = workflow.release_record(db.session, proj, release)
+    changes = corrections_workflow.pending_changes(db.session, proj, rel.name)
+    readiness = corrections_workflow.readiness(db.session, proj, rel.name)
+    db.session.commit()
+    return render_template(
+        "coordinate/corrections.html",
+        release=rel,
+        changes=changes,
+        readiness=readiness,
+        decide_form=ActionForm(),
+        republish_form=ActionForm(),
+        max_errata=MAX_ERRATA_CHARS,
+    )
+
+
+@bp.post("/releases/<release>/corrections")
+@coordinator_required
+def decide_corrections(release: str):
+    """Apply the decision chosen for each source change to every language."""
+    from .. import corrections_workflow
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    release = project().require(release)
+    try:
+        report = corrections_workflow.decide(db.session, project(), current_user, release, _decisions(request.form))
+    except TranslateAppError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("coordinate.corrections", release=release))
+    decided = {sid for by_segment in report.decided.values() for sid in by_segment}
+    flash(
+        f"{len(decided)} change{'s' if len(decided) != 1 else ''} decided in "
+        f"{len(report.decided)} language{'s' if len(report.decided) != 1 else ''}"
+        + (f"; {report.told} volunteer notification{'s' if report.told != 1 else ''} recorded" if report.told else "")
+        + ".",
+        "ok",
+    )
+    for code, why in report.failed.items():
+        flash(f"{get_language(code).english_name}: not changed: {why}", "error")
+    return redirect(url_for("coordinate.corrections", release=release))
+
+
+@bp.post("/releases/<release>/republish")
+@coordinator_required
+def republish_corrected(release: str):
+    """Publish again every published language that is ready, each with the errata note typed for it."""
+    from .. import corrections_workflow
+
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    proj = project()
+    release = proj.require(release)
+    notes = {code: request.form.get(f"errata-{code}", "") for code in proj.languages(release)}
+    try:
+        report = corrections_workflow.republish(db.session, proj, current_user, release, notes=notes)
+    except TranslateAppError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("coordinate.corrections", release=release))
+    if report.published:
+        with_note = [code for code in report.published if notes.get(code, "").strip()]
+        flash(
+            f"Republished {len(report.published)} language{'s' if len(report.published) != 1 else ''}: "
+            f"{language_names(report.published)}"
+            + (f" (with an errata note: {language_names(with_note)})" if with_note else "")
+            + ".",
+            "ok",
+        )
+    else:
+        flash("No language was ready to republish.", "error")
+    for code, why in report.skipped.items():
+        if why != "not published yet (publish it from the release page)":
+            flash(f"{get_language(code).english_name} not republished: {why}", "error")
+    return redirect(url_for("coordinate.corrections", release=release))

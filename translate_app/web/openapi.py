@@ -794,6 +794,120 @@ def _paths() -> dict[str, Any]:
     }
 
 
+_CORRECTION_SCHEMAS: dict[str, Any] = {
+    "SourceChange": _object(
+        {
+            "segment_id": {"type": "string"},
+            "old_source": {"type": "string"},
+            "new_source": {"type": "string"},
+            "diff": {"type": "array", "items": _ref("DiffPart"), "description": "Word diff from old to new."},
+            "languages": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "language": {"type": "string"},
+                        "translation": {"type": "string"},
+                        "was_approved": {"type": "boolean"},
+                        "published": {"type": "boolean"},
+                    }
+                ),
+            },
+        }
+    ),
+    "Readiness": _object(
+        {
+            "language": {"type": "string"},
+            "published": {"type": "boolean"},
+            "state": {"type": ["string", "null"], "enum": ["current", "stale", None]},
+            "ready": {"type": "boolean"},
+            "why": {"type": "string", "description": "Why the language cannot be republished now."},
+        }
+    ),
+    "Corrections": _object(
+        {
+            "changes": {"type": "array", "items": _ref("SourceChange")},
+            "languages": {"type": "array", "items": _ref("Readiness")},
+        }
+    ),
+    "DecisionReport": _object(
+        {
+            "decided": {
+                "type": "object",
+                "description": "Per language, the new state of each segment decided.",
+                "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "unchanged": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+            "failed": {"type": "object", "additionalProperties": {"type": "string"}},
+            "notified": {"type": "integer", "minimum": 0},
+        }
+    ),
+    "RepublishReport": _object(
+        {
+            "published": {"type": "array", "items": {"type": "string"}},
+            "skipped": {"type": "object", "additionalProperties": {"type": "string"}},
+        }
+    ),
+    "DecisionsRequest": {
+        "type": "object",
+        "properties": {
+            "decisions": {
+                "type": "object",
+                "description": "Segment id to decision: wording only (keep translations) or meaning changed.",
+                "additionalProperties": {"type": "string", "enum": ["wording", "meaning"]},
+            }
+        },
+        "required": ["decisions"],
+    },
+    "RepublishRequest": {
+        "type": "object",
+        "properties": {
+            "notes": {
+                "type": "object",
+                "description": "Language code to the errata note published at the end of its page (optional).",
+                "additionalProperties": {"type": "string", "maxLength": 2000},
+            },
+            "languages": {"type": "array", "items": {"type": "string"}, "description": "Only these languages."},
+        },
+    },
+}
+
+
+def _corrections_paths() -> dict[str, Any]:
+    """Describe the corrections after publication (coordinators)."""
+    return {
+        "/api/releases/{release}/corrections": {
+            "get": _operation(
+                "The source changes waiting for a decision, once per segment, and which languages can be "
+                "republished (coordinators).",
+                params=["release"],
+                errors=[400, 403, 404],
+                ok={200: ("The changes and the languages.", _ref("Corrections"))},
+            ),
+            "post": _operation(
+                "Decide source changes for every language: wording only keeps the translations, meaning "
+                "changed sends them back for review and tells the volunteers (coordinators).",
+                params=["release"],
+                errors=_WRITE_ERRORS,
+                body="DecisionsRequest",
+                ok={200: ("What was decided, per language.", _ref("DecisionReport"))},
+            ),
+        },
+        "/api/releases/{release}/republish": {
+            "post": _operation(
+                "Publish again every published language that is ready, each with an optional errata note "
+                "(coordinators).",
+                params=["release"],
+                errors=_WRITE_ERRORS,
+                body="RepublishRequest",
+                ok={200: ("What was republished and what was not, with why.", _ref("RepublishReport"))},
+            )
+        },
+    }
+
+
 _DOCUMENT: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -805,7 +919,7 @@ _DOCUMENT: dict[str, Any] = {
         '`{"error": "..."}`.',
     },
     "security": [{"bearer": []}, {"session": []}],
-    "paths": _paths(),
+    "paths": {**_paths(), **_corrections_paths()},
     "components": {
         "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "description": "An API token."},
@@ -817,7 +931,7 @@ _DOCUMENT: dict[str, Any] = {
             },
         },
         "parameters": _PARAMETERS,
-        "schemas": {**_SCHEMAS, **_REQUESTS},
+        "schemas": {**_SCHEMAS, **_REQUESTS, **_CORRECTION_SCHEMAS},
         "responses": {
             f"E{code}": {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
             for code, text in _ERRORS.items()

@@ -1,0 +1,30 @@
+"""Add publications.errata: the correction note published with a language after its source was corrected
+
+A republication after a correction can carry a note in the language (what
+was corrected, and when); it is kept with the publication it went out with.
+Existing publications have none (NULL).
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-30
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("publications") as batch_op:
+        batch_op.add_column(sa.Column("errata", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("publications") as batch_op:
+        batch_op.drop_column("errata")
