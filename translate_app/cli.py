@@ -26,6 +26,7 @@ _LAZY_COMMANDS = {
     "worker": "translate_app.mt.commands:worker",
     "presskit": "translate_app.presskit.commands:presskit",
     "tmx": "translate_app.tmx_commands:tmx",
+    "embargo": "translate_app.embargo_commands:embargo",
 }
 
 

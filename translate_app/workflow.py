@@ -82,10 +82,16 @@ def visible_releases(
     The one list behind the dashboard, GET /api/releases and the coordinators'
     overview: a coordinator sees every language of every registered release, a
     volunteer only the releases that have one of their languages, and only those
-    languages (nothing of the others is read).
+    languages (nothing of the others is read). A release under embargo is
+    left out for everyone a coordinator did not invite to it (embargo.py).
     """
+    from .embargo import hidden_from
+
+    hidden = hidden_from(session, person)
     found = []
     for name in project.releases():
+        if name in hidden:
+            continue
         languages = person.visible_languages(project.languages(name))
         if not languages:
             continue
@@ -670,15 +676,22 @@ def compiled(project: Project, release: str, language: str, po=None) -> tuple[st
     return markdown, render_html(markdown, language)
 
 
-def publish(*, session: Session, project: Project, user: User, release: str, language: str) -> Publication:
-    """Publish a language whose every segment is approved, storing what went out."""
-    if not user.is_coordinator:
+def publish(*, session: Session, project: Project, user: User | None, release: str, language: str) -> Publication:
+    """Publish a language whose every segment is approved, storing what went out.
+
+    `user` None is the embargo job publishing at the embargo time. Before a
+    release's embargo time nobody publishes it (embargo.EmbargoedError, 409).
+    """
+    from .embargo import require_publishable
+
+    if user is not None and not user.is_coordinator:
         raise PermissionDeniedError("only coordinators publish")
     project.require(release)
+    require_publishable(session, release)
     markdown, html = compiled(project, release, language)
     source = project.source_path(release).read_text(encoding="utf-8")
     pub = Publication(
-        user_id=user.id,
+        user_id=user.id if user is not None else None,
         release=release,
         language=language,
         content_hash=_hash(markdown),
