@@ -16,12 +16,16 @@ from .. import embargo
 from ..core.errors import PermissionDeniedError, TranslateAppError
 from ..core.languages import get_language
 from ..models import as_utc
-from .access import coordinator_required, project, uses_bearer_token
+from . import api
+from .access import coordinator_required, project
 from .auth import ActionForm, flash_form_errors
 from .extensions import Database, csrf, db
 
 bp = Blueprint("embargo", __name__)
-api_bp = Blueprint("embargo_api", __name__, url_prefix="/api")
+#: The embargo's JSON routes, nested in the API's blueprint (/api/..., endpoints api.embargo_api.*): the API's
+#: authentication and CSRF rule apply, and they are part of the API that web/openapi.py describes.
+api_bp = Blueprint("embargo_api", __name__)
+api.bp.register_blueprint(api_bp)
 
 
 class EmbargoForm(FlaskForm):
@@ -281,16 +285,6 @@ def _escape(text: str) -> str:
 # -- the API -----------------------------------------------------------------------------------------
 
 
-@api_bp.before_request
-def _authenticate_then_check_csrf():
-    """As the API does: 401 to anonymous callers; session callers send the CSRF token."""
-    if not current_user.is_authenticated:
-        return jsonify({"error": "authentication required"}), 401
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not uses_bearer_token():
-        csrf.protect()
-    return None
-
-
 @api_bp.get("/releases/<release>/embargo")
 @login_required
 def api_get(release: str):
@@ -370,7 +364,6 @@ def _start() -> None:
 
 
 def register(app: Flask) -> None:
-    """Register the pages and the API of the embargo (one call from the app factory)."""
+    """Register the embargo's pages (its API comes with the API's blueprint, imported before it is registered)."""
     app.register_blueprint(bp)
-    app.register_blueprint(api_bp)
-    csrf.exempt(api_bp)  # checked above for session users; bearer tokens need none
+    csrf.exempt(api_bp)  # as the API: CSRF checked by api's before_request for session users
