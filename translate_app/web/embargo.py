@@ -242,7 +242,7 @@ def preview(token: str, language: str | None = None):
     record = embargo.embargo_of(db.session, link.release)
     db.session.commit()
     if record is not None and record.active():
-        notice = "Preview — under " + record.describe()[0].lower() + record.describe()[1:]
+        notice = "Preview — under embargo until " + record.describe().removeprefix("Embargoed until ")
     else:
         notice = "Preview — not yet published"
     html = embargo.preview_html(proj, link.release, code)
