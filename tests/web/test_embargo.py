@@ -99,7 +99,7 @@ def test_an_uninvited_translator_finds_nothing_of_the_release_anywhere(app, clie
     ]:
         response = client.get(path)
         seen[path] = (response.status_code, response.get_data(as_text=True))
-    for path, (status, body) in seen.items():
+    for path, (_status, body) in seen.items():
         assert leaks(body) == [], path
     assert seen["/"][0] == 200 and "appeal" not in seen["/"][1]
     assert [r["name"] for r in client.get("/api/releases").get_json()] == ["other"]
