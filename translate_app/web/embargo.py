@@ -54,10 +54,11 @@ class PreviewForm(FlaskForm):
     label = StringField("Note (who it is for)", validators=[Optional(), Length(max=embargo.MAX_LABEL)])
 
 
-def _embargo_form(record=None) -> EmbargoForm:
-    form = EmbargoForm()
+def _embargo_form(record=None, *, submitted: bool = False) -> EmbargoForm:
+    """Return the embargo form: what was sent (submitted), else the embargo as it is."""
+    form = EmbargoForm() if submitted else EmbargoForm(formdata=None)
     form.zone.choices = [(z, z) for z in embargo.zone_names()]
-    if request.method == "GET" and record is not None:
+    if not submitted and record is not None:
         form.date.data, form.time.data = record.local.date(), record.local.time()
         form.zone.data = record.zone
     return form
@@ -81,7 +82,7 @@ def manage(release: str):
     proj = project()
     release = proj.require(release)
     record = embargo.embargo_of(db.session, release)
-    form = _embargo_form(record)
+    form = _embargo_form(record, submitted=request.method == "POST")
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
