@@ -320,3 +320,19 @@ def test_a_revoked_preview_link_answers_410_and_the_page_lists_them(app, client,
     assert "revoked" in client.get("/coordinate/releases/appeal/embargo").get_data(as_text=True)
     closed = app.test_client().get(url)
     assert closed.status_code == 410 and "revoked" in closed.get_data(as_text=True)
+
+
+def test_serve_starts_the_embargo_job_in_each_worker_after_the_fork(app):
+    from types import SimpleNamespace
+
+    from translate_app.web.embargo import worker
+    from translate_app.web.serve import GUNICORN_SETTINGS, _start_embargo_job
+
+    assert GUNICORN_SETTINGS["preload_app"]  # why the thread starts after the fork, not in the factory
+    assert not worker(app).alive()
+    _start_embargo_job(SimpleNamespace(wsgi=app))  # gunicorn's post_worker_init, as serve configures it
+    try:
+        assert worker(app).alive()
+    finally:
+        worker(app).stop()
+    assert not worker(app).alive()
