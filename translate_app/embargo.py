@@ -174,7 +174,10 @@ def parse_local(text: str, zone: str) -> datetime:
         raise EmbargoError(f"give the embargo time as YYYY-MM-DD HH:MM, not {text!r}") from exc
     if naive.tzinfo is not None:
         raise EmbargoError("give the embargo time without an offset; the time zone is chosen separately")
-    return naive.replace(tzinfo=tz).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=tz).astimezone(UTC)
+    except OverflowError as exc:  # the first or last day of the calendar
+        raise EmbargoError(f"{text!r} is out of range") from exc
 
 
 def embargo_of(session: Session, release: str) -> Embargo | None:

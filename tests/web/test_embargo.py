@@ -336,3 +336,32 @@ def test_serve_starts_the_embargo_job_in_each_worker_after_the_fork(app):
     finally:
         worker(app).stop()
     assert not worker(app).alive()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"at": "9999-12-31 23:59", "zone": "America/Los_Angeles"},
+        {"at": "0001-01-01 00:00", "zone": "Pacific/Kiritimati"},
+        {"at": "2026-12-02T09:00+99:00"},
+        {"at": "", "zone": "UTC"},
+        {"at": 5},
+        {"at": "2026-12-02 09:00", "zone": "../../etc/passwd"},
+        {"at": "2026-12-02 09:00", "zone": "UTC\x00"},
+        {"zone": "UTC"},
+        {"at": "2026-12-02 09:00", "zone": "\ud800"},
+    ],
+)
+def test_the_api_refuses_unusable_embargo_times_with_400(client, auth, body):
+    auth.login("coord")
+    response = auth.api("PUT", "/api/releases/appeal/embargo", json=body)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert client.get("/api/releases/appeal/embargo").get_json()["embargo"] is None
+
+
+def test_the_api_takes_a_time_with_its_offset_too(client, auth):
+    auth.login("coord")
+    put = auth.api("PUT", "/api/releases/appeal/embargo", json={"at": "2026-12-02T09:00+01:00", "zone": "Europe/Paris"})
+    assert put.status_code == 200
+    assert put.get_json()["embargo"]["at"] == "2026-12-02T08:00:00+00:00"
+    assert put.get_json()["embargo"]["text"].startswith("Embargoed until 2 December 2026, 09:00 Europe/Paris")

@@ -306,12 +306,14 @@ def api_put(release: str):
     if not current_user.is_coordinator:
         raise PermissionDeniedError("only coordinators set an embargo")
     release = project().require(release)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or "at" not in data:
+    data = api._json()  # a JSON object, without text no file or database can store
+    if "at" not in data:
         abort(400, 'expected {"at": "YYYY-MM-DD HH:MM" or null, "zone": "Europe/Berlin"}')
     at, zone = data.get("at"), data.get("zone") or "UTC"
-    if at is not None and not isinstance(at, str) or not isinstance(zone, str):
+    if (at is not None and not isinstance(at, str)) or not isinstance(zone, str):
         abort(400, "'at' must be a string or null and 'zone' a string")
+    if len(zone) > 64 or (at is not None and len(at) > 40) or "\x00" in zone + (at or ""):
+        abort(400, "'at' has at most 40 characters and 'zone' 64, without NUL")
     if at is None:
         embargo.clear_embargo(db.session, project(), release, by=current_user)
         db.session.commit()
@@ -323,11 +325,11 @@ def api_put(release: str):
 
 
 def _aware(text: str):
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     try:
-        return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError as exc:
+        return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00"))).astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise embargo.EmbargoError(f"give the embargo time as YYYY-MM-DD HH:MM, not {text!r}") from exc
 
 
