@@ -30,6 +30,10 @@ EXPECTED = {
     "links_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "make_link": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "people_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "embargo_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "set_embargo": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "make_preview": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "embargo_api": [401, 403, 403, 403, 200, 403, 403, 403, 403],  # clears the embargo set just before
 }
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
@@ -128,6 +132,16 @@ def _request(name, client, auth, token, segment):
         )
     if name == "people_page":
         return client.get("/coordinate/users")
+    if name == "embargo_page":
+        return client.get("/coordinate/releases/appeal/embargo")
+    if name == "set_embargo":
+        return client.post(
+            "/coordinate/releases/appeal/embargo", data={**form, "date": "2099-01-01", "time": "09:00", "zone": "UTC"}
+        )
+    if name == "make_preview":
+        return client.post("/coordinate/releases/appeal/embargo/previews", data={**form, "language": "", "hours": 48})
+    if name == "embargo_api":
+        return client.put("/api/releases/appeal/embargo", json={"at": None}, headers=headers)
     raise AssertionError(name)
 
 
@@ -154,6 +168,8 @@ def test_every_form_posts_without_csrf_are_refused(client, auth):
         ("/coordinate/releases/appeal", {"title": "x"}),
         ("/coordinate/users", {"name": "x", "role": "translator"}),
         ("/coordinate/releases/appeal/update", {}),
+        ("/coordinate/releases/appeal/embargo", {"date": "2099-01-01", "time": "09:00", "zone": "UTC"}),
+        ("/coordinate/releases/appeal/embargo/previews", {"hours": 48}),
         ("/logout", {}),
     ]:
         r = client.post(path, data=data)

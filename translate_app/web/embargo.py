@@ -309,11 +309,12 @@ def api_put(release: str):
     data = api._json()  # a JSON object, without text no file or database can store
     if "at" not in data:
         abort(400, 'expected {"at": "YYYY-MM-DD HH:MM" or null, "zone": "Europe/Berlin"}')
-    at, zone = data.get("at"), data.get("zone") or "UTC"
+    at, zone = data.get("at"), data.get("zone", "UTC")
     if (at is not None and not isinstance(at, str)) or not isinstance(zone, str):
         abort(400, "'at' must be a string or null and 'zone' a string")
     if len(zone) > 64 or (at is not None and len(at) > 40) or "\x00" in zone + (at or ""):
         abort(400, "'at' has at most 40 characters and 'zone' 64, without NUL")
+    zone = zone or "UTC"
     if at is None:
         embargo.clear_embargo(db.session, project(), release, by=current_user)
         db.session.commit()

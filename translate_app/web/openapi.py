@@ -809,7 +809,7 @@ def _paths() -> dict[str, Any]:
             "get": _operation(
                 "A release's embargo, null when it has none (coordinators).",
                 params=["release"],
-                errors=[403, 404],
+                errors=[400, 403, 404],
                 ok={200: ("The embargo.", _ref("EmbargoState"))},
             ),
             "put": _operation(
