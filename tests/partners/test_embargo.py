@@ -310,3 +310,23 @@ def test_providers_declare_whether_they_are_private() -> None:
         "microsoft": False,
         "mymemory": False,
     }
+
+
+def test_a_job_queued_before_the_embargo_does_not_send_the_text_after_it(sessions, root, tmp_path: Path) -> None:
+    from translate_app.mt.jobs import run_job
+
+    with FakeLibreTranslate() as libre:
+        settings = Settings(
+            root=root,
+            database_url=sqlite_url(tmp_path),
+            options={"LIBRETRANSLATE_URL": libre.url, "DEEPL_API_KEY": "k"},
+        )
+        with sessions() as session:
+            session.add(Job(kind="pretranslate", release="appeal", languages="de", provider="deepl", status="queued"))
+            session.commit()
+            put_under_embargo(session, root)
+            job_id = session.scalars(select(Job.id)).one()
+        assert run_job(job_id, settings=settings, session_factory=sessions) is None
+        with sessions() as session:
+            job = session.get(Job, job_id)
+            assert job.status == "failed" and "only to a private provider" in job.error

@@ -365,3 +365,16 @@ def test_the_api_takes_a_time_with_its_offset_too(client, auth):
     assert put.status_code == 200
     assert put.get_json()["embargo"]["at"] == "2026-12-02T08:00:00+00:00"
     assert put.get_json()["embargo"]["text"].startswith("Embargoed until 2 December 2026, 09:00 Europe/Paris")
+
+
+def test_the_preview_shows_markup_in_a_translation_as_text_under_a_strict_policy(app, client, auth, web_project):
+    with edit_catalog(web_project / "locales/de/LC_MESSAGES/appeal.po") as po:
+        set_translated([e for e in po if e.msgid][0], "<script>alert(1)</script> Stoppt", by="tr_de")
+    auth.login("coord")
+    url = create_preview(client, auth, language="de")
+    page = app.test_client().get(url)
+    html = page.get_data(as_text=True)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Stoppt" in html
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
