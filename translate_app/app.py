@@ -76,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Please log in to continue."
 
     from .web import api, auth, coordinate, review
+    from .web import embargo as embargo_pages  # before the API is registered: its JSON routes are nested in it
 
     # First of all: a session cookie counts only while its person's session generation is unchanged.
     app.before_request(auth.check_session)
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import partners as partner_pages  # partners' translations, the memory as TMX
 
     app.register_blueprint(partner_pages.bp)
+    embargo_pages.register(app)  # the embargo page, preview links and the job's thread
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
     _register_cli(app)

@@ -31,6 +31,7 @@ _LAZY_COMMANDS = {
     "tmx": "translate_app.tmx_commands:tmx",
     "signatories": "translate_app.signatory_commands:signatories",
     "corrections": "translate_app.corrections_commands:corrections",
+    "embargo": "translate_app.embargo_commands:embargo",
 }
 
 

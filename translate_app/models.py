@@ -239,6 +239,39 @@ class Release(Base):
     deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     self_review: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Embargo (see embargo.py): hidden from the uninvited, kept out of git and unpublished until this UTC time.
+    embargo_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    embargo_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the IANA zone it was set in
+
+
+class EmbargoAccess(Base):
+    """A person a coordinator invited to see a release before its embargo ends."""
+
+    __tablename__ = "embargo_access"
+    __table_args__ = (UniqueConstraint("release", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class PreviewLink(Base):
+    """A tokenised, expiring link to the current translation of an embargoed release (token stored hashed)."""
+
+    __tablename__ = "preview_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    release: Mapped[str] = mapped_column(String(128), index=True)
+    language: Mapped[str | None] = mapped_column(String(20), nullable=True)  # None: every language
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AuditLog(Base):

@@ -42,6 +42,7 @@ PREFERENCES: dict[str, str] = {
     "source_corrected": "The source of a release in my languages corrected",
     "review_needed": "Segments waiting for review in my languages (reviewers)",
     "deadline_near": "The deadline near while my language is not all approved",
+    "embargo_published": "A release went out at its embargo time (coordinators)",
 }
 CHANNELS = {"email": "E-mail", "webhook": "Webhook", "none": "Nothing"}
 #: Each kind of outbox event, and the preference that decides whether and how it is sent.
@@ -52,6 +53,7 @@ PREFERENCE_OF = {
     "source_corrected": "source_corrected",
     "review_needed": "review_needed",
     "deadline_near": "deadline_near",
+    "embargo_published": "embargo_published",
 }
 MAX_WEBHOOK_URL = 2000
 MAX_DETAIL = 500
@@ -253,7 +255,14 @@ def _add(
     urgent: bool = False,
     dedup: Callable[[int], str] | None = None,
 ) -> int:
-    """Add one outbox row per recipient (a dedup key already recorded adds nothing); commit; return the count."""
+    """Add one outbox row per recipient (a dedup key already recorded adds nothing); commit; return the count.
+
+    Nobody hears of a release under embargo that they may not see (embargo.py).
+    """
+    from .embargo import visible_recipients
+
+    allowed = visible_recipients(session, release, recipients)
+    recipients = {uid: channel for uid, channel in recipients.items() if uid in allowed}
     added = 0
     for user_id, channel in recipients.items():
         row = NotificationEvent(
@@ -386,6 +395,27 @@ def corrections_to_review(
                 dedup=functools.partial(_correction_key, f"correction:{release}:{code}:{key}"),
             )
     return added
+
+
+@_quietly
+def release_published(bind: Engine | Session, release: str, languages: list[str], waiting: list[str]) -> int:
+    """Record 'the release went out' for the coordinators, once per release and set of languages published."""
+    with Session(_engine(bind)) as session:
+        people = set(session.scalars(select(User.id).where(User.active.is_(True), User.role == "coordinator")))
+        recipients = _subscribed(session, "embargo_published", people)
+        detail = f"published at the embargo time: {', '.join(languages)}"
+        if waiting:
+            detail += f"; published when approved: {', '.join(waiting)}"
+        key = ",".join(sorted(languages))
+        return _add(
+            session,
+            recipients,
+            event="embargo_published",
+            release=release,
+            detail=detail,
+            urgent=True,
+            dedup=lambda uid: f"embargo:{release}:{key}:{uid}",
+        )
 
 
 @_quietly

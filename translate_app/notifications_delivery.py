@@ -51,6 +51,7 @@ HEADLINES = {
     "source_corrected": "Source corrected",
     "review_needed": "Review needed",
     "deadline_near": "Deadline near",
+    "embargo_published": "Published at the embargo time",
 }
 
 

@@ -104,7 +104,9 @@ def create_link(
 def find_link(session: Session, token: str) -> ShareLink:
     """Return the link of a token if it lets people in now, or raise LinkClosedError saying why not (reads only)."""
     link = session.scalar(select(ShareLink).where(ShareLink.token_hash == _hash_token(token or "")))
-    if link is None:
+    from .embargo import active_embargo
+
+    if link is None or active_embargo(session, link.release) is not None:  # under embargo: as if no such link
         raise LinkClosedError("this link is not valid; check that you copied all of it")
     state = link.state()
     if state != "open":

@@ -82,10 +82,16 @@ def visible_releases(
     The one list behind the dashboard, GET /api/releases and the coordinators'
     overview: a coordinator sees every language of every registered release, a
     volunteer only the releases that have one of their languages, and only those
-    languages (nothing of the others is read).
+    languages (nothing of the others is read). A release under embargo is
+    left out for everyone a coordinator did not invite to it (embargo.py).
     """
+    from .embargo import hidden_from
+
+    hidden = hidden_from(session, person)
     found = []
     for name in project.releases():
+        if name in hidden:
+            continue
         languages = person.visible_languages(project.languages(name))
         if not languages:
             continue
@@ -679,20 +685,24 @@ def compiled(project: Project, release: str, language: str, po=None) -> tuple[st
 
 
 def publish(
-    *, session: Session, project: Project, user: User, release: str, language: str, errata: str = ""
+    *, session: Session, project: Project, user: User | None, release: str, language: str, errata: str = ""
 ) -> Publication:
     """Publish a language whose every segment is approved, storing what went out.
 
+    `user` None is the embargo job publishing at the embargo time. Before a
+    release's embargo time nobody publishes it (embargo.EmbargoedError, 409).
     `errata` (a republication after a correction) is a note in the language,
     kept with the publication and appended to its Markdown and HTML with the
     date (core/corrections.errata_markdown); the content hash stays that of the
     translation alone, so the publication is "current" while the catalog is.
     """
-    if not user.is_coordinator:
+    from .core.corrections import clean_errata, errata_markdown
+    from .embargo import require_publishable
+
+    if user is not None and not user.is_coordinator:
         raise PermissionDeniedError("only coordinators publish")
     project.require(release)
-    from .core.corrections import clean_errata, errata_markdown
-
+    require_publishable(session, release)
     errata = clean_errata(errata)
     markdown = compiled_markdown(project, release, language)
     content_hash = _hash(markdown)
@@ -701,7 +711,7 @@ def publish(
     html = render_html(markdown, language)
     source = project.source_path(release).read_text(encoding="utf-8")
     pub = Publication(
-        user_id=user.id,
+        user_id=user.id if user is not None else None,
         release=release,
         language=language,
         content_hash=content_hash,

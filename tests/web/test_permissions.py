@@ -35,6 +35,10 @@ EXPECTED = {
     "republish": [302, 403, 403, 403, 302, 403, 403, 403, 403],
     "api_corrections": [401, 403, 403, 403, 200, 403, 403, 403, 403],
     "api_republish": [401, 403, 403, 403, 200, 403, 403, 403, 403],
+    "embargo_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "set_embargo": [302, 403, 403, 403, 302, 403, 403, 403, 403],
+    "make_preview": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "embargo_api": [401, 403, 403, 403, 200, 403, 403, 403, 403],  # clears the embargo set just before
 }
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
@@ -143,6 +147,16 @@ def _request(name, client, auth, token, segment):
         return client.get("/api/releases/appeal/corrections")
     if name == "api_republish":
         return client.post("/api/releases/appeal/republish", json={}, headers=headers)
+    if name == "embargo_page":
+        return client.get("/coordinate/releases/appeal/embargo")
+    if name == "set_embargo":
+        return client.post(
+            "/coordinate/releases/appeal/embargo", data={**form, "date": "2099-01-01", "time": "09:00", "zone": "UTC"}
+        )
+    if name == "make_preview":
+        return client.post("/coordinate/releases/appeal/embargo/previews", data={**form, "language": "", "hours": 48})
+    if name == "embargo_api":
+        return client.put("/api/releases/appeal/embargo", json={"at": None}, headers=headers)
     raise AssertionError(name)
 
 
@@ -171,6 +185,8 @@ def test_every_form_posts_without_csrf_are_refused(client, auth):
         ("/coordinate/releases/appeal/update", {}),
         ("/coordinate/releases/appeal/corrections", {}),
         ("/coordinate/releases/appeal/republish", {}),
+        ("/coordinate/releases/appeal/embargo", {"date": "2099-01-01", "time": "09:00", "zone": "UTC"}),
+        ("/coordinate/releases/appeal/embargo/previews", {"hours": 48}),
         ("/logout", {}),
     ]:
         r = client.post(path, data=data)

@@ -81,12 +81,17 @@ class SyncReport:
     rebuilt: bool = False  # the translation branch was squash-merged and rebuilt on the branch
     error: str | None = None
     busy: bool = False  # another sync of this instance was running
+    held: list[str] = field(default_factory=list)  # releases under embargo whose files were left out
 
     def lines(self) -> list[str]:
         """Describe the sync in a few lines for people."""
         if self.busy:
             return ["another sync is running; nothing done"]
         out = [f"committed: {subject}" for subject in self.commits]
+        out += [
+            f"held back under embargo: {name} (not committed or pushed; goes in with the first sync after the embargo)"
+            for name in self.held
+        ]
         if self.pulled:
             out.append(
                 f"pulled {self.pulled[:10]}: {self.merged_files} file(s) merged, "
@@ -131,11 +136,13 @@ class GitSync:
             credentials=Credentials(settings.git_username, settings.git_password),
         )
         self.state = SyncState(settings.instance_dir)
+        self.held: set[str] = set()  # releases under embargo whose files a commit left out (this run)
 
     # -- the whole loop ----------------------------------------------------------
     def sync(self, *, pull: bool = True, push: bool | None = None) -> SyncReport:
         """Commit pending changes, pull and merge, update changed sources, push; record the outcome."""
         report = SyncReport()
+        self.held = set()
         with self.state.exclusive() as mine:
             if not mine:
                 report.busy = True
@@ -150,6 +157,7 @@ class GitSync:
             except Exception as exc:  # noqa: BLE001 - recorded and retried with backoff like any failure
                 log.exception("git sync failed")
                 report.error = f"unexpected error: {type(exc).__name__}: {exc}"
+            report.held = sorted(self.held)
             self._record(report)
         return report
 
@@ -380,6 +388,7 @@ class GitSync:
         data = self.state.load()
         now = time.time()
         data["last_sync_at"] = now_iso()
+        data["held"] = report.held  # releases under embargo left out, for the coordinator's page
         if report.error:
             failures = int(data.get("failures", 0)) + 1
             data.update(
@@ -406,7 +415,15 @@ class GitSync:
         other: dict[str, list[str]] = defaultdict(list)
         credits = dict(self.state.load().get("audit_ids", {}))
         start = self.repo.rev("HEAD")
-        dirty = self.repo.dirty_paths(*PATHSPECS)
+        embargoed = self._embargoed()
+        dirty = []
+        for rel in self.repo.dirty_paths(*PATHSPECS):
+            m = _CATALOG.match(rel)
+            name = m.group(2) if m else self._release_of(rel)
+            if name in embargoed:  # left out of every commit until the embargo time (embargo.py)
+                self.held.add(name)
+                continue
+            dirty.append(rel)
         committed = self.repo.show_many(start, [rel for rel in dirty if _CATALOG.match(rel)])
         commits: list[tuple[str, dict[str, bytes | None]]] = []
         for rel in dirty:
@@ -489,6 +506,16 @@ class GitSync:
         return "\n".join(body) + "\n", content
 
     # -- the database: who changed what ------------------------------------------
+    def _embargoed(self) -> set[str]:
+        """Return the releases under embargo now, whose files stay out of commits (none without a database)."""
+        from ..embargo import embargoed_names
+
+        session = self._session()
+        if session is None:
+            return set()
+        with session:
+            return embargoed_names(session)
+
     def _session(self) -> Session | None:
         return self.sessions() if self.sessions is not None else None
 

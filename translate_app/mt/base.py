@@ -107,6 +107,7 @@ class ProviderChoice:
     name: str
     configured: bool
     detail: str  # where the text goes when configured; the missing setting when not
+    private: bool = False  # the text stays with the organisation (allowed under embargo)
 
 
 def provider_choices(settings: Any) -> list[ProviderChoice]:
@@ -117,22 +118,27 @@ def provider_choices(settings: Any) -> list[ProviderChoice]:
         try:
             provider = cls(settings)
         except ProviderConfigError as exc:
-            choices.append(ProviderChoice(provider_id, cls.name, False, str(exc)))
+            choices.append(ProviderChoice(provider_id, cls.name, False, str(exc), cls.private))
         else:
-            choices.append(ProviderChoice(provider_id, cls.name, True, provider.describe()))
+            choices.append(ProviderChoice(provider_id, cls.name, True, provider.describe(), cls.private))
     # The memory first (it sends nothing anywhere), then the other configured ones, each group by name.
     return sorted(choices, key=lambda c: (not c.configured, c.id != "memory", c.name.casefold()))
 
 
-def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider:
-    """Return a configured provider, or raise UnknownProviderError naming the known ids."""
+def provider_class(provider_id: str) -> type[Provider]:
+    """Return the class of a provider id, or raise UnknownProviderError naming the known ids."""
     ids = provider_ids()
     cls = REGISTRY.get((provider_id or "").strip().lower())
     if cls is None:
         raise UnknownProviderError(
             f"unknown machine-translation provider {provider_id!r}; choose one of {', '.join(ids)}"
         )
-    return cls(settings, **overrides)
+    return cls
+
+
+def make_provider(provider_id: str, settings: Any, **overrides: Any) -> Provider:
+    """Return a configured provider, or raise UnknownProviderError naming the known ids."""
+    return provider_class(provider_id)(settings, **overrides)
 
 
 class RateLimiter:
@@ -188,6 +194,8 @@ class Provider:
     name: ClassVar[str] = ""
     online: ClassVar[bool] = True
     public_service: ClassVar[bool] = False  # a free public web service: enabled only on purpose
+    # The text goes only to the organisation's own memory or server: allowed for a release under embargo.
+    private: ClassVar[bool] = False
     options: ClassVar[tuple[Option, ...]] = ()
     batch_size: ClassVar[int] = 20  # texts per request
     max_chars: ClassVar[int] = 4500  # characters per request, separators included

@@ -25,6 +25,7 @@ from ..config import Settings
 from ..core.errors import PermissionDeniedError, TranslateAppError
 from ..core.glossary import glossary_path, load_glossary
 from ..core.languages import get_language
+from ..embargo import require_private_provider
 from ..models import Job, Permissions, utcnow
 from .base import SOURCE_LANGUAGE, make_provider, provider_choices, provider_ids, public_options
 from .cache import TranslationCache
@@ -87,6 +88,8 @@ def start_pretranslation(
         raise JobError("no language given")
     for code in codes:
         project.load_catalog(release, code)  # a release without that language is refused here
+    with session_factory() as session:  # under embargo, only to a private provider (the API, the form, the CLI)
+        require_private_provider(session, release, provider)
     engine_provider = make_provider(provider, settings)
     engine_provider.check_languages(SOURCE_LANGUAGE, codes)
     with session_factory() as session:
@@ -209,6 +212,7 @@ def run_job(
             if job is None:
                 raise JobError(f"no job {job_id}")
             release, codes, provider_id = job.release, job.languages.split(","), job.provider
+            require_private_provider(session, release, provider_id)  # an embargo set since it was queued
             # A resumed job keeps what earlier runs did; failures are tried again.
             done_before, requests_before = job.done, job.requests
             job.status = "running"

@@ -60,9 +60,19 @@ def release_language(release: str, language: str) -> tuple[str, str]:
     code = get_language(language).code
     proj = project()
     proj.require(release)
+    visible_release(release)
     if not proj.catalog_path(release, code).is_file():
         raise UnknownReleaseError(f"release {release!r} has no language {code!r}")
     return release, code
+
+
+def visible_release(release: str) -> str:
+    """404 for a release under embargo that the person asking was not invited to (as if it did not exist)."""
+    from ..embargo import require_visible
+
+    if current_user.is_authenticated:
+        require_visible(db.session, current_user, release)
+    return release
 
 
 def translator_language(release: str, language: str) -> tuple[str, str]:

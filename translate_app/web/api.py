@@ -224,9 +224,12 @@ def suggestions(release: str, language: str, segment_id: str):
     release, language = translator_language(release, language)
     proj = project()
     entry = seg.require_entry(proj.load_catalog(release, language), segment_id)
+    from ..embargo import hidden_from
     from ..mt.memory import memory_matches
 
-    matches = memory_matches(proj, language, entry.msgid, limit=3, exclude_release=release)
+    hidden = hidden_from(db.session, current_user)  # nothing of a release under embargo they may not see
+    matches = memory_matches(proj, language, entry.msgid, limit=3 + len(hidden), exclude_release=release)
+    matches = [m for m in matches if m.origin not in hidden][:3]
     return jsonify([m.as_suggestion(entry.msgid) for m in matches])
 
 

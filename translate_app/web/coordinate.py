@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import accounts, notifications, workflow
 from ..core.errors import TranslateAppError
 from ..core.languages import COMMON_LANGUAGES, get_language, language_names, parse_language_list, picker_languages
+from ..embargo import EmbargoedError
 from ..models import ROLES, AuditLog, Invitation, NotificationSettings, User, as_utc
 from . import uploads
 from .access import coordinator_required, project, release_language, settings
@@ -268,6 +269,8 @@ def publish(release: str, language: str):
     try:
         workflow.publish(session=db.session, project=project(), user=current_user, release=release, language=language)
         flash(f"{get_language(language).english_name} published.", "ok")
+    except EmbargoedError:
+        raise  # 409 with its page: the embargo job publishes at the embargo time
     except TranslateAppError as exc:
         flash(str(exc), "error")
     return redirect(url_for("coordinate.release", release=release))

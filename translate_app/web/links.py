@@ -14,7 +14,7 @@ from .. import accounts, sharelinks
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from ..models import User
-from .access import coordinator_required, project
+from .access import coordinator_required, project, visible_release
 from .auth import ActionForm, flash_form_errors, require_button, start_session
 from .extensions import db
 from .ratelimit import RateLimit
@@ -221,7 +221,7 @@ def home():
     """Show a link's person their release and languages (straight to the editor when there is one language)."""
     if getattr(current_user, "release_scope", None) is None:
         return redirect(url_for("review.dashboard"))
-    release = current_user.release_scope
+    release = visible_release(current_user.release_scope)  # 404 while under an embargo they were not invited to
     codes = [c for c in project().languages(release) if c in current_user.languages]
     if len(codes) == 1 and not request.args.get("stay"):
         return redirect(url_for("review.editor", release=release, language=codes[0]))

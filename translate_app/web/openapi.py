@@ -25,6 +25,22 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
 
 
 _SCHEMAS: dict[str, Any] = {
+    "EmbargoState": _object(
+        {
+            "release": {"type": "string"},
+            "embargo": {
+                "type": ["object", "null"],
+                "properties": {
+                    "at": {"type": "string", "description": "ISO 8601 with its offset, UTC."},
+                    "zone": {"type": "string", "description": "The IANA time zone it was set in."},
+                    "local": {"type": "string", "description": "ISO 8601 in that zone."},
+                    "active": {"type": "boolean", "description": "Still under embargo."},
+                    "text": {"type": "string", "description": "For people: 'Embargoed until ... (in ...)'."},
+                },
+                "required": ["at", "zone", "local", "active", "text"],
+            },
+        }
+    ),
     "Error": {
         "type": "object",
         "description": "Every refusal: what went wrong, in words for people. A 409 on a segment adds the "
@@ -317,6 +333,18 @@ _VERSION_BODY: dict[str, Any] = {
 }
 
 _REQUESTS: dict[str, Any] = {
+    "EmbargoRequest": {
+        "type": "object",
+        "properties": {
+            "at": {
+                "type": ["string", "null"],
+                "maxLength": 40,
+                "description": "'YYYY-MM-DD HH:MM' in `zone` (or ISO 8601 with an offset); null clears the embargo.",
+            },
+            "zone": {"type": "string", "maxLength": 64, "description": "IANA time zone, e.g. Europe/Berlin."},
+        },
+        "required": ["at"],
+    },
     "SaveRequest": {
         "type": "object",
         "properties": {
@@ -782,6 +810,21 @@ def _paths() -> dict[str, Any]:
                 body="PretranslateRequest",
                 ok={202: ("Started.", _object({"job": {"type": "integer"}}))},
             )
+        },
+        "/api/releases/{release}/embargo": {
+            "get": _operation(
+                "A release's embargo, null when it has none (coordinators).",
+                params=["release"],
+                errors=[400, 403, 404],
+                ok={200: ("The embargo.", _ref("EmbargoState"))},
+            ),
+            "put": _operation(
+                "Set a release's embargo (a local time and its IANA zone), or clear it with at null (coordinators).",
+                params=["release"],
+                errors=[400, 403, 404],
+                body="EmbargoRequest",
+                ok={200: ("The embargo now.", _ref("EmbargoState"))},
+            ),
         },
         "/api/jobs/{job_id}": {
             "get": _operation(

@@ -78,6 +78,7 @@ def run_server(*, host: str, port: int, workers: int = DEFAULT_WORKERS) -> None:
                 self.cfg.set(key, value)
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("post_worker_init", _start_embargo_job)
 
         def load(self):
             from .. import create_app
@@ -88,3 +89,10 @@ def run_server(*, host: str, port: int, workers: int = DEFAULT_WORKERS) -> None:
             return app
 
     _App().run()
+
+
+def _start_embargo_job(worker) -> None:
+    """Start the embargo job's thread in each worker after the fork: releases go out with nobody logged in."""
+    from .embargo import worker as embargo_worker
+
+    embargo_worker(worker.wsgi).start()

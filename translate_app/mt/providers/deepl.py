@@ -15,6 +15,7 @@ class DeeplProvider(DeepTranslatorProvider):
 
     id = "deepl"
     name = "DeepL"
+    private = False  # a third party receives the text: refused under embargo
     options = (Option("api_key", "DEEPL_API_KEY", required=True, secret=True, what="an API key"),)
     api_key: str  # set from `options` by Provider.__init__
     client = DeeplTranslator

@@ -13,6 +13,7 @@ class GoogleProvider(DeepTranslatorProvider):
 
     id = "google"
     name = "Google Translate"
+    private = False  # a third party receives the text: refused under embargo
     public_service = True
     client = GoogleTranslator
     batch_size = 25

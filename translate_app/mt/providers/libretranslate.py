@@ -40,6 +40,7 @@ class LibreTranslateProvider(DeepTranslatorProvider):
 
     id = "libretranslate"
     name = "LibreTranslate"
+    private = True  # self-hosted: the organisation's own server
     options = (
         Option("url", "LIBRETRANSLATE_URL", required=True, what="a server"),
         Option("api_key", "LIBRETRANSLATE_API_KEY", secret=True),

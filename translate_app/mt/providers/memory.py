@@ -11,6 +11,7 @@ class MemoryProvider(Provider):
 
     id = "memory"
     name = "Translation memory"
+    private = True  # nothing leaves the service
     online = False  # fills only segments whose source is identical to an approved one (the engine's memory step)
 
     def describe(self) -> str:

@@ -28,6 +28,7 @@ class MicrosoftProvider(DeepTranslatorProvider):
 
     id = "microsoft"
     name = "Microsoft Translator"
+    private = False  # a third party receives the text: refused under embargo
     options = (
         Option("api_key", "MICROSOFT_API_KEY", required=True, secret=True, what="a key"),
         Option("region", "MICROSOFT_REGION"),

@@ -30,6 +30,7 @@ class MyMemoryProvider(DeepTranslatorProvider):
 
     id = "mymemory"
     name = "MyMemory"
+    private = False  # a third party receives the text: refused under embargo
     public_service = True
     options = (Option("email", "MYMEMORY_EMAIL", secret=True),)  # an address stays out of queues and logs
     email: str | None  # set from `options` by Provider.__init__
