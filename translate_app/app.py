@@ -95,6 +95,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import partners as partner_pages  # partners' translations, the memory as TMX
 
     app.register_blueprint(partner_pages.bp)
+    from .web import press  # public press pages of published languages, no login
+
+    app.register_blueprint(press.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
     _register_cli(app)

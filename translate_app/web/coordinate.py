@@ -212,6 +212,7 @@ def release(release: str):
         flash("Release settings saved.", "ok")
         return redirect(url_for("coordinate.release", release=release))
     from ..mt.jobs import latest_job, provider_choices
+    from ..presskit.jobs import latest_kit
 
     progress = workflow.progress(db.session, proj, release)
     providers = provider_choices(settings())
@@ -228,6 +229,7 @@ def release(release: str):
         providers=providers,
         default_provider=settings().mt_provider,
         last_job=last_job,
+        last_kit=latest_kit(db.session, release),
     )
 
 
@@ -495,3 +497,27 @@ def edit_user(user_id: int):
     change = "" if was_active == user.active else (" and reactivated" if user.active else " and deactivated")
     flash(f"{user.shown_name} updated{change}.", "ok")
     return redirect(url_for("coordinate.users"))
+
+
+@bp.get("/releases/<release>/<language>/press/<kind>")
+@coordinator_required
+def press_document(release: str, language: str, kind: str):
+    """Download one press document of a published language: DOCX, ODT, PDF or an e-mail body (HTML, text)."""
+    from ..presskit.jobs import cache_folder
+    from ..presskit.kit import DOCUMENTS, DocumentCache, document
+    from ..presskit.published import published_texts
+
+    release, language = release_language(release, language)
+    if kind not in DOCUMENTS:
+        abort(404)
+    text = published_texts(db.session, release, [language]).get(language)
+    db.session.commit()
+    if text is None:
+        abort(404, "this language has not been published")
+    data = document(
+        kind, text.markdown, language, title=text.title, cache=DocumentCache(cache_folder(project(), release))
+    )
+    ending, mimetype = DOCUMENTS[kind]
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{release}-{language}.{ending}"'}
+    )
