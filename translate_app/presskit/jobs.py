@@ -188,7 +188,9 @@ def kit_progress(job: Job) -> dict[str, Any]:
         "release": job.release,
         "languages": [code for code in job.languages.split(",") if code],
         "created_by_id": job.created_by_id,
-        "finished_at": (finished if finished.tzinfo else finished.replace(tzinfo=UTC)).isoformat() if finished else None,
+        "finished_at": (finished if finished.tzinfo else finished.replace(tzinfo=UTC)).isoformat()
+        if finished
+        else None,
     }
 
 

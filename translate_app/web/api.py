@@ -626,7 +626,7 @@ def presskit_build(release: str):
     """Start building the press kit of the published languages (all, or `languages`); coordinators only."""
     from ..presskit.jobs import start_kit
 
-    data = _json()
+    data = _json() if request.get_data() else {}  # no body: every published language
     languages = data.get("languages")
     if isinstance(languages, str):
         languages = [languages]

@@ -519,5 +519,7 @@ def press_document(release: str, language: str, kind: str):
     )
     ending, mimetype = DOCUMENTS[kind]
     return Response(
-        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{release}-{language}.{ending}"'}
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{release}-{language}.{ending}"'},
     )

@@ -96,7 +96,8 @@ def page(release: str, language: str):
 def _policy(body: str) -> str:
     """Return a CSP for a press page: no scripts at all; only its own <style> elements, by their hashes."""
     hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'" for css in _STYLE.findall(body)
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for css in _STYLE.findall(body)
     )
     return (
         f"default-src 'none'; style-src {hashes}; img-src 'self' https: data:; "
