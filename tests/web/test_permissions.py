@@ -30,6 +30,8 @@ EXPECTED = {
     "links_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "make_link": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "people_page": [302, 403, 403, 403, 200, 403, 403, 403, 403],
+    "presskit": [401, 403, 403, 403, 400, 403, 403, 403, 403],  # allowed, but nothing is published yet
+    "press_document": [302, 403, 403, 403, 404, 403, 403, 403, 403],  # likewise
 }
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
@@ -128,6 +130,10 @@ def _request(name, client, auth, token, segment):
         )
     if name == "people_page":
         return client.get("/coordinate/users")
+    if name == "presskit":
+        return client.post("/api/releases/appeal/presskit", json={}, headers=headers)
+    if name == "press_document":
+        return client.get("/coordinate/releases/appeal/de/press/docx")
     raise AssertionError(name)
 
 
