@@ -179,6 +179,11 @@ def test_etag_and_304(client, auth, web_project):
     assert etag and "public" in r.headers["Cache-Control"] and "max-age=" in r.headers["Cache-Control"]
     again = client.get("/press/appeal/de/", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
+    # Compressed (the ETag then names the encoding): a browser's revalidation is a 304 too.
+    gz = client.get("/press/appeal/de/", headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip" and gz.headers["ETag"] != etag
+    again = client.get("/press/appeal/de/", headers={"Accept-Encoding": "gzip", "If-None-Match": gz.headers["ETag"]})
+    assert again.status_code == 304
     # Publishing another language changes the page (its switcher): the old ETag no longer matches.
     publish(client, auth, web_project, "ar")
     changed = client.get("/press/appeal/de/", headers={"If-None-Match": etag})
@@ -192,3 +197,19 @@ def test_address_spelling_and_coordinator_link(client, auth, web_project):
     page = client.get("/coordinate/releases/appeal").get_data(as_text=True)
     assert page.count('href="/press/appeal/de/"') >= 1 and "Public page" in page
     assert 'href="/press/appeal/ar/"' not in page
+
+
+def test_an_errata_note_is_shown_apart_and_escaped():
+    from translate_app.presskit.page import language_page
+
+    page = Page(
+        language_page(
+            "Text.",
+            "de",
+            published=["de"],
+            url_for=lambda c: f"/press/appeal/{c}/",
+            default="de",
+            note="Korrektur: <b>2 April</b>",
+        )
+    )
+    assert page.texts[-2:] == ["Korrektur: <b>2 April</b>", "Text."]
