@@ -125,3 +125,30 @@ def test_only_coordinators(client, auth, web_project):  # noqa: F811
     auth.login("coord")
     r = client.post("/api/releases/appeal/presskit", json={})
     assert r.status_code == 400 and "CSRF" in r.get_json()["error"]
+
+
+def test_a_job_cut_off_shows_as_failed_and_old_zips_go(app, client, auth, web_project):  # noqa: F811
+    from datetime import timedelta
+
+    from translate_app.models import Job, utcnow
+    from translate_app.presskit import jobs
+    from translate_app.project import Project
+    from translate_app.web.extensions import Database
+
+    with Database.factory(app)() as session:
+        hour_ago = utcnow() - timedelta(hours=1)
+        job = Job(kind="presskit", release="appeal", languages="de", provider="presskit", status="running")
+        job.total, job.created_at, job.updated_at = 1, hour_ago, hour_ago
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    auth.login("coord")
+    state = client.get(f"/api/releases/appeal/presskit/{job_id}").get_json()
+    assert state["status"] == "failed" and "interrupted" in state["error"]
+    assert client.get(f"/api/releases/appeal/presskit/{job_id}/kit.zip").status_code == 404
+    folder = jobs.kit_path(Project(web_project), "appeal", 1).parent
+    folder.mkdir(parents=True)
+    for n in range(1, 9):
+        (folder / f"{n}.zip").write_bytes(b"PK")
+    jobs._prune(folder)
+    assert sorted(int(p.stem) for p in folder.glob("*.zip")) == [4, 5, 6, 7, 8]

@@ -30,6 +30,10 @@ from .published import default_language, published_texts
 log = logging.getLogger(__name__)
 
 KIND = "presskit"
+#: A job that has not moved for this long was cut off (its process ended): it is shown as failed.
+STALLED_SECONDS = 600
+#: Zips kept per release (the newest); older ones are removed when a job finishes.
+KEEP_KITS = 5
 
 
 class KitError(TranslateAppError):
@@ -146,12 +150,20 @@ def run_kit_job(
         path = kit_path(project, release, job_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, data)
+        _prune(path.parent)
         _finish(session_factory, job_id, "done", "")
     except TranslateAppError as exc:
         _finish(session_factory, job_id, "failed", str(exc))
     except Exception as exc:  # the job must end with a reason, whatever happened
         log.exception("press kit job %s crashed", job_id)
         _finish(session_factory, job_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP_KITS newest zips of a release (by job number)."""
+    kits = sorted((p for p in folder.glob("*.zip") if p.stem.isdigit()), key=lambda p: int(p.stem))
+    for old in kits[:-KEEP_KITS]:
+        old.unlink(missing_ok=True)
 
 
 def _finish(session_factory: sessionmaker[Session], job_id: int, status: str, error: str) -> None:
@@ -178,13 +190,19 @@ def kit_job(session: Session, job_id: int, release: str) -> Job | None:
 def kit_progress(job: Job) -> dict[str, Any]:
     """Return a press kit job's progress as JSON-ready data (languages done of total)."""
     finished = job.finished_at
+    status, error = job.status, job.error
+    moved = job.updated_at or job.created_at
+    if status in ("queued", "running") and moved is not None:
+        moved = moved if moved.tzinfo else moved.replace(tzinfo=UTC)
+        if (utcnow() - moved).total_seconds() > STALLED_SECONDS:  # shown so, not written: a GET never writes
+            status, error = "failed", "interrupted (the service restarted?): build the kit again"
     return {
         "id": job.id,
         "kind": KIND,
-        "status": job.status,
+        "status": status,
         "total": job.total,
         "done": job.done,
-        "error": job.error,
+        "error": error,
         "release": job.release,
         "languages": [code for code in job.languages.split(",") if code],
         "created_by_id": job.created_by_id,
