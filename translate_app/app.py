@@ -97,6 +97,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(partner_pages.bp)
     embargo_pages.register(app)  # the embargo page, preview links and the job's thread
+    from .web import press  # public press pages of published languages, no login
+
+    app.register_blueprint(press.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for session users; bearer tokens need none
     _register_errors(app)
     _register_cli(app)

@@ -86,7 +86,7 @@ def test_a_login_burst_is_turned_away_before_it_hashes(app, client, auth, monkey
 
 # -- privilege escalation ------------------------------------------------------------
 
-_ARGS = {"release": "appeal", "language": "de", "fmt": "md", "invitation_id": 1, "link_id": 1}
+_ARGS = {"release": "appeal", "language": "de", "fmt": "md", "kind": "pdf", "invitation_id": 1, "link_id": 1}
 
 
 def _coordinator_urls(app) -> list[tuple[str, str]]:

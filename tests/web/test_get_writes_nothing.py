@@ -89,6 +89,7 @@ def _values(app, web_project) -> dict[str, str]:
             "segment_id": segment,
             "job_id": str(job.id),
             "fmt": "md",
+            "kind": "email.html",
             "token": invitation,
         }
 

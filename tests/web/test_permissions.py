@@ -39,6 +39,8 @@ EXPECTED = {
     "set_embargo": [302, 403, 403, 403, 302, 403, 403, 403, 403],
     "make_preview": [302, 403, 403, 403, 200, 403, 403, 403, 403],
     "embargo_api": [401, 403, 403, 403, 200, 403, 403, 403, 403],  # clears the embargo set just before
+    "presskit": [401, 403, 403, 403, 400, 403, 403, 403, 403],  # allowed, but nothing is published yet
+    "press_document": [302, 403, 403, 403, 404, 403, 403, 403, 403],  # likewise
 }
 LINK_ROLES = {"link_sug": "suggester", "link_tr": "translator", "link_rev": "reviewer"}
 
@@ -157,6 +159,10 @@ def _request(name, client, auth, token, segment):
         return client.post("/coordinate/releases/appeal/embargo/previews", data={**form, "language": "", "hours": 48})
     if name == "embargo_api":
         return client.put("/api/releases/appeal/embargo", json={"at": None}, headers=headers)
+    if name == "presskit":
+        return client.post("/api/releases/appeal/presskit", json={}, headers=headers)
+    if name == "press_document":
+        return client.get("/coordinate/releases/appeal/de/press/docx")
     raise AssertionError(name)
 
 

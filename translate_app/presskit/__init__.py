@@ -8,6 +8,11 @@
 * `mailbody`: an e-mail body per language, HTML with inline styles and plain text;
 * `kit`: all of it for every published language in one zip.
 
-Inputs are the approved Markdown of each language (workflow.compiled_markdown):
-nothing here reads catalogs, the database or the network.
+* `published`: the latest publication of each language (what the web's press
+  pages and kits are made from);
+* `jobs`: the press kit built on the web as a Job with progress.
+
+Inputs are the approved or published Markdown of each language: apart from
+`published` and `jobs`, which read and write the database, nothing here reads
+catalogs, the database or the network.
 """

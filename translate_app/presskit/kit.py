@@ -141,3 +141,38 @@ def press_kit(
             f'<a href="{hreflang(default)}/index.html">{release}</a>\n',
         )
     return buffer.getvalue()
+
+
+#: The documents of one language that can be downloaded alone: kind -> (file ending, media type).
+DOCUMENTS = {
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "odt": ("odt", "application/vnd.oasis.opendocument.text"),
+    "pdf": ("pdf", "application/pdf"),
+    "email.html": ("email.html", "text/html"),
+    "email.txt": ("email.txt", "text/plain"),
+}
+
+
+def document(kind: str, markdown: str, language: str, *, title: str, cache: DocumentCache | None = None) -> bytes:
+    """Make one document of one language (a kind of DOCUMENTS), from the cache when it was made before."""
+    cache = cache or DocumentCache(None)
+    if kind == "docx":
+        return cache.get("docx", markdown, language, title, lambda: documents.docx(markdown, language, title))
+    if kind == "odt":
+        return cache.get("odt", markdown, language, title, lambda: documents.odt(markdown, language, title))
+    if kind == "pdf":
+
+        def pdf() -> bytes:
+            alone = language_page(
+                markdown, language, published=[language], url_for=lambda c: "", default=language, title=title
+            )
+            return documents.pdf(alone)
+
+        return cache.get("pdf", markdown, language, title, pdf)
+    if kind == "email.html":
+        return email_bodies(markdown, language, title=title, text=False)[0].encode()
+    if kind == "email.txt":
+        return cache.get(
+            "txt", markdown, language, title, lambda: email_bodies(markdown, language, title=title)[1].encode()
+        )
+    raise ValueError(f"no document of kind {kind!r}")

@@ -28,18 +28,26 @@ def switcher(current: str, published: Sequence[str], url_for: Callable[[str], st
     return '<nav class="languages" aria-label="Languages"><ul>' + "".join(items) + "</ul></nav>\n"
 
 
-def alternates(published: Sequence[str], url_for: Callable[[str], str], default: str) -> str:
-    """Return the <link rel="alternate"> of every published language and the x-default."""
+def alternates(
+    published: Sequence[str], url_for: Callable[[str], str], default: str, *, default_url: str | None = None
+) -> str:
+    """Return the <link rel="alternate"> of every published language and the x-default.
+
+    The x-default is the page of `default`, or `default_url` when given (a page
+    that picks the language by the browser's Accept-Language, for example).
+    """
     links = [
         f'<link rel="alternate" hreflang="{hreflang(code)}" href="{html.escape(url_for(code))}">' for code in published
     ]
-    links.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(url_for(default))}">')
+    x_default = default_url if default_url is not None else url_for(default)
+    links.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(x_default)}">')
     return "\n".join(links) + "\n"
 
 
 SWITCHER_STYLE = (
     ".languages ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:1rem 0}"
     ".languages a[aria-current]{font-weight:bold;text-decoration:none}"
+    ".errata{border-inline-start:4px solid #b26a00;background:#fff8e1;padding:.5rem 1rem;margin:1rem 0}"
 )
 
 
@@ -51,15 +59,22 @@ def language_page(
     url_for: Callable[[str], str],
     default: str,
     title: str | None = None,
+    default_url: str | None = None,
+    note: str | None = None,
 ) -> str:
     """Return the standalone page of one language.
 
     `published` lists the languages to link (the source language included when
-    it is published as such); `default` is the page for x-default.
+    it is published as such); `default` is the page for x-default, unless
+    `default_url` names another. `note` (an errata note, plain text) is shown
+    above the release, apart from its text.
     """
     if language not in published:
         raise ValueError(f"{language} is not among the published languages")
     page = render_html(markdown, language, title=title)
-    head = alternates(published, url_for, default) + f"<style>{SWITCHER_STYLE}</style>\n"
+    head = alternates(published, url_for, default, default_url=default_url) + f"<style>{SWITCHER_STYLE}</style>\n"
     page = page.replace("</head>", head + "</head>", 1)
-    return page.replace("<main>\n", "<main>\n" + switcher(language, published, url_for), 1)
+    top = switcher(language, published, url_for)
+    if note and note.strip():
+        top += f'<aside class="errata" role="note"><p>{html.escape(note.strip())}</p></aside>\n'
+    return page.replace("<main>\n", "<main>\n" + top, 1)

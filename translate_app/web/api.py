@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from .. import bulk_review, claims, glossaries, offline, proposals, workflow
@@ -675,3 +675,74 @@ def republish(release: str):
         languages=codes,
     )
     return jsonify(report.as_api())
+def _kit_state(release: str, job) -> dict:
+    """Return a press kit job's progress, with its download address once the zip is there."""
+    from ..presskit.jobs import kit_progress
+
+    state = kit_progress(job)
+    state["download"] = (
+        url_for("api.presskit_download", release=release, job_id=job.id) if job.status == "done" else None
+    )
+    return state
+
+
+@bp.post("/releases/<release>/presskit")
+@login_required
+def presskit_build(release: str):
+    """Start building the press kit of the published languages (all, or `languages`); coordinators only."""
+    from ..presskit.jobs import start_kit
+
+    data = _json() if request.get_data() else {}  # no body: every published language
+    languages = data.get("languages")
+    if isinstance(languages, str):
+        languages = [languages]
+    if languages is not None and (not isinstance(languages, list) or not all(isinstance(c, str) for c in languages)):
+        abort(400, "'languages' must be a language code or a list of them")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy, typed as Flask
+    job_id = start_kit(
+        settings=settings(),
+        session_factory=Database.factory(app),
+        release=release,
+        languages=languages or None,
+        by=current_user,
+        base_url=url_for("press.choose", release=release, _external=True),
+    )
+    return jsonify({"job": job_id, "status": url_for("api.presskit_status", release=release, job_id=job_id)}), 202
+
+
+def _kit_job(release: str, job_id: int):
+    from ..presskit.jobs import kit_job
+
+    if not current_user.is_coordinator:
+        abort(403, "only coordinators build press kits")
+    job = kit_job(db.session, job_id, release)
+    if job is None:
+        abort(404, "no such press kit job")
+    return job
+
+
+@bp.get(f"/releases/<release>/presskit/<{_ID}:job_id>")
+@login_required
+def presskit_status(release: str, job_id: int):
+    """Return the progress of a press kit job (one step per language)."""
+    state = _kit_state(release, _kit_job(release, job_id))
+    db.session.commit()
+    return jsonify(state)
+
+
+@bp.get(f"/releases/<release>/presskit/<{_ID}:job_id>/kit.zip")
+@login_required
+def presskit_download(release: str, job_id: int):
+    """Download the zip a finished press kit job made."""
+    from ..presskit.jobs import kit_path
+
+    job = _kit_job(release, job_id)
+    db.session.commit()
+    path = kit_path(project(), release, job.id)
+    if job.status != "done" or not path.is_file():
+        abort(404, "this press kit is not ready")
+    return Response(
+        path.read_bytes(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{release}-press-kit.zip"'},
+    )

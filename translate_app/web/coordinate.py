@@ -214,6 +214,7 @@ def release(release: str):
         return redirect(url_for("coordinate.release", release=release))
     from .. import corrections_workflow
     from ..mt.jobs import latest_job, provider_choices
+    from ..presskit.jobs import latest_kit
 
     progress = workflow.progress(db.session, proj, release)
     providers = provider_choices(settings())
@@ -231,6 +232,7 @@ def release(release: str):
         default_provider=settings().mt_provider,
         last_job=last_job,
         corrections_pending=corrections_workflow.pending_count(proj, release),
+        last_kit=latest_kit(db.session, release),
     )
 
 
@@ -597,3 +599,27 @@ def republish_corrected(release: str):
         if why != "not published yet (publish it from the release page)":
             flash(f"{get_language(code).english_name} not republished: {why}", "error")
     return redirect(url_for("coordinate.corrections", release=release))
+@bp.get("/releases/<release>/<language>/press/<kind>")
+@coordinator_required
+def press_document(release: str, language: str, kind: str):
+    """Download one press document of a published language: DOCX, ODT, PDF or an e-mail body (HTML, text)."""
+    from ..presskit.jobs import cache_folder
+    from ..presskit.kit import DOCUMENTS, DocumentCache, document
+    from ..presskit.published import published_texts
+
+    release, language = release_language(release, language)
+    if kind not in DOCUMENTS:
+        abort(404)
+    text = published_texts(db.session, release, [language]).get(language)
+    db.session.commit()
+    if text is None:
+        abort(404, "this language has not been published")
+    data = document(
+        kind, text.markdown, language, title=text.title, cache=DocumentCache(cache_folder(project(), release))
+    )
+    ending, mimetype = DOCUMENTS[kind]
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{release}-{language}.{ending}"'},
+    )

@@ -767,6 +767,7 @@ def _paths() -> dict[str, Any]:
             )
         },
         **_offline_paths(),
+        **_presskit_paths(),
         _PROPOSAL + "/accept": {
             "post": _operation(
                 "Accept a proposal: its text becomes approved by this reviewer.",
@@ -948,6 +949,72 @@ def _corrections_paths() -> dict[str, Any]:
                 ok={200: ("What was republished and what was not, with why.", _ref("RepublishReport"))},
             )
         },
+def _presskit_paths() -> dict[str, Any]:
+    """Describe the press kit of the published languages: build as a job, follow it, download the zip."""
+    kit_job = _object(
+        {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["presskit"]},
+            "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+            "total": {"type": "integer", "description": "Languages in the kit."},
+            "done": {"type": "integer", "description": "Languages made so far."},
+            "error": _NULLABLE_STRING,
+            "release": {"type": "string"},
+            "languages": {"type": "array", "items": {"type": "string"}},
+            "created_by_id": {"type": ["integer", "null"]},
+            "finished_at": _NULLABLE_STRING,
+            "download": {"type": ["string", "null"], "description": "The zip's address once the job is done."},
+        }
+    )
+    build = _operation(
+        "Build the press kit (pages, DOCX, ODT, PDF, e-mail bodies) of the published languages, "
+        "from their published text, as a background job (coordinators).",
+        params=["release"],
+        errors=[400, 403, 404],
+        ok={202: ("Started.", _object({"job": {"type": "integer"}, "status": {"type": "string"}}))},
+    )
+    build["requestBody"] = {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "languages": {
+                            "oneOf": [
+                                {"type": "string"},
+                                {"type": "array", "items": {"type": "string"}},
+                                {"type": "null"},
+                            ],
+                            "description": "Published language codes; every published language when null or left out.",
+                        }
+                    },
+                }
+            }
+        },
+    }
+    download = _operation(
+        "Download the zip a finished press kit job made (coordinators).",
+        params=["release", "job_id"],
+        errors=[403, 404],
+        ok={},
+    )
+    download["responses"]["200"] = {
+        "description": "The press kit.",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    kit = "/api/releases/{release}/presskit"
+    return {
+        kit: {"post": build},
+        kit + "/{job_id}": {
+            "get": _operation(
+                "The progress of a press kit job, one step per language (coordinators).",
+                params=["release", "job_id"],
+                errors=[403, 404],
+                ok={200: ("The job.", kit_job)},
+            )
+        },
+        kit + "/{job_id}/kit.zip": {"get": download},
     }
 
 
