@@ -254,6 +254,8 @@ def entry_partner(entry: polib.POEntry) -> str | None:
 
 
 def _text_hash(text: str) -> str:
+    import hashlib  # lazily, as in approval_hash
+
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

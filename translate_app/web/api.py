@@ -675,6 +675,8 @@ def republish(release: str):
         languages=codes,
     )
     return jsonify(report.as_api())
+
+
 def _kit_state(release: str, job) -> dict:
     """Return a press kit job's progress, with its download address once the zip is there."""
     from ..presskit.jobs import kit_progress

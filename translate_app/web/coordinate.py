@@ -599,6 +599,8 @@ def republish_corrected(release: str):
         if why != "not published yet (publish it from the release page)":
             flash(f"{get_language(code).english_name} not republished: {why}", "error")
     return redirect(url_for("coordinate.corrections", release=release))
+
+
 @bp.get("/releases/<release>/<language>/press/<kind>")
 @coordinator_required
 def press_document(release: str, language: str, kind: str):

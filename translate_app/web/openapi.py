@@ -949,6 +949,9 @@ def _corrections_paths() -> dict[str, Any]:
                 ok={200: ("What was republished and what was not, with why.", _ref("RepublishReport"))},
             )
         },
+    }
+
+
 def _presskit_paths() -> dict[str, Any]:
     """Describe the press kit of the published languages: build as a job, follow it, download the zip."""
     kit_job = _object(
