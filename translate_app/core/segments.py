@@ -22,7 +22,6 @@ from .errors import (
     TranslateAppError,
     error_class,
 )
-from .signatories import parse
 from .states import (
     OVERRIDE_REASON_MAX,
     OVERRIDE_REASON_MIN,
@@ -139,6 +138,8 @@ def _signatories_view(entry: polib.POEntry) -> dict[str, str] | None:
     fill = entry_signatories(entry)
     if fill is None:
         return None
+    from .signatories import parse  # here: Babel's CLDR data only when a segment was filled by it
+
     left = parse(entry.msgid).description if fill.get("todo") == "description" else ""
     return {"description": left}
 
