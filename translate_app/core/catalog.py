@@ -10,7 +10,6 @@ from pathlib import Path
 import polib
 
 from .. import __version__
-from . import poparse
 from .blocks import Document
 from .errors import CatalogError, MalformedCatalogError
 from .languages import get_language
@@ -230,10 +229,9 @@ def load(path: Path | str) -> polib.POFile:
     if missing is not None:
         raise MalformedCatalogError(f"{path}:{missing}: malformed catalog: msgid without msgstr")
     try:
-        # As polib.pofile reads the file (poparse.py: the same result, faster); not polib.pofile(text),
-        # which splits a text also at U+2028 and U+0085, which a translation may hold.
-        po = poparse.parse(text, str(path))
-        po.wrapwidth = WRAP_WIDTH
+        # From the file, not polib.pofile(text), which splits a text also at U+2028 and U+0085,
+        # which a translation may hold.
+        po = polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _SYNTAX_LINE.search(message)
