@@ -17,8 +17,8 @@ def test_embargo_hides_the_release_from_the_uninvited_and_a_preview_opens_withou
     day = (datetime.now(UTC) + timedelta(days=2)).date()
     coord = person("coord")
     coord.goto(live_server + "/coordinate/releases/appeal")
-    coord.get_by_role("link", name="Embargo and preview links").click()
-    expect(coord.get_by_role("heading", name="Embargo", exact=True)).to_be_visible()
+    coord.get_by_role("link", name="Embargo and preview links").click()  # on the release's own page
+    expect(coord.get_by_role("heading", name="Embargo", exact=True)).to_be_in_viewport()
     # A new embargo starts in the coordinator's own time zone (the browser's).
     own_zone = coord.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
     expect(coord.locator("select[name=zone]")).to_have_value(own_zone)
@@ -27,10 +27,12 @@ def test_embargo_hides_the_release_from_the_uninvited_and_a_preview_opens_withou
     coord.select_option("select[name=zone]", "Europe/Berlin")
     coord.get_by_role("button", name="Set the embargo").click()
     when = f"{day.day} {day.strftime('%B')} {day.year}, 09:00 Europe/Berlin"
+    expect(coord).to_have_url(live_server + "/coordinate/releases/appeal#embargo")
     expect(coord.locator(".embargo-status")).to_contain_text(f"Embargoed until {when} (in ")
 
-    coord.fill("input[name=name]", "tr_de")
-    coord.get_by_role("button", name="Add", exact=True).click()
+    coord.locator("#people input[name=name]").fill("tr_de")
+    coord.locator("#people").get_by_role("button", name="Add", exact=True).click()
+    expect(coord).to_have_url(live_server + "/coordinate/releases/appeal#embargo")
     expect(coord.locator(".embargo-people li[data-person=tr_de]")).to_be_visible()
     coord.get_by_role("button", name="Create preview link").click()
     link = coord.locator("#new-preview")
@@ -42,6 +44,9 @@ def test_embargo_hides_the_release_from_the_uninvited_and_a_preview_opens_withou
     screenshot(coord, f"embargo-coordinator-{viewport}")
     coord.goto(live_server + "/coordinate/releases/appeal")
     expect(coord.locator(".embargo-notice")).to_contain_text(f"Embargoed until {when}")
+    expect(coord.locator("#previews .preview-link")).to_have_count(1)
+    expect(coord.locator("#people li[data-person=tr_de]")).to_be_visible()
+    screenshot(coord, f"embargo-release-page-{viewport}")
 
     uninvited = person("tr2_de")
     expect(uninvited.get_by_role("heading", name="My languages")).to_be_visible()

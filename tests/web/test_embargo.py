@@ -201,7 +201,7 @@ def test_the_coordinator_sets_shows_and_clears_the_embargo(client, auth):
     assert set_embargo(client, auth).status_code == 302
     page = client.get("/coordinate/releases/appeal/embargo").get_data(as_text=True)
     assert "Embargoed until 2 December 2026, 09:00 Europe/Berlin (in 1 day 3 hours)" in page
-    assert '<option selected value="Europe/Berlin">' in page or 'value="Europe/Berlin" selected' in page
+    assert "<option selected>Europe/Berlin</option>" in page
     release_page = client.get("/coordinate/releases/appeal").get_data(as_text=True)
     assert "Embargoed until 2 December 2026, 09:00 Europe/Berlin" in release_page
     assert "under embargo: published automatically at the embargo time" in release_page

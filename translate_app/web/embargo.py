@@ -64,8 +64,8 @@ def _embargo_form(record=None, *, submitted: bool = False) -> EmbargoForm:
     return form
 
 
-def _preview_form(release: str) -> PreviewForm:
-    form = PreviewForm()
+def _preview_form(release: str, *, submitted: bool = True) -> PreviewForm:
+    form = PreviewForm() if submitted else PreviewForm(formdata=None)
     form.language.choices = [("", "Every language")] + [
         (c, f"{get_language(c).english_name} ({c})") for c in project().languages(release)
     ]
@@ -91,7 +91,7 @@ def manage(release: str):
                 found = embargo.set_embargo(db.session, proj, release, at=at, zone=form.zone.data, by=current_user)
                 db.session.commit()
                 flash(found.describe() + ".", "ok")
-                return redirect(url_for("embargo.manage", release=release))
+                return redirect(_back(release))
             except TranslateAppError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
@@ -101,25 +101,38 @@ def manage(release: str):
     return _page(release, form, status=status)
 
 
-def _page(release: str, form: EmbargoForm, *, created: dict | None = None, status: int = 200):
+def panel(release: str, form: EmbargoForm | None = None, *, created: dict | None = None, back: str = "embargo"):
+    """Return what the embargo sections show (embargo/_panel.html), on this page and on the release's page."""
     record = embargo.embargo_of(db.session, release)
+    return {
+        "release": release,
+        "record": record,
+        "active": record is not None and record.active(),
+        "form": form or _embargo_form(record),
+        "invite_form": InviteForm(formdata=None),
+        "preview_form": _preview_form(release, submitted=False),
+        "invited": embargo.invited(db.session, release),
+        "previews": embargo.previews(db.session, release),
+        "state": embargo.preview_state,
+        "created": created,
+        "now": embargo.clock.now(),
+        "back": back,
+    }
+
+
+def _page(release: str, form: EmbargoForm, *, created: dict | None = None, status: int = 200):
     page = render_template(
-        "embargo/manage.html",
-        release=release,
-        record=record,
-        active=record is not None and record.active(),
-        form=form,
-        invite_form=InviteForm(formdata=None),
-        preview_form=_preview_form(release),
-        invited=embargo.invited(db.session, release),
-        previews=embargo.previews(db.session, release),
-        state=embargo.preview_state,
-        created=created,
-        action=ActionForm(),
-        now=embargo.clock.now(),
+        "embargo/manage.html", release=release, p=panel(release, form, created=created), action=ActionForm()
     )
     db.session.commit()
     return page, status
+
+
+def _back(release: str, anchor: str = "") -> str:
+    """Where a form of the embargo sections returns to: the release's page or this one."""
+    if request.form.get("back") == "release":
+        return url_for("coordinate.release", release=release) + "#embargo"
+    return url_for("embargo.manage", release=release) + anchor
 
 
 @bp.post("/coordinate/releases/<release>/embargo/clear")
@@ -131,7 +144,7 @@ def clear(release: str):
     embargo.clear_embargo(db.session, project(), project().require(release), by=current_user)
     db.session.commit()
     flash("Embargo cleared: the release is visible to the people of its languages and can be published.", "ok")
-    return redirect(url_for("embargo.manage", release=release))
+    return redirect(_back(release))
 
 
 @bp.post("/coordinate/releases/<release>/embargo/people")
@@ -150,7 +163,7 @@ def invite(release: str):
             flash(str(exc), "error")
     else:
         flash_form_errors(form)
-    return redirect(url_for("embargo.manage", release=release) + "#people")
+    return redirect(_back(release, "#people"))
 
 
 @bp.post("/coordinate/releases/<release>/embargo/people/<int:user_id>/remove")
@@ -162,7 +175,7 @@ def uninvite(release: str, user_id: int):
     embargo.uninvite(db.session, project().require(release), user_id, by=current_user)
     db.session.commit()
     flash("Removed.", "ok")
-    return redirect(url_for("embargo.manage", release=release) + "#people")
+    return redirect(_back(release, "#people"))
 
 
 @bp.post("/coordinate/releases/<release>/embargo/previews")
@@ -206,7 +219,7 @@ def revoke_preview(release: str, link_id: int):
     embargo.revoke_preview(db.session, project().require(release), link_id, by=current_user)
     db.session.commit()
     flash(f"Preview link #{link_id} revoked.", "ok")
-    return redirect(url_for("embargo.manage", release=release) + "#previews")
+    return redirect(_back(release, "#previews"))
 
 
 # -- the preview page: no login, a token ----------------------------------------------------------------
@@ -342,7 +355,10 @@ def _helpers():
     def embargo_of(release: str):
         return embargo.active_embargo(db.session, release)
 
-    return {"embargo_of": embargo_of}
+    def embargo_panel(release: str):
+        return panel(release, back="release")
+
+    return {"embargo_of": embargo_of, "embargo_panel": embargo_panel}
 
 
 def worker(app: Flask | None = None) -> embargo.EmbargoWorker:
