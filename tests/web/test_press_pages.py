@@ -199,17 +199,28 @@ def test_address_spelling_and_coordinator_link(client, auth, web_project):
     assert 'href="/press/appeal/ar/"' not in page
 
 
-def test_an_errata_note_is_shown_apart_and_escaped():
-    from translate_app.presskit.page import language_page
+def test_a_republished_errata_note_is_on_the_page_once(app, client, auth, web_project):
+    """The note a correction was republished with is part of the published text: shown once, at its end, escaped."""
+    from sqlalchemy import select
 
-    page = Page(
-        language_page(
-            "Text.",
-            "de",
-            published=["de"],
-            url_for=lambda c: f"/press/appeal/{c}/",
-            default="de",
-            note="Korrektur: <b>2 April</b>",
+    from translate_app import workflow
+    from translate_app.models import User
+    from translate_app.project import Project
+    from translate_app.web.extensions import Database
+
+    approve_all(web_project, "de")
+    with Database.factory(app)() as session:
+        coord = session.scalar(select(User).where(User.name == "coord"))
+        workflow.publish(
+            session=session,
+            project=Project(web_project),
+            user=coord,
+            release="appeal",
+            language="de",
+            errata="Korrigiert: <b>2 April</b>",
         )
-    )
-    assert page.texts[-2:] == ["Korrektur: <b>2 April</b>", "Text."]
+    page = client.get("/press/appeal/de/").get_data(as_text=True)
+    assert page.count("Korrigiert: &lt;b&gt;2 April&lt;/b&gt;") == 1
+    assert "<b>2 April</b>" not in page
+    texts = Page(page).texts
+    assert texts.index("Stoppt die Abschiebung") < next(i for i, t in enumerate(texts) if "Korrigiert" in t)

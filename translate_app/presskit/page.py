@@ -47,7 +47,6 @@ def alternates(
 SWITCHER_STYLE = (
     ".languages ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:1rem 0}"
     ".languages a[aria-current]{font-weight:bold;text-decoration:none}"
-    ".errata{border-inline-start:4px solid #b26a00;background:#fff8e1;padding:.5rem 1rem;margin:1rem 0}"
 )
 
 
@@ -60,14 +59,13 @@ def language_page(
     default: str,
     title: str | None = None,
     default_url: str | None = None,
-    note: str | None = None,
 ) -> str:
     """Return the standalone page of one language.
 
     `published` lists the languages to link (the source language included when
     it is published as such); `default` is the page for x-default, unless
-    `default_url` names another. `note` (an errata note, plain text) is shown
-    above the release, apart from its text.
+    `default_url` names another. An errata note a correction
+    was republished with is part of the published Markdown (at its end).
     """
     if language not in published:
         raise ValueError(f"{language} is not among the published languages")
@@ -75,6 +73,4 @@ def language_page(
     head = alternates(published, url_for, default, default_url=default_url) + f"<style>{SWITCHER_STYLE}</style>\n"
     page = page.replace("</head>", head + "</head>", 1)
     top = switcher(language, published, url_for)
-    if note and note.strip():
-        top += f'<aside class="errata" role="note"><p>{html.escape(note.strip())}</p></aside>\n'
     return page.replace("<main>\n", "<main>\n" + top, 1)

@@ -2,9 +2,8 @@
 
 The press pages and the press kit on the web are made from these texts, i.e.
 exactly what a coordinator published, never from the catalogs as they are
-now. A publication may carry an errata note (a column added by the
-corrections work); it is read when it exists and kept apart from the text,
-so the documents carry the published text only.
+now. A republication after a correction carries its errata note at the end of
+its Markdown, so the pages and the documents carry it too.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ class PublishedText:
     markdown: str
     content_hash: str
     at: datetime
-    errata: str = ""
 
     @property
     def title(self) -> str:
@@ -52,7 +50,6 @@ def published_texts(session: Session, release: str, languages: Iterable[str]) ->
             markdown=row.markdown,
             content_hash=row.content_hash,
             at=row.at,
-            errata=str(getattr(row, "errata", None) or ""),  # only once the corrections work adds the column
         )
         for code, row in sorted(latest.items())
     }

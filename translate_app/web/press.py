@@ -82,7 +82,6 @@ def page(release: str, language: str):
         default=default_language(list(texts)),
         default_url=url_for("press.choose", release=release, _external=True),
         title=text.title,
-        note=text.errata,
     )
     response = Response(body, mimetype="text/html")
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
