@@ -330,3 +330,31 @@ def test_a_job_queued_before_the_embargo_does_not_send_the_text_after_it(session
         with sessions() as session:
             job = session.get(Job, job_id)
             assert job.status == "failed" and "only to a private provider" in job.error
+
+
+def test_the_memory_takes_nothing_from_another_release_under_embargo(sessions, root, tmp_path: Path) -> None:
+    """Pre-translating a public release from the memory must not copy an embargoed release's approved text."""
+    from translate_app.mt.jobs import start_pretranslation, wait_for_job
+
+    project = Project(root)
+    other = tmp_path / "open.md"
+    other.write_text(project.source_path("appeal").read_text(encoding="utf-8"), encoding="utf-8")
+    project.add_release(other, ["de"])
+    approve_all(root, "de")  # the embargoed release's German is approved: it is in the memory
+    settings = Settings(root=root, database_url=sqlite_url(tmp_path))
+
+    def pretranslate_open() -> list[str]:
+        job_id = start_pretranslation(
+            settings=settings, session_factory=sessions, release="open", languages=["de"], provider="memory"
+        )
+        assert wait_for_job(sessions, job_id, timeout=30)["status"] == "done"
+        return [e.msgstr for e in project.load_catalog("open", "de") if e.msgid and e.msgstr]
+
+    with sessions() as session:
+        put_under_embargo(session, root)
+    assert pretranslate_open() == []  # nothing of "appeal" left it
+    with sessions() as session:
+        embargo.clear_embargo(session, project, "appeal", by=None)
+        session.commit()
+    filled = pretranslate_open()
+    assert filled and all(text.startswith("[de] ") for text in filled)  # after the embargo, the memory serves it

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
@@ -86,8 +86,13 @@ def pretranslate(
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
     source: str = SOURCE_LANGUAGE,
+    hidden_releases: Collection[str] = (),
 ) -> Progress:
-    """Fill the untranslated entries of a release with machine suggestions; return the progress."""
+    """Fill the untranslated entries of a release with machine suggestions; return the progress.
+
+    `hidden_releases` are releases whose approved texts must not leave them
+    (other releases under embargo): the memory takes nothing from them.
+    """
     project.require(release)
     codes = [get_language(code).code for code in languages]
     for code in codes:
@@ -119,7 +124,7 @@ def pretranslate(
         for key in keys:
             # Only the same source text may fill a segment: a near match ("30 November" for
             # "4 December") translates a different sentence, so it stays a suggestion in the editor.
-            match = index.exact(key[1])
+            match = index.exact(key[1], hidden=hidden_releases)
             if match is not None:
                 ready[key] = Suggestion(match.text, "memory", match.score)
                 progress.from_memory += 1

@@ -25,7 +25,7 @@ from ..config import Settings
 from ..core.errors import PermissionDeniedError, TranslateAppError
 from ..core.glossary import glossary_path, load_glossary
 from ..core.languages import get_language
-from ..embargo import require_private_provider
+from ..embargo import embargoed_names, require_private_provider
 from ..models import Job, Permissions, utcnow
 from .base import SOURCE_LANGUAGE, make_provider, provider_choices, provider_ids, public_options
 from .cache import TranslationCache
@@ -213,6 +213,7 @@ def run_job(
                 raise JobError(f"no job {job_id}")
             release, codes, provider_id = job.release, job.languages.split(","), job.provider
             require_private_provider(session, release, provider_id)  # an embargo set since it was queued
+            hidden = embargoed_names(session) - {release}  # their approved texts stay in them
             # A resumed job keeps what earlier runs did; failures are tried again.
             done_before, requests_before = job.done, job.requests
             job.status = "running"
@@ -264,6 +265,7 @@ def run_job(
             glossary=glossary,
             on_progress=on_progress,
             stop=stop,
+            hidden_releases=hidden,
         )
         on_progress(progress, force=True)
         notes = []

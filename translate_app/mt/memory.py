@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,11 +59,13 @@ class MemoryIndex:
         self.by_source.setdefault(source, []).append(len(self.entries))
         self.entries.append((source, translation, release))
 
-    def exact(self, text: str, *, exclude_release: str | None = None) -> MemoryMatch | None:
-        """Return a 100% match for a source text, or None."""
+    def exact(
+        self, text: str, *, exclude_release: str | None = None, hidden: Collection[str] = ()
+    ) -> MemoryMatch | None:
+        """Return a 100% match for a source text, or None; none from `exclude_release` or the `hidden` releases."""
         for i in self.by_source.get(text, []):
             source, translation, release = self.entries[i]
-            if release != exclude_release:
+            if release != exclude_release and release not in hidden:
                 return MemoryMatch(translation, 100, release, source)
         return None
 
