@@ -31,7 +31,7 @@ def test_embargo_hides_the_release_from_the_uninvited_and_a_preview_opens_withou
     expect(coord.locator(".embargo-status")).to_contain_text(f"Embargoed until {when} (in ")
 
     coord.locator("#people input[name=name]").fill("tr_de")
-    coord.locator("#people").get_by_role("button", name="Add", exact=True).click()
+    coord.locator("#people").get_by_role("button", name="Add person", exact=True).click()
     expect(coord).to_have_url(live_server + "/coordinate/releases/appeal#embargo")
     expect(coord.locator(".embargo-people li[data-person=tr_de]")).to_be_visible()
     coord.get_by_role("button", name="Create preview link").click()
