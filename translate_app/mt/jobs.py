@@ -161,7 +161,7 @@ def _enqueue(job_id: int, settings: Settings, session_factory: sessionmaker[Sess
             description=f"pretranslate job {job_id}",
         )
     except RedisError as exc:
-        _finish(session_factory, job_id, "failed", f"cannot queue the job on Redis: {exc}")
+        finish_job(session_factory, job_id, "failed", f"cannot queue the job on Redis: {exc}")
         raise JobError(f"cannot queue the job on Redis at {_redact(settings.redis_url)}: {exc}") from exc
 
 
@@ -224,7 +224,7 @@ def run_job(
             session.commit()
     except Exception as exc:
         log.exception("cannot start job %s", job_id)
-        _finish(session_factory, job_id, "failed", f"cannot start: {exc}")
+        finish_job(session_factory, job_id, "failed", f"cannot start: {exc}")
         return None
 
     last_write = [0.0]
@@ -279,21 +279,21 @@ def run_job(
             )
         # A run that failed every segment it sent, and filled none, failed: "done" would read as success.
         status = "failed" if progress.failed and not progress.done else "done"
-        _finish(session_factory, job_id, status, "; ".join(notes))
+        finish_job(session_factory, job_id, status, "; ".join(notes))
         return progress
     except PretranslationFailed as exc:
         on_progress(exc.progress, force=True)
-        _finish(session_factory, job_id, "failed", str(exc))
+        finish_job(session_factory, job_id, "failed", str(exc))
         return exc.progress
     except JobCancelled as exc:
         if latest:
             on_progress(latest[0], force=True)
-        _finish(session_factory, job_id, "cancelled", str(exc))
+        finish_job(session_factory, job_id, "cancelled", str(exc))
     except (TranslateAppError, ProviderError) as exc:
-        _finish(session_factory, job_id, "failed", str(exc))
+        finish_job(session_factory, job_id, "failed", str(exc))
     except Exception as exc:  # the job must end with a reason, whatever happened
         log.exception("job %s crashed", job_id)
-        _finish(session_factory, job_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
+        finish_job(session_factory, job_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
     finally:
         with _running_lock:
             entry = _running.get(job_id)
@@ -302,7 +302,8 @@ def run_job(
     return latest[0] if latest else None
 
 
-def _finish(session_factory: sessionmaker[Session], job_id: int, status: str, error: str) -> None:
+def finish_job(session_factory: sessionmaker[Session], job_id: int, status: str, error: str) -> None:
+    """Record how a job (of any kind) ended."""
     with session_factory() as session:
         job = session.get(Job, job_id)
         if job is None:

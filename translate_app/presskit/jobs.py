@@ -23,6 +23,7 @@ from ..config import Settings
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from ..models import Job, Permissions, utcnow
+from ..mt.jobs import finish_job
 from ..project import Project
 from .kit import press_kit
 from .published import default_language, published_texts
@@ -151,12 +152,12 @@ def run_kit_job(
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, data)
         _prune(path.parent)
-        _finish(session_factory, job_id, "done", "")
+        finish_job(session_factory, job_id, "done", "")
     except TranslateAppError as exc:
-        _finish(session_factory, job_id, "failed", str(exc))
+        finish_job(session_factory, job_id, "failed", str(exc))
     except Exception as exc:  # the job must end with a reason, whatever happened
         log.exception("press kit job %s crashed", job_id)
-        _finish(session_factory, job_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
+        finish_job(session_factory, job_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
 
 
 def _prune(folder: Path) -> None:
@@ -164,18 +165,6 @@ def _prune(folder: Path) -> None:
     kits = sorted((p for p in folder.glob("*.zip") if p.stem.isdigit()), key=lambda p: int(p.stem))
     for old in kits[:-KEEP_KITS]:
         old.unlink(missing_ok=True)
-
-
-def _finish(session_factory: sessionmaker[Session], job_id: int, status: str, error: str) -> None:
-    with session_factory() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            return
-        job.status = status
-        job.error = error
-        job.finished_at = utcnow()
-        job.updated_at = job.finished_at
-        session.commit()
 
 
 def kit_job(session: Session, job_id: int, release: str) -> Job | None:
