@@ -83,7 +83,8 @@ def test_publish_read_switch_and_build_the_kit(person, live_server, viewport):
             break
         page.wait_for_timeout(100)
     expect(section.locator(".kit-text")).to_have_text("Press kit ready: 2 languages.")
-    assert bar.evaluate("b => [b.value, b.max]") == [2, 2] and 2 in seen
+    # The bar was seen before the end (a warm cache can go from 0 to 2 between two looks) and ends full.
+    assert min(seen) < 2 and bar.evaluate("b => [b.value, b.max]") == [2, 2]
     screenshot(page, f"press-kit-{viewport}")
     with page.expect_download() as info:
         section.get_by_role("link", name="Download the press kit (zip)").click()
