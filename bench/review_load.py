@@ -122,6 +122,11 @@ def make_project(root: Path) -> None:
     shutil.copyfile(SAMPLE, root / "source" / SAMPLE.name)
     proj = Project(root)
     proj.add_release(root / "source" / SAMPLE.name, [LANG])
+    with storage.edit(proj.catalog_path(SAMPLE.stem, LANG)) as po:  # untranslated, as before the signatory fill
+        for entry in po:
+            if entry.msgid and not entry.obsolete:
+                entry.msgstr, entry.tcomment = "", ""
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     big = root / "source" / f"{BIG_RELEASE}.md"
     big.write_text(big_release_text(BIG_SEGMENTS), encoding="utf-8")
     proj.add_release(big, [LANG])
