@@ -355,11 +355,12 @@ def _as_dict(job: Job) -> dict[str, Any]:
         "languages": [code for code in job.languages.split(",") if code],
         "provider": job.provider,
         "created_by_id": job.created_by_id,
-        "finished_at": _iso(job.finished_at),
+        "finished_at": iso_utc(job.finished_at),
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso_utc(moment: datetime | None) -> str | None:
+    """Return a job's time in ISO form, in UTC (SQLite gives it back without a zone), or None."""
     if moment is None:
         return None
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()

@@ -23,7 +23,7 @@ from ..config import Settings
 from ..core.errors import TranslateAppError
 from ..core.languages import get_language
 from ..models import Job, Permissions, utcnow
-from ..mt.jobs import finish_job
+from ..mt.jobs import finish_job, iso_utc
 from ..project import Project
 from .kit import press_kit
 from .published import default_language, published_texts
@@ -178,7 +178,6 @@ def kit_job(session: Session, job_id: int, release: str) -> Job | None:
 
 def kit_progress(job: Job) -> dict[str, Any]:
     """Return a press kit job's progress as JSON-ready data (languages done of total)."""
-    finished = job.finished_at
     status, error = job.status, job.error
     moved = job.updated_at or job.created_at
     if status in ("queued", "running") and moved is not None:
@@ -195,9 +194,7 @@ def kit_progress(job: Job) -> dict[str, Any]:
         "release": job.release,
         "languages": [code for code in job.languages.split(",") if code],
         "created_by_id": job.created_by_id,
-        "finished_at": (finished if finished.tzinfo else finished.replace(tzinfo=UTC)).isoformat()
-        if finished
-        else None,
+        "finished_at": iso_utc(job.finished_at),
     }
 
 
